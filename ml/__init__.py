@@ -1,0 +1,1 @@
+"""Pure clinical knowledge, features and the trend model: no Flask, no app imports."""

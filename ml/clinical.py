@@ -1,0 +1,132 @@
+"""Clinical thresholds shared by the readings service, the trend scan and the scoring CLI.
+
+Pure constants and functions. Every number cites its source; a clinician must sign them off
+(see shared/reference/clinical_rules.md). Defaults only: per-resident targets override them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+# --- units -------------------------------------------------------------------------------
+# 1 mmol/L glucose = 18.0 mg/dL (ADA Standards tables; molar mass 180.16 g/mol).
+MG_DL_PER_MMOL_L = 18.0
+
+
+def mgdl_to_mmol(value_mg_dl: float) -> float:
+    """Convert glucose mg/dL to mmol/L, one decimal (the Chinese storage norm)."""
+    return round(value_mg_dl / MG_DL_PER_MMOL_L, 1)
+
+
+# --- plausibility (DESIGN.md "Plausibility"): reject, never store silently ------------------
+SBP_RANGE = (50, 300)
+DBP_RANGE = (30, 200)
+PULSE_RANGE = (25, 250)
+GLUCOSE_MMOL_RANGE = (1.0, 35.0)
+
+
+def bp_problems(systolic: int, diastolic: int, pulse: int | None = None) -> dict[str, str]:
+    """Field -> Chinese/English message for an implausible BP reading; empty when plausible."""
+    problems: dict[str, str] = {}
+    if not SBP_RANGE[0] <= systolic <= SBP_RANGE[1]:
+        problems["systolic"] = f"收缩压应在{SBP_RANGE[0]}-{SBP_RANGE[1]}之间 / systolic out of range"
+    if not DBP_RANGE[0] <= diastolic <= DBP_RANGE[1]:
+        problems["diastolic"] = f"舒张压应在{DBP_RANGE[0]}-{DBP_RANGE[1]}之间 / diastolic out of range"
+    if not problems and systolic <= diastolic:
+        problems["diastolic"] = "舒张压应低于收缩压 / diastolic must be below systolic"
+    if pulse is not None and not PULSE_RANGE[0] <= pulse <= PULSE_RANGE[1]:
+        problems["pulse"] = f"心率应在{PULSE_RANGE[0]}-{PULSE_RANGE[1]}之间 / pulse out of range"
+    return problems
+
+
+def glucose_problems(value_mmol: float) -> dict[str, str]:
+    """Field -> message for an implausible glucose value in mmol/L; empty when plausible."""
+    lo, hi = GLUCOSE_MMOL_RANGE
+    if not lo <= value_mmol <= hi:
+        return {"value": f"血糖应在{lo}-{hi} mmol/L之间 / glucose out of range"}
+    return {}
+
+
+# --- personal home-BP targets ----------------------------------------------------------------
+class Condition(str, Enum):
+    hypertension = "hypertension"
+    diabetes = "diabetes"
+    ckd = "ckd"
+    chd = "chd"
+    stroke = "stroke"
+    heart_failure = "heart_failure"
+    copd = "copd"
+    asthma = "asthma"
+    atrial_fibrillation = "atrial_fibrillation"
+    heart_disease = "heart_disease"
+    pregnancy = "pregnancy"
+
+
+@dataclass(frozen=True)
+class BpTarget:
+    systolic: int
+    diastolic: int
+
+    def __str__(self) -> str:
+        return f"{self.systolic}/{self.diastolic}"
+
+
+# Home targets, "below" these values (DESIGN.md):
+# - default <135/85: home equivalent of office <140/90 (2019 中国家庭血压监测指南; 2018 中国高血压防治指南).
+# - age >=80 without diabetes/CKD <150/90: 国家基层高血压防治管理指南 2020 (>=80 y: <150/90).
+# - diabetes or CKD <130/80: 国家基层高血压防治管理指南 2020 (DM/CKD with proteinuria <130/80);
+#   CDS 中国2型糖尿病防治指南 2020 (BP target in diabetes <130/80).
+DEFAULT_HOME_TARGET = BpTarget(135, 85)
+ELDERLY_80_HOME_TARGET = BpTarget(150, 90)
+DIABETES_CKD_HOME_TARGET = BpTarget(130, 80)
+
+
+def default_bp_target(age: int, conditions: set[str] | frozenset[str] | list[str]) -> BpTarget:
+    """The default home BP target for a resident's age and chronic conditions."""
+    conds = set(conditions)
+    if "diabetes" in conds or "ckd" in conds:
+        return DIABETES_CKD_HOME_TARGET
+    if age >= 80:
+        return ELDERLY_80_HOME_TARGET
+    return DEFAULT_HOME_TARGET
+
+
+def bp_above_target(systolic: float, diastolic: float, target: BpTarget) -> bool:
+    """Uncontrolled when mean SBP >= target SBP or mean DBP >= target DBP (clinical_rules §1.3)."""
+    return systolic >= target.systolic or diastolic >= target.diastolic
+
+
+# --- acute thresholds --------------------------------------------------------------------------
+# Grade 3 / danger sign: SBP >=180 and/or DBP >=110 (国家基本公共卫生服务规范 第三版 2017, HTN
+# management; 高血压基层诊疗指南 2019 table 1, grade 3).
+ACUTE_SBP = 180
+ACUTE_DBP = 110
+# Low BP with dizziness/fainting -> same-day contact; SBP <90 is a design choice (DESIGN.md; 基层
+# 指南 2020 lists "意识淡漠伴血压过低" under emergency transfer).
+LOW_SBP = 90
+# Hypoglycaemia level 1: 3.0-<3.9; level 2: <3.0 mmol/L (中国2型糖尿病防治指南 2020).
+HYPO_LEVEL1_BELOW = 3.9
+HYPO_LEVEL2_BELOW = 3.0
+# Hyperglycaemia >=16.7 mmol/L -> urgent, DKA/HHS suspected (国家基层糖尿病防治管理指南 2022 referral wording).
+HYPER_URGENT = 16.7
+# Glucose targets: fasting 4.4-7.0, non-fasting <10.0 mmol/L (中国2型糖尿病防治指南 2020).
+FASTING_TARGET = (4.4, 7.0)
+NON_FASTING_TARGET_BELOW = 10.0
+# A repeat within this many minutes confirms an acute BP value (clinical_rules §1.5 "confirmed").
+CONFIRM_WINDOW_MINUTES = 15
+
+
+def bp_is_acute(systolic: float, diastolic: float) -> bool:
+    """SBP >=180 or DBP >=110 (规范 2017 danger sign)."""
+    return systolic >= ACUTE_SBP or diastolic >= ACUTE_DBP
+
+
+def glucose_level(value_mmol: float) -> str | None:
+    """'hypo2' <3.0, 'hypo1' 3.0-<3.9, 'hyper' >=16.7, else None (中国2型糖尿病防治指南 2020)."""
+    if value_mmol < HYPO_LEVEL2_BELOW:
+        return "hypo2"
+    if value_mmol < HYPO_LEVEL1_BELOW:
+        return "hypo1"
+    if value_mmol >= HYPER_URGENT:
+        return "hyper"
+    return None
