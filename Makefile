@@ -1,0 +1,34 @@
+# JiaYi 家医 — two commands on a fresh machine:
+#   make run    virtualenv, install, migrate, seed demo data if empty, start web + scheduler on SQLite
+#   make test   virtualenv, install, run the whole test suite (TEST_DATABASE_URL=postgresql://… for PostgreSQL)
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask --app wsgi
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install bench clean
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(FLASK) db upgrade
+	$(FLASK) demo seed --if-empty
+	@$(FLASK) demo info --url http://$(HOST):$(PORT)
+	@$(PY) -m jobs & JOBS_PID=$$!; \
+	trap 'kill $$JOBS_PID 2>/dev/null' EXIT INT TERM; \
+	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

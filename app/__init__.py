@@ -1,0 +1,91 @@
+"""JiaYi 家医: the family doctor program backend. create_app() builds the Flask application."""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.config import load_config
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app from environment settings plus optional overrides (tests)."""
+    app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
+    app.config.update(load_config())
+    app.config.update(overrides or {})
+    register_logging(app)
+    register_extensions(app)
+    register_errors(app)
+    register_auth(app)
+    register_blueprints(app)
+    register_cli(app)
+    return app
+
+
+def register_logging(app: Flask) -> None:
+    from app.logs import configure_logging
+
+    configure_logging(app)
+
+
+def register_extensions(app: Flask) -> None:
+    from app.extensions import api, db, migrate
+    from app.services import privacy
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        os.makedirs(app.instance_path, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    api.init_app(app)
+    privacy.configure(app.config["FIELD_ENCRYPTION_KEYS"], app.config["BLIND_INDEX_KEY"])
+    if app.config.get("PASSWORD_HASH_COST"):
+        from app.services.auth import configure_hasher
+
+        time_cost, memory_cost = app.config["PASSWORD_HASH_COST"]
+        configure_hasher(time_cost=time_cost, memory_cost=memory_cost)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """WAL, foreign keys and a busy timeout for SQLite; nothing for other databases."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def register_errors(app: Flask) -> None:
+    from app.api.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_auth(app: Flask) -> None:
+    from app.auth import load_actor
+
+    app.before_request(load_actor)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.api import register_api
+    from app.health import blp as health_blp
+
+    app.register_blueprint(health_blp)
+    register_api(app)
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli import register_commands
+
+    register_commands(app)
+
+
+for _noisy in ("jieba", "alembic.runtime.plugins"):
+    logging.getLogger(_noisy).setLevel(logging.WARNING)

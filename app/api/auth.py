@@ -1,0 +1,75 @@
+"""Sign-in: staff password, WeChat web authorisation for residents, demo login."""
+from datetime import timedelta
+
+from flask import current_app
+from flask_smorest import Blueprint
+
+from app.api.common import committed
+from app.auth import bearer_token, current_actor
+from app.errors import NotFound
+from app.extensions import db
+from app.schemas.auth import DevLoginSchema, LoginSchema, MeSchema, TokenSchema, WechatLoginSchema
+from app.services import auth
+from models.base import utcnow
+
+blp = Blueprint("auth", __name__, description="登录 / sign-in")
+
+
+def _ttl() -> timedelta:
+    return timedelta(hours=current_app.config["TOKEN_TTL_HOURS"])
+
+
+@blp.post("/login")
+@blp.arguments(LoginSchema)
+@blp.response(200, TokenSchema)
+@blp.doc(security=[])
+def login(data):
+    """Staff sign-in with username and password; repeated failures lock the username for a while."""
+    cfg = current_app.config
+    try:
+        issued = auth.login(db.session, username=data["username"], password=data["password"], now=utcnow(),
+                            ttl=_ttl(), max_failures=cfg["LOGIN_MAX_FAILURES"],
+                            lock=timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"]))
+    except Exception:
+        db.session.commit()  # keep the failure count
+        raise
+    return committed(issued)
+
+
+@blp.post("/logout")
+@blp.response(204)
+def logout():
+    """Revoke the current bearer token."""
+    current_actor()
+    auth.logout(db.session, token=bearer_token(), now=utcnow())
+    committed(None)
+
+
+@blp.post("/wechat")
+@blp.arguments(WechatLoginSchema)
+@blp.response(200, TokenSchema)
+@blp.doc(security=[])
+def wechat_login(data):
+    """Resident sign-in from an H5 page: exchange a WeChat web-authorisation code."""
+    from app.wechat.client import client_from_config
+
+    return committed(auth.wechat_login(db.session, code=data["code"], client=client_from_config(current_app.config),
+                                       now=utcnow(), ttl=_ttl()))
+
+
+@blp.post("/dev-login")
+@blp.arguments(DevLoginSchema)
+@blp.response(200, TokenSchema)
+@blp.doc(security=[])
+def dev_login(data):
+    """Demo mode only: a resident token without WeChat."""
+    if not current_app.config["DEMO_MODE"]:
+        raise NotFound("not_found", "没有找到 / not found")
+    return committed(auth.dev_login(db.session, resident_id=data["resident_id"], now=utcnow(), ttl=_ttl()))
+
+
+@blp.get("/me")
+@blp.response(200, MeSchema)
+def me():
+    """Who the bearer token belongs to."""
+    return current_actor()

@@ -1,0 +1,79 @@
+"""Residents: registration, profile, consent. Out-of-scope reads answer 404."""
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.api.common import committed
+from app.auth import current_actor
+from app.extensions import db
+from app.schemas.common import page_of
+from app.schemas.residents import (ConsentCreateSchema, ConsentSchema, ResidentArgsSchema, ResidentCreateSchema,
+                                   ResidentSchema, ResidentUpdateSchema)
+from app.services import residents
+from app.services.clock import local_date
+from app.services.pagination import Page
+from app.services.scopes import get_resident
+from models.base import utcnow
+
+blp = Blueprint("residents", __name__, description="居民 / residents")
+
+
+def _view(resident):
+    return residents.view(resident, current_actor(), local_date(utcnow()))
+
+
+@blp.route("")
+class Residents(MethodView):
+    @blp.arguments(ResidentArgsSchema, location="query")
+    @blp.response(200, page_of(ResidentSchema))
+    def get(self, args):
+        """Residents in the caller's scope (team: contracted with their teams; specialist: referred)."""
+        page = residents.list_residents(db.session, current_actor(), **args)
+        return Page(items=[_view(r) for r in page.items], page=page.page, per_page=page.per_page, total=page.total)
+
+    @blp.arguments(ResidentCreateSchema)
+    @blp.response(201, ResidentSchema)
+    def post(self, data):
+        """Register a resident (team staff or admin); sex and birth date are read from the ID-card number."""
+        actor = current_actor()
+        resident = committed(residents.register_resident(db.session, actor=actor, **data))
+        return residents.view(resident, actor, local_date(utcnow()))
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @blp.response(200, ResidentSchema)
+    def get(self):
+        """The signed-in resident's own record."""
+        return _view(residents.get_own(db.session, current_actor()))
+
+
+@blp.route("/<int:resident_id>")
+class ResidentById(MethodView):
+    @blp.response(200, ResidentSchema)
+    def get(self, resident_id):
+        """One resident, masked for the caller's role."""
+        return _view(get_resident(db.session, current_actor(), resident_id))
+
+    @blp.arguments(ResidentUpdateSchema)
+    @blp.response(200, ResidentSchema)
+    def patch(self, data, resident_id):
+        """Change profile fields or the personal BP target (team staff)."""
+        return _view(committed(residents.update_resident(db.session, actor=current_actor(),
+                                                         resident_id=resident_id, **data)))
+
+
+@blp.post("/<int:resident_id>/consents")
+@blp.arguments(ConsentCreateSchema)
+@blp.response(201, ConsentSchema)
+def give_consent(data, resident_id):
+    """Record explicit consent to a privacy-notice version."""
+    return committed(residents.record_consent(db.session, actor=current_actor(), resident_id=resident_id,
+                                              now=utcnow(), **data))
+
+
+@blp.post("/<int:resident_id>/consents/withdraw")
+@blp.response(200, ResidentSchema)
+def withdraw_consent(resident_id):
+    """Withdraw consent: processing and pushes stop."""
+    return _view(committed(residents.withdraw_consent(db.session, actor=current_actor(), resident_id=resident_id,
+                                                      now=utcnow())))

@@ -1,0 +1,60 @@
+"""Request authentication: bearer token -> Actor, kept on flask.g for the request."""
+from __future__ import annotations
+
+from flask import g, request
+
+import functools
+
+from app.errors import Forbidden, Unauthorized
+from app.extensions import db
+from app.services import auth as auth_service
+from app.services.actors import Actor
+from models.base import utcnow
+
+
+def bearer_token() -> str | None:
+    """The token from 'Authorization: Bearer …', if any."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+# API paths that need no bearer token; every other /api/v1 path authenticates before its body is read,
+# so an anonymous caller gets 401 rather than a validation answer.
+PUBLIC_PATHS = frozenset({
+    "/api/v1/auth/login", "/api/v1/auth/wechat", "/api/v1/auth/dev-login",
+    "/api/v1/openapi.json", "/api/v1/docs", "/api/v1/redoc",
+})
+
+
+def load_actor() -> None:
+    """Authenticate API requests up front; other paths (WeChat callback, probes) do their own checks."""
+    g.pop("actor", None)
+    path = request.path.rstrip("/") or "/"
+    if path.startswith("/api/v1/") and path not in PUBLIC_PATHS and not path.startswith("/api/v1/docs/"):
+        if request.method != "OPTIONS":
+            current_actor()
+
+
+def current_actor() -> Actor:
+    """The authenticated actor, or 401."""
+    actor = g.get("actor")
+    if actor is None:
+        token = bearer_token()
+        if token is None:
+            raise Unauthorized("auth.required", "请先登录 / authentication required")
+        actor = auth_service.actor_for_token(db.session, token, now=utcnow())
+        g.actor = actor
+    return actor
+
+
+def allow(*roles: str):
+    """Refuse other roles with 403 before the request body is parsed (services check again)."""
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if current_actor().role not in roles:
+                raise Forbidden("auth.role", "您的角色不能执行此操作 / your role may not do this")
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator

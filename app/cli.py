@@ -1,0 +1,67 @@
+"""Flask CLI commands: thin wrappers over services (`flask --app wsgi …`)."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from app.extensions import db
+from models.base import utcnow
+
+demo_cli = AppGroup("demo", help="Demo data.")
+
+
+@demo_cli.command("seed")
+@click.option("--residents", "n_residents", default=300, show_default=True)
+@click.option("--if-empty", is_flag=True, help="Seed only when the database has no consortium.")
+def seed_command(n_residents: int, if_empty: bool) -> None:
+    """Create the demo county (institutions, staff, teams, packages, residents, contracts)."""
+    from app.services import demo
+
+    if if_empty and not demo.is_empty(db.session):
+        click.echo("database already has data; demo seed skipped")
+        return
+    demo.seed_demo(db.session, now=utcnow(), n_residents=n_residents)
+    db.session.commit()
+    click.echo(f"seeded the demo county with {n_residents} residents")
+
+
+@demo_cli.command("info")
+@click.option("--url", default="http://127.0.0.1:5000", show_default=True)
+def info_command(url: str) -> None:
+    """Print where the service is and how to sign in."""
+    from app.services import demo
+
+    click.echo(f"JiaYi 家医 is running at {url}")
+    click.echo(f"  API docs:     {url}/api/v1/docs   (OpenAPI: {url}/api/v1/openapi.json)")
+    click.echo(f"  demo logins:  password {demo.DEMO_PASSWORD}")
+    for username, role, description in demo.DEMO_LOGINS:
+        click.echo(f"    {username:<10} {role:<16} {description}")
+    click.echo(f"  sign in:      curl -s {url}/api/v1/auth/login -H 'Content-Type: application/json' "
+               f"-d '{{\"username\":\"gp1\",\"password\":\"{demo.DEMO_PASSWORD}\"}}'")
+
+
+jobs_cli = AppGroup("jobs", help="The scheduler's jobs.")
+
+
+@jobs_cli.command("list")
+def jobs_list() -> None:
+    """List the job table."""
+    from jobs.table import JOBS
+
+    for spec in JOBS:
+        click.echo(f"{spec.name:<20} {spec.trigger()}  {spec.description}")
+
+
+@jobs_cli.command("run")
+@click.argument("name")
+def jobs_run(name: str) -> None:
+    """Run one job now, through the same code path as the scheduler."""
+    from jobs.table import run_job
+
+    click.echo(run_job(current_app._get_current_object(), name))
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(jobs_cli)

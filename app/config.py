@@ -1,0 +1,71 @@
+"""Settings from the environment. Defaults give a one-command demo on embedded SQLite."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET = "jiayi-dev-only-secret"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    return default if value is None else value.lower() in ("1", "true", "yes", "on")
+
+
+def _derived_fernet_key(secret: str, purpose: str) -> str:
+    digest = hashlib.sha256(f"{purpose}:{secret}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+def load_config() -> dict:
+    """Build the Flask config mapping from environment variables (see README: Configuration)."""
+    secret = _env("SECRET_KEY", DEV_SECRET)
+    database_url = _env("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'jiayi.db'}")
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    return {
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Comma-separated Fernet keys, newest first: old keys still decrypt (rotation).
+        "FIELD_ENCRYPTION_KEYS": _env("FIELD_ENCRYPTION_KEYS", _derived_fernet_key(secret, "fields")),
+        "BLIND_INDEX_KEY": _env("BLIND_INDEX_KEY", _derived_fernet_key(secret, "blind-index")),
+        "TOKEN_TTL_HOURS": int(_env("TOKEN_TTL_HOURS", "12")),
+        "DEMO_MODE": _bool("DEMO_MODE", secret == DEV_SECRET),
+        "TIMEZONE": _env("TIMEZONE", "Asia/Shanghai"),
+        "PRIVACY_NOTICE_VERSION": _env("PRIVACY_NOTICE_VERSION", "2026-01"),
+        "PRIVACY_NOTICE_URL": _env("PRIVACY_NOTICE_URL", "https://jiayi.example.cn/privacy"),
+        "LOGIN_MAX_FAILURES": int(_env("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_LOCK_MINUTES": int(_env("LOGIN_LOCK_MINUTES", "15")),
+        "WECHAT_TOKEN": _env("WECHAT_TOKEN", "jiayi-dev-token"),
+        "WECHAT_APPID": _env("WECHAT_APPID", "wx0000000000000000"),
+        "WECHAT_APPSECRET": _env("WECHAT_APPSECRET", "dev-app-secret"),
+        "WECHAT_ENCODING_AES_KEY": _env("WECHAT_ENCODING_AES_KEY", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"),
+        "WECHAT_API_BASE": _env("WECHAT_API_BASE", "https://api.weixin.qq.com"),
+        "REDIS_URL": _env("REDIS_URL"),
+        "MAX_CONTENT_LENGTH": int(_env("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))),
+        # flask-smorest / OpenAPI
+        "API_TITLE": "JiaYi 家医 API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        "OPENAPI_REDOC_PATH": "redoc",
+        "OPENAPI_REDOC_URL": "https://cdn.jsdelivr.net/npm/redoc/bundles/redoc.standalone.js",
+        "API_SPEC_OPTIONS": {
+            "components": {
+                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
+            },
+            "security": [{"bearerAuth": []}],
+        },
+    }

@@ -1,0 +1,1 @@
+"""Marshmallow schemas: XCreateSchema / XUpdateSchema in, XSchema out."""

@@ -1,0 +1,48 @@
+"""Contracts."""
+from marshmallow import Schema, fields, validate
+
+from app.schemas.common import PageArgsSchema, Text
+from app.schemas.packages import PackageSchema
+from models.contracts import ContractStatus
+
+STATUSES = [s.value for s in ContractStatus]
+
+
+class ContractSchema(Schema):
+    id = fields.Int()
+    resident_id = fields.Int()
+    team_id = fields.Int()
+    status = fields.Function(lambda o: o.status.value)
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    applied_at = fields.DateTime()
+    approved_at = fields.DateTime(allow_none=True)
+    approved_by_id = fields.Int(allow_none=True)
+    ended_at = fields.DateTime(allow_none=True)
+    termination_reason = fields.Str(allow_none=True)
+    override_reason = fields.Str(allow_none=True)
+    renewed_from_id = fields.Int(allow_none=True)
+    packages = fields.List(fields.Nested(PackageSchema))
+
+
+class ContractCreateSchema(Schema):
+    resident_id = fields.Int(required=True)
+    team_id = fields.Int(required=True)
+    package_ids = fields.List(fields.Int(), required=True, validate=validate.Length(min=1, max=20))
+    starts_on = fields.Date(load_default=None, allow_none=True)
+    override_reason = Text(load_default=None, allow_none=True)
+
+
+class ContractTerminateSchema(Schema):
+    reason = Text(required=True)
+
+
+class ContractRenewSchema(Schema):
+    package_ids = fields.List(fields.Int(), load_default=None, allow_none=True, validate=validate.Length(min=1, max=20))
+
+
+class ContractArgsSchema(PageArgsSchema):
+    status = fields.Str(validate=validate.OneOf(STATUSES))
+    team_id = fields.Int()
+    resident_id = fields.Int()
+    expiring_before = fields.Date()

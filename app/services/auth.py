@@ -1,0 +1,135 @@
+"""Sign-in for staff (password) and residents (WeChat web authorisation), bearer tokens."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError, InvalidHashError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import Forbidden, NotFound, Unauthorized
+from app.services import throttle
+from app.services.actors import Actor
+from models.auth import AuthToken
+from models.org import Staff, TeamMember
+from models.residents import Resident
+
+_hasher = PasswordHasher()
+# A fixed hash to verify against when the user does not exist, so timing does not reveal usernames.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def configure_hasher(*, time_cost: int, memory_cost: int) -> None:
+    """Set Argon2id cost (tests use a cheap setting; production keeps argon2-cffi's defaults)."""
+    global _hasher, _DUMMY_HASH
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
+    _DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    """Argon2id hash of a password."""
+    return _hasher.hash(password)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    expires_at: datetime
+    actor: Actor
+
+
+def _issue(session: Session, *, staff: Staff | None = None, resident: Resident | None = None,
+           now: datetime, ttl: timedelta) -> IssuedToken:
+    token = secrets.token_urlsafe(32)
+    row = AuthToken(token_hash=_token_hash(token), staff_id=staff.id if staff else None,
+                    resident_id=resident.id if resident else None, expires_at=now + ttl)
+    session.add(row)
+    session.flush()
+    actor = staff_actor(session, staff) if staff else resident_actor(resident)
+    return IssuedToken(token=token, expires_at=row.expires_at, actor=actor)
+
+
+def login(session: Session, *, username: str, password: str, now: datetime, ttl: timedelta,
+          max_failures: int = 5, lock: timedelta = timedelta(minutes=15)) -> IssuedToken:
+    """Check a staff password and issue a bearer token; repeated failures lock the username."""
+    key = f"login:{username.lower()}"
+    throttle.check(session, key, now=now)
+    staff = session.scalar(select(Staff).where(Staff.username == username))
+    if not _verify(staff.password_hash if staff else _DUMMY_HASH, password) or staff is None:
+        throttle.record_failure(session, key, now=now, limit=max_failures, lock=lock)
+        raise Unauthorized("auth.invalid_credentials", "用户名或密码不对 / wrong username or password")
+    if not staff.active:
+        raise Forbidden("auth.inactive", "账号已停用 / this account is disabled")
+    throttle.reset(session, key)
+    return _issue(session, staff=staff, now=now, ttl=ttl)
+
+
+def logout(session: Session, *, token: str, now: datetime) -> None:
+    """Revoke a bearer token."""
+    row = session.scalar(select(AuthToken).where(AuthToken.token_hash == _token_hash(token)))
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = now
+
+
+def staff_actor(session: Session, staff: Staff) -> Actor:
+    team_ids = frozenset(session.scalars(select(TeamMember.team_id).where(TeamMember.staff_id == staff.id)))
+    return Actor(kind="staff", id=staff.id, consortium_id=staff.consortium_id, role=staff.role.value,
+                 department=staff.department, team_ids=team_ids, institution_id=staff.institution_id)
+
+
+def resident_actor(resident: Resident) -> Actor:
+    return Actor(kind="resident", id=resident.id, consortium_id=resident.consortium_id, role="resident")
+
+
+def actor_for_token(session: Session, token: str, *, now: datetime) -> Actor:
+    """Resolve a bearer token to its actor, or raise Unauthorized."""
+    row = session.scalar(select(AuthToken).where(AuthToken.token_hash == _token_hash(token)))
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        raise Unauthorized("auth.invalid_token", "登录已失效，请重新登录 / token invalid or expired")
+    if row.staff_id is not None:
+        staff = session.get(Staff, row.staff_id)
+        if staff is None or not staff.active:
+            raise Unauthorized("auth.invalid_token", "登录已失效，请重新登录 / token invalid or expired")
+        return staff_actor(session, staff)
+    resident = session.get(Resident, row.resident_id)
+    if resident is None or resident.anonymised_at is not None:
+        raise Unauthorized("auth.invalid_token", "登录已失效，请重新登录 / token invalid or expired")
+    return resident_actor(resident)
+
+
+class OAuthClient(Protocol):
+    def oauth_code_to_openid(self, code: str) -> str: ...
+
+
+def wechat_login(session: Session, *, code: str, client: OAuthClient, now: datetime,
+                 ttl: timedelta) -> IssuedToken:
+    """Exchange a WeChat web-authorisation code for the resident bound to that openid."""
+    openid = client.oauth_code_to_openid(code)
+    resident = session.scalar(select(Resident).where(Resident.wechat_openid == openid))
+    if resident is None:
+        raise NotFound("auth.not_bound", "请先在公众号里绑定身份 / bind your identity in the official account first")
+    return _issue(session, resident=resident, now=now, ttl=ttl)
+
+
+def dev_login(session: Session, *, resident_id: int, now: datetime, ttl: timedelta) -> IssuedToken:
+    """Demo mode only: a resident token without WeChat."""
+    resident = session.get(Resident, resident_id)
+    if resident is None:
+        raise NotFound("resident.not_found", "没有这位居民 / resident not found")
+    return _issue(session, resident=resident, now=now, ttl=ttl)

@@ -1,0 +1,25 @@
+"""Time: stored in UTC, business days and quiet hours in Asia/Shanghai."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def local_date(now: datetime) -> date:
+    """The calendar day in Asia/Shanghai at an instant."""
+    return now.astimezone(LOCAL_TZ).date()
+
+
+def add_years(day: date, years: int) -> date:
+    """Same day N years later; 29 Feb becomes 28 Feb."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def term_end(starts_on: date, years: int = 1) -> date:
+    """Last day of a term of N years starting on a day (inclusive)."""
+    return add_years(starts_on, years) - timedelta(days=1)

@@ -1,0 +1,125 @@
+"""Demo data: one county consortium with 9 teams and ~300 contracted chronic residents."""
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.services import contracts, institutions, packages, residents, staff, teams
+from app.services.actors import Actor, system_actor
+from app.services.privacy import id_card_check_char
+from models.org import Consortium, Staff
+
+DEMO_PASSWORD = "jiayi-demo-2026"
+TOWNSHIPS = ["城关镇", "河口镇", "青山乡"]
+VILLAGE_NAMES = [["东街村", "西街村", "南关村"], ["河口村", "柳树村", "白沙村"], ["青山村", "石桥村", "松林村"]]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = ["秀英", "桂英", "建国", "国强", "玉兰", "志强", "凤英", "明", "丽", "海燕", "德胜", "淑珍", "文华", "春梅", "振华"]
+
+STANDARD_PACKAGES = [
+    ("basic", "基础包", "all", 0, 0, [("health_record", "健康档案管理", 1), ("health_education", "健康教育", 4)]),
+    ("hypertension", "高血压包", "hypertension", 12000, 10000,
+     [("followup", "高血压随访", 4), ("annual_check", "年度健康体检", 1), ("home_bp_guidance", "家庭血压监测指导", 1)]),
+    ("diabetes", "糖尿病包", "diabetes", 15000, 12000,
+     [("followup", "糖尿病随访", 4), ("annual_check", "年度健康体检", 1), ("glucose_test", "空腹血糖检测", 4)]),
+    ("elderly", "老年人包", "elderly_65", 8000, 8000,
+     [("annual_check", "老年人健康体检", 1), ("self_care_assessment", "生活自理能力评估", 1)]),
+]
+
+
+# username, role, what they see: printed by `make run` and listed in the README.
+DEMO_LOGINS = [
+    ("admin", "admin", "医共体管理员 consortium admin"),
+    ("gp1", "township_doctor", "城关镇全科医生, lead of 3 teams"),
+    ("vdoc1", "village_doctor", "东街村村医 (vdoc1…vdoc9)"),
+    ("county1", "county_doctor", "县级医生 (county1…county3)"),
+    ("cardio1", "specialist", "心内科专科医生"),
+    ("endo1", "specialist", "内分泌科专科医生"),
+]
+
+
+def make_id_card(rng: random.Random, region: str, born: date, male: bool) -> str:
+    """A valid GB 11643 number for demo data."""
+    seq = rng.randrange(0, 99) * 10 + rng.randrange(0, 10)
+    seq = seq - seq % 2 + (1 if male else 0)
+    first17 = f"{region}{born:%Y%m%d}{seq:03d}"
+    return first17 + id_card_check_char(first17)
+
+
+def is_empty(session: Session) -> bool:
+    """True when no consortium exists yet."""
+    return session.scalar(select(Consortium.id).limit(1)) is None
+
+
+def seed_demo(session: Session, *, now: datetime, n_residents: int = 300, seed: int = 2026) -> int:
+    """Create the demo county: institutions, staff, teams, packages, residents with active contracts."""
+    rng = random.Random(seed)
+    consortium = Consortium(code="demo-county", name="示范县医共体")
+    session.add(consortium)
+    session.flush()
+    sys_actor = system_actor(consortium.id)
+    admin_actor = Actor(kind="staff", id=0, consortium_id=consortium.id, role="admin")
+
+    county = institutions.create_institution(session, actor=admin_actor, name="示范县人民医院", level="county")
+
+    def add_staff(username, name, role, inst_id, **kw) -> Staff:
+        member = staff.create_staff(session, actor=admin_actor, username=username, password=DEMO_PASSWORD,
+                                    full_name=name, role=role, institution_id=inst_id, **kw)
+        return member
+
+    add_staff("admin", "管理员", "admin", county.id)
+    county_docs = [add_staff(f"county{i + 1}", f"县医生{i + 1}", "county_doctor", county.id) for i in range(3)]
+    cardio = add_staff("cardio1", "心内科专家", "specialist", county.id, department="心内科")
+    endo = add_staff("endo1", "内分泌科专家", "specialist", county.id, department="内分泌科")
+    cardio.on_duty = endo.on_duty = True
+
+    pkgs = [packages.create_package(session, actor=admin_actor, code=code, name=name, target_group=group,
+                                    price_fen=price, subsidy_fen=subsidy,
+                                    items=[{"code": c, "name": n, "yearly_quantity": q} for c, n, q in items])
+            for code, name, group, price, subsidy, items in STANDARD_PACKAGES]
+    by_code = {p.code: p for p in pkgs}
+
+    all_teams = []
+    village_of_team = {}
+    for t, township_name in enumerate(TOWNSHIPS):
+        township = institutions.create_institution(session, actor=admin_actor, name=f"{township_name}卫生院",
+                                                   level="township", parent_id=county.id)
+        gp = add_staff(f"gp{t + 1}", f"{township_name}全科医生", "township_doctor", township.id)
+        for v, village_name in enumerate(VILLAGE_NAMES[t]):
+            clinic = institutions.create_institution(session, actor=admin_actor, name=f"{village_name}卫生室",
+                                                     level="village", parent_id=township.id)
+            village = institutions.create_village(session, actor=admin_actor, name=village_name,
+                                                  clinic_id=clinic.id, population=rng.randrange(800, 2500))
+            vdoc = add_staff(f"vdoc{t * 3 + v + 1}", f"{village_name}村医", "village_doctor", clinic.id,
+                             phone=f"1390000{t * 3 + v + 1:04d}")
+            team = teams.create_team(session, actor=admin_actor, name=f"{village_name}家庭医生团队",
+                                     county_doctor_id=county_docs[t].id, township_doctor_id=gp.id,
+                                     village_doctor_id=vdoc.id, village_ids=[village.id])
+            all_teams.append(team)
+            village_of_team[team.id] = village.id
+
+    today = now.date()
+    for i in range(n_residents):
+        team = all_teams[i % len(all_teams)]
+        age = rng.randrange(35, 91)
+        male = rng.random() < 0.5
+        born = date(today.year - age, rng.randrange(1, 13), rng.randrange(1, 29))
+        conditions = rng.choices([["hypertension"], ["diabetes"], ["hypertension", "diabetes"]], [0.6, 0.2, 0.2])[0]
+        name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+        resident = residents.register_resident(
+            session, actor=sys_actor, name=name, id_card=make_id_card(rng, "330102", born, male),
+            village_id=village_of_team[team.id], phone=f"13{rng.randrange(5, 10)}{rng.randrange(10**8):08d}",
+            conditions=conditions)
+        residents.record_consent(session, actor=sys_actor, resident_id=resident.id, version="2026-01",
+                                 channel="paper", now=now)
+        codes = ["basic", *conditions] + (["elderly"] if age >= 65 else [])
+        starts = today - timedelta(days=rng.randrange(0, 300))
+        contract = contracts.apply_contract(session, actor=sys_actor, resident_id=resident.id,
+                                            team_id=team.id, package_ids=[by_code[c].id for c in codes], now=now,
+                                            starts_on=starts)
+        lead = Actor(kind="staff", id=team.lead_id, consortium_id=consortium.id, role="township_doctor",
+                     team_ids=frozenset({team.id}))
+        contracts.approve_contract(session, actor=lead, contract_id=contract.id, now=now)
+    return n_residents

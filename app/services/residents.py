@@ -1,0 +1,202 @@
+"""Residents (居民): registration, profile, BP target, consent (PIPL)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import Conflict, Forbidden, NotFound, RuleViolation
+from app.services import privacy
+from app.services.actors import Actor
+from app.services.pagination import Page, paginate
+from app.services.scopes import get_resident, require_clinical_reader, resident_clause
+from ml.clinical import BpTarget, Condition, default_bp_target
+from models.org import Village
+from models.residents import Consent, Resident, ResidentCondition, Sex
+
+KNOWN_CONDITIONS = frozenset(c.value for c in Condition)
+
+
+def _check_conditions(conditions: list[str]) -> list[str]:
+    unknown = sorted(set(conditions) - KNOWN_CONDITIONS)
+    if unknown:
+        raise RuleViolation("resident.condition", f"未知疾病代码 {unknown} / unknown condition codes",
+                            errors={"conditions": [f"未知: {', '.join(unknown)}"]})
+    return sorted(set(conditions))
+
+
+def _check_target(sys_: int | None, dia: int | None) -> None:
+    if (sys_ is None) != (dia is None):
+        raise RuleViolation("resident.bp_target", "血压目标需同时填写高压和低压 / give both target values",
+                            errors={"bp_target_dia": ["需同时填写"]})
+    if sys_ is not None and not (100 <= sys_ <= 160 and 60 <= dia <= 100 and sys_ > dia):
+        raise RuleViolation("resident.bp_target", "血压目标超出合理范围 / target out of range",
+                            errors={"bp_target_sys": ["高压目标100-160，低压目标60-100"]})
+
+
+def bp_target(resident: Resident, today: date) -> BpTarget:
+    """The resident's home BP target: personal if set, else the default for age and conditions."""
+    if resident.bp_target_sys is not None and resident.bp_target_dia is not None:
+        return BpTarget(resident.bp_target_sys, resident.bp_target_dia)
+    return default_bp_target(resident.age_on(today), resident.condition_codes)
+
+
+def register_resident(session: Session, *, actor: Actor, name: str, id_card: str, village_id: int,
+                      phone: str | None = None, conditions: list[str] | None = None, sex: str | None = None,
+                      birth_date: date | None = None, bp_target_sys: int | None = None,
+                      bp_target_dia: int | None = None) -> Resident:
+    """Register a resident; sex and birth date come from the ID-card number and must agree if given."""
+    if not (actor.is_team_staff or actor.is_admin or actor.is_system):
+        raise Forbidden("auth.role", "只有家庭医生团队或管理员可以登记居民 / only teams and admins register residents")
+    info = privacy.parse_id_card(id_card)
+    if sex is not None and sex != info.sex:
+        raise RuleViolation("resident.sex_mismatch", "性别与身份证号不一致 / sex does not match the ID-card number",
+                            errors={"sex": ["与身份证号不一致"]})
+    if birth_date is not None and birth_date != info.birth_date:
+        raise RuleViolation("resident.birth_date_mismatch", "出生日期与身份证号不一致 / birth date does not match the ID-card number",
+                            errors={"birth_date": ["与身份证号不一致"]})
+    village = session.get(Village, village_id)
+    if village is None or village.consortium_id != actor.consortium_id:
+        raise RuleViolation("resident.village", "找不到这个村 / village not found", errors={"village_id": ["找不到这个村"]})
+    _check_target(bp_target_sys, bp_target_dia)
+    bidx = privacy.blind_index(info.number, "id_card")
+    if session.scalar(select(Resident.id).where(Resident.consortium_id == actor.consortium_id,
+                                                Resident.id_card_bidx == bidx)):
+        raise Conflict("resident.exists", "该身份证号已登记 / a resident with this ID-card number exists")
+    resident = Resident(consortium_id=actor.consortium_id, name=name.strip(), sex=Sex(info.sex),
+                        birth_date=info.birth_date, id_card_enc=privacy.encrypt(info.number), id_card_bidx=bidx,
+                        village_id=village_id, bp_target_sys=bp_target_sys, bp_target_dia=bp_target_dia)
+    _set_phone(resident, phone)
+    resident.conditions = [ResidentCondition(code=c) for c in _check_conditions(conditions or [])]
+    session.add(resident)
+    session.flush()
+    return resident
+
+
+def _set_phone(resident: Resident, phone: str | None) -> None:
+    if phone is None:
+        resident.phone_enc = resident.phone_bidx = None
+        return
+    number = privacy.normalise_phone(phone)
+    resident.phone_enc = privacy.encrypt(number)
+    resident.phone_bidx = privacy.blind_index(number, "phone")
+
+
+def update_resident(session: Session, *, actor: Actor, resident_id: int, **changes) -> Resident:
+    """Change name, phone, village, conditions or the personal BP target."""
+    if actor.is_resident:
+        raise Forbidden("auth.role", "请联系家庭医生修改资料 / ask your family doctor to change your record")
+    resident = get_resident(session, actor, resident_id)
+    if "name" in changes:
+        resident.name = changes["name"].strip()
+    if "phone" in changes:
+        _set_phone(resident, changes["phone"])
+    if "village_id" in changes:
+        village = session.get(Village, changes["village_id"])
+        if village is None or village.consortium_id != resident.consortium_id:
+            raise RuleViolation("resident.village", "找不到这个村 / village not found", errors={"village_id": ["找不到这个村"]})
+        resident.village_id = village.id
+    if "conditions" in changes:
+        codes = _check_conditions(changes["conditions"])
+        resident.conditions = [ResidentCondition(code=c) for c in codes]
+    if "bp_target_sys" in changes or "bp_target_dia" in changes:
+        sys_, dia = changes.get("bp_target_sys"), changes.get("bp_target_dia")
+        _check_target(sys_, dia)
+        resident.bp_target_sys, resident.bp_target_dia = sys_, dia
+    session.flush()
+    return resident
+
+
+def list_residents(session: Session, actor: Actor, *, village_id: int | None = None, condition: str | None = None,
+                   name: str | None = None, id_card: str | None = None, phone: str | None = None,
+                   page: int = 1, per_page: int = 20) -> Page:
+    """Residents in the actor's scope; ID-card and phone match exactly through their blind index."""
+    require_clinical_reader(actor)
+    stmt = select(Resident).where(resident_clause(actor), Resident.anonymised_at.is_(None)).order_by(Resident.id)
+    if village_id is not None:
+        stmt = stmt.where(Resident.village_id == village_id)
+    if condition:
+        stmt = stmt.where(Resident.id.in_(select(ResidentCondition.resident_id).where(ResidentCondition.code == condition)))
+    if name:
+        stmt = stmt.where(Resident.name == name.strip())
+    if id_card:
+        stmt = stmt.where(Resident.id_card_bidx == privacy.blind_index(id_card.strip().upper(), "id_card"))
+    if phone:
+        try:
+            number = privacy.normalise_phone(phone)
+        except RuleViolation:
+            number = phone
+        stmt = stmt.where(Resident.phone_bidx == privacy.blind_index(number, "phone"))
+    return paginate(session, stmt, page=page, per_page=per_page)
+
+
+# --- consent (知情同意) -----------------------------------------------------------------------
+def active_consent(resident: Resident, version: str | None = None) -> Consent | None:
+    """The newest consent not withdrawn (of a given notice version, if named)."""
+    for consent in reversed(resident.consents):
+        if consent.withdrawn_at is None and (version is None or consent.version == version):
+            return consent
+    return None
+
+
+def record_consent(session: Session, *, actor: Actor, resident_id: int, version: str, channel: str,
+                   now: datetime) -> Consent:
+    """Record explicit consent to a privacy-notice version (the resident, or staff on paper)."""
+    resident = get_resident(session, actor, resident_id)
+    existing = active_consent(resident, version)
+    if existing is not None:
+        return existing
+    consent = Consent(resident_id=resident.id, version=version, channel=channel, granted_at=now)
+    resident.consents.append(consent)
+    session.flush()
+    return consent
+
+
+def withdraw_consent(session: Session, *, actor: Actor, resident_id: int, now: datetime) -> Resident:
+    """Withdraw every active consent: processing and pushes stop; records the law requires stay."""
+    resident = get_resident(session, actor, resident_id)
+    if active_consent(resident) is None:
+        raise Conflict("consent.none_active", "没有有效的授权 / no active consent")
+    for consent in resident.consents:
+        if consent.withdrawn_at is None:
+            consent.withdrawn_at = now
+    session.flush()
+    return resident
+
+
+@dataclass(frozen=True)
+class ResidentView:
+    """A resident as a given actor may see it: identity fields masked unless the role needs them."""
+    resident: Resident
+    id_card: str
+    phone: str | None
+    bp_target: BpTarget
+    age: int
+    consent_version: str | None
+
+
+def view(resident: Resident, actor: Actor, today: date) -> ResidentView:
+    """Decrypt and mask for this actor: the resident sees their own values, team staff the full phone."""
+    id_card = privacy.decrypt(resident.id_card_enc)
+    phone = privacy.decrypt(resident.phone_enc) if resident.phone_enc else None
+    if not actor.is_resident:
+        id_card = privacy.mask_id_card(id_card)
+        if phone and not actor.is_team_staff:
+            phone = privacy.mask_phone(phone)
+    consent = active_consent(resident)
+    return ResidentView(resident=resident, id_card=id_card, phone=phone, bp_target=bp_target(resident, today),
+                        age=resident.age_on(today), consent_version=consent.version if consent else None)
+
+
+def find_by_openid(session: Session, openid: str) -> Resident | None:
+    """The resident bound to a WeChat openid."""
+    return session.scalar(select(Resident).where(Resident.wechat_openid == openid))
+
+
+def get_own(session: Session, actor: Actor) -> Resident:
+    """The acting resident's own record."""
+    if not actor.is_resident:
+        raise NotFound("resident.not_found", "没有找到这位居民 / resident not found")
+    return get_resident(session, actor, actor.id)

@@ -1,0 +1,91 @@
+"""Shared fixtures: one app per test session on SQLite (default) or TEST_DATABASE_URL (PostgreSQL in CI).
+
+The schema is built by running the Alembic migrations, so every run also exercises them; tables are
+emptied after each test that touched the database.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from models import Base
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _database_url(tmp_dir: Path) -> str:
+    if TEST_DATABASE_URL:
+        url = TEST_DATABASE_URL
+        return "postgresql+psycopg://" + url[len("postgresql://"):] if url.startswith("postgresql://") else url
+    return f"sqlite:///{tmp_dir / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app():
+    from flask_migrate import upgrade
+
+    from app import create_app
+
+    tmp_dir = Path(tempfile.mkdtemp(prefix="jiayi-test-"))
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_dir),
+        "DEMO_MODE": True,
+        "PASSWORD_HASH_COST": (1, 1024),  # cheap Argon2 for tests only
+        "WECHAT_API_BASE": "http://127.0.0.1:9",  # nothing listens: tests that need WeChat start the fake
+    })
+    with app.app_context():
+        upgrade()
+    yield app
+
+
+@pytest.fixture
+def db(app):
+    """The Flask-SQLAlchemy handle inside an app context; tables are emptied afterwards."""
+    from app.extensions import db as _db
+
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        _db.session.remove()
+        _truncate(_db.engine)
+
+
+def _truncate(engine) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def session(db):
+    return db.session
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def now():
+    return datetime(2026, 6, 1, 1, 0, tzinfo=timezone.utc)  # 09:00 in Asia/Shanghai
+
+
+@pytest.fixture
+def world(session, now):
+    """A small consortium: 2 townships x 2 village clinics, 2 teams, packages, residents, tokens."""
+    from tests.factories import build_world
+
+    w = build_world(session, now=now)
+    session.commit()
+    return w
