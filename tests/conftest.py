@@ -40,7 +40,7 @@ def app():
         "WECHAT_API_BASE": "http://127.0.0.1:9",  # nothing listens: tests that need WeChat start the fake
     })
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
     yield app
 
 
