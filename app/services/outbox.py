@@ -1,0 +1,41 @@
+"""Queue outbound messages in the caller's transaction; the scheduler's sender delivers them."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.outbox import OutboxMessage
+
+
+def enqueue(session: Session, *, consortium_id: int, kind: str, text: str, now: datetime,
+            resident_id: int | None = None, staff_id: int | None = None, data: dict[str, Any] | None = None,
+            dedup_key: str | None = None) -> OutboxMessage:
+    """Add a message to the outbox (same transaction as its cause); a repeated dedup_key returns the first."""
+    assert (resident_id is None) != (staff_id is None), "exactly one recipient"
+    if dedup_key is not None:
+        existing = session.scalar(select(OutboxMessage).where(OutboxMessage.dedup_key == dedup_key))
+        if existing is not None:
+            return existing
+    message = OutboxMessage(consortium_id=consortium_id, resident_id=resident_id, staff_id=staff_id, kind=kind,
+                            text=text, data=data, dedup_key=dedup_key, client_msg_id=uuid.uuid4().hex,
+                            next_attempt_at=now, created_at=now)
+    session.add(message)
+    session.flush()
+    return message
+
+
+class SendResult(Protocol):
+    ok: bool
+    retryable: bool
+    error: str | None
+
+
+class Notifier(Protocol):
+    """The port the outbox sender delivers through (WeChat in production, a logger or a fake in tests)."""
+
+    def send(self, *, openid: str, text: str, data: dict[str, Any] | None, client_msg_id: str,
+             kind: str) -> SendResult: ...
