@@ -68,9 +68,10 @@ def register_errors(app: Flask) -> None:
 
 
 def register_auth(app: Flask) -> None:
-    from app.auth import load_actor
+    from app.auth import load_actor, persist_audit
 
     app.before_request(load_actor)
+    app.after_request(persist_audit)
 
 
 def register_blueprints(app: Flask) -> None:

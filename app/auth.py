@@ -1,12 +1,13 @@
-"""Request authentication: bearer token -> Actor, kept on flask.g for the request."""
+"""Request authentication (bearer token -> Actor on flask.g) and persisting the request's audit notes."""
 from __future__ import annotations
 
-from flask import g, request
+from flask import Response, g, request
 
 import functools
 
 from app.errors import Forbidden, Unauthorized
 from app.extensions import db
+from app.services import audit
 from app.services import auth as auth_service
 from app.services.actors import Actor
 from models.base import utcnow
@@ -58,3 +59,19 @@ def allow(*roles: str):
             return view(*args, **kwargs)
         return wrapper
     return decorator
+
+
+def persist_audit(response: Response) -> Response:
+    """After a successful request: record admin changes, then append the request's notes to the audit chain."""
+    session = db.session
+    actor = g.get("actor")
+    if response.status_code < 400 and actor is not None:
+        if actor.is_admin and request.method not in ("GET", "HEAD", "OPTIONS"):
+            audit.note(session, actor, action="admin", target=f"{request.method} {request.path}")
+        notes = audit.take_notes(session)
+        context = audit.Context(at=utcnow(), source=request.remote_addr, request_id=g.get("request_id"),
+                                purpose=request.headers.get("X-Access-Purpose", "")[:500] or None)
+        audit.flush_notes(db.engine, notes, context)
+    else:
+        audit.take_notes(session)
+    return response

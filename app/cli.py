@@ -62,6 +62,24 @@ def jobs_run(name: str) -> None:
     click.echo(run_job(current_app._get_current_object(), name))
 
 
+audit_cli = AppGroup("audit", help="The tamper-evident audit log.")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain; exit 1 and name the first broken link if any."""
+    from app.services import audit
+
+    report = audit.verify(db.session)
+    if report.ok:
+        click.echo(f"audit chain OK: {report.checked} entries verified")
+        return
+    click.echo(f"audit chain BROKEN at entry {report.first_broken_seq}: {report.problem} "
+               f"({report.checked} entries verified before it)", err=True)
+    raise SystemExit(1)
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(audit_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(jobs_cli)

@@ -14,6 +14,7 @@ MODULES = [
     "packages",
     "residents",
     "contracts",
+    "audit",
 ]
 
 

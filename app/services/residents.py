@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Forbidden, NotFound, RuleViolation
-from app.services import privacy
+from app.services import audit, privacy
 from app.services.actors import Actor
 from app.services.pagination import Page, paginate
 from app.services.scopes import get_resident, require_clinical_reader, resident_clause
@@ -88,7 +88,7 @@ def update_resident(session: Session, *, actor: Actor, resident_id: int, **chang
     """Change name, phone, village, conditions or the personal BP target."""
     if actor.is_resident:
         raise Forbidden("auth.role", "请联系家庭医生修改资料 / ask your family doctor to change your record")
-    resident = get_resident(session, actor, resident_id)
+    resident = get_resident(session, actor, resident_id, audit_action="update")
     if "name" in changes:
         resident.name = changes["name"].strip()
     if "phone" in changes:
@@ -129,7 +129,9 @@ def list_residents(session: Session, actor: Actor, *, village_id: int | None = N
         except RuleViolation:
             number = phone
         stmt = stmt.where(Resident.phone_bidx == privacy.blind_index(number, "phone"))
-    return paginate(session, stmt, page=page, per_page=per_page)
+    result = paginate(session, stmt, page=page, per_page=per_page)
+    audit.note(session, actor, action="list", target="residents", data={"resident_ids": [r.id for r in result.items]})
+    return result
 
 
 # --- consent (知情同意) -----------------------------------------------------------------------

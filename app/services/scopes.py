@@ -7,6 +7,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import Forbidden, NotFound
+from app.services import audit
 from app.services.actors import Actor
 from models.contracts import OPEN_STATUSES, Contract
 from models.residents import Resident
@@ -57,8 +58,9 @@ def require_clinical_reader(actor: Actor) -> None:
         raise Forbidden("scope.admin_no_clinical", "管理员不能查看居民健康信息 / admins see aggregates only")
 
 
-def get_resident(session: Session, actor: Actor, resident_id: int, *, for_update: bool = False) -> Resident:
-    """Load a resident the actor may see, else NotFound (no existence leak)."""
+def get_resident(session: Session, actor: Actor, resident_id: int, *, for_update: bool = False,
+                 audit_action: str = "read") -> Resident:
+    """Load a resident the actor may see, else NotFound (no existence leak); staff access is audited."""
     require_clinical_reader(actor)
     stmt = select(Resident).where(Resident.id == resident_id, resident_clause(actor))
     if for_update:
@@ -66,6 +68,7 @@ def get_resident(session: Session, actor: Actor, resident_id: int, *, for_update
     resident = session.scalar(stmt)
     if resident is None:
         raise NotFound("resident.not_found", "没有找到这位居民 / resident not found")
+    audit.note(session, actor, action=audit_action, target=f"resident:{resident.id}", resident_id=resident.id)
     return resident
 
 
