@@ -20,6 +20,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(overrides or {})
     register_logging(app)
     register_extensions(app)
+    register_observability(app)
     register_errors(app)
     register_auth(app)
     register_blueprints(app)
@@ -33,8 +34,14 @@ def register_logging(app: Flask) -> None:
     configure_logging(app)
 
 
+def register_observability(app: Flask) -> None:
+    from app.observability import register_observability as register
+
+    register(app)
+
+
 def register_extensions(app: Flask) -> None:
-    from app.extensions import api, db, migrate
+    from app.extensions import api, db, limiter, migrate
     from app.services import privacy
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
@@ -42,6 +49,8 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     api.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    limiter.init_app(app)
     privacy.configure(app.config["FIELD_ENCRYPTION_KEYS"], app.config["BLIND_INDEX_KEY"])
     if app.config.get("PASSWORD_HASH_COST"):
         from app.services.auth import configure_hasher

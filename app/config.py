@@ -51,6 +51,12 @@ def load_config() -> dict:
         "WECHAT_ENCODING_AES_KEY": _env("WECHAT_ENCODING_AES_KEY", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"),
         "WECHAT_API_BASE": _env("WECHAT_API_BASE", "https://api.weixin.qq.com"),
         "REDIS_URL": _env("REDIS_URL"),
+        "LOG_FORMAT": _env("LOG_FORMAT", "plain"),
+        # Rate limits (flask-limiter syntax); storage is Redis when REDIS_URL is set, memory otherwise.
+        "RATELIMIT_LOGIN": _env("RATELIMIT_LOGIN", "20 per minute"),
+        "RATELIMIT_READINGS": _env("RATELIMIT_READINGS", "120 per minute"),
+        "RATELIMIT_TRIAGE": _env("RATELIMIT_TRIAGE", "30 per minute"),
+        "RATELIMIT_BINDING": _env("RATELIMIT_BINDING", "10 per minute"),
         "MAX_CONTENT_LENGTH": int(_env("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))),
         # flask-smorest / OpenAPI
         "API_TITLE": "JiaYi 家医 API",

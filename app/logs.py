@@ -27,10 +27,18 @@ class RedactingFilter(logging.Filter):
 
 
 def configure_logging(app: Flask) -> None:
-    """Attach the redacting filter to the root handlers once."""
+    """JSON lines when LOG_FORMAT=json (production), plain otherwise; the redacting filter on every handler."""
     root = logging.getLogger()
     if not root.handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        handler = logging.StreamHandler()
+        if app.config.get("LOG_FORMAT") == "json":
+            from app.observability import JsonFormatter
+
+            handler.setFormatter(JsonFormatter())
+        else:
+            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
     for handler in root.handlers:
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):
             handler.addFilter(RedactingFilter())

@@ -47,9 +47,10 @@ def app():
 @pytest.fixture
 def db(app):
     """The Flask-SQLAlchemy handle inside an app context; tables are emptied afterwards."""
-    from app.extensions import db as _db
+    from app.extensions import db as _db, limiter
 
     with app.app_context():
+        limiter.reset()
         yield _db
         _db.session.rollback()
         _db.session.remove()

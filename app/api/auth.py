@@ -1,13 +1,13 @@
 """Sign-in: staff password, WeChat web authorisation for residents, demo login."""
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, request
 from flask_smorest import Blueprint
 
 from app.api.common import committed
 from app.auth import bearer_token, current_actor
 from app.errors import NotFound
-from app.extensions import db
+from app.extensions import db, limiter
 from app.schemas.auth import DevLoginSchema, LoginSchema, MeSchema, TokenSchema, WechatLoginSchema
 from app.services import auth
 from models.base import utcnow
@@ -20,6 +20,7 @@ def _ttl() -> timedelta:
 
 
 @blp.post("/login")
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], key_func=lambda: f"login:{request.remote_addr}")
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
 @blp.doc(security=[])

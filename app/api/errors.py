@@ -55,6 +55,15 @@ def _flatten_messages(messages) -> dict:
     return messages
 
 
+def _retry_after(exc: HTTPException) -> int:
+    """Seconds until a flask-limiter window resets (at least 1)."""
+    limit = getattr(exc, "limit", None)
+    try:
+        return max(1, int(limit.limit.get_expiry()))
+    except AttributeError:
+        return 60
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
@@ -74,6 +83,8 @@ def register_error_handlers(app: Flask) -> None:
         if "messages" in data:
             errors = _flatten_messages(data["messages"])
         headers = dict(data.get("headers") or {})
+        if status == 429 and "Retry-After" not in headers:
+            headers["Retry-After"] = str(_retry_after(exc))
         if status == 400 and request.is_json is False and request.method in ("POST", "PUT", "PATCH"):
             detail = "请求体应为 JSON / the body must be JSON"
         return problem(status, code, detail, errors=errors, headers=headers)

@@ -1,0 +1,75 @@
+"""Request ids, structured JSON access logs, and Prometheus metrics at /metrics."""
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+
+from flask import Flask, Response, g, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from sqlalchemy import func, select
+
+log = logging.getLogger("jiayi.access")
+
+REGISTRY = CollectorRegistry()
+REQUESTS = Counter("jiayi_http_requests_total", "HTTP requests", ["method", "endpoint", "status"], registry=REGISTRY)
+LATENCY = Histogram("jiayi_http_request_seconds", "HTTP request latency", ["method", "endpoint"], registry=REGISTRY,
+                    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
+OUTBOX_BACKLOG = Gauge("jiayi_outbox_backlog", "Outbox messages waiting to be sent", registry=REGISTRY)
+ALERT_BACKLOG = Gauge("jiayi_alert_backlog", "Active alerts by severity", ["severity"], registry=REGISTRY)
+JOB_SECONDS = Gauge("jiayi_job_last_run_seconds", "Duration of each job's last run", ["job"], registry=REGISTRY)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, and request fields when present."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        payload = {"ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"), "level": record.levelname,
+                   "logger": record.name, "msg": record.getMessage()}
+        for key in ("request_id", "method", "path", "status", "duration_ms", "actor"):
+            if hasattr(record, key):
+                payload[key] = getattr(record, key)
+        if record.exc_info:
+            payload["exc"] = self.formatException(record.exc_info)
+        return json.dumps(payload, ensure_ascii=False)
+
+
+def _start() -> None:
+    g.request_id = (request.headers.get("X-Request-ID") or uuid.uuid4().hex)[:64]
+    g.started = time.perf_counter()
+
+
+def _finish(response: Response) -> Response:
+    elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+    endpoint = request.endpoint or "unmatched"
+    REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
+    LATENCY.labels(request.method, endpoint).observe(elapsed)
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    actor = g.get("actor")
+    # Paths and ids only: bodies and query strings may hold personal data and are never logged.
+    log.info("request", extra={"request_id": g.get("request_id"), "method": request.method, "path": request.path,
+                               "status": response.status_code, "duration_ms": round(elapsed * 1000, 1),
+                               "actor": f"{actor.role}:{actor.id}" if actor else None})
+    return response
+
+
+def metrics() -> Response:
+    """Prometheus text format; backlog gauges are read from the database at scrape time."""
+    from app.extensions import db
+    from models.alerts import ACTIVE_ALERT_STATUSES, Alert, Severity
+    from models.outbox import OutboxMessage, OutboxStatus
+
+    OUTBOX_BACKLOG.set(db.session.scalar(select(func.count()).select_from(OutboxMessage)
+                                         .where(OutboxMessage.status == OutboxStatus.pending)) or 0)
+    counts = dict(db.session.execute(select(Alert.severity, func.count()).where(Alert.status.in_(ACTIVE_ALERT_STATUSES))
+                                     .group_by(Alert.severity)).all())
+    for severity in Severity:
+        ALERT_BACKLOG.labels(severity.value).set(counts.get(severity, 0))
+    return Response(generate_latest(REGISTRY), mimetype=CONTENT_TYPE_LATEST)
+
+
+def register_observability(app: Flask) -> None:
+    app.before_request(_start)
+    app.after_request(_finish)
+    app.add_url_rule("/metrics", "metrics", metrics)
