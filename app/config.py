@@ -52,6 +52,9 @@ def load_config() -> dict:
         "WECHAT_API_BASE": _env("WECHAT_API_BASE", "https://api.weixin.qq.com"),
         "REDIS_URL": _env("REDIS_URL"),
         "LOG_FORMAT": _env("LOG_FORMAT", "plain"),
+        # Medical records are kept for a retention period before a deletion request is carried out
+        # (医疗机构病历管理规定: outpatient records at least 15 years); configurable per deployment.
+        "RETENTION_DAYS": int(_env("RETENTION_DAYS", str(15 * 365))),
         # Rate limits (flask-limiter syntax); storage is Redis when REDIS_URL is set, memory otherwise.
         "RATELIMIT_LOGIN": _env("RATELIMIT_LOGIN", "20 per minute"),
         "RATELIMIT_READINGS": _env("RATELIMIT_READINGS", "120 per minute"),

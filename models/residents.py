@@ -69,3 +69,13 @@ class Consent(IdMixin, Base):
     channel: Mapped[str] = mapped_column(String(16), default="api")
     granted_at: Mapped[datetime] = mapped_column()
     withdrawn_at: Mapped[datetime | None] = mapped_column()
+
+
+class DeletionRequest(IdMixin, Base):
+    """A resident's request to be forgotten: carried out (anonymised) once the retention period ends."""
+
+    __tablename__ = "deletion_requests"
+    resident_id: Mapped[int] = mapped_column(BigId, ForeignKey("residents.id"), unique=True)
+    requested_at: Mapped[datetime] = mapped_column()
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    carried_out_at: Mapped[datetime | None] = mapped_column()

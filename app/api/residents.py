@@ -1,6 +1,10 @@
 """Residents: registration, profile, consent. Out-of-scope reads answer 404."""
+from datetime import timedelta
+
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 
 from app.api.common import committed
 from app.auth import current_actor
@@ -8,7 +12,7 @@ from app.extensions import db
 from app.schemas.common import page_of
 from app.schemas.residents import (ConsentCreateSchema, ConsentSchema, ResidentArgsSchema, ResidentCreateSchema,
                                    ResidentSchema, ResidentUpdateSchema)
-from app.services import residents
+from app.services import residents, rights
 from app.services.clock import local_date
 from app.services.pagination import Page
 from app.services.scopes import get_resident
@@ -77,3 +81,32 @@ def withdraw_consent(resident_id):
     """Withdraw consent: processing and pushes stop."""
     return _view(committed(residents.withdraw_consent(db.session, actor=current_actor(), resident_id=resident_id,
                                                       now=utcnow())))
+
+
+class DeletionRequestSchema(Schema):
+    requested_at = fields.DateTime()
+    due_at = fields.DateTime()
+
+
+@blp.get("/me/export")
+@blp.response(200)
+def export_me():
+    """All my data as JSON (PIPL right of access and portability)."""
+    return rights.export_data(db.session, actor=current_actor())
+
+
+@blp.get("/me/readings.csv")
+@blp.response(200, content_type="text/csv")
+def export_my_readings():
+    """My readings as CSV."""
+    body = rights.readings_csv(db.session, actor=current_actor())
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=readings.csv"})
+
+
+@blp.post("/me/deletion-request")
+@blp.response(202, DeletionRequestSchema)
+def request_deletion():
+    """Ask to be forgotten: pushes stop at once; identity is removed after the legal retention period."""
+    retention = timedelta(days=current_app.config["RETENTION_DAYS"])
+    return committed(rights.request_deletion(db.session, actor=current_actor(), now=utcnow(), retention=retention))
