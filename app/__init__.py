@@ -7,15 +7,25 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app.config import load_config
 
 
+class BoundedInt(IntegerConverter):
+    """`<int:…>` path segments between 0 and the largest BIGINT."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app from environment settings plus optional overrides (tests)."""
     app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
+    app.url_map.converters["int"] = BoundedInt  # ids in paths fit a BIGINT, or the route does not match
     app.config.update(load_config())
     app.config.update(overrides or {})
     register_logging(app)

@@ -40,3 +40,7 @@ class RuleViolation(DomainError):
 
 class TooManyRequests(DomainError):
     status, title = 429, "Too Many Requests"
+
+
+class ServiceUnavailable(DomainError):
+    status, title = 503, "Service Unavailable"

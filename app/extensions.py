@@ -1,15 +1,50 @@
 """Flask extensions, bound in create_app()."""
+import http
+
+import marshmallow as ma
 from flask import g, request
 from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 from flask_sqlalchemy import SQLAlchemy
 
 from models import Base
 
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
-api = Api()
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details, as every error of this API is sent."""
+    type = ma.fields.String()
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    code = ma.fields.String(metadata={"description": "stable machine-readable code, e.g. contract.already_open"})
+    detail = ma.fields.String(metadata={"description": "中文 / English explanation"})
+    instance = ma.fields.String()
+    errors = ma.fields.Dict(metadata={"description": "field -> messages (422)"})
+
+
+class ProblemApi(Api):
+    """flask-smorest documenting errors as application/problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+    PROBLEM = "application/problem+json"
+
+    def _register_responses(self):
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, self.PROBLEM)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Problem details (RFC 9457)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, self.PROBLEM)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+api = ProblemApi()
 
 
 def actor_or_address() -> str:

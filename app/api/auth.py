@@ -52,7 +52,7 @@ def logout():
 @blp.doc(security=[])
 def wechat_login(data):
     """Resident sign-in from an H5 page: exchange a WeChat web-authorisation code."""
-    from app.wechat.client import client_from_config
+    from app.wechat.factory import client_from_config
 
     return committed(auth.wechat_login(db.session, code=data["code"], client=client_from_config(current_app.config),
                                        now=utcnow(), ttl=_ttl()))

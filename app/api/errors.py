@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, request
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError
@@ -88,6 +89,14 @@ def register_error_handlers(app: Flask) -> None:
         if status == 400 and request.is_json is False and request.method in ("POST", "PUT", "PATCH"):
             detail = "请求体应为 JSON / the body must be JSON"
         return problem(status, code, detail, errors=errors, headers=headers)
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def out_of_range(exc: Exception):
+        # Last line of defence: a value the schema let through but the database cannot hold.
+        db.session.rollback()
+        log.warning("value out of range on %s %s: %s", request.method, request.path, type(exc).__name__)
+        return problem(422, "validation.out_of_range", "数值超出范围 / a value is out of range")
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -1,6 +1,8 @@
 """Sign-in."""
 from marshmallow import Schema, fields, validate
 
+from app.schemas.common import Id
+
 
 class LoginSchema(Schema):
     username = fields.Str(required=True, validate=validate.Length(min=1, max=64))
@@ -12,7 +14,7 @@ class WechatLoginSchema(Schema):
 
 
 class DevLoginSchema(Schema):
-    resident_id = fields.Int(required=True)
+    resident_id = Id(required=True)
 
 
 class MeSchema(Schema):

@@ -14,7 +14,12 @@ def Text(max_len: int = 500, **kw):  # noqa: N802
     return fields.Str(validate=validate.Length(min=1, max=max_len), **kw)
 
 
-Id = fields.Int
+MAX_ID = 2**63 - 1  # BIGINT
+
+
+def Id(**kw):  # noqa: N802
+    """A database id: a positive 64-bit integer."""
+    return fields.Int(validate=validate.Range(min=1, max=MAX_ID), **kw)
 
 
 class PageArgsSchema(Schema):

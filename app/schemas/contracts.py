@@ -1,7 +1,7 @@
 """Contracts."""
 from marshmallow import Schema, fields, validate
 
-from app.schemas.common import PageArgsSchema, Text
+from app.schemas.common import Id, PageArgsSchema, Text
 from app.schemas.packages import PackageSchema
 from models.contracts import ContractStatus
 
@@ -26,9 +26,9 @@ class ContractSchema(Schema):
 
 
 class ContractCreateSchema(Schema):
-    resident_id = fields.Int(required=True)
-    team_id = fields.Int(required=True)
-    package_ids = fields.List(fields.Int(), required=True, validate=validate.Length(min=1, max=20))
+    resident_id = Id(required=True)
+    team_id = Id(required=True)
+    package_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=20))
     starts_on = fields.Date(load_default=None, allow_none=True)
     override_reason = Text(load_default=None, allow_none=True)
 
@@ -38,11 +38,11 @@ class ContractTerminateSchema(Schema):
 
 
 class ContractRenewSchema(Schema):
-    package_ids = fields.List(fields.Int(), load_default=None, allow_none=True, validate=validate.Length(min=1, max=20))
+    package_ids = fields.List(Id(), load_default=None, allow_none=True, validate=validate.Length(min=1, max=20))
 
 
 class ContractArgsSchema(PageArgsSchema):
     status = fields.Str(validate=validate.OneOf(STATUSES))
-    team_id = fields.Int()
-    resident_id = fields.Int()
+    team_id = Id()
+    resident_id = Id()
     expiring_before = fields.Date()

@@ -1,7 +1,7 @@
 """Institutions, villages, staff and teams."""
 from marshmallow import Schema, fields, validate
 
-from app.schemas.common import Name, PageArgsSchema
+from app.schemas.common import Id, Name, PageArgsSchema
 from models.org import InstitutionLevel, StaffRole, TeamRole
 
 LEVELS = [lvl.value for lvl in InstitutionLevel]
@@ -19,7 +19,7 @@ class InstitutionSchema(Schema):
 class InstitutionCreateSchema(Schema):
     name = Name(required=True)
     level = fields.Str(required=True, validate=validate.OneOf(LEVELS))
-    parent_id = fields.Int(load_default=None, allow_none=True)
+    parent_id = Id(load_default=None, allow_none=True)
 
 
 class InstitutionUpdateSchema(Schema):
@@ -28,7 +28,7 @@ class InstitutionUpdateSchema(Schema):
 
 class InstitutionArgsSchema(PageArgsSchema):
     level = fields.Str(validate=validate.OneOf(LEVELS))
-    parent_id = fields.Int()
+    parent_id = Id()
 
 
 class VillageSchema(Schema):
@@ -40,7 +40,7 @@ class VillageSchema(Schema):
 
 class VillageCreateSchema(Schema):
     name = Name(required=True)
-    clinic_id = fields.Int(required=True)
+    clinic_id = Id(required=True)
     population = fields.Int(load_default=0, validate=validate.Range(min=0, max=10_000_000))
 
 
@@ -50,7 +50,7 @@ class VillageUpdateSchema(Schema):
 
 
 class VillageArgsSchema(PageArgsSchema):
-    clinic_id = fields.Int()
+    clinic_id = Id()
 
 
 class StaffSchema(Schema):
@@ -70,7 +70,7 @@ class StaffCreateSchema(Schema):
     password = fields.Str(required=True, load_only=True, validate=validate.Length(min=1, max=128))
     full_name = Name(required=True)
     role = fields.Str(required=True, validate=validate.OneOf(ROLES))
-    institution_id = fields.Int(required=True)
+    institution_id = Id(required=True)
     department = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=32))
     phone = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=20))
 
@@ -86,7 +86,7 @@ class StaffUpdateSchema(Schema):
 
 class StaffArgsSchema(PageArgsSchema):
     role = fields.Str(validate=validate.OneOf(ROLES))
-    institution_id = fields.Int()
+    institution_id = Id()
     active = fields.Bool()
 
 
@@ -106,19 +106,19 @@ class TeamSchema(Schema):
 
 
 class ExtraMemberSchema(Schema):
-    staff_id = fields.Int(required=True)
+    staff_id = Id(required=True)
     role = fields.Str(required=True, validate=validate.OneOf(TEAM_ROLES))
 
 
 class TeamCreateSchema(Schema):
     name = Name(required=True)
-    county_doctor_id = fields.Int(required=True)
-    township_doctor_id = fields.Int(required=True)
-    village_doctor_id = fields.Int(required=True)
-    lead_id = fields.Int(load_default=None, allow_none=True)
+    county_doctor_id = Id(required=True)
+    township_doctor_id = Id(required=True)
+    village_doctor_id = Id(required=True)
+    lead_id = Id(load_default=None, allow_none=True)
     extra_members = fields.List(fields.Nested(ExtraMemberSchema), load_default=list,
                                 validate=validate.Length(max=10))
-    village_ids = fields.List(fields.Int(), load_default=list, validate=validate.Length(max=100))
+    village_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=100))
 
 
 class TeamMemberAddSchema(ExtraMemberSchema):
@@ -126,9 +126,9 @@ class TeamMemberAddSchema(ExtraMemberSchema):
 
 
 class TeamVillagesSchema(Schema):
-    village_ids = fields.List(fields.Int(), required=True, validate=validate.Length(max=100))
+    village_ids = fields.List(Id(), required=True, validate=validate.Length(max=100))
 
 
 class TeamArgsSchema(PageArgsSchema):
-    village_id = fields.Int()
+    village_id = Id()
     mine = fields.Bool(load_default=False)

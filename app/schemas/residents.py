@@ -1,7 +1,7 @@
 """Residents and consent. Identity fields are masked by the service for the reader's role."""
 from marshmallow import Schema, fields, validate
 
-from app.schemas.common import Name, PageArgsSchema
+from app.schemas.common import Id, Name, PageArgsSchema
 from ml.clinical import Condition
 
 CONDITIONS = [c.value for c in Condition]
@@ -43,7 +43,7 @@ class ResidentSchema(Schema):
 class ResidentCreateSchema(Schema):
     name = Name(required=True)
     id_card = fields.Str(required=True, validate=validate.Length(min=1, max=32))
-    village_id = fields.Int(required=True)
+    village_id = Id(required=True)
     phone = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=20))
     sex = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(["M", "F"]))
     birth_date = fields.Date(load_default=None, allow_none=True)
@@ -56,14 +56,14 @@ class ResidentCreateSchema(Schema):
 class ResidentUpdateSchema(Schema):
     name = Name()
     phone = fields.Str(allow_none=True, validate=validate.Length(max=20))
-    village_id = fields.Int()
+    village_id = Id()
     conditions = fields.List(fields.Str(validate=validate.OneOf(CONDITIONS)), validate=validate.Length(max=20))
     bp_target_sys = fields.Int(allow_none=True, validate=validate.Range(min=0, max=300))
     bp_target_dia = fields.Int(allow_none=True, validate=validate.Range(min=0, max=300))
 
 
 class ResidentArgsSchema(PageArgsSchema):
-    village_id = fields.Int()
+    village_id = Id()
     condition = fields.Str(validate=validate.OneOf(CONDITIONS))
     name = fields.Str(validate=validate.Length(max=64))
     id_card = fields.Str(validate=validate.Length(max=32))

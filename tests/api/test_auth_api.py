@@ -50,3 +50,30 @@ def test_dev_login_only_in_demo_mode(app, client, world):
         assert client.post("/api/v1/auth/dev-login", json={"resident_id": world.ids["res_a1"]}).status_code == 404
     finally:
         app.config["DEMO_MODE"] = True
+
+
+def test_resident_signs_in_with_a_wechat_code_against_the_fake_server(app, client, world, session):
+    from models.residents import Resident
+    from tests.fakes.wechat_api import running_fake_wechat
+
+    session.get(Resident, world.ids["res_a1"]).wechat_openid = "openid-a1"
+    session.commit()
+    with running_fake_wechat(appid=app.config["WECHAT_APPID"], secret=app.config["WECHAT_APPSECRET"]) as fake:
+        fake.register_oauth_code("code-1", "openid-a1")
+        fake.register_oauth_code("code-2", "openid-unbound")
+        old = app.config["WECHAT_API_BASE"]
+        app.config["WECHAT_API_BASE"] = fake.base_url
+        try:
+            ok = client.post("/api/v1/auth/wechat", json={"code": "code-1"})
+            unbound = client.post("/api/v1/auth/wechat", json={"code": "code-2"})
+            bad = client.post("/api/v1/auth/wechat", json={"code": "nope"})
+        finally:
+            app.config["WECHAT_API_BASE"] = old
+    assert ok.status_code == 200 and ok.get_json()["actor"]["id"] == world.ids["res_a1"]
+    assert unbound.status_code == 404 and unbound.get_json()["code"] == "auth.not_bound"
+    assert bad.status_code == 401
+
+
+def test_wechat_unreachable_is_a_503_problem(client, world):
+    r = client.post("/api/v1/auth/wechat", json={"code": "x"})  # WECHAT_API_BASE points at a closed port
+    assert r.status_code == 503 and r.get_json()["code"] == "wechat.unavailable"

@@ -1,0 +1,96 @@
+"""KPIs (绩效指标): query arguments and the report shape (definitions: docs/kpis.md and the endpoint doc)."""
+from marshmallow import Schema, fields, validate
+
+from app.services.kpis import LEVELS
+
+
+class KpiArgsSchema(Schema):
+    start = fields.Date(required=True, metadata={"description": "first day of the period (local date)"})
+    end = fields.Date(required=True, metadata={"description": "last day of the period, inclusive; the 'as of' day"})
+    level = fields.Str(load_default="consortium", validate=validate.OneOf(LEVELS))
+    unit_id = fields.Int(load_default=None, allow_none=True,
+                         metadata={"description": "one team / township institution / consortium id"})
+
+
+def _rate(**kw):
+    return fields.Float(allow_none=True, metadata={"description": "0..1, null when the denominator is 0"}, **kw)
+
+
+class GroupSchema(Schema):
+    registered = fields.Int()
+    contracted = fields.Int()
+    coverage = _rate()
+
+
+class PriorityGroupsSchema(Schema):
+    age_65_plus = fields.Nested(GroupSchema)
+    hypertension = fields.Nested(GroupSchema)
+    diabetes = fields.Nested(GroupSchema)
+
+
+class StandardManagementSchema(Schema):
+    required_face_to_face = fields.Int()
+    standard = fields.Int()
+    rate = _rate()
+
+
+class ControlSchema(Schema):
+    managed = fields.Int()
+    controlled = fields.Int()
+    no_value = fields.Int()
+    rate = _rate()
+
+
+class ShareSchema(Schema):
+    count = fields.Int()
+    share = _rate()
+
+
+class AckSchema(Schema):
+    opened = fields.Int()
+    acknowledged = fields.Int()
+    unacknowledged = fields.Int()
+    p50_minutes = fields.Float(allow_none=True)
+    p90_minutes = fields.Float(allow_none=True)
+
+
+class AckBySeveritySchema(Schema):
+    critical = fields.Nested(AckSchema)
+    high = fields.Nested(AckSchema)
+    moderate = fields.Nested(AckSchema)
+    low = fields.Nested(AckSchema)
+
+
+class ReferralKpiSchema(Schema):
+    requested = fields.Int()
+    completed = fields.Int()
+    turnaround_hours_p50 = fields.Float(allow_none=True)
+    turnaround_hours_p90 = fields.Float(allow_none=True)
+
+
+class KpiFiguresSchema(Schema):
+    population = fields.Int()
+    contracted = fields.Int()
+    contract_coverage = _rate()
+    priority_groups = fields.Nested(PriorityGroupsSchema)
+    managed = fields.Int()
+    standard_management = fields.Nested(StandardManagementSchema)
+    bp_control = fields.Nested(ControlSchema)
+    glucose_control = fields.Nested(ControlSchema)
+    missed_visit = fields.Nested(ShareSchema)
+    lost_to_follow_up = fields.Nested(ShareSchema)
+    alert_time_to_acknowledge = fields.Nested(AckBySeveritySchema)
+    referrals = fields.Nested(ReferralKpiSchema)
+
+
+class KpiReportSchema(Schema):
+    level = fields.Str()
+    unit_id = fields.Int()
+    unit_name = fields.Str()
+    start = fields.Date()
+    end = fields.Date()
+    figures = fields.Nested(KpiFiguresSchema)
+
+
+class KpiListSchema(Schema):
+    items = fields.List(fields.Nested(KpiReportSchema))

@@ -1,0 +1,1 @@
+"""WeChat official-account bot: transport, parsing, dialogue, copy, API client and menu."""

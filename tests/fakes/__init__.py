@@ -1,0 +1,1 @@
+"""Hand-written fakes of external systems for tests (the WeChat API server)."""

@@ -1,0 +1,1 @@
+"""Tests of the WeChat bot: transport, parsing, dialogue, texts, menu and the API client."""
