@@ -55,11 +55,53 @@ def jobs_list() -> None:
 
 @jobs_cli.command("run")
 @click.argument("name")
-def jobs_run(name: str) -> None:
+@click.option("--now", "now_text", default=None, help="Business time, ISO 8601 (no offset: Asia/Shanghai).")
+def jobs_run(name: str, now_text: str | None) -> None:
     """Run one job now, through the same code path as the scheduler."""
+    from jobs.settings import parse_now
     from jobs.table import run_job
 
-    click.echo(run_job(current_app._get_current_object(), name))
+    click.echo(run_job(current_app._get_current_object(), name, parse_now(now_text) if now_text else None))
+
+
+trends_cli = AppGroup("trends", help="Trend scoring for integration and clinical audit.")
+
+
+@trends_cli.command("score")
+@click.argument("readings", type=click.Path(exists=True, dir_okay=False))
+@click.option("--profiles", required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--at", "at", required=True, help="ISO 8601 time; readings after it are ignored (no offset = Asia/Shanghai)")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False))
+def trends_score(readings: str, profiles: str, at: str, out: str) -> None:
+    """Score residents from READINGS.csv and PROFILES.csv into FLAGS.csv (one row per profile)."""
+    from datetime import datetime
+
+    from app.services.clock import LOCAL_TZ
+    from ml.scoring import score_csv
+
+    try:
+        when = datetime.fromisoformat(at)
+    except ValueError:
+        raise click.BadParameter(f"not an ISO 8601 time: {at}", param_hint="--at") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=LOCAL_TZ)
+    raise SystemExit(score_csv(readings, profiles, when, out))
+
+
+ml_cli = AppGroup("ml", help="The trend model.")
+
+
+@ml_cli.command("train")
+@click.option("--seed", default=20260601, show_default=True)
+@click.option("--residents", "n_residents", default=40000, show_default=True)
+@click.option("--out-dir", default=None, help="Where the artefact goes (default ml/artifacts)")
+def ml_train(seed: int, n_residents: int, out_dir: str | None) -> None:
+    """Train on the synthetic cohort, evaluate against baselines, write the artefact and docs/model_card.md."""
+    from ml import train
+
+    kwargs = {"out_dir": out_dir} if out_dir else {}
+    sidecar = train.train(seed=seed, n_residents=n_residents, progress=True, **kwargs)
+    click.echo(f"model written; metrics: {sidecar.get('metrics')}")
 
 
 audit_cli = AppGroup("audit", help="The tamper-evident audit log.")
@@ -81,5 +123,7 @@ def audit_verify() -> None:
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(audit_cli)
+    app.cli.add_command(trends_cli)
+    app.cli.add_command(ml_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(jobs_cli)

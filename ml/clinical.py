@@ -5,6 +5,7 @@ Pure constants and functions. Every number cites its source; a clinician must si
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import Enum
 
@@ -130,3 +131,54 @@ def glucose_level(value_mmol: float) -> str | None:
     if value_mmol >= HYPER_URGENT:
         return "hyper"
     return None
+
+
+# --- HBPM aggregation (clinical_rules §1.3; DESIGN.md "Home BP") -------------------------------
+# Local time for morning/evening and calendar days. China has used UTC+8 without DST since 1991,
+# so the vectorised path may use the fixed offset; the object path uses the zone itself.
+LOCAL_TZ_NAME = "Asia/Shanghai"
+LOCAL_UTC_OFFSET_SECONDS = 8 * 3600
+# Readings within 10 min of the previous one form one session; session value = mean
+# (2019 中国家庭血压监测指南: 2-3 readings 1 min apart; the 10-min gap is our design choice).
+SESSION_GAP_SECONDS = 10 * 60
+# Morning 04:00-11:59, evening 18:00-23:59 local time (clinical_rules §1.3 step 2).
+MORNING_HOURS = (4, 12)
+EVENING_HOURS = (18, 24)
+# 7-day window; >=3 days with data and >=6 sessions, else "insufficient" (ESH 2021 minimum 3 days;
+# 2018 中国高血压防治指南 "at least 3 days"; clinical_rules §1.3 step 3).
+HBPM_WINDOW_DAYS = 7
+HBPM_MIN_DAYS = 3
+HBPM_MIN_SESSIONS = 6
+# Day 1 of a monitoring block is discarded: +2.8/+1.4 mmHg excess (clinical_rules §1.3, 2,122
+# participants). A block starts after >=7 days without readings.
+BLOCK_GAP_DAYS = 7
+# The resident's own baseline: the 28 days before the current 7-day window (issue 4 item 2).
+BASELINE_DAYS = 28
+# Acute values older than this are history, not an emergency (issue 4 item 4: "last 72 h").
+ACUTE_LOOKBACK_HOURS = 72
+
+# --- BP variability (clinical_rules §1.4): soft flags, never referral triggers --------------------
+# Top-decile home BPV: CV >10.7 % SBP / >12.6 % DBP (Juhanoja et al., Hypertension 2017).
+BPV_CV_SBP_PERCENT = 10.7
+BPV_CV_DBP_PERCENT = 12.6
+# Morning - evening SBP difference >15 mmHg: morning-surge type (Eguchi & Kario 2007; §1.4).
+ME_DIF_SBP = 15.0
+
+# --- glucose review rules (clinical_rules §2.6) ---------------------------------------------------
+# >=2 level-1 episodes in 7 days -> review within 48 h (G-U1); any level 2 -> immediate contact (G-E1).
+HYPO_RECURRENT_EPISODES = 2
+HYPO_RECURRENT_DAYS = 7
+# Low readings within this many minutes are one episode (a recheck 15 min after 15 g sugar).
+HYPO_EPISODE_MERGE_MINUTES = 60
+# 7-day mean fasting >=7.0 with >=3 fasting values -> review (G-T1).
+FASTING_REVIEW_MIN_VALUES = 3
+# LBGI 2.5-5 moderate, >5 high hypoglycaemia risk (Kovatchev et al., Diabetes Care 1998;21:1870).
+LBGI_MODERATE = 2.5
+LBGI_HIGH = 5.0
+
+
+def lbgi_risk(value_mmol: float) -> float:
+    """Kovatchev low-BG risk r_l(BG) for one value (BG in mg/dL inside the formula; Diabetes Care 1998)."""
+    mg = max(value_mmol, 0.1) * MG_DL_PER_MMOL_L
+    f = 1.509 * (math.log(mg) ** 1.084 - 5.381)
+    return 10.0 * f * f if f < 0 else 0.0
