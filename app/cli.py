@@ -85,7 +85,7 @@ def trends_score(readings: str, profiles: str, at: str, out: str) -> None:
         raise click.BadParameter(f"not an ISO 8601 time: {at}", param_hint="--at") from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=LOCAL_TZ)
-    raise SystemExit(score_csv(readings, profiles, when, out))
+    raise SystemExit(score_csv(readings, profiles, when, out, err=click.get_text_stream("stderr")))
 
 
 ml_cli = AppGroup("ml", help="The trend model.")
