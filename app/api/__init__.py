@@ -15,6 +15,11 @@ MODULES = [
     "residents",
     "contracts",
     "audit",
+    "referrals",
+    "slots",
+    "followups",
+    "timeline",
+    "kpis",
 ]
 
 

@@ -1,0 +1,250 @@
+"""The facts one assessment works on (Ctx), rule results (Out) and the protocol registry."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from app.services.triage.language import Parsed
+
+S, R, U, E = 0, 1, 2, 3
+LEVEL_NAMES = ("self_care", "routine", "urgent", "emergency")
+
+
+@dataclass
+class Vitals:
+    temperature: float | None = None
+    systolic: float | None = None
+    diastolic: float | None = None
+    pulse: float | None = None
+    glucose: float | None = None
+    spo2: float | None = None
+    resp_rate: float | None = None
+
+
+class Ctx:
+    """Facts about one assessment: parsed text, effective profile, vitals and answers."""
+
+    def __init__(self, parsed: Parsed, *, age: float | None, sex: str | None, conditions: frozenset[str],
+                 vitals: Vitals, answers: dict[str, object], child: bool,
+                 stated: frozenset[str] = frozenset()) -> None:
+        self.p = parsed
+        self.stated = stated  # vitals fields given in the text or an answer (not only a stored reading)
+        self.age = age
+        self.sex = sex
+        self.conditions = conditions
+        self.v = vitals
+        self.answers = answers
+        self.child = child or (age is not None and age < 14)
+        self._free = [k for k, cl in enumerate(parsed.clauses)
+                      if not any(m.clause == k and not m.code.startswith("cond_") for ms in parsed.positive.values()
+                                 for m in ms)]
+
+    def with_answer(self, qid: str, value: object) -> Ctx:
+        """A copy with one more answer (the engine uses it to find the decisive question)."""
+        from app.services.triage.questions import apply_number
+
+        answers = dict(self.answers)
+        answers[qid] = value
+        vitals = Vitals(**vars(self.v))
+        stated = set(self.stated)
+        for field_name in apply_number(qid, value, vitals):
+            stated.add(field_name)
+        return Ctx(self.p, age=self.age, sex=self.sex, conditions=self.conditions, vitals=vitals,
+                   answers=answers, child=self.child, stated=frozenset(stated))
+
+    # facts --------------------------------------------------------------------------------------
+    def has(self, *codes: str) -> bool:
+        pos = self.p.positive
+        return any(code in pos or self.answers.get(code) is True for code in codes)
+
+    def no(self, code: str) -> bool:
+        return self.answers.get(code) is False or (code in self.p.negative and code not in self.p.positive)
+
+    def unknown(self, code: str) -> bool:
+        return not self.has(code) and not self.no(code)
+
+    def yes(self, qid: str) -> bool:
+        return self.answers.get(qid) is True
+
+    def ans(self, qid: str) -> bool | None:
+        a = self.answers.get(qid)
+        return a if isinstance(a, bool) else None
+
+    def count(self, *codes: str) -> int:
+        return sum(1 for code in codes if self.has(code))
+
+    # modifiers of the mentions of some codes --------------------------------------------------------
+    def _clauses_of(self, codes: tuple[str, ...]) -> list[int]:
+        ks = [m.clause for code in codes for m in self.p.positive.get(code, ())]
+        return ks
+
+    def severe(self, *codes: str) -> bool:
+        ks = self._clauses_of(codes)
+        cl = self.p.clauses
+        if any(cl[k].severe for k in ks):
+            return True
+        return any(cl[k].severe for k in self._free) and not any(cl[k].mild for k in ks)
+
+    def mild(self, *codes: str) -> bool:
+        if self.severe(*codes):
+            return False
+        ks = self._clauses_of(codes)
+        cl = self.p.clauses
+        if any(cl[k].mild for k in ks) or any(m.attenuated for c in codes for m in self.p.positive.get(c, ())):
+            return True
+        return any(cl[k].mild for k in self._free)
+
+    def hours(self, *codes: str) -> float | None:
+        ks = self._clauses_of(codes)
+        cl = self.p.clauses
+        own = [cl[k].hours for k in ks if cl[k].hours is not None]
+        if own:
+            return max(own)
+        free = [cl[k].hours for k in self._free if cl[k].hours is not None]
+        if free:
+            return max(free)
+        if len([c for c in cl if c.hours is not None]) == 1:
+            return self.p.max_hours
+        return None
+
+    def sudden(self, *codes: str) -> bool:
+        ks = self._clauses_of(codes)
+        if not ks:
+            return self.p.any_sudden
+        first = min(ks)
+        return any(c.sudden for c in self.p.clauses[:max(ks) + 1]) and not self.chronic(*codes) or \
+            self.p.clauses[first].sudden
+
+    def chronic(self, *codes: str) -> bool:
+        ks = self._clauses_of(codes)
+        cl = self.p.clauses
+        h = self.hours(*codes)
+        return any(cl[k].chronic for k in ks) or any(cl[k].chronic for k in self._free) or \
+            (h is not None and h >= 24 * 60)
+
+    def recurrent(self, *codes: str) -> bool:
+        ks = self._clauses_of(codes)
+        cl = self.p.clauses
+        return any(cl[k].recurrent for k in ks) or any(cl[k].recurrent for k in self._free)
+
+    def worsening(self) -> bool:
+        return self.has("worsening")
+
+    def resolved(self) -> bool:
+        return self.has("resolved")
+
+    # the person ---------------------------------------------------------------------------------
+    def cond(self, *names: str) -> bool:
+        return any(n in self.conditions for n in names)
+
+    @property
+    def months(self) -> float | None:
+        return None if self.age is None else self.age * 12
+
+    @property
+    def infant(self) -> bool:
+        return self.age is not None and self.age < 1
+
+    @property
+    def elderly(self) -> bool:
+        return self.age is not None and self.age >= 65
+
+    @property
+    def pregnant(self) -> bool:
+        return self.cond("pregnancy")
+
+    @property
+    def preg_weeks(self) -> float | None:
+        return self.p.numbers.preg_weeks
+
+    @property
+    def cardiac_risk(self) -> bool:
+        return self.cond("heart_disease", "diabetes", "hypertension", "ckd", "stroke", "atrial_fibrillation")
+
+    @property
+    def diabetic(self) -> bool:
+        return self.cond("diabetes")
+
+    # vitals and fever ---------------------------------------------------------------------------
+    @property
+    def temp(self) -> float | None:
+        return self.v.temperature
+
+    @property
+    def fever(self) -> bool:
+        if self.temp is not None:
+            return self.temp >= 37.3
+        return self.has("fever") and not self.has("afebrile")
+
+    @property
+    def fever_high(self) -> bool:
+        return (self.temp is not None and self.temp >= 39.0) or self.has("high_fever_word")
+
+    @property
+    def fever_unknown(self) -> bool:
+        return self.temp is None and not self.has("fever") and not self.no("fever") and not self.has("afebrile")
+
+
+# ---------------------------------------------------------------------------------------------
+# results and registry
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Hit:
+    rule: str
+    source: str
+    level: int
+    flag: str | None = None
+    assumed: bool = False  # the level rests on an unknown taken as the worse case, not on a finding
+
+
+@dataclass
+class Out:
+    level: int = S
+    hits: list[Hit] = field(default_factory=list)
+    dept: str | None = None
+    advice: list[str] = field(default_factory=list)
+
+    def hit(self, level: int, rule: str, source: str, *, flag: str | None = None, advice: str | None = None,
+            dept: str | None = None, assumed: bool = False) -> None:
+        """Record a rule; the protocol's level is the highest level of its rules."""
+        first = not self.hits
+        self.hits.append(Hit(rule, source, level, flag, assumed))
+        if first or level > self.level:
+            self.level, self.dept = level, dept
+            if advice:
+                self.advice.insert(0, advice)
+        else:
+            if level == self.level and self.dept is None and dept:
+                self.dept = dept
+            if advice and advice not in self.advice:
+                self.advice.append(advice)
+
+
+@dataclass(frozen=True)
+class Protocol:
+    code: str
+    dept: str
+    fn: Callable[[Ctx, Out], None]
+    triggers: frozenset[str]
+    when: Callable[[Ctx], bool] | None
+    questions: tuple[str, ...]
+    paediatric: bool
+    obstetric: bool
+
+
+PROTOCOLS: list[Protocol] = []
+
+
+def protocol(code: str, dept: str, *, triggers: str = "", when: Callable[[Ctx], bool] | None = None,
+             questions: str = "", paediatric: bool = True, obstetric: bool = False):
+    """Register a chief-complaint protocol; registration order breaks ties between departments."""
+    def deco(fn: Callable[[Ctx, Out], None]) -> Callable[[Ctx, Out], None]:
+        PROTOCOLS.append(Protocol(code, dept, fn, frozenset(triggers.split()), when, tuple(questions.split()),
+                                  paediatric, obstetric))
+        return fn
+    return deco
+
+
+def triggered(c: Ctx, proto: Protocol) -> bool:
+    return any(c.has(t) for t in proto.triggers) or (proto.when is not None and proto.when(c))

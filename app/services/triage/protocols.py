@@ -1,0 +1,1509 @@
+"""Chief-complaint protocols. Each reads the facts in a Ctx and raises the level with rules that
+name their source. A protocol never lowers what another found: the engine takes the highest level
+(2018 急诊预检分诊专家共识: "取最高级别").
+
+Facts are three-valued: positive (said, or answered yes), negative (denied, or answered no) and
+unknown. Where a protocol must decide on an unknown, it takes the safer branch; the engine may ask
+the one question that settles it.
+
+Every rule cites its guideline inline, in the ``source`` argument of ``r.hit(...)`` (constants below
+hold the full references); the source travels into the assessment trace for clinical audit. The
+thresholds are defaults a clinician must sign off (see shared/reference/triage_criteria.md).
+"""
+from __future__ import annotations
+
+from ml.clinical import ACUTE_DBP, ACUTE_SBP, HYPER_URGENT, HYPO_LEVEL1_BELOW, HYPO_LEVEL2_BELOW, LOW_SBP
+
+from app.services.triage import texts as tx
+from app.services.triage.context import E, PROTOCOLS, R, S, U, Ctx, Out, protocol
+
+
+# --- sources (cited by every rule) ----------------------------------------------------------------
+CONSENSUS = "急诊预检分诊专家共识(2018) 表1, 中华急诊医学杂志 2018;27(6):599"
+STROKE = "中风120 (Zhao & Liu, Lancet Neurol 2017); BE-FAST (中国卒中学会 2021)"
+TIA = "短暂性脑缺血发作中国急诊诊疗专家共识(2021)"
+CHEST = "急性胸痛急诊诊疗专家共识(2019)"
+HTN = "国家基层高血压防治管理指南(2020) 急诊转诊标准"
+DESIGN = "JiaYi DESIGN.md 临床规则 (home BP / glucose)"
+DM = "中国2型糖尿病防治指南(2020) 低血糖分级"
+HYPERGLY = "中国高血糖危象诊断与治疗指南(2012); ICD-11 5A20 (HHS)"
+DM_PRIMARY = "国家基层糖尿病防治管理指南(2022) 转诊"
+DFOOT = "中国糖尿病足防治指南(2019); NICE NG19 diabetic foot (2015)"
+IMCI = "WHO IMCI chart booklet (2014): general danger signs, cough/difficult breathing, dehydration"
+NICE_FEVER = "NICE NG143 fever in under 5s, traffic-light table (2019)"
+SEPSIS = "NICE NG51 sepsis (2016); 中国脓毒症早期预防与阻断急诊专家共识(2020)"
+MENINGITIS = "NICE NG240 meningitis (2024)"
+ASTHMA = "支气管哮喘防治指南(2020); GINA 2023 acute asthma"
+COPD = "慢性阻塞性肺疾病诊治指南(2021); GOLD 2023 exacerbation"
+PE = "急性肺栓塞诊断与治疗中国专家共识(2015); NICE NG158 VTE (2020)"
+HF = "中国心力衰竭诊断和治疗指南(2018)"
+HEADACHE = "NICE CG150 headaches (2021) red flags; 中国偏头痛诊治指南(2022)"
+VERTIGO = "眩晕急诊诊断与治疗指南(2021); HINTS/BPPV"
+SYNCOPE = "晕厥诊断与治疗中国专家共识(2018); ESC 2018 syncope"
+ABDO = "急腹症急诊诊疗专家共识; 共识(2018) 表1 Ⅲ级: >65岁腹痛"
+GI_BLEED = "急性上消化道出血急诊诊治流程专家共识(2020)"
+DIARRHOEA = "NHS/NICE CKS gastroenteritis (2023): see a GP if diarrhoea >7 d or vomiting >2 d"
+URTI = "NICE NG84 sore throat (FeverPAIN/Centor), NICE CKS common cold & acute cough (2023)"
+TB = "中国肺结核筛查: 咳嗽咳痰≥2周为可疑症状; NICE CKS cough >3 weeks"
+BACK = "NICE NG59 low back pain & CKS red flags (cauda equina) (2020)"
+UTI = "NICE NG109 lower UTI, NG111 pyelonephritis (2018)"
+SKIN = "NICE CKS cellulitis (NG141), urticaria, shingles; SJS/TEN expert consensus"
+EYE = "RCOphth / AAO urgent eye referral criteria; 眼化学伤急救"
+EAR = "NICE CKS otitis media; 突发性聋诊断和治疗指南(2015)"
+OTTAWA = "Ottawa ankle/knee rules; NICE NG38 fractures (2016)"
+DVT = "NICE NG158 VTE (2020): suspected DVT -> same-day assessment"
+ANAPH = "严重过敏反应诊断和临床管理专家共识(2019); WAO anaphylaxis criteria (2020)"
+POISON = "急性中毒诊断与治疗中国专家共识(2016); 共识(2018) Ⅱ级: 中毒"
+CO = "一氧化碳中毒临床治疗指南"
+HEADINJ = "NICE NG232 head injury (2023): anticoagulant / age>=65 -> CT within 8 h"
+FALLS = "老年人跌倒干预技术指南(原卫生部 2011)"
+SUICIDE = "精神障碍诊疗规范(2020) 自杀风险评估; 心理援助热线12356"
+PREG = "妊娠期高血压疾病诊治指南(2020); RCOG GTG57 reduced fetal movements; NICE NG126 ectopic"
+IMMUNE = "共识(2018) 表1 Ⅱ级: 发热伴粒细胞减少"
+BURN = "烧伤急救专家共识; NICE CKS burns and scalds (2020)"
+RABIES = "狂犬病暴露预防处置工作规范(2023)"
+TETANUS = "非新生儿破伤风诊疗规范(2019)"
+HEAT = "中国热射病诊断与治疗专家共识(2019)"
+BLEED = "共识(2018) 表1 Ⅱ级: 活动性或严重出血; NICE CKS epistaxis"
+KAWASAKI = "川崎病诊断和急性期治疗专家共识(2022); NICE NG143 fever >=5 days (amber)"
+MALARIA = "疟疾诊断标准 WS 259-2015"
+GOUT = "中国高尿酸血症与痛风诊疗指南(2019)"
+MENTAL = "共识(2018) 表1 Ⅲ级: 行为障碍/急性精神症状"
+GENERAL = "共识(2018) 表1 Ⅳ级: 症状轻微、生命体征平稳"
+
+
+# Symptom groups used by several protocols.
+STROKE_SIGNS = ("face_droop", "unilateral_weakness", "speech")
+NEURO_ALARM = ("confusion", "unresponsive", "drowsy", "seizure")
+CARDIO_SX = ("chest_pain", "chest_tightness", "dyspnoea", "severe_dyspnoea", "palpitations", "syncope",
+             "near_syncope", "dizziness", "confusion", "unresponsive", "drowsy", "fatigue", "sweating")
+CHILD_DANGER = ("poor_feeding", "lethargy", "unresponsive", "seizure", "cramp_generic", "vomits_everything",
+                "chest_indrawing", "grunting", "cyanosis", "bulging_fontanelle", "stridor")
+URTI_SX = ("coryza", "sneezing", "sore_throat", "cough", "hoarseness", "itchy_nose", "myalgia", "sinus")
+
+
+# ---------------------------------------------------------------------------------------------
+# protocols (order = tie-break priority)
+# ---------------------------------------------------------------------------------------------
+
+@protocol("consciousness", tx.NEURO, triggers="unresponsive not_breathing confusion drowsy seizure hypo_coma",
+          when=lambda c: c.child and c.has("cramp_generic"))
+def consciousness(c: Ctx, r: Out) -> None:
+    if c.has("not_breathing"):
+        r.hit(E, "conscious.not_breathing", CONSENSUS + " Ⅰ级: 心跳呼吸停止", flag="conscious.not_breathing",
+              advice="unconscious")
+    if c.has("unresponsive", "hypo_coma"):
+        r.hit(E, "conscious.unresponsive", CONSENSUS + " Ⅰ级: 急性意识障碍", flag="conscious.unresponsive",
+              advice="unconscious")
+    if c.has("seizure") or (c.child and c.has("cramp_generic")):
+        known_epilepsy = c.cond("epilepsy") or c.has("cond_epilepsy")
+        if known_epilepsy and c.resolved() and not c.child and not c.pregnant:
+            r.hit(U, "conscious.seizure_known_epilepsy", CONSENSUS + " Ⅲ级: 间断抽搐", flag="conscious.seizure",
+                  advice="seizure")
+        else:
+            r.hit(E, "conscious.seizure", CONSENSUS + " Ⅰ级: 癫痫持续/儿童惊厥", flag="conscious.seizure",
+                  advice="seizure")
+    if c.has("confusion"):
+        if c.chronic("confusion") and not c.worsening():
+            r.hit(R, "conscious.chronic_cognitive", GENERAL)
+        elif c.fever or c.diabetic or c.has("head_injury", "poison_ingestion", "co_exposure") or \
+                any(c.has(s) for s in STROKE_SIGNS) or c.elderly or c.unknown("stroke_sudden"):
+            r.hit(E, "conscious.acute_confusion", HTN + " 1.意识丧失或模糊; " + SEPSIS, flag="conscious.confusion",
+                  advice="unconscious")
+        else:
+            r.hit(U, "conscious.confusion", CONSENSUS + " Ⅲ级: 急性意识模糊", flag="conscious.confusion")
+    if c.has("drowsy"):
+        if c.child or c.diabetic or c.fever or c.has("head_injury", "poison_ingestion", "drunk", "co_exposure"):
+            r.hit(E, "conscious.drowsy_high_risk", CONSENSUS + " Ⅱ级: 昏睡; " + IMCI, flag="conscious.drowsy")
+        else:
+            r.hit(U, "conscious.drowsy", CONSENSUS + " Ⅲ级: 嗜睡可唤醒", flag="conscious.drowsy")
+
+
+@protocol("stroke", tx.NEURO, triggers="face_droop unilateral_weakness speech stroke_suspected unilateral_numbness "
+          "vision_loss diplopia ataxia", questions="stroke_sudden")
+def stroke(c: Ctx, r: Out) -> None:
+    signs = [s for s in STROKE_SIGNS if c.has(s)] + (["stroke_suspected"] if c.has("stroke_suspected") else [])
+    if signs == ["speech"] and c.has("sore_throat", "trismus", "toothache", "mouth_ulcer", "hoarseness"):
+        signs = []  # muffled "hot potato" speech of a throat or mouth problem, not aphasia
+    all_sx = tuple(signs) + ("unilateral_numbness", "vision_loss", "diplopia", "ataxia")
+    old = (c.chronic(*all_sx) or c.has("cond_stroke_history") and not c.sudden(*all_sx) and c.p.any_chronic) \
+        and not c.worsening() and not c.sudden(*all_sx)
+    h = c.hours(*all_sx)
+    if c.yes("stroke_sudden"):
+        old, h = False, 1.0
+    elif c.no("stroke_sudden"):
+        old = True
+    if signs:
+        if old and (h is None or h > 24 * 14):
+            r.hit(R, "stroke.established_deficit", STROKE + "; 后遗症期随访", advice="stroke")
+        elif h is not None and h > 72 and not c.sudden(*all_sx):
+            r.hit(U, "stroke.subacute", STROKE + "; 超过时间窗仍需当天评估", flag="stroke.recent", advice="stroke")
+        else:
+            # Any one sudden sign: call 120 (中风120); resolved symptoms are a TIA, still an emergency.
+            r.hit(E, "stroke.fast_sign", STROKE + "; " + TIA, flag="stroke.sign", advice="stroke")
+    other = [s for s in ("unilateral_numbness", "vision_loss", "diplopia", "ataxia") if c.has(s)]
+    if other:
+        if c.sudden(*other) or c.yes("stroke_sudden") or (h is not None and h <= 24 and not old):
+            r.hit(E, "stroke.befast_other", STROKE + " (B/E: 平衡、视觉)", flag="stroke.vision_balance", advice="stroke")
+        elif old or c.recurrent(*other) or (h is not None and h > 24 * 14):
+            r.hit(R, "stroke.chronic_other", STROKE + "; 慢性症状门诊评估")
+        elif c.has("vision_loss"):
+            r.hit(E, "stroke.vision_loss", STROKE + " (E: 突然视力丧失)", flag="stroke.vision_balance", advice="stroke")
+        else:
+            r.hit(U, "stroke.onset_unknown", STROKE + "; 起病时间不明按急症", flag="stroke.recent")
+
+
+@protocol("chest_pain", tx.CARDIO, triggers="chest_pain chest_tightness mi_suspected chest_injury",
+          questions="chest_assoc chest_ongoing chest_benign")
+def chest_pain(c: Ctx, r: Out) -> None:
+    cp = ("chest_pain", "chest_tightness")
+    older = (c.age is not None and c.age >= 40) or c.cardiac_risk
+    if c.has("mi_suspected"):
+        r.hit(E, "chest.mi_suspected", CHEST, flag="chest.acs_features", advice="chest")
+    if c.cond("asthma") and c.has("wheeze", "asthma_attack") and not older and not c.has("chest_pain"):
+        return  # chest tightness of an asthma attack: the dyspnoea protocol decides
+    assoc = c.has("sweating", "dyspnoea", "severe_dyspnoea", "radiation", "nausea", "vomiting", "syncope",
+                  "near_syncope", "cyanosis", "pressure_quality") or c.yes("chest_assoc")
+    if assoc:
+        r.hit(E, "chest.acs_features", CHEST + " 高危: 伴出汗、气短、恶心、晕厥或放射痛", flag="chest.acs_features",
+              advice="chest")
+    if c.has("tearing_pain") or (c.has("back_pain") and (c.severe(*cp) or c.sudden(*cp))):
+        r.hit(E, "chest.dissection", CHEST + " 主动脉夹层: 撕裂样痛放射至背", flag="chest.dissection", advice="chest")
+    if c.has("dyspnoea") and c.has("leg_swelling", "calf_pain", "recent_surgery", "long_travel", "estrogen"):
+        r.hit(E, "chest.pe", PE, flag="chest.pe", advice="chest")
+    if c.v.systolic is not None and c.v.systolic >= ACUTE_SBP:
+        r.hit(E, "chest.bp_high", HTN + " 3.血压明显升高伴持续胸痛", flag="bp.emergency", advice="chest")
+    if (c.severe(*cp) or c.has("not_relieved")) and older:
+        r.hit(E, "chest.severe_high_risk", CHEST + "; " + CONSENSUS + " Ⅱ级: 心源性胸痛", flag="chest.acs_features",
+              advice="chest")
+    if c.cond("heart_disease") and (c.worsening() or c.has("not_relieved", "at_rest")):
+        r.hit(E, "chest.known_chd_worse", CHEST + " 已知冠心病疼痛较平时加重", flag="chest.acs_features", advice="chest")
+    if r.level == E:
+        return
+    if c.has("pleuritic") and c.has("cough") and c.fever and not c.has("dyspnoea") and not c.elderly:
+        r.hit(R, "chest.pleuritic_infection", CHEST + " 咳嗽发热伴吸气时胸痛(肺部感染)", advice="chest_routine",
+              dept=tx.RESP)
+        return
+    benign = c.has("tender_on_press", "movement_pain", "brief_stab", "heartburn") or c.yes("chest_benign") or \
+        (c.has("pleuritic") and c.has(*URTI_SX)) or c.has("trauma", "fall", "chest_injury")
+    chronic_stable = (c.chronic(*cp) or c.recurrent(*cp)) and not c.worsening() and not c.has("at_rest") and \
+        (c.has("exertional", "relieved") or c.recurrent(*cp))
+    acute = c.hours(*cp)
+    acute = acute is None or acute <= 24
+    h = c.hours(*cp)
+    lasting = h is not None and 0.5 <= h <= 24 and not c.recurrent(*cp)  # 2 hours of chest pain is ongoing
+    ongoing = c.yes("chest_ongoing") or (acute and (c.has("persistent", "at_rest", "not_relieved") or lasting)
+                                         and not c.resolved() and not c.has("relieved"))
+    if benign and not c.no("chest_benign"):
+        if older and not c.has("trauma", "fall", "tender_on_press", "chest_injury"):
+            r.hit(U, "chest.benign_features_older", CHEST + " 低危特征但年龄/危险因素需当天心电图", flag="chest.pain",
+                  advice="chest_routine")
+        else:
+            r.hit(R, "chest.low_risk_features", CHEST + " 低危: 按压痛、体位相关、反酸或咳嗽相关", advice="chest_routine")
+        return
+    if c.worsening() and (c.recurrent(*cp) or c.has("exertional")):
+        r.hit(U, "chest.crescendo", CHEST + " 不稳定型心绞痛: 近期加重", flag="chest.pain", advice="chest")
+        return
+    if chronic_stable:
+        r.hit(R, "chest.stable_pattern", CHEST + " 稳定性胸痛: 门诊评估", advice="chest_routine")
+        return
+    if ongoing:
+        r.hit(E, "chest.ongoing", CHEST + " 持续>15分钟或静息时发作", flag="chest.acs_features", advice="chest")
+        return
+    if older and c.ans("chest_assoc") is None:
+        # Unknown features in a resident over 40 or with cardiovascular risk: assume the worse.
+        r.hit(E, "chest.unspecified_high_risk", CHEST + "; " + CONSENSUS + " Ⅱ级: 心源性胸痛待排",
+              flag="chest.unspecified_high_risk", advice="chest", assumed=True)
+        return
+    r.hit(U, "chest.unspecified", CHEST + "; " + CONSENSUS + " Ⅲ级: 胸痛需当天心电图", flag="chest.pain", advice="chest")
+
+
+@protocol("dyspnoea", tx.RESP, triggers="dyspnoea severe_dyspnoea wheeze orthopnoea cyanosis stridor asthma_attack "
+          "copd_flare frothy_sputum", questions="dysp_rest")
+def dyspnoea(c: Ctx, r: Out) -> None:
+    d = ("dyspnoea", "severe_dyspnoea", "wheeze", "orthopnoea")
+    if c.has("severe_dyspnoea", "cyanosis") or c.yes("dysp_rest"):
+        r.hit(E, "dysp.severe", CONSENSUS + " Ⅱ级: 严重呼吸困难", flag="dysp.severe", advice="dyspnoea")
+    if c.has("stridor") and (c.has("dyspnoea") or not c.child or c.has("throat_tight")):
+        r.hit(E, "dysp.stridor", CONSENSUS + " Ⅰ级: 气道不能维持", flag="resp.stridor", advice="dyspnoea")
+    if c.has("frothy_sputum") or (c.has("orthopnoea") and c.severe(*d)):
+        r.hit(E, "dysp.acute_hf", HF + "; " + HTN + " 4.不能平卧", flag="dysp.hf", advice="dyspnoea", dept=tx.CARDIO)
+    if c.has("dyspnoea", "severe_dyspnoea") and c.has(*NEURO_ALARM):
+        r.hit(E, "dysp.altered", CONSENSUS + " Ⅱ级", flag="dysp.severe", advice="dyspnoea")
+    if c.has("dyspnoea") and (c.sudden(*d) and c.has("recent_surgery", "long_travel", "leg_swelling", "calf_pain",
+                                                      "estrogen") or c.has("unilateral_leg") and c.has("leg_swelling")):
+        r.hit(E, "dysp.pe", PE, flag="chest.pe", advice="dyspnoea")
+    if c.has("dyspnoea") and c.severe(*d) and not c.child:
+        r.hit(E, "dysp.severe_words", CONSENSUS + " Ⅱ级: 严重呼吸困难", flag="dysp.severe", advice="dyspnoea")
+    if r.level == E:
+        return
+    if c.has("asthma_attack") or (c.has("wheeze") and c.has("dyspnoea")) or \
+            (c.cond("asthma") and c.has("dyspnoea", "wheeze") and not c.mild(*d)):
+        r.hit(U, "dysp.asthma", ASTHMA + "; " + CONSENSUS + " Ⅲ级: 急性哮喘", flag="dysp.asthma", advice="dyspnoea")
+    if c.has("copd_flare") or (c.cond("copd") and c.has("dyspnoea", "purulent_sputum", "wheeze") and
+                               (c.worsening() or c.has("purulent_sputum", "fever") or not c.chronic(*d))):
+        r.hit(U, "dysp.copd", COPD, flag="dysp.copd", advice="dyspnoea")
+    if c.has("orthopnoea") or (c.has("dyspnoea") and c.has("leg_swelling")):
+        r.hit(U, "dysp.heart_failure", HF + "; " + HTN + " 4.下肢水肿、呼吸困难", flag="dysp.hf", advice="dyspnoea",
+              dept=tx.CARDIO)
+    if r.level >= U:
+        return
+    if not c.has("dyspnoea", "severe_dyspnoea"):
+        if c.has("wheeze"):
+            r.hit(R, "dysp.wheeze_only", ASTHMA, advice="dyspnoea")
+        return
+    exertional_chronic = c.has("exertional") and (c.chronic(*d) or (c.hours(*d) or 0) >= 24 * 14) and \
+        not c.worsening()
+    if exertional_chronic:
+        r.hit(R, "dysp.chronic_exertional", CONSENSUS + " Ⅳ级: 已知慢性症状", advice="dyspnoea")
+        return
+    if c.mild(*d) and c.has(*URTI_SX) and not c.elderly and not c.cond("heart_disease", "copd", "asthma") and \
+            not c.child:
+        r.hit(R, "dysp.mild_with_cold", URTI + "; 轻度气促门诊评估", advice="dyspnoea")
+        return
+    r.hit(U, "dysp.acute", CONSENSUS + " Ⅲ级; 新发呼吸困难当天就医", flag="dysp.acute", advice="dyspnoea")
+
+
+@protocol("palpitations", tx.CARDIO, triggers="palpitations bradycardia_sx", questions="palp_assoc palp_ongoing pulse")
+def palpitations(c: Ctx, r: Out) -> None:
+    p = ("palpitations", "bradycardia_sx")
+    if c.has("syncope", "near_syncope", "chest_pain", "chest_tightness", "severe_dyspnoea", "confusion") or \
+            c.yes("palp_assoc"):
+        r.hit(E, "palp.unstable", CONSENSUS + " Ⅰ级: 不稳定心律; " + SYNCOPE, flag="palp.unstable",
+              advice="palpitations")
+        return
+    if c.has("sweating", "tremor", "hunger") and c.diabetic:
+        return  # the glucose protocol owns hypoglycaemia
+    ongoing = c.yes("palp_ongoing") or (c.has("persistent") and not c.resolved())
+    risk = c.cond("heart_disease", "atrial_fibrillation") or (c.age is not None and c.age >= 65)
+    if c.has("dyspnoea", "dizziness") or (ongoing and (risk or c.sudden(*p))) or \
+            (c.has("bradycardia_sx") and c.has("fatigue", "dizziness")):
+        r.hit(U, "palp.symptomatic", CONSENSUS + " Ⅲ级: 心率异常伴症状", flag="palp.ongoing", advice="palpitations")
+        return
+    if risk and c.ans("palp_ongoing") is not False and not c.recurrent(*p) and not c.resolved():
+        r.hit(U, "palp.high_risk", CONSENSUS + " Ⅲ级; 心脏病/老年人心慌", flag="palp.ongoing", advice="palpitations")
+        return
+    trigger = c.has("caffeine", "anxiety", "stress_trigger")
+    if trigger and not risk and not ongoing:
+        r.hit(S, "palp.benign_trigger", GENERAL + "; 咖啡/紧张诱发的短暂心慌")
+        return
+    r.hit(R, "palp.intermittent", GENERAL + "; 间歇心慌门诊查心电图/动态心电图", advice="palpitations")
+
+
+@protocol("syncope", tx.CARDIO, triggers="syncope", questions="syncope_cardiac")
+def syncope(c: Ctx, r: Out) -> None:
+    if c.has("chest_pain", "chest_tightness", "palpitations", "dyspnoea", "exertional") or c.yes("syncope_cardiac") or \
+            c.cond("heart_disease", "atrial_fibrillation"):
+        r.hit(E, "syncope.cardiac", SYNCOPE + " 高危: 伴胸痛心悸、运动中、心脏病", flag="syncope.cardiac",
+              advice="syncope")
+        return
+    if c.pregnant or c.has("head_injury") and c.cond("anticoagulants") or c.has("confusion", "seizure"):
+        r.hit(E, "syncope.high_risk_context", SYNCOPE + "; " + HEADINJ, flag="syncope.event", advice="syncope")
+        return
+    vasovagal = c.has("vasovagal_trigger") and (c.age is None or c.age < 40) and not c.no("syncope_cardiac")
+    if vasovagal and not c.elderly:
+        r.hit(R, "syncope.reflex", SYNCOPE + " 低危: 诱因明确的反射性晕厥", advice="syncope")
+        return
+    r.hit(U, "syncope.unexplained", SYNCOPE + "; 晕厥需当天评估", flag="syncope.event", advice="syncope")
+
+
+@protocol("headache", tx.NEURO, triggers="headache thunderclap band_like",
+          questions="head_sudden bp stroke_signs head_neck head_severe")
+def headache(c: Ctx, r: Out) -> None:
+    h = ("headache", "thunderclap")
+    severe = c.severe(*h) or c.yes("head_severe")
+    if c.has("thunderclap") or c.yes("head_sudden") or (c.sudden(*h) and severe):
+        r.hit(E, "head.thunderclap", HEADACHE + " 雷击样头痛(蛛网膜下腔出血)", flag="head.thunderclap", advice="headache")
+    if c.yes("stroke_signs"):
+        r.hit(E, "head.neuro_signs", STROKE, flag="stroke.sign", advice="stroke")
+    if (c.has("neck_stiffness") and (c.fever or c.has("vomiting"))) or c.yes("head_neck") or \
+            (c.fever and c.has("petechiae")):
+        r.hit(E, "head.meningism", MENINGITIS, flag="head.meningism", advice="headache")
+    if c.has("confusion", "seizure", "drowsy"):
+        r.hit(E, "head.neuro", HEADACHE + "; " + HTN, flag="head.neuro", advice="headache")
+    if c.has("co_exposure"):
+        r.hit(E, "head.co", CO, flag="poison.co", advice="co")
+    if c.has("head_injury") and c.has("vomiting", "syncope", "drowsy", "confusion", "seizure"):
+        r.hit(E, "head.injury_red", HEADINJ, flag="head.injury", advice="head_injury")
+    if c.pregnant and (c.preg_weeks is None or c.preg_weeks >= 20) and c.has("blurred_vision", "flashes_floaters",
+                                                                               "vision_loss"):
+        r.hit(E, "head.preeclampsia", PREG, flag="preg.eclampsia", advice="pregnancy", dept=tx.OBGYN)
+    if c.has("vomiting", "persistent_vomiting", "projectile") and severe:
+        r.hit(E, "head.severe_vomiting", HEADACHE + " 剧烈头痛伴呕吐(颅内压增高)", flag="head.severe",
+              advice="headache")
+    if r.level == E:
+        return
+    if c.has("head_injury"):
+        r.hit(U, "head.after_injury", HEADINJ, flag="head.injury", advice="head_injury", dept=tx.NEUROSURG)
+    if c.pregnant and (c.preg_weeks is None or c.preg_weeks >= 20):
+        r.hit(U, "head.pregnancy", PREG + " 孕20周后新发头痛需测血压", flag="preg.headache", dept=tx.OBGYN)
+    if severe and not (c.chronic(*h) or c.recurrent(*h)):
+        r.hit(U, "head.severe_new", HEADACHE + "; " + CONSENSUS + " Ⅱ/Ⅲ级: 剧烈疼痛", flag="head.severe",
+              advice="headache")
+    if c.has("vomiting", "persistent_vomiting", "projectile") and not c.has(*URTI_SX):
+        r.hit(U, "head.vomiting", HEADACHE + " 头痛伴呕吐", flag="head.severe", advice="headache")
+    if c.cond("anticoagulants", "immunosuppressed") and not c.chronic(*h):
+        r.hit(U, "head.high_risk_patient", HEADACHE + " 抗凝/免疫抑制者新发头痛", flag="head.severe")
+    if c.age is not None and c.age >= 50 and c.has("jaw_claudication", "blurred_vision", "vision_loss"):
+        r.hit(U, "head.giant_cell_arteritis", HEADACHE + " 50岁以上新发头痛伴颞部压痛/咀嚼痛/视物模糊(巨细胞动脉炎)",
+              flag="head.severe", advice="headache")
+    if c.age is not None and c.age >= 50 and c.worsening() and not c.chronic(*h):
+        r.hit(U, "head.new_over_50_progressive", HEADACHE + " 50岁以上新发进行性头痛")
+    if r.level >= U:
+        return
+    if c.has(*URTI_SX) and not severe:
+        return  # a cold with a headache: the respiratory protocol decides
+    if c.fever and not c.child:
+        r.hit(R, "head.with_fever", HEADACHE + "; 发热伴头痛门诊评估", advice="headache")
+        return
+    hours = c.hours(*h)
+    if c.has("one_sided_throbbing", "photophobia") and not (c.chronic(*h) or c.recurrent(*h)):
+        r.hit(R, "head.migraine_like_first", HEADACHE, advice="headache")
+        return
+    if (hours is not None and hours >= 24 * 7) or c.worsening():
+        r.hit(R, "head.persistent", HEADACHE + " 持续超过1周或逐渐加重", advice="headache")
+        return
+    if c.cond("hypertension") and c.v.systolic is None and not c.mild(*h) and not c.has(*URTI_SX):
+        r.hit(R, "head.hypertensive_unmeasured", HTN + "; 高血压病人头痛先量血压", advice="headache")
+        return
+    if c.elderly and not c.mild(*h) and not c.has(*URTI_SX) and not c.has("band_like", "stress_trigger"):
+        r.hit(R, "head.elderly", HEADACHE + " 老年人新发头痛", advice="headache")
+        return
+    r.hit(S, "head.tension_or_minor", HEADACHE + " 紧张型/轻度头痛可居家", advice="headache_self")
+
+
+@protocol("dizziness", tx.NEURO, triggers="dizziness vertigo near_syncope orthostatic",
+          questions="stroke_signs bp glucose")
+def dizziness(c: Ctx, r: Out) -> None:
+    dz = ("dizziness", "vertigo", "near_syncope", "orthostatic")
+    if c.yes("stroke_signs"):
+        r.hit(E, "dizzy.stroke_signs", STROKE + " (B: 平衡)", flag="stroke.sign", advice="stroke")
+        return
+    if c.has("chest_pain", "chest_tightness", "syncope", "heat_illness", "motion_sickness") or \
+            c.has("melena", "haematemesis"):
+        return  # owned by chest / syncope / gastro / environment protocols
+    if c.diabetic and c.has("sweating", "tremor", "hunger"):
+        return  # glucose protocol
+    if c.has("dizziness", "vertigo") and c.sudden(*dz) and c.has("cant_bear_weight"):
+        r.hit(E, "dizzy.cannot_walk", STROKE + " (B: 突发不能行走)", flag="stroke.vision_balance", advice="stroke")
+        return
+    if c.has("vertigo") and c.has("vomiting", "persistent_vomiting") and c.sudden(*dz) and \
+            (c.age is not None and c.age >= 50 or c.cardiac_risk):
+        r.hit(U, "dizzy.acute_vestibular_risk", VERTIGO + " 急性前庭综合征, 有血管危险因素", flag="stroke.recent",
+              advice="vertigo")
+        return
+    if c.has("palpitations"):
+        r.hit(U, "dizzy.with_palpitations", CONSENSUS + " Ⅲ级", flag="palp.ongoing", advice="dizziness")
+        return
+    if c.has("near_syncope") and (c.elderly or c.cardiac_risk):
+        r.hit(U, "dizzy.presyncope_risk", SYNCOPE + " 晕厥先兆", flag="syncope.event", advice="dizziness")
+        return
+    if c.elderly and c.sudden(*dz) and not c.has("positional", "orthostatic"):
+        r.hit(U, "dizzy.elderly_sudden", VERTIGO + " 老年人突发头晕", flag="stroke.recent", advice="dizziness")
+        return
+    if c.has("vertigo", "dizziness") and c.has("positional") and not c.elderly or \
+            (c.has("vertigo") and (c.recurrent(*dz) or c.chronic(*dz))):
+        r.hit(R, "dizzy.positional_vertigo", VERTIGO + " 位置性眩晕(BPPV)门诊", advice="vertigo")
+        return
+    if c.has("vertigo"):
+        r.hit(R, "dizzy.vertigo", VERTIGO, advice="vertigo")
+        return
+    if c.elderly or c.cardiac_risk or c.chronic(*dz) or c.recurrent(*dz) or c.severe(*dz) or c.worsening() or \
+            c.pregnant:
+        r.hit(R, "dizzy.needs_review", VERTIGO + "; 老年人/慢病患者头晕查血压血糖", advice="dizziness")
+        return
+    r.hit(S, "dizzy.minor", GENERAL + "; 一过性轻度头晕", advice="dizziness")
+
+
+@protocol("abdominal_pain", tx.GI, triggers="abdominal_pain rlq peritonism migrating", obstetric=True,
+          questions="abdo_severe abdo_rlq abdo_fever_vomit preg_possible")
+def abdominal_pain(c: Ctx, r: Out) -> None:
+    a = ("abdominal_pain", "rlq", "peritonism", "migrating")
+    reproductive_female = c.sex == "F" and (c.age is None or 14 <= c.age <= 50) and not c.child
+    possible_preg = c.has("amenorrhoea") or c.yes("preg_possible") or (c.pregnant and (c.preg_weeks or 0) < 14)
+    if c.has("peritonism"):
+        r.hit(E, "abdo.peritonism", ABDO + " 腹膜刺激征(穿孔/腹膜炎)", flag="abdo.peritonism", advice="abdominal",
+              dept=tx.SURG)
+    if c.has("syncope", "near_syncope", "confusion") or (c.v.systolic is not None and c.v.systolic < LOW_SBP):
+        r.hit(E, "abdo.shock", CONSENSUS + " Ⅰ/Ⅱ级: 休克表现", flag="abdo.severe", advice="abdominal")
+    if c.has("sweating") and (c.severe(*a) or c.has("epigastric") and ((c.age or 0) >= 50 or c.cardiac_risk)):
+        r.hit(E, "abdo.sweating", CONSENSUS + " Ⅱ级: 剧烈腹痛伴出汗(脐以上); " + CHEST + " 不典型心梗",
+              flag="abdo.acs", advice="abdominal")
+    if (reproductive_female or c.pregnant) and possible_preg and (c.has("vaginal_bleeding") or c.severe(*a)):
+        r.hit(E, "abdo.ectopic", PREG + " 宫外孕", flag="abdo.ectopic", advice="pregnancy", dept=tx.OBGYN)
+    if c.has("testicular_pain") and (c.sudden("testicular_pain") or c.severe("testicular_pain")):
+        r.hit(E, "abdo.torsion", CONSENSUS + " Ⅱ级: 睾丸扭转", flag="gyn.testicular", dept=tx.URO)
+    if r.level == E:
+        return
+    if c.has("rlq", "migrating") and not c.mild(*a) or (c.has("rlq") and c.fever) or c.yes("abdo_rlq"):
+        r.hit(U, "abdo.rlq", ABDO + " 转移性右下腹痛(阑尾炎)", flag="abdo.appendicitis", advice="abdominal",
+              dept=tx.SURG)
+    if c.has("no_flatus") or (c.has("persistent_vomiting", "vomiting", "bilious") and c.has("abdo_distension") and
+                              c.has("constipation")):
+        r.hit(U, "abdo.obstruction", ABDO + " 肠梗阻: 痛、吐、胀、闭", flag="abdo.obstruction", advice="abdominal",
+              dept=tx.SURG)
+    if c.severe(*a) or c.yes("abdo_severe"):
+        r.hit(U, "abdo.severe", CONSENSUS + " Ⅱ/Ⅲ级: 剧烈/中度腹痛", flag="abdo.severe", advice="abdominal")
+    if c.elderly and not c.chronic(*a) and not c.recurrent(*a):
+        r.hit(U, "abdo.elderly", CONSENSUS + " Ⅲ级: >65岁腹痛", flag="abdo.elderly", advice="abdominal")
+    if c.pregnant:
+        r.hit(U, "abdo.pregnancy", PREG + " 孕期腹痛当天产科评估", flag="preg.pain", advice="pregnancy", dept=tx.OBGYN)
+    if reproductive_female and possible_preg:
+        r.hit(U, "abdo.possible_pregnancy", PREG + " 停经后腹痛先排除宫外孕", flag="abdo.ectopic", dept=tx.OBGYN)
+    if c.fever and not c.has("diarrhoea") or c.yes("abdo_fever_vomit") or c.has("persistent_vomiting") or \
+            c.has("jaundice"):
+        r.hit(U, "abdo.fever_vomit_jaundice", ABDO + " 腹痛伴发热/持续呕吐/黄疸", flag="abdo.severe", advice="abdominal")
+    if c.has("radiation") and not c.mild(*a):
+        r.hit(U, "abdo.radiating", ABDO + " 胆绞痛/胰腺炎: 腹痛放射至背", flag="abdo.severe", advice="abdominal")
+    if c.has("bloody_stool", "melena"):
+        r.hit(U, "abdo.bleeding", GI_BLEED, flag="gi.blood", advice="abdominal")
+    if c.has("testicular_pain"):
+        r.hit(U, "abdo.testicular", CONSENSUS + " Ⅱ级: 睾丸扭转待排", flag="gyn.testicular", dept=tx.URO)
+    if c.child and not c.mild(*a) and (c.worsening() or c.has("vomiting")):
+        r.hit(U, "abdo.child_worsening", ABDO + " 儿童腹痛伴呕吐或加重", flag="abdo.severe", advice="abdominal")
+    if c.worsening() and not c.chronic(*a) and not c.mild(*a):
+        r.hit(U, "abdo.worsening", ABDO + " 腹痛进行性加重", flag="abdo.severe", advice="abdominal")
+    if r.level >= U:
+        return
+    if c.has("dysmenorrhoea") and not c.severe(*a):
+        r.hit(S, "abdo.period_pain", GENERAL + "; 原发性痛经", advice="abdominal_self", dept=tx.OBGYN)
+        return
+    hours = c.hours(*a)
+    if c.chronic(*a) or c.recurrent(*a) or (hours is not None and hours >= 24 * 7) or c.has("weight_loss") or \
+            c.fever:
+        r.hit(R, "abdo.persistent_or_recurrent", GENERAL + "; 反复/持续腹痛门诊(胃镜等)", advice="abdominal_self")
+        return
+    benign = c.has("diarrhoea", "abdo_distension", "after_meal", "heartburn", "constipation", "nausea") or \
+        c.mild(*a)
+    if benign and not c.elderly and not c.has("epigastric") or (c.mild(*a) and not c.elderly):
+        r.hit(S, "abdo.mild", GENERAL + "; 轻度腹痛伴胃肠不适", advice="abdominal_self")
+        return
+    if c.has("epigastric") and c.has("heartburn", "after_meal") and not c.elderly:
+        r.hit(S, "abdo.dyspepsia", GENERAL + "; 消化不良", advice="abdominal_self")
+        return
+    r.hit(R, "abdo.unspecified", ABDO + "; 腹痛原因不明门诊评估", advice="abdominal")
+
+
+@protocol("gastro", tx.GI, triggers="vomiting persistent_vomiting vomits_everything diarrhoea nausea haematemesis "
+          "melena bloody_stool minor_rectal_blood heartburn constipation abdo_distension bilious projectile "
+          "jaundice dysphagia hiccups haemorrhoids bowel_change", obstetric=True,
+          questions="gi_fluids gi_blood child_dehyd")
+def gastro(c: Ctx, r: Out) -> None:
+    if c.has("haematemesis"):
+        r.hit(E, "gi.haematemesis", GI_BLEED + "; " + CONSENSUS + " Ⅱ级: 活动性出血", flag="gi.haematemesis",
+              advice="gi_bleed")
+    bleed = c.has("melena", "bloody_stool") or c.yes("gi_blood")
+    shocky = c.has("dizziness", "syncope", "near_syncope", "sweating", "confusion", "pallor", "mottled") or \
+        (c.v.systolic is not None and c.v.systolic < LOW_SBP) or (c.v.pulse is not None and c.v.pulse > 100)
+    if bleed and shocky:
+        r.hit(E, "gi.bleed_shock", GI_BLEED + " 黑便/便血伴头晕晕厥", flag="gi.melena_shock", advice="gi_bleed")
+    if c.infant and c.has("bilious"):
+        r.hit(E, "gi.infant_bilious", IMCI + "; 婴儿胆汁性呕吐(肠梗阻)", flag="child.danger")
+    if r.level == E:
+        return
+    if c.has("melena") or c.yes("gi_blood"):
+        r.hit(U, "gi.melena", GI_BLEED + " 黑便提示上消化道出血", flag="gi.melena", advice="gi_bleed")
+    if c.has("bloody_stool") and (c.child or c.has("diarrhoea") and c.fever or c.severe("bloody_stool") or
+                                  c.cond("anticoagulants") or c.elderly):
+        r.hit(U, "gi.bloody_diarrhoea", GI_BLEED + "; 儿童血便(HUS风险)/便血伴发热", flag="gi.blood")
+    dehydrated = c.has("persistent_vomiting", "vomits_everything", "oliguria") or c.yes("gi_fluids") or \
+        (c.has("diarrhoea", "vomiting") and c.has("orthostatic", "near_syncope")) or \
+        (c.p.numbers.stool_count or 0) >= 10
+    if dehydrated and not c.child:
+        r.hit(U, "gi.dehydration", CONSENSUS + " Ⅲ级: 持续呕吐/脱水", flag="gi.dehydration", advice="gi_fluids")
+    if c.infant and (c.months is not None and c.months < 6) and c.has("vomiting", "diarrhoea", "persistent_vomiting"):
+        r.hit(U, "gi.young_infant", IMCI + "; 6个月以下婴儿吐泻", flag="child.infant_gi", advice="gi_fluids")
+    if c.infant and c.has("projectile"):
+        r.hit(U, "gi.projectile_infant", IMCI + "; 婴儿喷射性呕吐(幽门狭窄)", flag="child.danger")
+    if c.diabetic and c.has("vomiting", "persistent_vomiting") and (c.cond("insulin") or not c.mild("vomiting")):
+        r.hit(U, "gi.diabetic_vomiting", DM_PRIMARY + " 糖尿病患者呕吐(酮症风险)", flag="gi.dehydration",
+              advice="gi_fluids", dept=tx.ENDO)
+    if c.pregnant and c.has("persistent_vomiting"):
+        r.hit(U, "gi.hyperemesis", PREG + " 妊娠剧吐", flag="preg.hyperemesis", dept=tx.OBGYN)
+    if c.has("jaundice"):
+        r.hit(U, "gi.jaundice", GENERAL + "; 新发黄疸需当天查肝功能", flag="abdo.severe")
+    if c.has("dysphagia") and c.has("drooling"):
+        r.hit(U, "gi.cannot_swallow", URTI + " 不能吞咽唾液", flag="resp.upper_airway", dept=tx.ENT)
+    if c.elderly and (c.age or 0) >= 75 and c.has("persistent_vomiting", "diarrhoea") and \
+            (c.severe("diarrhoea", "vomiting") or (c.p.numbers.stool_count or 0) >= 6):
+        r.hit(U, "gi.frail_elderly", DIARRHOEA + "; 高龄老人严重吐泻", flag="gi.dehydration", advice="gi_fluids")
+    if r.level >= U:
+        return
+    if c.child and c.has("diarrhoea", "vomiting"):
+        if c.has("active_child") and not c.has("sunken_eyes", "no_tears", "dry_mouth", "irritable") and \
+                not c.fever_high:
+            r.hit(S, "gi.child_no_dehydration", IMCI + " 无脱水: 家庭补液(方案A)", advice="gi_fluids")
+        else:
+            r.hit(R, "gi.child_assess", IMCI + " 儿童吐泻需评估脱水", advice="gi_fluids", dept=tx.PAED)
+        return
+    h_d, h_v = c.hours("diarrhoea"), c.hours("vomiting", "nausea")
+    if c.has("bowel_change"):
+        r.hit(R, "gi.bowel_habit_change", "NICE NG12 (2015): 排便习惯改变/便血/消瘦需肠镜评估", advice="gi_self")
+        return
+    if c.has("bloody_stool", "minor_rectal_blood"):
+        r.hit(R, "gi.rectal_blood", GI_BLEED + "; 少量便血门诊(肛门/肠镜)", advice="gi_self")
+        return
+    if c.has("dysphagia") or (c.has("weight_loss") and c.has("heartburn", "dysphagia", "anorexia")):
+        r.hit(R, "gi.alarm_dyspepsia", GENERAL + "; 吞咽困难/消瘦需胃镜", advice="gi_self")
+        return
+    long_diarrhoea = h_d is not None and h_d > 24 * 7 or c.chronic("diarrhoea") or c.recurrent("diarrhoea")
+    if (c.has("diarrhoea") and long_diarrhoea) or (c.has("vomiting") and h_v is not None and h_v > 48):
+        r.hit(R, "gi.persistent", DIARRHOEA, advice="gi_self")
+        return
+    if c.has("diarrhoea") and (c.fever and (c.temp is None or c.temp >= 38.5) and not c.has("low_fever_word") or
+                               c.severe("diarrhoea", "abdominal_pain") or (c.p.numbers.stool_count or 0) >= 6):
+        r.hit(R, "gi.febrile_or_severe_diarrhoea", DIARRHOEA + " 发热/腹泻频繁需门诊", advice="gi_fluids")
+        return
+    if c.has("heartburn", "constipation", "abdo_distension", "hiccups") and \
+            (c.chronic("heartburn", "constipation", "abdo_distension") or c.recurrent("heartburn") or
+             (c.age or 0) >= 55 and c.has("weight_loss")):
+        r.hit(R, "gi.chronic_dyspepsia", GENERAL + "; 反复消化道症状门诊", advice="gi_self")
+        return
+    if c.elderly and (c.age or 0) >= 80 and c.has("diarrhoea", "vomiting"):
+        r.hit(R, "gi.very_old", DIARRHOEA + "; 高龄老人吐泻需随访", advice="gi_fluids")
+        return
+    r.hit(S, "gi.self_limiting", DIARRHOEA + " 无危险信号可居家补液", advice="gi_self")
+
+
+@protocol("fever", tx.GP, triggers="fever chills",
+          when=lambda c: c.temp is not None and (c.temp >= 37.3 or c.temp < 35),
+          questions="child_danger fever_red temp")
+def fever(c: Ctx, r: Out) -> None:
+    if not c.fever and (c.temp is None or c.temp >= 35):
+        if c.has("chills") and not c.has("fever"):
+            return
+        if not c.has("fever"):
+            return
+    if c.temp is not None and c.temp < 35:
+        r.hit(U, "fever.hypothermia", CONSENSUS + "; 体温<35℃", flag="vital.hypothermia")
+        return
+    t = c.temp
+    if c.child:
+        m = c.months
+        if m is not None and m < 3:
+            r.hit(E, "fever.infant_under_3m", NICE_FEVER + " 红: <3个月体温≥38℃; " + IMCI, flag="fever.infant",
+                  advice="child_danger")
+        if c.has(*CHILD_DANGER) or c.yes("child_danger") or c.has("petechiae", "neck_stiffness", "mottled"):
+            r.hit(E, "fever.child_danger_sign", IMCI + " 一般危险体征; " + NICE_FEVER + " 红",
+                  flag="fever.child_danger", advice="child_danger")
+        if r.level == E:
+            return
+        if m is not None and m < 6 and t is not None and t >= 39:
+            r.hit(U, "fever.3_6m_39", NICE_FEVER + " 红: 3-6个月体温≥39℃", flag="fever.child_danger",
+                  advice="fever_child")
+        days = c.hours("fever")
+        if days is not None and days >= 24 * 5 or c.has("cond_kawasaki"):
+            r.hit(U, "fever.child_5_days", KAWASAKI, flag="fever.prolonged_child", advice="fever_child")
+        if c.has("fast_breathing", "dyspnoea", "wheeze"):
+            r.hit(U, "fever.child_breathing", IMCI + " 肺炎: 呼吸增快", flag="child.breathing", advice="fever_child")
+        if c.has("irritable") and c.severe("irritable", "fever") or c.has("sunken_eyes", "oliguria", "no_tears"):
+            r.hit(U, "fever.child_amber", NICE_FEVER + " 黄: 脱水/烦躁", flag="child.dehydration", advice="fever_child")
+        if c.has("rash") and c.has("red_eye"):
+            r.hit(U, "fever.child_rash_red_eyes", KAWASAKI, flag="fever.prolonged_child", advice="fever_child")
+        if r.level >= U:
+            return
+        if (t is not None and t >= 39) or c.has("high_fever_word") or (days is not None and days >= 72) or \
+                c.infant or c.has("ear_pain", "ear_tugging", "dysuria", "rash", "irritable") or c.worsening():
+            r.hit(R, "fever.child_review", NICE_FEVER + " 需门诊评估", advice="fever_child")
+            return
+        if t is None and not c.has("active_child", "low_fever_word") and not c.mild("fever"):
+            r.hit(R, "fever.child_unknown_temp", NICE_FEVER + "; 体温不明", advice="fever_child")
+            return
+        r.hit(S, "fever.child_home", NICE_FEVER + " 绿: 无危险信号可居家", advice="fever_child")
+        return
+    # adults
+    if t is not None and t > 41:
+        r.hit(E, "fever.hyperpyrexia", CONSENSUS + " Ⅰ级: 体温>41℃", flag="vital.hyperpyrexia", advice="fever")
+    if c.has("neck_stiffness") or c.has("petechiae") or c.yes("fever_red"):
+        r.hit(E, "fever.meningitis_sepsis", MENINGITIS + "; " + SEPSIS, flag="fever.sepsis", advice="fever")
+    if c.has("confusion", "drowsy", "unresponsive", "seizure", "mottled") or \
+            (c.v.systolic is not None and c.v.systolic < LOW_SBP):
+        r.hit(E, "fever.altered_or_shock", SEPSIS, flag="fever.sepsis", advice="fever")
+    if c.cond("immunosuppressed"):
+        r.hit(E, "fever.immunosuppressed", IMMUNE, flag="fever.immunosuppressed", advice="fever")
+    if r.level == E:
+        return
+    if t is not None and t >= 40:
+        r.hit(U, "fever.40", CONSENSUS + "; 超高热", flag="vital.temp_40", advice="fever")
+    if c.has("travel_malaria"):
+        r.hit(U, "fever.travel", MALARIA + " 疫区归来发热", flag="fever.travel", advice="fever", dept="感染科")
+    if c.has("tick_bite") and (c.has("rash", "headache") or c.fever_high):
+        r.hit(U, "fever.tick", SEPSIS + "; 蜱传疾病(立克次体/发热伴血小板减少综合征)", flag="fever.travel", advice="fever",
+              dept="感染科")
+    if c.has("rash") and c.has("headache") and c.fever_high:
+        r.hit(U, "fever.rash_headache", SEPSIS + "; 发热皮疹伴头痛", flag="fever.sepsis", advice="fever")
+    if c.has("jaundice"):
+        r.hit(U, "fever.jaundice", SEPSIS + " 胆道感染", flag="fever.sepsis", advice="fever")
+    if c.has("flank_pain") or (c.has("dysuria", "urinary_frequency") and (c.has("chills") or c.fever_high)) or \
+            (c.has("back_pain") and c.has("dysuria", "urinary_frequency")):
+        r.hit(U, "fever.pyelonephritis", UTI, flag="fever.pyelo", advice="urinary", dept=tx.URO)
+    if c.pregnant and (t is None or t >= 38):
+        r.hit(U, "fever.pregnancy", PREG + "; 孕期发热", flag="fever.high", dept=tx.OBGYN)
+    if c.elderly and ((c.age or 0) >= 75 or (t is not None and t >= 38.5) or c.has("chills") or c.fever_high):
+        r.hit(U, "fever.elderly", SEPSIS + " 老年人发热易重症", flag="fever.elderly", advice="fever")
+    if c.has("red_swollen") and c.has("spreading"):
+        r.hit(U, "fever.cellulitis_spreading", SKIN, flag="skin.cellulitis", dept=tx.DERM)
+    if r.level >= U:
+        return
+    days = c.hours("fever")
+    urti = c.has(*URTI_SX)
+    mild_cold = urti and ((t is not None and t < 38.5) or c.has("low_fever_word") or c.mild("fever"))
+    long_fever = days is not None and (days >= 120 or days >= 72 and not mild_cold)
+    if c.fever_high or long_fever or c.has("purulent_sputum", "chills") or c.elderly \
+            or c.worsening() or c.cond("diabetes", "copd", "heart_disease", "ckd") and not c.mild("fever"):
+        r.hit(R, "fever.review", URTI + "; 高热/发热≥3天/慢病需门诊", advice="fever")
+        return
+    if not urti and not c.has("myalgia", "diarrhoea", "vomiting") and t is None and not c.has("low_fever_word"):
+        r.hit(R, "fever.unexplained", SEPSIS + "; 原因不明发热门诊", advice="fever")
+        return
+    if not urti and c.has("dysuria", "urinary_frequency", "rash", "ear_pain", "red_swollen"):
+        return  # the local protocol decides
+    r.hit(S, "fever.viral_home", URTI + " 普通病毒感染可居家", advice="fever")
+
+
+@protocol("respiratory", tx.GP, triggers="cough coryza sore_throat sneezing hoarseness sputum haemoptysis sputum_blood "
+          "swollen_glands sinus tonsil_exudate trismus itchy_nose purulent_sputum allergic_condition",
+          questions="sore_throat_severe")
+def respiratory(c: Ctx, r: Out) -> None:
+    if c.has("haemoptysis"):
+        r.hit(E, "resp.haemoptysis", CONSENSUS + " Ⅱ级: 活动性出血(咯血)", flag="resp.haemoptysis", dept=tx.RESP)
+        return
+    if c.has("sore_throat") and c.has("drooling", "stridor") and c.fever:
+        r.hit(E, "resp.epiglottitis", URTI + " 会厌炎: 流涎、喉鸣", flag="resp.upper_airway", dept=tx.ENT)
+        return
+    if c.has("trismus", "muffled_voice") or c.yes("sore_throat_severe") or \
+            (c.has("sore_throat") and c.has("drooling", "dysphagia") and c.severe("sore_throat", "dysphagia")):
+        r.hit(U, "resp.quinsy", URTI + " 扁桃体周脓肿: 张口困难、吞咽困难", flag="resp.upper_airway", dept=tx.ENT)
+        return
+    if c.infant and (c.months or 99) < 3 and c.has("cough"):
+        r.hit(U, "resp.young_infant_cough", IMCI + " 2个月以下咳嗽需评估", flag="child.breathing", dept=tx.PAED)
+        return
+    if c.elderly and (c.age or 0) >= 75 and c.fever and c.has("cough"):
+        r.hit(U, "resp.elderly_pneumonia", "CRB-65 (NICE NG138 肺炎); " + SEPSIS, flag="fever.elderly", dept=tx.RESP)
+        return
+    hours = c.hours("cough", "sputum")
+    if c.has("cough") and (hours is not None and hours >= 24 * 21 or c.chronic("cough")) and \
+            not c.cond("copd", "asthma"):
+        r.hit(R, "resp.chronic_cough", TB, advice="cold", dept=tx.RESP)
+        return
+    if c.has("sputum_blood") or (c.has("cough") and c.has("night_sweats", "weight_loss")) or \
+            (c.has("cough") and hours is not None and hours >= 24 * 14 and c.fever):
+        r.hit(R, "resp.tb_screen", TB, advice="cold", dept=tx.RESP)
+        return
+    if c.cond("copd", "asthma") and c.has("cough", "sputum") and not c.mild("cough"):
+        r.hit(R, "resp.chronic_lung_with_infection", COPD + "; " + ASTHMA + " 慢性肺病合并感染门诊", advice="cold",
+              dept=tx.RESP)
+        return
+    sore = c.has("sore_throat")
+    no_cold = not c.has("coryza", "sneezing", "cough")
+    if sore and (c.has("tonsil_exudate") or c.has("swollen_glands")) and (c.fever or no_cold):
+        r.hit(R, "resp.bacterial_pharyngitis", URTI + " Centor/FeverPAIN≥3 分", advice="cold", dept=tx.ENT)
+        return
+    if sore and c.fever_high and no_cold:
+        r.hit(R, "resp.febrile_pharyngitis", URTI + " 发热无咳嗽的咽痛", advice="cold")
+        return
+    if sore and c.fever and no_cold and c.temp is None and not c.has("low_fever_word") and not c.mild("fever"):
+        r.hit(R, "resp.febrile_pharyngitis", URTI + " 发热无咳嗽的咽痛", advice="cold")
+        return
+    cold_h = c.hours(*URTI_SX)
+    if c.has("sinus") and (cold_h is not None and cold_h >= 24 * 10 or c.fever or c.severe("sinus")):
+        r.hit(R, "resp.sinusitis", URTI + " 鼻窦炎: 症状>10天或加重", advice="cold", dept=tx.ENT)
+        return
+    if cold_h is not None and cold_h >= 24 * 14 and c.has("sore_throat", "hoarseness", "coryza") and \
+            not c.has("sneezing", "itchy_nose"):
+        r.hit(R, "resp.prolonged", URTI + " 症状>2周不好转", advice="cold")
+        return
+    if c.has("swollen_glands") and c.fever and c.has("fatigue"):
+        r.hit(R, "resp.mono_like", URTI + "; 发热咽痛淋巴结肿大乏力(传染性单核细胞增多症)", advice="cold")
+        return
+    if (c.worsening() and not c.mild(*URTI_SX)) or (c.child and c.fever and c.has("cough") and not c.has("active_child")
+                                                      and c.temp is None):
+        r.hit(R, "resp.worsening", URTI + " 症状加重需门诊", advice="cold")
+        return
+    allergic = c.has("itchy_nose", "itchy_eyes", "allergic_condition", "seasonal") and \
+        c.has("sneezing", "coryza", "itchy_nose")
+    if (allergic or c.has("allergic_condition")) and not c.fever:
+        r.hit(S, "resp.allergic_rhinitis", URTI + "; 变应性鼻炎可居家", advice="allergic_rhinitis")
+        return
+    r.hit(S, "resp.common_cold", URTI + " 普通感冒/急性咳嗽可居家", advice="cold")
+
+
+@protocol("child_danger", tx.PAED, when=lambda c: c.child,
+          triggers="poor_feeding lethargy fast_breathing chest_indrawing grunting sunken_eyes no_tears skin_pinch_slow "
+                   "pallor myoclonus "
+                   "bulging_fontanelle sunken_fontanelle irritable oliguria dry_mouth",
+          questions="child_danger child_breath child_dehyd")
+def child_danger(c: Ctx, r: Out) -> None:
+    if not c.child:
+        if c.has("poor_feeding") and c.elderly:
+            r.hit(U, "child.elderly_not_eating", GENERAL + "; 老人不吃不喝", flag="gi.dehydration", dept=tx.GP)
+        return
+    m = c.months
+    # 手足口病诊疗指南(2018): 易惊、肢体抖动 are danger signs of brainstem involvement.
+    danger = [s for s in ("poor_feeding", "lethargy", "unresponsive", "seizure", "cramp_generic", "vomits_everything",
+                          "chest_indrawing", "grunting", "cyanosis", "bulging_fontanelle", "stridor", "myoclonus")
+              if c.has(s)]
+    if danger or c.yes("child_danger") or c.yes("child_breath"):
+        r.hit(E, "child.imci_danger", IMCI + " 一般危险体征/胸凹陷 -> 紧急转诊", flag="child.danger",
+              advice="child_danger")
+        return
+    if c.has("jaundice") and m is not None and m < 1:
+        r.hit(U, "child.neonatal_jaundice", IMCI + " 新生儿黄疸", flag="child.neonatal_jaundice")
+    dehyd = c.count("sunken_eyes", "no_tears", "skin_pinch_slow", "oliguria", "irritable", "dry_mouth",
+                    "sunken_fontanelle")
+    if dehyd >= 2 and c.has("lethargy"):
+        r.hit(E, "child.severe_dehydration", IMCI + " 重度脱水(方案C)", flag="child.dehydration_severe",
+              advice="child_danger")
+        return
+    if c.has("pallor") and c.has("diarrhoea", "bloody_stool", "fever", "vomiting"):
+        r.hit(U, "child.pallor", NICE_FEVER + " 黄/红: 面色苍白; 腹泻后苍白少尿警惕溶血尿毒综合征", flag="child.dehydration")
+    if dehyd >= 1 and c.has("sunken_eyes", "no_tears", "skin_pinch_slow", "oliguria", "sunken_fontanelle") or \
+            dehyd >= 2 or c.yes("child_dehyd"):
+        r.hit(U, "child.some_dehydration", IMCI + " 有些脱水(方案B)", flag="child.dehydration", advice="gi_fluids")
+    fast = c.has("fast_breathing")
+    if c.v.resp_rate is not None and m is not None:
+        limit = 60 if m < 2 else 50 if m < 12 else 40 if m < 60 else 30
+        fast = fast or c.v.resp_rate >= limit
+    if fast:
+        if m is not None and m < 2:
+            r.hit(E, "child.fast_breathing_young_infant", IMCI + " <2个月呼吸≥60次: 严重疾病", flag="child.breathing",
+                  advice="child_danger")
+            return
+        r.hit(U, "child.fast_breathing", IMCI + " 呼吸增快: 肺炎", flag="child.breathing")
+    if r.level < U and c.has("irritable", "dry_mouth"):
+        r.hit(R, "child.irritable", IMCI + " 需评估", advice="fever_child")
+
+
+@protocol("glucose", tx.ENDO,
+          triggers="hypo_reported hyper_reported polydipsia acetone_breath hypo_coma glucose_normal",
+          when=lambda c: c.v.glucose is not None or (c.diabetic and c.count("sweating", "tremor", "hunger",
+                                                                             "palpitations") >= 2),
+          questions="glucose hypo_sx")
+def glucose(c: Ctx, r: Out) -> None:
+    g = c.v.glucose
+    neuro = c.has("confusion", "unresponsive", "seizure", "drowsy", "hypo_coma")
+    dka_sx = c.has("vomiting", "persistent_vomiting", "vomits_everything", "nausea", "abdominal_pain", "kussmaul",
+                   "drowsy", "confusion",
+                   "acetone_breath", "dyspnoea", "unresponsive")
+    if g is not None and g < HYPO_LEVEL2_BELOW:
+        r.hit(E, "glu.hypo_level2", DM + " 2级低血糖<3.0; " + CONSENSUS + " Ⅰ级: 血糖<3.33", flag="glu.hypo_severe",
+              advice="hypo")
+    hypo_context = (g is not None and g < HYPO_LEVEL1_BELOW) or c.has("hypo_reported", "hypo_coma") or \
+        (c.diabetic and c.count("sweating", "tremor", "hunger", "palpitations") >= 2) or c.yes("hypo_sx")
+    if hypo_context and neuro:
+        r.hit(E, "glu.hypo_level3", DM + " 3级低血糖: 意识改变", flag="glu.hypo_neuro", advice="hypo")
+    if g is not None and g >= 33.3:
+        r.hit(E, "glu.hhs", HYPERGLY + " HHS: 血糖≥33.3", flag="glu.hhs", advice="hyper")
+    if (g is not None and g >= HYPER_URGENT or c.has("hyper_reported") and g is None) and dka_sx:
+        r.hit(E, "glu.dka", DESIGN + " ≥16.7伴呕吐/腹痛/深大呼吸/嗜睡; " + HYPERGLY, flag="glu.dka", advice="hyper")
+    if c.has("acetone_breath") and c.has("vomiting", "kussmaul", "drowsy", "abdominal_pain"):
+        r.hit(E, "glu.dka_signs", HYPERGLY, flag="glu.dka", advice="hyper")
+    if c.diabetic and c.has("polydipsia") and c.count("vomiting", "persistent_vomiting", "abdominal_pain", "kussmaul",
+                                                       "drowsy", "confusion", "fast_breathing", "dyspnoea") >= 2:
+        r.hit(E, "glu.dka_suspected", HYPERGLY + "; " + DM_PRIMARY + " 疑似酮症酸中毒: 口渴多尿伴呕吐腹痛/深快呼吸",
+              flag="glu.dka", advice="hyper")
+    if r.level == E:
+        return
+    if hypo_context and not (g is not None and g >= HYPO_LEVEL1_BELOW):
+        r.hit(U, "glu.hypo_level1", DM + " 1级低血糖3.0-3.9: 立即进食糖并当天联系", flag="glu.hypo", advice="hypo")
+        return
+    if g is not None and g >= HYPER_URGENT:
+        r.hit(U, "glu.high", DESIGN + " 血糖≥16.7当天联系; " + DM_PRIMARY, flag="glu.high", advice="hyper")
+        return
+    if c.has("acetone_breath"):
+        r.hit(U, "glu.ketosis_smell", HYPERGLY, flag="glu.dka", advice="hyper")
+        return
+    if c.child and c.has("polydipsia") and c.has("weight_loss", "fatigue", "enuresis"):
+        r.hit(U, "glu.child_new_t1d", "NICE NG18 (2023): 疑似1型糖尿病儿童当天转诊", flag="glu.new_t1d", dept=tx.PAED)
+        return
+    if g is not None and "glucose" not in c.stated and not c.has("hyper_reported", "polydipsia", "glucose_normal"):
+        return  # a stored reading that is not acute does not change this complaint's triage
+    if g is not None and g >= 7.0 or c.has("hyper_reported", "polydipsia"):
+        r.hit(R, "glu.above_target", DM + " 空腹4.4-7.0、非空腹<10.0; " + DM_PRIMARY, advice="hyper")
+        return
+    if g is not None:
+        r.hit(S, "glu.in_range", DM + " 血糖在目标范围")
+
+
+@protocol("blood_pressure", tx.CARDIO, triggers="high_bp_reported low_bp_reported",
+          when=lambda c: c.v.systolic is not None or c.v.diastolic is not None, questions="bp", obstetric=True)
+def blood_pressure(c: Ctx, r: Out) -> None:
+    s, d = c.v.systolic, c.v.diastolic
+    high = (s is not None and s >= ACUTE_SBP) or (d is not None and d >= ACUTE_DBP)
+    red = c.has("chest_pain", "chest_tightness", "dyspnoea", "severe_dyspnoea", "orthopnoea", "confusion",
+                "unresponsive", "seizure", "vision_loss", "blurred_vision", "diplopia", *STROKE_SIGNS,
+                "unilateral_numbness", "persistent_vomiting", "thunderclap") or \
+        (c.has("headache") and (c.severe("headache") or c.has("vomiting", "nausea") or not c.mild("headache"))) or \
+        (c.has("vomiting") and c.has("headache", "dizziness"))
+    if c.pregnant and ((s or 0) >= 160 or (d or 0) >= 110):
+        r.hit(E, "bp.pregnancy_severe", PREG + " 重度子痫前期: ≥160/110", flag="bp.pregnancy", advice="pregnancy",
+              dept=tx.OBGYN)
+    if high and red:
+        r.hit(E, "bp.hypertensive_emergency", HTN + " 2.血压≥180/110伴剧烈头痛、呕吐、胸痛、气短或神经症状; " + DESIGN,
+              flag="bp.emergency", advice="bp_high")
+    if c.has("low_bp_reported") and s is None and c.has("confusion", "unresponsive", "syncope", "sweating") or \
+            (s is not None and s < 80):
+        r.hit(E, "bp.shock", CONSENSUS + " Ⅰ/Ⅱ级: 收缩压<80或血压测不出伴意识改变", flag="vital.sbp_very_low",
+              advice="bp_low")
+    if r.level == E:
+        return
+    if high:
+        r.hit(U, "bp.severe_no_symptoms", DESIGN + " ≥180/110无危险症状: 当天联系并转诊; " + HTN,
+              flag="bp.severe", advice="bp_high")
+    if c.pregnant and ((s or 0) >= 140 or (d or 0) >= 90):
+        r.hit(U, "bp.pregnancy", PREG + " 孕期血压≥140/90", flag="bp.pregnancy", advice="pregnancy", dept=tx.OBGYN)
+    low_sx = c.has("dizziness", "syncope", "near_syncope", "fatigue", "orthostatic", "sweating", "confusion")
+    if s is not None and s < LOW_SBP:
+        if low_sx:
+            r.hit(U, "bp.low_symptomatic", DESIGN + " 收缩压<90伴头晕/晕厥: 当天联系; " + CONSENSUS + " Ⅲ级",
+                  flag="vital.sbp_low", advice="bp_low")
+        else:
+            r.hit(R, "bp.low", DESIGN + " 收缩压<90无症状", advice="bp_low")
+    elif c.has("low_bp_reported") and s is None:
+        if low_sx:
+            r.hit(U, "bp.low_reported_symptomatic", DESIGN, flag="vital.sbp_low", advice="bp_low")
+        else:
+            r.hit(R, "bp.low_reported", DESIGN, advice="bp_low")
+    if r.level >= U:
+        return
+    if not ({"systolic", "diastolic"} & c.stated) and not c.has("high_bp_reported", "low_bp_reported", "bp_normal"):
+        return  # a stored home reading that is not acute does not change this complaint's triage
+    if (s is not None and s >= 140) or (d is not None and d >= 90) or (c.has("high_bp_reported") and s is None):
+        r.hit(R, "bp.uncontrolled", HTN + " 血压未达标: 家庭医生随访调药", advice="bp_high")
+        return
+    if s is not None and (s >= 135 or (d or 0) >= 85):
+        r.hit(R, "bp.home_above_target", DESIGN + " 家庭血压≥135/85", advice="bp_high")
+        return
+    if s is not None:
+        r.hit(S, "bp.in_range", DESIGN + " 血压在目标范围")
+
+
+@protocol("vital_signs", tx.ED, when=lambda c: c.v.pulse is not None or c.v.spo2 is not None or
+          c.v.resp_rate is not None, paediatric=False)
+def vital_signs(c: Ctx, r: Out) -> None:
+    p, o = c.v.pulse, c.v.spo2
+    symptomatic = c.has(*CARDIO_SX)
+    if p is not None and not c.child:
+        if p > 180 or p < 40 or p >= 150:
+            r.hit(E, "vital.pulse_extreme", CONSENSUS + " Ⅰ级 >180/<40, Ⅱ级 150-180", flag="vital.pulse_extreme",
+                  advice="palpitations")
+        elif p < 50:
+            r.hit(E if symptomatic else U, "vital.pulse_40_50", CONSENSUS + " Ⅱ级: 心率40-50", flag="vital.pulse_abnormal",
+                  dept=tx.CARDIO)
+        elif p > 100 and (symptomatic or p > 120) and not (c.fever and p <= 120):
+            r.hit(U, "vital.pulse_100_150", CONSENSUS + " Ⅲ级: 心率100-150", flag="vital.pulse_abnormal",
+                  dept=tx.CARDIO)
+        elif (p > 100 or p < 55) and symptomatic:
+            r.hit(R, "vital.pulse_borderline", CONSENSUS + " 心率轻度异常", dept=tx.CARDIO)
+    if p is not None and c.child and (p > 220 or p < 60):
+        r.hit(E, "vital.child_pulse_extreme", CONSENSUS + " 儿童心率极端", flag="vital.pulse_extreme")
+    if o is not None:
+        lo, hi = (88, 92) if c.cond("copd") else (90, 94)
+        if o < lo:
+            r.hit(E, "vital.spo2_lt_90", CONSENSUS + " Ⅱ级: SpO2 80-90%, Ⅰ级 <80%; " + COPD, flag="vital.spo2_very_low",
+                  advice="dyspnoea")
+        elif o < hi:
+            r.hit(U, "vital.spo2_90_93", CONSENSUS + " Ⅲ级: SpO2 90-94%", flag="vital.spo2_low", dept=tx.RESP,
+                  advice="dyspnoea")
+    rr = c.v.resp_rate
+    if rr is not None and not c.child:
+        if rr >= 30 or rr < 8:
+            r.hit(E, "vital.rr", SEPSIS + " 呼吸≥30次/分", flag="vital.rr_high", advice="dyspnoea")
+        elif rr >= 24:
+            r.hit(U, "vital.rr_24", SEPSIS + " 呼吸≥24次/分", flag="vital.rr_high", dept=tx.RESP)
+
+
+@protocol("pregnancy", tx.OBGYN, paediatric=False, obstetric=True,
+          when=lambda c: c.pregnant and c.has("vaginal_bleeding", "reduced_fetal_movement", "rom", "contractions",
+                                              "morning_sickness", "face_swelling", "leg_swelling", "seizure",
+                                              "abdominal_pain", "persistent_vomiting", "itch", "trauma", "fall"),
+          questions="preg_bleed")
+def pregnancy(c: Ctx, r: Out) -> None:
+    w = c.preg_weeks
+    if c.has("seizure"):
+        r.hit(E, "preg.eclampsia", PREG + " 子痫", flag="preg.eclampsia", advice="pregnancy")
+    if c.has("vaginal_bleeding") and (c.severe("vaginal_bleeding") or c.has("uncontrolled_bleeding", "dizziness",
+                                                                              "syncope", "near_syncope") or
+                                      c.severe("abdominal_pain")):
+        r.hit(E, "preg.heavy_bleeding", PREG + "; " + CONSENSUS + " Ⅱ级: 异位妊娠/严重出血", flag="preg.bleeding",
+              advice="pregnancy")
+    if c.has("reduced_fetal_movement") and c.has("vaginal_bleeding", "abdominal_pain"):
+        r.hit(E, "preg.abruption_signs", PREG + " 胎动减少伴腹痛出血(胎盘早剥)", flag="preg.fetal_movement",
+              advice="pregnancy")
+    if r.level == E:
+        return
+    if c.has("vaginal_bleeding") or c.yes("preg_bleed"):
+        r.hit(U, "preg.bleeding", PREG + " 孕期出血、流水或宫缩当天评估", flag="preg.bleeding", advice="pregnancy")
+    if c.has("rom"):
+        r.hit(U, "preg.rom", PREG + " 胎膜早破立即去医院", flag="preg.rom", advice="pregnancy")
+    if c.has("reduced_fetal_movement"):
+        r.hit(U, "preg.fetal_movement", PREG + " 胎动减少当天评估", flag="preg.fetal_movement", advice="pregnancy")
+    if c.has("contractions") and (w is None or w >= 20):
+        r.hit(U, "preg.contractions", PREG + " 规律宫缩", flag="preg.labour", advice="pregnancy")
+    if c.has("face_swelling") or (c.has("leg_swelling") and c.sudden("leg_swelling")):
+        r.hit(U, "preg.oedema", PREG + " 突发面部/手部水肿(子痫前期)", flag="preg.headache", advice="pregnancy")
+    if c.has("trauma", "fall") and (w is None or w >= 20):
+        r.hit(U, "preg.trauma", PREG + " 孕期腹部外伤", flag="preg.pain", advice="pregnancy")
+    if r.level >= U:
+        return
+    if c.has("itch") and (w is None or w >= 20):
+        r.hit(R, "preg.itch", PREG + " 妊娠期肝内胆汁淤积待排", advice="pregnancy")
+        return
+    if c.has("leg_swelling"):
+        r.hit(R, "preg.mild_oedema", PREG + " 轻度下肢水肿测血压", advice="pregnancy")
+        return
+    if c.has("morning_sickness") or c.has("vomiting", "nausea"):
+        r.hit(S, "preg.morning_sickness", PREG + " 早孕反应可居家", advice="gi_fluids")
+
+
+@protocol("gynae", tx.OBGYN, paediatric=False,
+          triggers="vaginal_bleeding menorrhagia dysmenorrhoea amenorrhoea vaginal_discharge testicular_pain lump")
+def gynae(c: Ctx, r: Out) -> None:
+    if c.pregnant and c.has("vaginal_bleeding"):
+        return
+    if c.has("testicular_pain"):
+        if c.sudden("testicular_pain") or c.severe("testicular_pain"):
+            r.hit(E, "gyn.torsion", CONSENSUS + " Ⅱ级: 睾丸扭转", flag="gyn.testicular", dept=tx.URO)
+        elif c.fever:
+            r.hit(U, "gyn.orchitis", UTI + " 附睾睾丸炎", dept=tx.URO)
+        else:
+            r.hit(R, "gyn.scrotal", GENERAL, dept=tx.URO)
+        return
+    bleed = c.has("vaginal_bleeding", "menorrhagia")
+    if bleed and (c.has("dizziness", "syncope", "near_syncope", "uncontrolled_bleeding") or
+                  c.severe("vaginal_bleeding", "menorrhagia")):
+        r.hit(E if c.has("syncope", "near_syncope", "uncontrolled_bleeding") else U, "gyn.heavy_bleeding",
+              BLEED, flag="gyn.heavy_bleeding", advice="bleeding")
+        return
+    if c.has("vaginal_bleeding") and c.has("amenorrhoea"):
+        r.hit(U, "gyn.bleeding_after_missed_period", PREG + " 停经后出血(流产/宫外孕待排)", flag="abdo.ectopic")
+        return
+    if c.has("vaginal_bleeding") and c.age is not None and c.age >= 50:
+        r.hit(R, "gyn.postmenopausal_bleeding", "绝经后出血需妇科检查(NICE NG12)")
+        return
+    if c.has("dysmenorrhoea") and not c.severe("dysmenorrhoea") and not c.has("vaginal_bleeding", "menorrhagia"):
+        r.hit(S, "gyn.period_pain", GENERAL + "; 原发性痛经可居家", advice="abdominal_self")
+        return
+    if c.has("lump"):
+        r.hit(R, "gyn.lump", "新发肿块门诊评估(NICE NG12)", dept=tx.GP)
+        return
+    r.hit(R, "gyn.routine", GENERAL + "; 妇科门诊")
+
+
+@protocol("bleeding", tx.ED, triggers="uncontrolled_bleeding epistaxis petechiae", paediatric=False)
+def bleeding(c: Ctx, r: Out) -> None:
+    if c.has("uncontrolled_bleeding") and not c.has("epistaxis"):
+        r.hit(E, "bleed.uncontrolled", BLEED, flag="bleed.uncontrolled", advice="bleeding")
+        return
+    if c.has("epistaxis"):
+        if c.has("syncope", "near_syncope", "dizziness") and c.has("uncontrolled_bleeding"):
+            r.hit(E, "bleed.epistaxis_shock", BLEED, flag="bleed.epistaxis", advice="epistaxis")
+        elif c.has("uncontrolled_bleeding") or c.severe("epistaxis") or (c.hours("epistaxis") or 0) >= 0.33 and \
+                not c.resolved():
+            r.hit(U, "bleed.epistaxis_persistent", BLEED + " 压迫15分钟不止", flag="bleed.epistaxis",
+                  advice="epistaxis", dept=tx.ENT)
+        elif c.cond("anticoagulants") and not c.resolved():
+            r.hit(U, "bleed.epistaxis_anticoag", BLEED, flag="bleed.anticoagulant", advice="epistaxis", dept=tx.ENT)
+        elif c.recurrent("epistaxis") or c.chronic("epistaxis"):
+            r.hit(R, "bleed.epistaxis_recurrent", BLEED + " 反复鼻出血门诊", advice="epistaxis", dept=tx.ENT)
+        else:
+            r.hit(S, "bleed.epistaxis_minor", BLEED + " 压迫止血后可居家", advice="epistaxis", dept=tx.ENT)
+        return
+    if c.has("petechiae") and not c.fever:
+        r.hit(U, "bleed.petechiae", SKIN + "; 不明原因出血点(血小板减少)", flag="skin.petechiae", dept="血液科")
+
+
+@protocol("wound", "外科", triggers="wound deep_wound burn animal_bite snake_bite electric_shock insect_sting "
+          "rusty_nail amputation", questions="wound_deep burn_size")
+def wound(c: Ctx, r: Out) -> None:
+    if c.has("snake_bite"):
+        r.hit(E, "wound.snake", "中国蛇伤救治专家共识(2018)", flag="wound.snake", advice="bite")
+    if c.has("electric_shock"):
+        r.hit(E, "wound.electric", CONSENSUS + " 电击伤需心电监护", flag="wound.electric")
+    if c.has("amputation"):
+        r.hit(E, "wound.amputation", CONSENSUS + " Ⅱ级: 离断伤", flag="limb.amputation", advice="bleeding")
+    if c.has("burn") and (c.has("large_area", "chemical") or c.severe("burn") and c.child or
+                          c.has("hoarseness", "dyspnoea")):
+        r.hit(E, "wound.burn_major", BURN + " 大面积/化学/气道烧伤", flag="wound.burn_major", advice="burn")
+    if c.has("uncontrolled_bleeding"):
+        r.hit(E, "wound.bleeding", BLEED, flag="bleed.uncontrolled", advice="bleeding")
+    if r.level == E:
+        return
+    if c.has("animal_bite"):
+        r.hit(U, "wound.animal_bite", RABIES + " 尽早处置并接种狂犬疫苗", flag="wound.bite", advice="bite", dept=tx.ED)
+    if c.has("deep_wound") or c.yes("wound_deep"):
+        r.hit(U, "wound.deep", "伤口清创缝合宜在6-8小时内(外科学)", flag="wound.deep", advice="wound")
+    if c.has("wound") and c.cond("anticoagulants") and not c.mild("wound"):
+        r.hit(U, "wound.anticoag", BLEED, flag="bleed.anticoagulant", advice="wound")
+    if c.has("rusty_nail") or (c.has("wound") and c.has("animal_bite")):
+        r.hit(U, "wound.tetanus", TETANUS + " 污染伤口24小时内预防破伤风", flag="wound.tetanus", advice="wound")
+    if c.has("burn") and (c.has("blisters") and (c.child or c.severe("burn")) or c.yes("burn_size") or
+                          c.has("face_swelling")):
+        r.hit(U, "wound.burn_moderate", BURN, flag="wound.burn", advice="burn")
+    if c.has("wound") and c.diabetic and c.has("foot_wound"):
+        return  # diabetic foot protocol
+    if r.level >= U:
+        return
+    if c.has("wound", "burn") and (c.has("pus", "red_swollen", "spreading") or c.fever):
+        r.hit(R, "wound.infected", SKIN + " 伤口感染", advice="wound")
+        return
+    if c.has("burn") and c.has("blisters"):
+        r.hit(R, "wound.burn_blister", BURN + " 小面积Ⅱ度烫伤门诊换药", advice="burn")
+        return
+    if c.has("insect_sting") and not c.has("wound", "burn"):
+        r.hit(S, "wound.sting_local", ANAPH + "; 局部反应可居家", advice="skin", dept=tx.DERM)
+        return
+    r.hit(S, "wound.minor", BURN + "; 小伤口/轻度烫伤可居家处理", advice="burn" if c.has("burn") else "wound")
+
+
+@protocol("allergy", tx.DERM, triggers="allergy_word lip_tongue_swelling throat_swelling hives",
+          when=lambda c: c.has("allergen_exposure", "insect_sting") and c.has("face_swelling", "eyelid_swelling",
+                                                                              "rash", "itch", "dyspnoea"),
+          questions="allergy_airway")
+def allergy(c: Ctx, r: Out) -> None:
+    context = c.has("allergy_word", "allergen_exposure", "insect_sting", "hives")
+    airway = c.has("throat_tight", "lip_tongue_swelling", "stridor", "wheeze", "dyspnoea", "severe_dyspnoea",
+                   "syncope", "near_syncope", "confusion") or (c.has("throat_swelling") and context) or \
+        c.yes("allergy_airway")
+    if context and airway:
+        r.hit(E, "allergy.anaphylaxis", ANAPH + "; " + HTN + " 6.严重过敏反应", flag="allergy.anaphylaxis",
+              advice="allergy")
+        return
+    if c.has("hives", "rash", "itch") and c.has("vomiting", "abdominal_pain") and c.has("allergen_exposure"):
+        r.hit(E, "allergy.two_systems", ANAPH + " 皮肤+消化道两系统", flag="allergy.anaphylaxis", advice="allergy")
+        return
+    if context and c.has("face_swelling", "eyelid_swelling", "lip_tongue_swelling"):
+        r.hit(U, "allergy.angioedema", ANAPH + " 血管性水肿", flag="allergy.angioedema", advice="allergy")
+        return
+    if context and c.has("allergen_exposure") and c.has("hives", "rash") and not c.mild("hives", "rash") and \
+            c.has("drug_trigger"):
+        r.hit(R, "allergy.drug_rash", SKIN + " 药物过敏停药并门诊", advice="skin")
+        return
+    if c.has("hives") and (c.chronic("hives") or c.recurrent("hives") or (c.hours("hives") or 0) >= 24 * 42):
+        r.hit(R, "allergy.chronic_urticaria", SKIN + " 慢性荨麻疹门诊", advice="skin")
+        return
+    r.hit(S, "allergy.mild", ANAPH + "; 轻度过敏(仅皮肤)可居家观察", advice="skin")
+
+
+@protocol("poisoning", tx.ED, triggers="poison_ingestion co_exposure drunk double_dose swallowed_object "
+          "battery_magnet choking fishbone self_harm_act", paediatric=False)
+def poisoning(c: Ctx, r: Out) -> None:
+    if c.has("co_exposure") and (c.has("headache", "dizziness", "nausea", "vomiting", "confusion", "unresponsive",
+                                       "fatigue", "drowsy", "syncope") or c.has("poison_ingestion")):
+        r.hit(E, "poison.co", CO, flag="poison.co", advice="co")
+    if c.has("poison_ingestion", "self_harm_act") and not c.has("double_dose"):
+        r.hit(E, "poison.ingestion", POISON, flag="poison.ingestion", advice="poison")
+    if c.has("battery_magnet") and (c.has("swallowed_object") or c.child):
+        r.hit(E, "poison.battery", POISON + "; 纽扣电池/多枚磁铁需紧急取出", flag="poison.battery", advice="poison")
+    if c.has("choking") and (c.has("dyspnoea", "cyanosis", "unresponsive", "severe_dyspnoea") or not c.resolved()):
+        r.hit(E, "poison.choking", CONSENSUS + " Ⅰ级: 气道梗阻", flag="poison.choking", advice="choking")
+    if c.has("drunk") and c.has("unresponsive", "drowsy", "seizure", "vomiting", "head_injury"):
+        r.hit(E, "poison.drunk_altered", POISON + " 急性酒精中毒伴意识障碍/呕吐误吸风险", flag="poison.drunk")
+    if r.level == E:
+        return
+    if c.has("double_dose"):
+        hypo_drug = c.cond("insulin", "sulfonylurea") or c.has("cond_insulin", "cond_sulfonylurea")
+        r.hit(U, "poison.double_dose", POISON + "; 降糖药/降压药重复服用当天联系" + ("(低血糖风险)" if hypo_drug else ""),
+              flag="poison.double_dose", advice="poison", dept=tx.ED)
+    if c.has("swallowed_object", "fishbone"):
+        r.hit(U, "poison.foreign_body", "消化道异物/鱼刺需当天取出", flag="poison.foreign_body",
+              dept=tx.ENT if c.has("fishbone") else tx.GI)
+    if c.has("choking") and c.resolved():
+        r.hit(R, "poison.choking_resolved", "异物已咳出: 观察咳嗽与呼吸", advice="choking")
+    if c.has("drunk") and r.level < U:
+        r.hit(R, "poison.drunk_awake", POISON + " 醉酒清醒者家中看护", dept=tx.GP)
+
+
+@protocol("diabetic_foot", tx.ENDO, paediatric=False,
+          when=lambda c: c.has("diabetic_foot_word") or c.diabetic and c.has("foot_wound"),
+          questions="foot_infect")
+def diabetic_foot(c: Ctx, r: Out) -> None:
+    infected = c.has("red_swollen", "pus", "gangrene", "foul_smell", "spreading") or c.fever or c.yes("foot_infect")
+    if infected and (c.has("confusion", "drowsy") or (c.v.systolic is not None and c.v.systolic < LOW_SBP)):
+        r.hit(E, "foot.sepsis", DFOOT + "; " + SEPSIS, flag="foot.infected", advice="foot")
+        return
+    if infected or c.has("diabetic_foot_word"):
+        r.hit(U, "foot.infected", DFOOT + " 感染/坏疽需当天处理", flag="foot.infected", advice="foot")
+        return
+    if c.has("blisters") or c.mild("foot_wound"):
+        r.hit(R, "foot.minor_lesion", DFOOT + " 小水疱/擦伤: 家庭医生检查", advice="foot")
+        return
+    r.hit(U, "foot.ulcer", DFOOT + " 糖尿病足溃疡1个工作日内转诊", flag="foot.ulcer", advice="foot")
+
+
+@protocol("leg_swelling", tx.CARDIO, triggers="leg_swelling calf_pain", questions="leg_one_side", obstetric=True)
+def leg_swelling(c: Ctx, r: Out) -> None:
+    one_side = c.has("unilateral_leg") or c.yes("leg_one_side")
+    if c.has("gout") and not c.has("calf_pain", "dyspnoea"):
+        return  # a red hot big toe is gout: the limb protocol decides
+    if c.has("trauma", "fall", "sprain") and not c.has("leg_swelling"):
+        return  # an injury: the limb protocol
+    if c.has("chest_pain", "severe_dyspnoea") or (c.has("dyspnoea") and (c.sudden("dyspnoea") or one_side)):
+        r.hit(E, "leg.pe", PE + " 单侧下肢肿伴气短/胸痛", flag="leg.pe", advice="leg_swelling")
+        return
+    if c.has("dyspnoea", "orthopnoea") and c.has("leg_swelling"):
+        r.hit(U, "leg.heart_failure", HF + "; " + HTN + " 4.", flag="leg.hf", advice="leg_swelling")
+        return
+    if (one_side and (c.has("calf_pain", "red_swollen") or c.has("leg_swelling"))) and \
+            not c.has("trauma", "sprain", "insect_sting"):
+        if c.chronic("leg_swelling") and not c.sudden("leg_swelling") and not c.has("calf_pain") and \
+                c.ans("leg_one_side") is None:
+            r.hit(R, "leg.chronic_unilateral", DVT, advice="leg_swelling", dept=tx.VASC)
+        else:
+            r.hit(U, "leg.dvt", DVT + " Wells: 单侧小腿肿痛", flag="leg.dvt", advice="leg_swelling", dept=tx.VASC)
+        return
+    if c.has("gout", "insect_sting", "sprain") and not c.has("calf_pain") or c.has("red_swollen") and not one_side:
+        return  # gout, cellulitis, a sting or a sprain: the limb/skin protocols decide
+    if c.has("calf_pain") and not c.has("leg_swelling") and not c.has("recent_surgery", "long_travel"):
+        if c.has("exertional"):
+            r.hit(R, "leg.claudication", "下肢动脉硬化闭塞症诊治指南: 间歇性跛行门诊", advice="leg_swelling",
+                  dept=tx.VASC)
+        elif c.has("cramp", "muscle_soreness", "sprain"):
+            r.hit(S, "leg.cramp", GENERAL, advice="sprain", dept=tx.ORTHO)
+        else:
+            r.hit(R, "leg.calf_pain", DVT + " 单侧小腿痛需排除血栓", advice="leg_swelling", dept=tx.VASC)
+        return
+    if c.has("recent_surgery", "long_travel") and c.has("leg_swelling", "calf_pain"):
+        r.hit(U, "leg.vte_risk", DVT, flag="leg.dvt", advice="leg_swelling", dept=tx.VASC)
+        return
+    if c.mild("leg_swelling") and not c.elderly and not c.cond("heart_disease", "ckd", "pregnancy") and \
+            c.has("exertional", "long_travel", "lifting") or c.has("relieved", "resolved") and not c.elderly:
+        r.hit(S, "leg.dependent_oedema", GENERAL + "; 久站久坐后轻度水肿", advice="leg_swelling")
+        return
+    r.hit(R, "leg.bilateral", HF + "; 双下肢水肿门诊查心肾功能", advice="leg_swelling")
+
+
+@protocol("back_pain", tx.ORTHO, triggers="back_pain flank_pain neck_pain radiating_leg saddle_anaesthesia",
+          questions="back_red", paediatric=False)
+def back_pain(c: Ctx, r: Out) -> None:
+    b = ("back_pain", "flank_pain", "neck_pain")
+    if c.has("saddle_anaesthesia") or (c.has("back_pain") and c.has("incontinence", "urinary_retention")) or \
+            c.yes("back_red"):
+        r.hit(E, "back.cauda_equina", BACK + " 马尾综合征", flag="back.cauda", advice="cauda")
+        return
+    if c.has("back_pain") and c.has("tearing_pain") or (c.has("back_pain") and c.sudden("back_pain") and
+                                                        c.severe("back_pain") and (c.cond("hypertension") or
+                                                                                  (c.age or 0) >= 60)):
+        r.hit(E, "back.dissection", CHEST + " 主动脉夹层/动脉瘤", flag="chest.dissection")
+        return
+    if c.has("major_trauma_mech"):
+        r.hit(E, "back.major_trauma", CONSENSUS + " Ⅰ级: 多发伤", flag="limb.major_trauma", advice="limb")
+        return
+    if c.has("flank_pain") or (c.has("back_pain") and c.has("haematuria") and c.severe("back_pain")):
+        if c.fever:
+            r.hit(U, "back.pyelonephritis", UTI, flag="fever.pyelo", dept=tx.URO, advice="urinary")
+        else:
+            r.hit(U, "back.renal_colic", "中国泌尿外科疾病诊断治疗指南: 肾绞痛", flag="back.renal_colic", dept=tx.URO,
+                  advice="urinary")
+        return
+    if c.has("back_pain", "neck_pain") and c.fever:
+        r.hit(U, "back.fever", BACK + " 发热伴背痛(感染)", flag="back.fever")
+        return
+    if c.has("fall", "trauma") and (c.elderly or c.severe(*b) or c.has("cant_bear_weight")):
+        r.hit(U, "back.trauma", BACK + "; " + OTTAWA + " 外伤后骨折待排", flag="back.trauma", advice="limb")
+        return
+    hours = c.hours(*b)
+    if c.has("radiating_leg", "numbness") or (hours is not None and hours >= 24 * 42) or c.chronic(*b) or \
+            c.elderly or c.has("weight_loss", "night_sweats") or c.cond("immunosuppressed", "cancer") or \
+            c.severe(*b) or c.worsening() or (hours is not None and hours >= 24 * 14 and not c.has("relieved")):
+        r.hit(R, "back.review", BACK + " 坐骨神经痛/持续>6周/老年/加重需门诊", advice="back")
+        return
+    r.hit(S, "back.mechanical", BACK + " 急性非特异性腰痛可居家活动", advice="back")
+
+
+@protocol("urinary", tx.URO, triggers="dysuria urinary_frequency haematuria urinary_retention oliguria incontinence",
+          questions="uti_fever", obstetric=True)
+def urinary(c: Ctx, r: Out) -> None:
+    if c.fever and c.has("confusion", "drowsy") or (c.has("oliguria") and c.has("confusion", "dyspnoea")):
+        r.hit(E, "uro.sepsis", SEPSIS, flag="fever.sepsis")
+        return
+    if c.has("urinary_retention"):
+        r.hit(U, "uro.retention", "急性尿潴留需当天导尿(泌尿外科指南)", flag="uro.retention", advice="urinary")
+        return
+    if (c.has("dysuria", "urinary_frequency", "haematuria") and (c.fever and (c.has("chills", "flank_pain",
+                                                                                    "back_pain") or c.fever_high))) or \
+            c.yes("uti_fever"):
+        r.hit(U, "uro.pyelonephritis", UTI, flag="fever.pyelo", advice="urinary")
+        return
+    if c.has("oliguria") and not c.child:
+        r.hit(U, "uro.oliguria", "急性肾损伤: 尿量明显减少当天查肾功能", flag="uro.oliguria")
+        return
+    if c.has("haematuria") and (c.severe("haematuria") or c.has("clots")) or \
+            c.has("haematuria") and c.cond("anticoagulants"):
+        r.hit(U, "uro.gross_haematuria", "肉眼血尿伴血块/抗凝", flag="uro.haematuria_clots", advice="urinary")
+        return
+    if c.child and c.fever and c.has("dysuria", "urinary_frequency"):
+        r.hit(U if (c.months or 99) < 3 else R, "uro.child_uti", UTI + "; NICE NG224 儿童尿路感染", advice="urinary")
+        return
+    if c.pregnant and c.has("dysuria", "urinary_frequency"):
+        r.hit(R, "uro.pregnancy_uti", UTI + " 孕期尿路感染需尿培养", advice="urinary", dept=tx.OBGYN)
+        return
+    r.hit(R, "uro.lower_uti_or_haematuria", UTI + "; 尿路症状/血尿门诊", advice="urinary")
+
+
+@protocol("skin", tx.DERM, triggers="rash itch blisters shingles target_rash red_swollen skin_peeling sunburn acne "
+          "tinea dry_skin minor_skin cold_sore mouth_ulcer", questions="fever")
+def skin(c: Ctx, r: Out) -> None:
+    local = ("rash", "hives", "blisters", "shingles", "red_swollen", "tinea", "acne", "sunburn", "skin_peeling",
+             "dry_skin", "minor_skin",
+             "target_rash", "petechiae", "cold_sore", "mouth_ulcer")
+    if not c.has(*local) and c.has("red_eye", "itchy_eyes", "watery_eyes", "eye_discharge", "vaginal_discharge",
+                                   "coryza", "sneezing", "itchy_nose", "ear_pain", "ear_discharge"):
+        return  # itching of the eyes, nose or genitals: that protocol decides
+    if c.has("gout") and not c.has("rash", "blisters"):
+        return  # a red swollen big toe is gout: the limb protocol decides
+    if c.has("cold_sore") and not c.has("rash", "hives", "red_swollen", "skin_peeling") and not c.fever_high:
+        r.hit(S, "skin.cold_sore", SKIN + " 唇疱疹可居家", advice="skin")
+        return
+    if c.has("skin_peeling") and (c.fever or c.has("red_eye", "mouth_ulcer") or c.has("allergen_exposure")):
+        r.hit(E, "skin.sjs_ten", SKIN + " 重症药疹(SJS/TEN)", flag="skin.sjs")
+        return
+    if c.has("petechiae") and c.fever:
+        r.hit(E, "skin.petechial_fever", MENINGITIS + " 发热伴出血点", flag="skin.petechiae")
+        return
+    if c.has("red_swollen") and (c.has("spreading") and c.fever or c.elderly and c.fever or c.diabetic and c.fever):
+        r.hit(U, "skin.cellulitis_systemic", SKIN + " 蜂窝织炎伴全身症状", flag="skin.cellulitis", advice="skin")
+        return
+    if c.has("shingles") and c.has("red_eye", "eye_pain", "eyelid_swelling") or c.has("shingles_eye"):
+        r.hit(U, "skin.shingles_eye", SKIN + " 眼带状疱疹", flag="eye.acute", dept=tx.EYE)
+        return
+    if c.child and c.has("rash") and c.fever and (c.hours("fever") or 0) >= 24 * 5:
+        r.hit(U, "skin.child_fever_rash_5d", KAWASAKI, flag="fever.prolonged_child", dept=tx.PAED)
+        return
+    if c.has("shingles") or (c.has("blisters") and c.has("one_side_band")) or \
+            (c.has("blisters") and c.has("rash") and (c.age or 0) >= 50 and not c.has("insect_sting", "burn")):
+        r.hit(R, "skin.shingles", SKIN + " 带状疱疹72小时内抗病毒", advice="skin")
+        return
+    if c.has("red_swollen") and not c.has("insect_sting", "sunburn") or c.has("target_rash"):
+        r.hit(R, "skin.cellulitis_or_lyme", SKIN + "; 蜂窝织炎/游走性红斑门诊", advice="skin")
+        return
+    if c.has("rash", "blisters") and c.fever and not c.has(*URTI_SX):
+        r.hit(R, "skin.rash_fever", SKIN + " 发热伴皮疹门诊", advice="skin")
+        return
+    if c.infant and (c.months or 99) < 3 and c.has("rash"):
+        r.hit(R, "skin.young_infant", SKIN + " 小婴儿皮疹", advice="skin")
+        return
+    hours = c.hours("rash", "itch", "blisters", "acne", "mouth_ulcer")
+    if (hours is not None and hours >= 24 * 14) or c.chronic("rash", "itch") or c.worsening() or \
+            c.has("spreading") or c.severe("rash", "itch", "blisters"):
+        r.hit(R, "skin.persistent", SKIN + " 皮疹持续2周以上或加重", advice="skin")
+        return
+    oral = c.has("mouth_ulcer") and not c.has("rash", "itch", "blisters", "acne", "tinea", "sunburn")
+    r.hit(S, "skin.minor", SKIN + " 轻度皮疹、瘙痒、接触性皮炎可居家", advice="skin", dept=tx.DENT if oral else None)
+
+
+@protocol("eye", tx.EYE, triggers="red_eye eye_pain eye_discharge itchy_eyes eye_injury eye_penetrating "
+          "eye_foreign_body eye_chemical flashes_floaters halos stye eyelid_swelling dry_eye blurred_vision "
+          "watery_eyes",
+          questions="eye_vision", paediatric=False)
+def eye(c: Ctx, r: Out) -> None:
+    if c.has("eye_chemical") or (c.has("chemical") and c.has("red_eye", "eye_pain", "eye_foreign_body")):
+        r.hit(E, "eye.chemical", EYE, flag="eye.chemical", advice="eye_chemical")
+        return
+    if c.has("eye_penetrating"):
+        r.hit(E, "eye.penetrating", EYE + " 眼球穿通伤", flag="eye.penetrating", advice="eye")
+        return
+    if c.has("eye_pain") and c.has("halos", "vomiting", "headache") and c.has("red_eye", "blurred_vision"):
+        r.hit(U, "eye.acute_glaucoma", EYE + " 急性闭角型青光眼", flag="eye.acute", advice="eye")
+        return
+    if c.has("eye_injury") or c.has("flashes_floaters") and (c.sudden("flashes_floaters") or
+                                                               not c.chronic("flashes_floaters")) or \
+            (c.has("red_eye", "eye_pain") and (c.has("blurred_vision", "photophobia") or c.severe("eye_pain"))) or \
+            c.has("contact_lens") and c.has("red_eye", "eye_pain") or c.yes("eye_vision") or \
+            c.has("blurred_vision") and c.sudden("blurred_vision"):
+        r.hit(U, "eye.urgent", EYE + " 眼外伤/视网膜脱离/红眼伴视力下降", flag="eye.acute", advice="eye")
+        return
+    if c.has("eye_foreign_body") and not c.resolved():
+        r.hit(U if c.has("eye_pain", "red_eye") and (c.hours("eye_foreign_body") or 0) >= 2 else R,
+              "eye.foreign_body", EYE + " 角膜异物", advice="eye")
+        return
+    hours = c.hours("red_eye", "eye_discharge", "stye", "blurred_vision", "eye_pain")
+    if c.has("blurred_vision") and not c.has("red_eye", "itchy_eyes", "dry_eye") or \
+            (hours is not None and hours >= 24 * 7) or c.has("eye_pain") and not c.mild("eye_pain") or \
+            c.infant and c.has("red_eye", "eye_discharge"):
+        r.hit(R, "eye.review", EYE + " 视力渐降/症状超过1周", advice="eye")
+        return
+    r.hit(S, "eye.minor", EYE + " 结膜炎/麦粒肿/干眼无视力下降可居家", advice="eye_self")
+
+
+@protocol("ear_nose", tx.ENT,
+          triggers="ear_pain ear_discharge hearing_loss tinnitus ear_fullness ear_tugging toothache parotid",
+          questions="ear_sudden")
+def ear_nose(c: Ctx, r: Out) -> None:
+    if c.has("toothache") and not c.has("ear_pain", "ear_discharge", "hearing_loss"):
+        if c.has("face_swelling") and c.fever:
+            r.hit(U, "dental.abscess_spreading", "口腔颌面部间隙感染当天处理", flag="ear.mastoid", dept=tx.DENT)
+        elif c.mild("toothache"):
+            r.hit(S, "dental.mild", GENERAL, advice="dental", dept=tx.DENT)
+        else:
+            r.hit(R, "dental.toothache", GENERAL + "; 牙痛口腔科", advice="dental", dept=tx.DENT)
+        return
+    if c.has("parotid") and not c.has("ear_pain", "ear_discharge", "hearing_loss"):
+        r.hit(R, "ear.parotitis", "流行性腮腺炎诊疗指南: 腮腺肿大门诊评估并居家隔离", advice="ear",
+              dept=tx.PAED if c.child else tx.ENT)
+        return
+    if c.has("hearing_loss") and (c.sudden("hearing_loss") or c.yes("ear_sudden")):
+        r.hit(U, "ear.sudden_hearing_loss", EAR + " 突发性聋72小时内治疗", flag="ear.sudden_hearing_loss")
+        return
+    if c.has("ear_pain") and c.fever_high and c.has("face_swelling", "swelling_generic", "red_swollen"):
+        r.hit(U, "ear.mastoiditis", EAR + " 乳突炎", flag="ear.mastoid")
+        return
+    if c.has("ear_pain", "ear_discharge", "ear_tugging") or c.has("hearing_loss") or \
+            c.has("tinnitus") and (c.chronic("tinnitus") or (c.hours("tinnitus") or 0) >= 24 * 7):
+        if c.has("ear_pain") and c.mild("ear_pain") and not c.fever and not c.has("ear_discharge") and not c.child:
+            r.hit(S, "ear.mild_pain", EAR + " 轻度耳痛多可自愈", advice="ear")
+            return
+        r.hit(R, "ear.otitis_or_hearing", EAR + " 中耳炎/听力下降门诊", advice="ear")
+        return
+    r.hit(S, "ear.fullness", EAR + " 耳闷、短暂耳鸣可观察", advice="ear")
+
+
+@protocol("limb", tx.ORTHO, triggers="joint_pain joint_swelling gout limb_pain sprain deformity fracture_word "
+          "muscle_soreness cramp bruise major_trauma_mech trauma open_fracture",
+          when=lambda c: c.has("cant_bear_weight") and c.has("fall", "trauma", "sprain"),
+          questions="limb_function", paediatric=False)
+def limb(c: Ctx, r: Out) -> None:
+    injury = c.has("fall", "trauma", "sprain", "major_trauma_mech", "fracture_word", "deformity", "bruise")
+    if c.has("insect_sting", "animal_bite", "burn", "wound") and not injury and not c.has("gout", "joint_pain"):
+        return  # a sting, bite, burn or cut: the wound protocol decides
+    if c.has("major_trauma_mech") and not c.mild("trauma", "limb_pain"):
+        r.hit(E, "limb.major_trauma", CONSENSUS + " Ⅰ/Ⅱ级: 高能量损伤", flag="limb.major_trauma", advice="limb")
+        return
+    if c.has("deformity") and c.has("wound", "uncontrolled_bleeding") or c.has("open_fracture"):
+        r.hit(E, "limb.open_fracture", CONSENSUS + " Ⅱ级: 开放性骨折", flag="limb.fracture", advice="limb")
+        return
+    if c.has("joint_swelling", "joint_pain", "red_swollen") and c.fever and not c.has(*URTI_SX) and \
+            c.has("joint_swelling", "red_swollen"):
+        r.hit(U, "limb.septic_joint", "化脓性关节炎: 热肿关节伴发热当天就医", flag="limb.septic_joint", advice="limb")
+        return
+    if injury and (c.has("deformity", "fracture_word", "cant_bear_weight") or c.yes("limb_function") or
+                   c.severe("limb_pain", "joint_pain", "sprain", "trauma") and
+                   c.has("swelling_generic", "joint_swelling")):
+        r.hit(U, "limb.suspected_fracture", OTTAWA + " 不能负重/畸形: 需X光", flag="limb.fracture", advice="limb")
+        return
+    if injury and c.cond("anticoagulants") and c.has("swelling_generic", "joint_swelling", "bruise"):
+        r.hit(U, "limb.anticoag_haematoma", BLEED, flag="bleed.anticoagulant", advice="limb")
+        return
+    if c.has("gout") and c.has("joint_pain", "joint_swelling", "red_swollen", "limb_pain", "swelling_generic") or \
+            c.has("gout") and not injury:
+        r.hit(R, "limb.gout", GOUT + " 急性痛风门诊", advice="limb")
+        return
+    hours = c.hours("joint_pain", "joint_swelling", "limb_pain", "sprain")
+    if c.has("joint_swelling") and not injury:
+        r.hit(R, "limb.joint_swelling", GENERAL + "; 关节肿胀门诊", advice="limb")
+        return
+    if injury and (c.has("swelling_generic", "joint_swelling") and not c.mild("sprain", "swelling_generic",
+                                                                              "limb_pain", "joint_pain")
+                   or (hours is not None and hours >= 24 * 7)) or (injury and c.elderly and not c.mild("trauma")):
+        r.hit(R, "limb.injury_review", OTTAWA + " 明显肿胀/超过1周不好/老年人", advice="sprain")
+        return
+    if not injury and ((hours is not None and hours >= 24 * 14) or c.chronic("joint_pain", "limb_pain") or
+                       c.elderly or c.severe("joint_pain", "limb_pain") or c.recurrent("joint_pain")):
+        r.hit(R, "limb.chronic_pain", GENERAL + "; 慢性关节痛门诊", advice="limb")
+        return
+    r.hit(S, "limb.minor", OTTAWA + " 能负重、无畸形的轻伤可居家", advice="sprain")
+
+
+@protocol("fall", tx.ORTHO, triggers="fall head_injury", questions="fall_head limb_function", paediatric=False)
+def fall(c: Ctx, r: Out) -> None:
+    head = c.has("head_injury") or c.yes("fall_head")
+    if head and (c.has("vomiting", "syncope", "confusion", "drowsy", "seizure", "unresponsive") or
+                 c.severe("headache") or c.has("ear_discharge", "epistaxis") and c.severe("head_injury")):
+        r.hit(E, "fall.head_red_flags", HEADINJ + " 1小时内CT: 呕吐、意识改变、抽搐", flag="fall.head_red",
+              advice="head_injury")
+        return
+    if c.has("syncope") and c.has("fall"):
+        return  # the syncope protocol decides
+    if c.has("major_trauma_mech"):
+        r.hit(E, "fall.height", CONSENSUS + " Ⅰ级: 高处坠落", flag="limb.major_trauma", advice="limb")
+        return
+    if head and c.cond("anticoagulants"):
+        r.hit(U, "fall.head_anticoagulant", HEADINJ + " 抗凝者头部外伤8小时内CT", flag="fall.head_anticoag",
+              advice="head_injury", dept=tx.NEUROSURG)
+        return
+    if head and (c.elderly or c.infant or c.has("headache", "amnesia")):
+        r.hit(U, "fall.head_elderly", HEADINJ + " ≥65岁/婴儿头部外伤", flag="fall.head_elderly",
+              advice="head_injury", dept=tx.NEUROSURG)
+        return
+    if c.has("fall") and (c.has("cant_bear_weight", "deformity", "fracture_word") or c.yes("limb_function")):
+        r.hit(U, "fall.cannot_stand", FALLS + "; " + OTTAWA + " 髋部骨折待排", flag="fall.hip", advice="fall")
+        return
+    if c.elderly and c.has("fall"):
+        if c.ans("fall_head") is None and c.cond("anticoagulants"):
+            r.hit(U, "fall.anticoag_head_unknown", HEADINJ, flag="fall.head_anticoag", advice="fall")
+            return
+        r.hit(R, "fall.elderly_review", FALLS + " 老人跌倒需评估原因与骨密度", advice="fall")
+        return
+    if head:
+        r.hit(S, "fall.minor_head_bump", HEADINJ + " 无危险因素的轻微头部碰撞", advice="head_injury")
+        return
+    if r.level < S or not r.hits:
+        r.hit(S, "fall.minor", FALLS + " 年轻人轻微跌倒", advice="limb")
+
+
+@protocol("mental", tx.PSY, triggers="suicidal passive_death_wish self_harm_act violence psychosis low_mood anxiety "
+          "insomnia", paediatric=False)
+def mental(c: Ctx, r: Out) -> None:
+    if c.has("suicidal", "self_harm_act"):
+        r.hit(E, "mental.suicide", SUICIDE + "; " + CONSENSUS + " Ⅰ级: 自伤行为", flag="mental.suicide",
+              advice="mental_crisis")
+        return
+    if c.has("violence"):
+        r.hit(E, "mental.violence", CONSENSUS + " Ⅰ/Ⅱ级: 暴力行为", flag="mental.violence", advice="mental_crisis")
+        return
+    if c.has("psychosis") or c.has("passive_death_wish"):
+        r.hit(U, "mental.psychosis_or_passive", MENTAL + "; " + SUICIDE,
+              flag="mental.psychosis" if c.has("psychosis") else "mental.passive", advice="mental_crisis")
+        return
+    hours = c.hours("low_mood", "anxiety", "insomnia")
+    if c.has("low_mood") and (hours is None or hours >= 24 * 14) or c.chronic("low_mood", "anxiety", "insomnia") or \
+            (hours is not None and hours >= 24 * 30) or c.severe("anxiety", "insomnia", "low_mood"):
+        r.hit(R, "mental.persistent", MENTAL + " 情绪/睡眠问题超过2周门诊", advice="mental")
+        return
+    r.hit(S, "mental.short_term", GENERAL + "; 短期失眠/紧张可自我调节", advice="insomnia", dept=tx.PSY)
+
+
+@protocol("environment", tx.ED, triggers="heat_illness drowning frostbite", paediatric=False)
+def environment(c: Ctx, r: Out) -> None:
+    if c.has("drowning"):
+        r.hit(E, "env.drowning", CONSENSUS + " Ⅰ级", flag="env.drowning")
+        return
+    if c.has("heat_illness"):
+        if c.has("confusion", "unresponsive", "seizure", "drowsy") or (c.temp or 0) >= 40 or c.has("high_fever_word"):
+            r.hit(E, "env.heat_stroke", HEAT, flag="env.heat_stroke", advice="heat")
+        elif c.has("persistent_vomiting", "syncope") or c.elderly:
+            r.hit(U, "env.heat_exhaustion", HEAT, flag="env.heat_stroke", advice="heat")
+        else:
+            r.hit(S, "env.mild_heat", HEAT + " 先兆/轻症中暑", advice="heat", dept=tx.GP)
+        return
+    if c.has("frostbite"):
+        r.hit(R if not c.has("blisters", "gangrene") else U, "env.frostbite", "冻伤分度", dept="外科")
+
+
+GENERAL_CODES = frozenset("teething memory_loss fatigue unwell anorexia weight_loss night_sweats lump myalgia tremor "
+                          "hunger sweating "
+                          "numbness motion_sickness hiccups swelling_generic lethargy polydipsia tinnitus".split())
+
+
+@protocol("general", tx.GP, paediatric=True, when=lambda c: False)
+def general(c: Ctx, r: Out) -> None:
+    if c.has("fatigue", "lethargy") and c.elderly and c.sudden("fatigue", "lethargy"):
+        r.hit(U, "general.elderly_sudden_weakness", GENERAL + "; 老人突发无力(不典型心梗/感染/卒中)",
+              flag="general.weakness")
+        return
+    if c.has("weight_loss", "lump", "night_sweats", "memory_loss") or c.has("numbness") or \
+            c.has("fatigue", "anorexia", "unwell", "lethargy") and (c.chronic("fatigue", "anorexia", "unwell") or
+                                                                    (c.hours("fatigue", "unwell") or 0) >= 24 * 14 or
+                                                                    c.elderly or c.worsening()):
+        r.hit(R, "general.review", GENERAL + "; 消瘦/肿块/持续乏力门诊", advice="general")
+        return
+    if c.has("unwell") and not c.has("fatigue", "myalgia"):
+        r.hit(R, "general.unspecified", GENERAL, advice="general")
+        return
+    r.hit(S, "general.minor", GENERAL, advice="general")
+
+
+# Tie-break priority between departments at the same level (registration order otherwise).
+_PRIORITY = ("consciousness", "stroke", "chest_pain", "dyspnoea", "palpitations", "syncope", "headache", "dizziness",
+             "abdominal_pain", "gastro", "respiratory", "fever")
+PROTOCOLS.sort(key=lambda p: _PRIORITY.index(p.code) if p.code in _PRIORITY else len(_PRIORITY))

@@ -1,0 +1,204 @@
+"""assess(): dispositions, safety rules, the question flow, profile/readings handling, output shape."""
+from __future__ import annotations
+
+import json
+import statistics
+import time
+
+import pytest
+
+from app.services.triage import Assessment, Profile, Question, Readings, assess
+from app.services.triage import texts as tx
+from app.services.triage.engine import MAX_QUESTIONS
+
+ELDERLY = Profile(age=70, sex="M", conditions=frozenset({"hypertension"}))
+
+
+# --- advice ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["胸口疼，出冷汗", "嘴歪了", "喝了农药", "孩子抽风了", "血糖2.5"])
+def test_emergency_advice_always_says_to_call_120(text):
+    a = assess(text, interactive=False)
+    assert a.level == "emergency" and a.department == tx.ED
+    assert "120" in a.advice.splitlines()[0]
+
+
+@pytest.mark.parametrize("text", ["胸口疼，出冷汗", "被狗咬了", "尿频尿痛", "流鼻涕", "我想问问降压药什么时候吃", ""])
+def test_every_answer_ends_by_saying_it_is_not_a_diagnosis(text):
+    a = assess(text, interactive=False)
+    assert a.advice.splitlines()[-1] == tx.DISCLAIMER and "不是诊断" in tx.DISCLAIMER
+
+
+def test_unrecognised_text_is_routine_with_the_family_doctor():
+    a = assess("我想问问降压药什么时候吃", interactive=False)
+    assert (a.level, a.department, a.complaints) == ("routine", tx.GP, ())
+
+
+# --- never downgrade a red flag ----------------------------------------------------------------------
+
+def test_answers_cannot_downgrade_a_red_flag_found_in_the_text():
+    a = assess("胸口疼，出冷汗", answers={"chest_assoc": "没有", "chest_ongoing": "没有", "chest_benign": "是"}, asked=3)
+    assert a.level == "emergency" and a.final
+    assert "chest.acs_features" in [f.code for f in a.red_flags]
+
+
+def test_a_confirmed_emergency_is_answered_at_once_without_questions():
+    a = assess("突然说话不清，嘴歪")
+    assert a.final and a.questions == () and a.level == "emergency"
+
+
+def test_missing_information_keeps_the_safer_level():
+    # A 60-year-old with chest pain and nothing else known: emergency, not "probably fine".
+    assert assess("胸口疼", profile=Profile(age=60), interactive=False).level == "emergency"
+
+
+# --- the question flow -------------------------------------------------------------------------------
+
+def test_one_decisive_question_at_a_time():
+    a = assess("胸口疼")
+    assert not a.final and len(a.questions) == 1
+    q = a.questions[0]
+    assert isinstance(q, Question) and q.id == "chest_assoc" and q.kind == "yes_no" and q.text.endswith("？")
+
+
+def test_a_yes_answer_escalates_and_ends_the_flow():
+    a = assess("胸口疼", answers={"chest_assoc": "有"}, asked=1)
+    assert a.final and a.level == "emergency"
+
+
+def _converse(text: str, reply: str, profile: Profile | None = None) -> tuple[Assessment, dict[str, object]]:
+    answers: dict[str, object] = {}
+    a = assess(text, profile=profile)
+    while not a.final:
+        answers[a.questions[0].id] = reply
+        a = assess(text, profile=profile, answers=answers, asked=len(answers))
+    return a, answers
+
+
+def test_the_flow_stops_after_three_questions_with_the_safer_level():
+    a, answers = _converse("胸口疼", "不知道")
+    assert list(answers) == ["chest_assoc", "chest_ongoing", "chest_benign"]
+    assert len(answers) == MAX_QUESTIONS and a.level == "urgent" and a.questions == ()
+    older, answers = _converse("胸口疼", "不知道", Profile(age=60))
+    assert len(answers) <= MAX_QUESTIONS and older.level == "emergency"
+
+
+def test_asked_alone_also_caps_the_questions():
+    a = assess("胸口疼", profile=Profile(age=60), asked=MAX_QUESTIONS)
+    assert a.final and a.level == "emergency"
+
+
+def test_no_answers_to_every_question_settle_on_the_evidence():
+    answers = {"chest_assoc": False, "chest_ongoing": False, "chest_benign": False}
+    a = assess("胸口疼", profile=Profile(age=60), answers=answers, asked=3)
+    assert a.final and a.level == "urgent" and a.department == tx.CARDIO
+
+
+def test_number_questions_accept_chinese_numerals():
+    first = assess("孩子发烧", answers={"child_danger": "没有"}, asked=1)
+    assert first.questions[0].id == "temp" and first.questions[0].kind == "number"
+    low = assess("孩子发烧", answers={"child_danger": "没有", "temp": "三十八度"}, asked=2)
+    high = assess("孩子发烧", answers={"child_danger": "没有", "temp": "三十九度五"}, asked=2)
+    assert (low.level, high.level) == ("self_care", "routine")
+
+
+def test_a_bp_answer_can_turn_dizziness_urgent():
+    a = assess("头晕", profile=ELDERLY, answers={"stroke_signs": "没有", "bp": "190/115"}, asked=2)
+    assert a.level == "urgent" and "bp.severe" in [f.code for f in a.red_flags]
+
+
+def test_batch_mode_never_asks_but_lists_what_is_still_worth_asking():
+    a = assess("胸口疼", interactive=False)
+    assert a.final and a.level == "urgent"
+    assert 1 <= len(a.questions) <= 3 and a.questions[0].id == "chest_assoc"
+
+
+def test_a_benign_self_care_complaint_is_not_over_triaged_in_batch():
+    for text in ("流鼻涕，打喷嚏，嗓子有点疼", "搬东西把腰扭了，有点疼", "身上起了些红疹子，有点痒，不发烧", "拉了一次肚子"):
+        assert assess(text, profile=Profile(age=35), interactive=False).level == "self_care", text
+
+
+# --- profile, readings, subject ----------------------------------------------------------------------
+
+def test_readings_are_used_when_the_text_has_no_numbers():
+    a = assess("头疼得厉害", readings=Readings(systolic=192, diastolic=118), interactive=False)
+    assert a.level == "emergency" and "bp.emergency" in [f.code for f in a.red_flags]
+
+
+def test_numbers_in_the_text_override_the_readings():
+    a = assess("血压130/80，今天还好", readings=Readings(systolic=200, diastolic=120), interactive=False)
+    assert a.level == "self_care"
+
+
+def test_a_stored_reading_that_is_not_acute_does_not_over_triage_a_minor_complaint():
+    for readings in (Readings(systolic=152, diastolic=94), Readings(glucose_mmol=9.1), Readings(pulse=104)):
+        assert assess("流鼻涕，打喷嚏", readings=readings, interactive=False).level == "self_care"
+    assert assess("流鼻涕，打喷嚏", readings=Readings(systolic=186, diastolic=112), interactive=False).level == "urgent"
+
+
+def test_glucose_reading_in_mmol():
+    a = assess("心慌出汗", profile=Profile(conditions=frozenset({"diabetes"})), readings=Readings(glucose_mmol=2.7),
+               interactive=False)
+    assert a.level == "emergency" and a.department == tx.ED
+
+
+def test_someone_else_in_the_text_does_not_inherit_the_residents_profile_or_readings():
+    resident = Profile(age=30, sex="F", conditions=frozenset({"pregnancy", "diabetes"}))
+    own = assess("肚子疼", profile=resident, interactive=False)
+    mother = assess("我妈肚子疼", profile=resident, readings=Readings(glucose_mmol=2.0), interactive=False)
+    assert own.department == tx.OBGYN and own.level == "urgent"
+    assert mother.level == "urgent" and "abdo.elderly" in [t.rule for t in mother.trace]
+    assert "glucose" not in mother.complaints
+
+
+def test_a_stated_age_overrides_the_profile():
+    assert assess("我今年72岁，心慌", profile=Profile(age=30), interactive=False).level == "urgent"
+    assert assess("心慌", profile=Profile(age=30), interactive=False).level == "routine"
+
+
+def test_a_child_goes_to_paediatrics():
+    a = assess("孩子发烧39度，咳嗽", interactive=False)
+    assert a.department == tx.PAED and a.level == "routine"
+
+
+def test_infants_under_three_months_with_fever_are_an_emergency():
+    assert assess("宝宝两个月，发烧38度", interactive=False).level == "emergency"
+    assert assess("宝宝五个月大，发烧38度，吃奶正常", interactive=False).level != "emergency"
+
+
+def test_anticoagulants_change_a_head_bump():
+    plain = assess("摔了一跤，磕到头了，现在没事", profile=Profile(age=40), interactive=False)
+    on_warfarin = assess("摔了一跤，磕到头了，现在没事",
+                         profile=Profile(age=40, conditions=frozenset({"anticoagulants"})), interactive=False)
+    assert plain.level == "self_care" and on_warfarin.level == "urgent"
+
+
+# --- output shape and speed -------------------------------------------------------------------------
+
+def test_assessment_is_frozen_and_serialisable():
+    a = assess("胸口疼，出冷汗", interactive=False)
+    assert isinstance(a, Assessment)
+    with pytest.raises(Exception):
+        a.level = "routine"  # type: ignore[misc]
+    d = json.loads(json.dumps(a.to_dict(), ensure_ascii=False))
+    assert set(d) == {"level", "department", "complaints", "red_flags", "questions", "advice", "trace", "final"}
+    assert d["red_flags"][0]["label"] and d["trace"][0]["source"] and d["trace"][0]["rule"]
+    assert d["complaints"] == ["chest_pain"]
+
+
+def test_every_rule_in_the_trace_cites_a_source():
+    for text in ("胸口疼，出冷汗", "孩子8个月，发烧39度5，不吃奶", "血压190/120", "尿频尿急尿痛", "崴脚了"):
+        for entry in assess(text, interactive=False).trace:
+            assert entry.source and entry.rule and entry.level in ("emergency", "urgent", "routine", "self_care")
+
+
+def test_one_assessment_takes_well_under_20_ms():
+    texts = ["我爸70岁，今天早上突然左边胳膊没劲，说话不清楚", "孩子8个月，发烧39度5，不吃奶", "胸口疼",
+             "我今年58岁，男，今天上午搬东西的时候突然觉得胸口像被什么压着，喘不过气来，出了一身冷汗"] * 10
+    assess("热身")
+    timings = []
+    for text in texts:
+        start = time.perf_counter()
+        assess(text)
+        timings.append((time.perf_counter() - start) * 1000)
+    assert statistics.median(timings) < 20
