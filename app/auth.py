@@ -7,7 +7,7 @@ import functools
 
 from app.errors import Forbidden, Unauthorized
 from app.extensions import db
-from app.services import audit
+from app.services import audit, devices
 from app.services import auth as auth_service
 from app.services.actors import Actor
 from models.base import utcnow
@@ -42,9 +42,13 @@ def current_actor() -> Actor:
     actor = g.get("actor")
     if actor is None:
         token = bearer_token()
-        if token is None:
+        device_key = request.headers.get("X-Device-Key")
+        if token is not None:
+            actor = auth_service.actor_for_token(db.session, token, now=utcnow())
+        elif device_key:  # a meter gateway, bound to one resident's device
+            actor = devices.actor_for_key(db.session, device_key, now=utcnow())
+        else:
             raise Unauthorized("auth.required", "请先登录 / authentication required")
-        actor = auth_service.actor_for_token(db.session, token, now=utcnow())
         g.actor = actor
     return actor
 

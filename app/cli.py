@@ -104,6 +104,20 @@ def ml_train(seed: int, n_residents: int, out_dir: str | None) -> None:
     click.echo(f"model written; metrics: {sidecar.get('metrics')}")
 
 
+triage_cli = AppGroup("triage", help="Symptom triage for clinical QA.")
+
+
+@triage_cli.command("batch")
+@click.argument("in_file", type=click.File("r", encoding="utf-8"))
+@click.argument("out_file", type=click.File("w", encoding="utf-8"))
+def triage_batch(in_file, out_file) -> None:
+    """Triage IN.jsonl into OUT.jsonl without asking questions; bad lines are reported on stderr."""
+    from app.services.triage import run_batch
+
+    ok, bad = run_batch(in_file, out_file, click.get_text_stream("stderr"))
+    click.echo(f"{ok} assessed, {bad} bad lines skipped", err=True)
+
+
 audit_cli = AppGroup("audit", help="The tamper-evident audit log.")
 
 
@@ -125,5 +139,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(trends_cli)
     app.cli.add_command(ml_cli)
+    app.cli.add_command(triage_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(jobs_cli)

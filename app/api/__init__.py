@@ -15,11 +15,14 @@ MODULES = [
     "residents",
     "contracts",
     "audit",
+    "readings",
+    "alerts",
     "referrals",
     "slots",
     "followups",
     "timeline",
     "kpis",
+    "triage",
 ]
 
 

@@ -1,0 +1,288 @@
+"""Immediate rules on ingest (即时规则): pure, table-driven, no database and no Flask.
+
+Inputs are the new reading, the resident's readings around it (a repeat within 15 min confirms a BP
+value; the last 7 days of glucose count hypoglycaemia episodes) and the symptoms they reported.
+Output is a list of findings: which alert to open or update, and what to tell the resident.
+Thresholds come from ml.clinical, where each one cites its guideline; the rule codes (BP-E1, G-U1…)
+are those of shared/reference/clinical_rules.md §1.5 and §2.6.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Callable, Iterable, Sequence
+
+# The 180/110, 3.0/3.9 and 16.7 thresholds live in ml.clinical (bp_is_acute, glucose_level) with their citations.
+from ml.clinical import (
+    ACUTE_LOOKBACK_HOURS,
+    CONFIRM_WINDOW_MINUTES,
+    HYPO_EPISODE_MERGE_MINUTES,
+    HYPO_RECURRENT_DAYS,
+    HYPO_RECURRENT_EPISODES,
+    LOW_SBP,
+    bp_is_acute,
+    glucose_level,
+)
+
+METER_HI, METER_LO = "HI", "LO"
+CONFIRM_WINDOW = timedelta(minutes=CONFIRM_WINDOW_MINUTES)
+# Acute values older than 72 h are history for the trend scan, not an emergency (ml.clinical).
+FRESH_FOR = timedelta(hours=ACUTE_LOOKBACK_HOURS)
+EPISODE_MERGE = timedelta(minutes=HYPO_EPISODE_MERGE_MINUTES)
+RECURRENT_WINDOW = timedelta(days=HYPO_RECURRENT_DAYS)
+
+
+# --- inputs ----------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class BpObs:
+    measured_at: datetime
+    systolic: int
+    diastolic: int
+
+
+@dataclass(frozen=True, slots=True)
+class GlucoseObs:
+    measured_at: datetime
+    value_mmol: float | None  # None when the meter showed HI or LO
+    meter_flag: str | None = None
+    context: str = "random"
+
+    @property
+    def level(self) -> str | None:
+        """'hypo2' / 'hypo1' / 'hyper' / None; HI counts as >=16.7, LO as <3.0 (DESIGN.md)."""
+        if self.meter_flag == METER_HI:
+            return "hyper"
+        if self.meter_flag == METER_LO:
+            return "hypo2"
+        return glucose_level(self.value_mmol) if self.value_mmol is not None else None
+
+    @property
+    def is_hypo(self) -> bool:
+        return self.level in ("hypo1", "hypo2")
+
+
+@dataclass(frozen=True)
+class Symptoms:
+    """What the resident reported, reduced to the flags the rules need."""
+    text: str | None = None
+    bp_red_flag: bool = False  # severe headache, vomiting, chest pain, speech/limb trouble, confusion…
+    glucose_red_flag: bool = False  # vomiting, abdominal pain, deep breathing, drowsiness…
+    dizziness: bool = False  # dizziness, fainting, blacking out (low-BP rule)
+    hypo_severe: bool = False  # impaired consciousness or needing help (hypoglycaemia level 3)
+    emergency: bool = False  # an emergency whatever the value (chest pain, stroke signs: BP-E1 2nd clause)
+    matched: tuple[str, ...] = ()
+
+    @property
+    def reported(self) -> bool:
+        return bool(self.text and self.text.strip())
+
+
+NO_SYMPTOMS = Symptoms()
+
+# --- symptom keywords (a small check; app.services.triage refines it when present) --------------------
+# Red flags: 规范 2017 danger signs and 基层高血压指南 2020 急诊转诊 (clinical_rules §1.5); BE-FAST stroke signs.
+BP_RED_FLAGS = ("头痛", "头疼", "头剧痛", "胸痛", "胸口痛", "胸口疼", "胸闷", "背痛", "呕吐", "吐了", "恶心",
+                "说话不清", "口齿不清", "说不出话", "一侧无力", "半身无力", "一边没劲", "一侧手脚没劲", "手脚没劲",
+                "肢体无力", "口角歪", "嘴歪", "视物模糊", "看不清", "眼睛痛", "意识", "昏迷", "叫不醒", "抽搐",
+                "糊涂", "喘不上气", "呼吸困难", "憋气", "不能平卧", "心慌")
+# 规范 2017 T2D danger signs / clinical_rules §2.3: ketoacidosis and hyperosmolar signs.
+GLUCOSE_RED_FLAGS = ("呕吐", "吐了", "恶心", "腹痛", "肚子痛", "肚子疼", "呼吸深快", "喘气又深又快", "深大呼吸",
+                     "嗜睡", "昏睡", "老想睡", "叫不醒", "意识", "昏迷", "糊涂", "烂苹果味")
+DIZZINESS = ("头晕", "头昏", "晕倒", "昏倒", "晕厥", "眼前发黑", "站不稳", "晕")
+# Hypoglycaemia level 3: "severe event needing another person's help" (CDS 2020 / ADA; §2.2).
+HYPO_SEVERE = ("意识不清", "昏迷", "叫不醒", "抽搐", "糊涂", "需要人帮", "不能吞咽")
+# Emergency with any value (BP-E1 second clause: chest pain or neuro symptoms).
+EMERGENCY = ("胸痛", "胸口痛", "胸口疼", "说话不清", "口齿不清", "说不出话", "一侧无力", "半身无力", "一边没劲",
+             "一侧手脚没劲", "口角歪", "嘴歪", "昏迷", "叫不醒", "抽搐", "喘不上气", "呼吸困难")
+# "没有胸痛" is not chest pain: a negation just before the keyword cancels it.
+_NEGATION = re.compile(r"(没有|没|无|不|未|否认)[^，。,.;；!！?？]{0,2}$")
+
+
+def _found(text: str, words: Iterable[str]) -> list[str]:
+    hits = []
+    for word in words:
+        start = 0
+        while (i := text.find(word, start)) >= 0:
+            if not _NEGATION.search(text[max(0, i - 4):i]):
+                hits.append(word)
+                break
+            start = i + len(word)
+    return hits
+
+
+def symptom_flags(text: str | None, *, emergency: bool = False) -> Symptoms:
+    """Reduce reported symptoms to rule flags; `emergency` comes from a triage assessment, never lowered."""
+    if not text or not text.strip():
+        return Symptoms(text=text, emergency=emergency)
+    bp, glu = _found(text, BP_RED_FLAGS), _found(text, GLUCOSE_RED_FLAGS)
+    dizzy, severe, emerg = _found(text, DIZZINESS), _found(text, HYPO_SEVERE), _found(text, EMERGENCY)
+    matched = tuple(dict.fromkeys(bp + glu + dizzy + severe))
+    return Symptoms(text=text, bp_red_flag=bool(bp), glucose_red_flag=bool(glu), dizziness=bool(dizzy),
+                    hypo_severe=bool(severe), emergency=emergency or bool(emerg), matched=matched)
+
+
+# --- facts ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BpFacts:
+    reading: BpObs
+    partner: BpObs | None  # the nearest other reading within 15 min: a repeat or the session's other reading
+    confirm_systolic: float | None
+    confirm_diastolic: float | None
+    symptoms: Symptoms
+    fresh: bool
+
+    @property
+    def single_acute(self) -> bool:
+        return bp_is_acute(self.reading.systolic, self.reading.diastolic)
+
+    @property
+    def confirmed_acute(self) -> bool:
+        """Mean of the last two readings still >=180/110 (clinical_rules §1.5 'confirmed')."""
+        return self.confirm_systolic is not None and bp_is_acute(self.confirm_systolic, self.confirm_diastolic)
+
+    @property
+    def low(self) -> bool:
+        return self.reading.systolic < LOW_SBP
+
+
+@dataclass(frozen=True)
+class GlucoseFacts:
+    reading: GlucoseObs
+    hypo_episodes: int  # episodes of <3.9 in the 7 days up to this reading, this one included
+    symptoms: Symptoms
+    fresh: bool
+    recent: bool  # within the 7-day recurrence window of now
+
+    @property
+    def level(self) -> str | None:
+        return self.reading.level
+
+
+def bp_facts(reading: BpObs, around: Sequence[BpObs], *, symptoms: Symptoms = NO_SYMPTOMS,
+             now: datetime) -> BpFacts:
+    """Facts for a new BP reading; `around` are the resident's other readings (any order)."""
+    near = [o for o in around if abs(o.measured_at - reading.measured_at) <= CONFIRM_WINDOW]
+    partner = min(near, key=lambda o: (abs(o.measured_at - reading.measured_at), o.measured_at > reading.measured_at),
+                  default=None)
+    sbp = (reading.systolic + partner.systolic) / 2 if partner else None
+    dbp = (reading.diastolic + partner.diastolic) / 2 if partner else None
+    return BpFacts(reading, partner, sbp, dbp, symptoms, fresh=now - reading.measured_at <= FRESH_FOR)
+
+
+def hypo_episodes(readings: Iterable[GlucoseObs]) -> int:
+    """Low readings (<3.9, LO included) merged into episodes: within 60 min of the previous low is the same one."""
+    episodes, last = 0, None
+    for r in sorted((r for r in readings if r.is_hypo), key=lambda r: r.measured_at):
+        if last is None or r.measured_at - last > EPISODE_MERGE:
+            episodes += 1
+        last = r.measured_at
+    return episodes
+
+
+def glucose_facts(reading: GlucoseObs, history: Sequence[GlucoseObs], *, symptoms: Symptoms = NO_SYMPTOMS,
+                  now: datetime) -> GlucoseFacts:
+    """Facts for a new glucose reading; `history` are the resident's earlier readings."""
+    window = [h for h in history if reading.measured_at - RECURRENT_WINDOW <= h.measured_at <= reading.measured_at]
+    episodes = hypo_episodes([*window, reading]) if reading.is_hypo else 0
+    age = now - reading.measured_at
+    return GlucoseFacts(reading, episodes, symptoms, fresh=age <= FRESH_FOR, recent=age <= RECURRENT_WINDOW)
+
+
+# --- the rule tables -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Rule:
+    """When `when` holds, the rule fires; only the first rule of each group fires."""
+    code: str
+    group: str
+    when: Callable
+    advice: str  # a key of app.services.reading_texts.ADVICE
+    kind: str | None = None  # alert kind to open or update; None = advice only
+    severity: str | None = None
+    needs_repeat: bool = False
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    advice: str
+    kind: str | None = None
+    severity: str | None = None
+    needs_repeat: bool = False
+    detail: dict = field(default_factory=dict)
+
+
+BP_RULES: tuple[Rule, ...] = (
+    # BP-E1: >=180/110 with red-flag symptoms -> 120 now (基层高血压防治管理指南 2020 急诊转诊). A red
+    # flag is never downgraded for want of a repeat (DESIGN.md triage), so one reading suffices.
+    Rule("BP-E1", "acute", lambda f: f.fresh and f.symptoms.bp_red_flag and (f.single_acute or f.confirmed_acute),
+         "bp_emergency", "acute_bp", "critical"),
+    # BP-U1: confirmed SBP >=180 or DBP >=110 (规范 2017 danger sign; confirmed = mean of two readings in a
+    # session or a repeat within 15 min, clinical_rules §1.5) -> team contacts today, referral.
+    Rule("BP-U1", "acute", lambda f: f.fresh and f.confirmed_acute, "bp_urgent", "acute_bp", "high"),
+    # A single unconfirmed spike asks for a repeat after 5 min of rest instead of alarming (§1.5).
+    Rule("BP-R1", "acute", lambda f: f.fresh and f.single_acute, "bp_repeat", needs_repeat=True),
+    # BP-L1: SBP <90 with dizziness or fainting -> same-day contact (DESIGN.md; 基层指南 2020).
+    Rule("BP-L1", "low", lambda f: f.fresh and f.low and f.symptoms.dizziness, "bp_low_symptoms", "low_bp", "high"),
+    Rule("BP-L0", "low", lambda f: f.fresh and f.low, "bp_low"),
+    # Chest pain or stroke signs with any BP value: emergency (clinical_rules §1.5 BP-E1, second clause).
+    Rule("SYM-E1", "symptoms", lambda f: f.fresh and f.symptoms.emergency, "symptom_emergency",
+         "triage_red_flag", "critical"),
+)
+
+GLUCOSE_RULES: tuple[Rule, ...] = (
+    # G-E1, level 3: a low with impaired consciousness -> 120 (CDS 2020 level 3; §2.6).
+    Rule("G-E1S", "low", lambda f: f.fresh and f.reading.is_hypo and f.symptoms.hypo_severe, "hypo_emergency",
+         "hypoglycaemia", "critical"),
+    # G-E1, level 2: <3.0 mmol/L (or LO) -> 15 g sugar, recheck in 15 min, immediate contact (CDS 2020).
+    Rule("G-E1", "low", lambda f: f.fresh and f.level == "hypo2", "hypo_severe", "hypoglycaemia", "critical"),
+    # Level 1: 3.0-<3.9 mmol/L (CDS 2020) -> 15 g sugar; the team looks at it (moderate).
+    Rule("G-L1", "low", lambda f: f.fresh and f.level == "hypo1", "hypo", "hypoglycaemia", "moderate"),
+    # G-U1: >=2 hypoglycaemia episodes in 7 days -> review of drugs within 48 h (§2.6).
+    Rule("G-U1", "recurrent", lambda f: f.recent and f.hypo_episodes >= HYPO_RECURRENT_EPISODES, "hypo_recurrent",
+         "hypoglycaemia_recurrent", "high"),
+    # G-E2: >=16.7 mmol/L (or HI) with vomiting, abdominal pain, deep breathing or drowsiness -> 120 (规范 2017 T2D).
+    Rule("G-E2", "high", lambda f: f.fresh and f.level == "hyper" and f.symptoms.glucose_red_flag,
+         "hyper_emergency", "acute_glucose", "critical"),
+    # G-U2: >=16.7 mmol/L without those symptoms -> same-day contact (国家基层糖尿病防治管理指南 2022).
+    Rule("G-U2", "high", lambda f: f.fresh and f.level == "hyper", "hyper", "acute_glucose", "high"),
+    Rule("SYM-E1", "symptoms", lambda f: f.fresh and f.symptoms.emergency, "symptom_emergency",
+         "triage_red_flag", "critical"),
+)
+
+
+SAYS_CALL_120 = frozenset({"BP-E1", "G-E1S", "G-E2"})
+
+
+def evaluate(rules: Sequence[Rule], facts: BpFacts | GlucoseFacts) -> list[Finding]:
+    """The findings of the first matching rule of each group, in table order."""
+    fired: list[Finding] = []
+    groups: set[str] = set()
+    for rule in rules:
+        if rule.group in groups or not rule.when(facts):
+            continue
+        groups.add(rule.group)
+        fired.append(Finding(rule.code, rule.advice, rule.kind, rule.severity, rule.needs_repeat))
+    # A finding whose advice already says "call 120" covers the symptoms: no second alert for one event.
+    if any(f.code in SAYS_CALL_120 for f in fired):
+        fired = [f for f in fired if f.code != "SYM-E1"]
+    return fired
+
+
+def evaluate_bp(facts: BpFacts) -> list[Finding]:
+    """Immediate BP rules."""
+    return evaluate(BP_RULES, facts)
+
+
+def evaluate_glucose(facts: GlucoseFacts) -> list[Finding]:
+    """Immediate glucose rules."""
+    return evaluate(GLUCOSE_RULES, facts)
+
+
+SEVERITY_ORDER = {"critical": 0, "high": 1, "moderate": 2, "low": 3, None: 4}
+
+
+def by_urgency(findings: Iterable[Finding]) -> list[Finding]:
+    """Most urgent first (for the order of the advice)."""
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], not f.needs_repeat))
+
