@@ -96,8 +96,10 @@ def register_auth(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.api import register_api
     from app.health import blp as health_blp
+    from app.wechat.views import blp as wechat_blp
 
     app.register_blueprint(health_blp)
+    app.register_blueprint(wechat_blp)
     register_api(app)
 
 

@@ -28,6 +28,9 @@ PUBLIC_PATHS = frozenset({
 })
 
 
+DEVICE_PATHS = frozenset({"/api/v1/readings/bp", "/api/v1/readings/glucose", "/api/v1/readings/batch"})
+
+
 def load_actor() -> None:
     """Authenticate API requests up front; other paths (WeChat callback, probes) do their own checks."""
     g.pop("actor", None)
@@ -45,8 +48,10 @@ def current_actor() -> Actor:
         device_key = request.headers.get("X-Device-Key")
         if token is not None:
             actor = auth_service.actor_for_token(db.session, token, now=utcnow())
-        elif device_key:  # a meter gateway, bound to one resident's device
+        elif device_key:  # a meter gateway, bound to one resident's device: it posts readings, nothing else
             actor = devices.actor_for_key(db.session, device_key, now=utcnow())
+            if request.method != "POST" or request.path not in DEVICE_PATHS:
+                raise Forbidden("auth.device_scope", "设备密钥只能上传测量值 / a device key only posts readings")
         else:
             raise Unauthorized("auth.required", "请先登录 / authentication required")
         g.actor = actor

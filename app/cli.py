@@ -1,6 +1,8 @@
 """Flask CLI commands: thin wrappers over services (`flask --app wsgi …`)."""
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -39,6 +41,8 @@ def info_command(url: str) -> None:
         click.echo(f"    {username:<10} {role:<16} {description}")
     click.echo(f"  sign in:      curl -s {url}/api/v1/auth/login -H 'Content-Type: application/json' "
                f"-d '{{\"username\":\"gp1\",\"password\":\"{demo.DEMO_PASSWORD}\"}}'")
+    click.echo(f"  WeChat bot:   .venv/bin/flask --app wsgi wechat chat --openid {demo.DEMO_OPENID} --url {url}"
+               "   (a bound demo resident; try 血压 150/95)")
 
 
 jobs_cli = AppGroup("jobs", help="The scheduler's jobs.")
@@ -85,7 +89,7 @@ def trends_score(readings: str, profiles: str, at: str, out: str) -> None:
         raise click.BadParameter(f"not an ISO 8601 time: {at}", param_hint="--at") from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=LOCAL_TZ)
-    raise SystemExit(score_csv(readings, profiles, when, out, err=click.get_text_stream("stderr")))
+    raise SystemExit(score_csv(readings, profiles, when, out, err=sys.stderr))
 
 
 ml_cli = AppGroup("ml", help="The trend model.")
@@ -114,7 +118,7 @@ def triage_batch(in_file, out_file) -> None:
     """Triage IN.jsonl into OUT.jsonl without asking questions; bad lines are reported on stderr."""
     from app.services.triage import run_batch
 
-    ok, bad = run_batch(in_file, out_file, click.get_text_stream("stderr"))
+    ok, bad = run_batch(in_file, out_file, sys.stderr)
     click.echo(f"{ok} assessed, {bad} bad lines skipped", err=True)
 
 
@@ -136,6 +140,9 @@ def audit_verify() -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from app.wechat.cli import wechat_cli
+
+    app.cli.add_command(wechat_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(trends_cli)
     app.cli.add_command(ml_cli)

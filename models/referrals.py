@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, IdMixin, utcnow
@@ -57,6 +57,9 @@ class SpecialistSlot(IdMixin, Base):
     __tablename__ = "specialist_slots"
     __table_args__ = (
         UniqueConstraint("consortium_id", "department", "specialist_id", "day"),
+        # NULLs are distinct in a unique constraint: department-wide slots need their own index.
+        Index("uq_specialist_slots_department_day", "consortium_id", "department", "day", unique=True,
+              postgresql_where=text("specialist_id IS NULL"), sqlite_where=text("specialist_id IS NULL")),
         CheckConstraint("booked_referrals <= reserved_for_referrals", name="booked_within_reserved"),
         CheckConstraint("reserved_for_referrals <= capacity", name="reserved_within_capacity"),
     )

@@ -23,6 +23,7 @@ MODULES = [
     "timeline",
     "kpis",
     "triage",
+    "wechat",
 ]
 
 

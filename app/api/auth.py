@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from app.api.common import committed
 from app.auth import bearer_token, current_actor
-from app.errors import NotFound
+from app.errors import Forbidden, NotFound
 from app.extensions import db, limiter
 from app.schemas.auth import DevLoginSchema, LoginSchema, MeSchema, TokenSchema, WechatLoginSchema
 from app.services import auth
@@ -42,7 +42,10 @@ def login(data):
 def logout():
     """Revoke the current bearer token."""
     current_actor()
-    auth.logout(db.session, token=bearer_token(), now=utcnow())
+    token = bearer_token()
+    if token is None:  # signed in with a device key: there is no session to end
+        raise Forbidden("auth.no_session", "没有可退出的登录 / no bearer token to revoke")
+    auth.logout(db.session, token=token, now=utcnow())
     committed(None)
 
 

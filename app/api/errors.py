@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, request
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError
@@ -97,6 +97,14 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         log.warning("value out of range on %s %s: %s", request.method, request.path, type(exc).__name__)
         return problem(422, "validation.out_of_range", "数值超出范围 / a value is out of range")
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(exc: Exception):
+        # The database went away (restart, failover): the client should retry, nothing was stored.
+        db.session.rollback()
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, type(exc).__name__)
+        return problem(503, "database.unavailable", "服务暂时不可用，请稍后重试 / database unavailable, retry",
+                       headers={"Retry-After": "1"})
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -101,8 +101,14 @@ def apply_contract(session: Session, *, actor: Actor, resident_id: int, team_id:
     return contract
 
 
+def _require_contract_reader(actor: Actor) -> None:
+    if not (actor.is_resident or actor.is_team_staff or actor.is_admin or actor.is_system):
+        raise Forbidden("auth.role", "您的角色不能查看签约 / your role may not see contracts")
+
+
 def get_contract(session: Session, actor: Actor, contract_id: int) -> Contract:
     """A contract visible to the actor: own (resident), own teams' (team staff), any in the consortium (admin)."""
+    _require_contract_reader(actor)
     contract = session.get(Contract, contract_id)
     if contract is None or contract.consortium_id != actor.consortium_id or not _visible(actor, contract):
         raise NotFound("contract.not_found", "没有这份签约 / contract not found")
@@ -121,13 +127,12 @@ def list_contracts(session: Session, actor: Actor, *, status: str | None = None,
                    resident_id: int | None = None, expiring_before: date | None = None,
                    page: int = 1, per_page: int = 20) -> Page:
     """Contracts the actor may see, newest first."""
+    _require_contract_reader(actor)
     stmt = select(Contract).where(Contract.consortium_id == actor.consortium_id)
     if actor.is_resident:
         stmt = stmt.where(Contract.resident_id == actor.id)
     elif actor.is_team_staff:
         stmt = stmt.where(Contract.team_id.in_(actor.team_ids or [-1]))
-    elif not actor.is_admin:
-        stmt = stmt.where(Contract.id == -1)
     if status:
         stmt = stmt.where(Contract.status == ContractStatus(status))
     if team_id is not None:
@@ -139,6 +144,11 @@ def list_contracts(session: Session, actor: Actor, *, status: str | None = None,
     return paginate(session, stmt.order_by(Contract.id.desc()), page=page, per_page=per_page)
 
 
+def _require_staff_for_changes(actor: Actor) -> None:
+    if not (actor.is_team_staff or actor.is_admin):
+        raise Forbidden("contract.not_lead", "只有团队长可以审核 / only the team lead may do this")
+
+
 def _require_lead(actor: Actor, contract: Contract) -> None:
     if not (actor.kind == "staff" and contract.team.lead_id == actor.id):
         raise Forbidden("contract.not_lead", "只有团队长可以审核 / only the team lead may do this")
@@ -146,6 +156,7 @@ def _require_lead(actor: Actor, contract: Contract) -> None:
 
 def approve_contract(session: Session, *, actor: Actor, contract_id: int, now: datetime) -> Contract:
     """The team lead approves a pending contract; it becomes active."""
+    _require_staff_for_changes(actor)
     contract = get_contract(session, actor, contract_id)
     _require_lead(actor, contract)
     _move(contract, ContractStatus.active)
@@ -156,6 +167,7 @@ def approve_contract(session: Session, *, actor: Actor, contract_id: int, now: d
 
 def terminate_contract(session: Session, *, actor: Actor, contract_id: int, reason: str, now: datetime) -> Contract:
     """End a pending or active contract early, with a reason (the team lead or an admin)."""
+    _require_staff_for_changes(actor)
     contract = get_contract(session, actor, contract_id)
     if not actor.is_admin:
         _require_lead(actor, contract)
@@ -170,6 +182,7 @@ def terminate_contract(session: Session, *, actor: Actor, contract_id: int, reas
 def renew_contract(session: Session, *, actor: Actor, contract_id: int, now: datetime,
                    package_ids: list[int] | None = None) -> Contract:
     """The team lead renews: the old contract is marked renewed, a new active one follows it."""
+    _require_staff_for_changes(actor)
     old = get_contract(session, actor, contract_id)
     _require_lead(actor, old)
     today = local_date(now)

@@ -13,6 +13,7 @@ from app.services.privacy import id_card_check_char
 from models.org import Consortium, Staff
 
 DEMO_PASSWORD = "jiayi-demo-2026"
+DEMO_OPENID = "demo-openid"  # a demo resident already bound to WeChat, for the chat simulator
 TOWNSHIPS = ["城关镇", "河口镇", "青山乡"]
 VILLAGE_NAMES = [["东街村", "西街村", "南关村"], ["河口村", "柳树村", "白沙村"], ["青山村", "石桥村", "松林村"]]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -122,4 +123,11 @@ def seed_demo(session: Session, *, now: datetime, n_residents: int = 300, seed: 
         lead = Actor(kind="staff", id=team.lead_id, consortium_id=consortium.id, role="township_doctor",
                      team_ids=frozenset({team.id}))
         contracts.approve_contract(session, actor=lead, contract_id=contract.id, now=now)
+    # The chat simulator's demo user (`flask wechat chat --openid demo-openid`): bound, consent on paper.
+    from models.residents import Resident
+
+    first = session.scalar(select(Resident).where(Resident.consortium_id == consortium.id).order_by(Resident.id).limit(1))
+    if first is not None:
+        first.wechat_openid = DEMO_OPENID
+        session.flush()
     return n_residents

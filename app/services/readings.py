@@ -141,7 +141,7 @@ def _writer(session: Session, actor: Actor, resident_id: int | None, source: str
         writer = _Writer(resident, ReadingSource.device, None, device.device_serial)
     elif actor.is_resident:
         if resident_id is not None and resident_id != actor.id:
-            raise Forbidden("reading.own_only", "只能上传本人的测量值 / residents post their own readings")
+            raise NotFound("resident.not_found", "没有找到这位居民 / resident not found")
         if source == ReadingSource.doctor.value:
             raise RuleViolation("reading.source", "来源不能是医生录入 / residents cannot post doctor-entered readings",
                                 errors={"source": ["居民不能选择医生录入"]})

@@ -445,7 +445,11 @@ def publish_slot(session: Session, *, actor: Actor, department: str, day: date, 
                               day=day, capacity=capacity, reserved_for_referrals=reserved_for_referrals,
                               booked_referrals=0)
         session.add(slot)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.flush()
+        except IntegrityError:  # published at the same moment by a colleague: edit that row instead
+            raise Conflict("slot.concurrent_publish", "号源刚被同事发布，请刷新后再改 / published concurrently, reload") from None
         return slot
     # Shrinking below what is already booked is refused; the condition is checked in the same statement.
     result = session.execute(update(SpecialistSlot)

@@ -86,8 +86,8 @@ def _set_phone(resident: Resident, phone: str | None) -> None:
 
 def update_resident(session: Session, *, actor: Actor, resident_id: int, **changes) -> Resident:
     """Change name, phone, village, conditions or the personal BP target."""
-    if actor.is_resident:
-        raise Forbidden("auth.role", "请联系家庭医生修改资料 / ask your family doctor to change your record")
+    if not (actor.is_team_staff or actor.is_system):
+        raise Forbidden("auth.role", "只有家庭医生团队可以修改居民资料 / only the family doctor team changes a record")
     resident = get_resident(session, actor, resident_id, audit_action="update")
     if "name" in changes:
         resident.name = changes["name"].strip()
@@ -143,9 +143,15 @@ def active_consent(resident: Resident, version: str | None = None) -> Consent | 
     return None
 
 
+def _require_consent_holder(actor: Actor) -> None:
+    if not (actor.is_resident or actor.is_team_staff or actor.is_system):
+        raise Forbidden("auth.role", "只有居民本人或其家庭医生团队可以办理授权 / the resident or their team only")
+
+
 def record_consent(session: Session, *, actor: Actor, resident_id: int, version: str, channel: str,
                    now: datetime) -> Consent:
-    """Record explicit consent to a privacy-notice version (the resident, or staff on paper)."""
+    """Record explicit consent to a privacy-notice version (the resident, or their team on paper)."""
+    _require_consent_holder(actor)
     resident = get_resident(session, actor, resident_id)
     existing = active_consent(resident, version)
     if existing is not None:
@@ -158,6 +164,7 @@ def record_consent(session: Session, *, actor: Actor, resident_id: int, version:
 
 def withdraw_consent(session: Session, *, actor: Actor, resident_id: int, now: datetime) -> Resident:
     """Withdraw every active consent: processing and pushes stop; records the law requires stay."""
+    _require_consent_holder(actor)
     resident = get_resident(session, actor, resident_id)
     if active_consent(resident) is None:
         raise Conflict("consent.none_active", "没有有效的授权 / no active consent")
@@ -200,5 +207,5 @@ def find_by_openid(session: Session, openid: str) -> Resident | None:
 def get_own(session: Session, actor: Actor) -> Resident:
     """The acting resident's own record."""
     if not actor.is_resident:
-        raise NotFound("resident.not_found", "没有找到这位居民 / resident not found")
+        raise Forbidden("auth.resident_only", "仅限居民本人 / residents only")
     return get_resident(session, actor, actor.id)

@@ -365,3 +365,51 @@ def reminders_off() -> str:
 
 def bad_times() -> str:
     return "时间没看懂。\n请这样发：8:00 20:00"
+
+
+# --- the shell (bot.py): errors, team roles, triage department, staff binding ---------------------
+TEAM_ROLE_LABELS = {
+    "village_doctor": "村医", "township_doctor": "乡镇医生", "county_doctor": "县医院医生",
+    "nurse": "护士", "public_health_doctor": "公卫医生", "health_manager": "健康管理师",
+}
+
+
+def try_again_later() -> str:
+    """Something failed while handling the message: ask to resend (nothing was recorded)."""
+    return "系统有点忙，这条没有记上。\n请过一会儿再发一次。\n" + CALL_120
+
+
+def triage_department(department: str) -> str:
+    return f"建议看：{department}"
+
+
+def staff_bound(name: str) -> str:
+    return f"绑定成功！{name}医生，\n您团队居民的预警会推送到这个微信。"
+
+
+def staff_code_failed(attempts_left: int | None) -> str:
+    tail = f"\n还可以再试{attempts_left}次。" if attempts_left else ""
+    return "绑定码不对或已过期。\n请在系统里重新获取绑定码。" + tail
+
+
+def staff_help(name: str) -> str:
+    return (f"您已作为医生（{name}）绑定。\n居民预警会推送到这里。\n"
+            "解除绑定请回复：解除医生绑定")
+
+
+def staff_unbound() -> str:
+    return "已解除医生绑定，不再推送预警。"
+
+
+# --- pushes (notifier.py): template-message titles by outbox kind (≤20 characters, no emoji) --------
+PUSH_TITLES = {
+    "reading_advice": "测量结果提醒", "wechat_reply": "家医回复", "alert_opened": "居民预警",
+    "alert_raised": "预警升级", "alert_escalated": "预警上报", "referral_notice": "转诊通知",
+    "referral_update": "转诊进展", "followup_next": "随访提醒", "reminder_measure": "测量提醒",
+    "reminder_medication": "吃药提醒", "reminder_followup": "随访提醒", "reminder_renewal": "续约提醒",
+}
+PUSH_TITLE_DEFAULT = "家医消息"
+
+
+def push_title(kind: str) -> str:
+    return PUSH_TITLES.get(kind, PUSH_TITLE_DEFAULT)

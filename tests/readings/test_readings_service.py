@@ -43,7 +43,7 @@ def test_resident_posts_own_reading(session, consented, actor, now):
 
 
 def test_resident_cannot_post_for_someone_else(session, consented, actor, now):
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # looks the same as a resident that does not exist
         bp(session, actor("res_a1"), now, resident_id=consented.ids["res_c1"])
 
 

@@ -36,7 +36,7 @@ def test_readings_csv(client, world, session):
 
 
 def test_staff_cannot_use_the_resident_export(client, world):
-    assert client.get("/api/v1/residents/me/export", headers=world.headers("gp1")).status_code == 404
+    assert client.get("/api/v1/residents/me/export", headers=world.headers("gp1")).status_code == 403
 
 
 def test_deletion_request_stops_pushes_then_anonymises_after_retention(app, client, world, session):

@@ -1,0 +1,28 @@
+"""WeChat binding for staff: a one-time code to send to the official account ("绑定医生 12345678")."""
+from flask import current_app
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from app.api.common import committed
+from app.auth import allow, current_actor
+from app.extensions import db
+from app.services import wechat_accounts
+from models.base import utcnow
+
+blp = Blueprint("wechat", __name__, description="微信绑定 / WeChat binding")
+
+
+class StaffCodeSchema(Schema):
+    code = fields.Str(metadata={"description": "8 digits, valid once, for 10 minutes"})
+    expires_at = fields.DateTime()
+    send = fields.Str(metadata={"description": "what to send to the official account"})
+
+
+@blp.post("/staff-code")
+@allow("village_doctor", "township_doctor", "county_doctor", "specialist", "admin")
+@blp.response(201, StaffCodeSchema)
+def staff_code():
+    """A one-time code: send it to the official account to receive alert and escalation pushes there."""
+    issued = committed(wechat_accounts.issue_staff_code(db.session, actor=current_actor(), now=utcnow()))
+    current_app.logger.info("staff WeChat binding code issued")
+    return {"code": issued.code, "expires_at": issued.expires_at, "send": f"绑定医生 {issued.code}"}

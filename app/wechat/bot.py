@@ -1,0 +1,492 @@
+"""The bot shell: dedup, load state, build the Context, dialogue.step, carry out actions through services,
+store state with its expiry, remember the reply. No Flask (views.py runs it under a watchdog).
+
+One inbound message is one transaction:
+1. claim its dedup key (INSERT … ON CONFLICT DO NOTHING into wechat_inbound). A WeChat retry finds the
+   key taken — on PostgreSQL it waits for the first delivery's transaction — and gets the stored reply:
+   never a second reading, alert or triage. Readings also carry a client id made from the MsgId, so the
+   readings service would refuse a second row even without this log.
+2. lock the user's row (SELECT … FOR UPDATE): two quick messages from one user run one after the other;
+3. dialogue.step, then the actions through services (readings, residents, alerts, triage, …);
+4. store the next state with its expiry and the reply; if the watchdog already answered "success"
+   (`in_time()` is False) the reply goes to the outbox as a customer-service message instead;
+5. commit.
+Nothing is logged of what users write (health data): only keys, types and outcomes.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Mapping
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from app.errors import DomainError, Forbidden, RuleViolation
+from app.services import alerts, contracts, outbox, reading_texts, readings, residents, wechat_accounts
+from app.services.actors import Actor
+from app.services.auth import resident_actor
+from app.services.clock import local_date
+from app.wechat import dialogue, texts
+from app.wechat.dialogue import (
+    AttemptBinding,
+    Context,
+    RecordBp,
+    RecordConsent,
+    RecordGlucose,
+    SetReminderTimes,
+    ShowMyContract,
+    ShowMyDoctor,
+    ShowRecentBp,
+    StartTriage,
+    State,
+    Subscribed,
+    Turn,
+    Unsubscribe,
+    WithdrawConsent,
+)
+from app.wechat.settings import setting
+from app.wechat.transport import Inbound
+from models.org import Staff, TeamRole
+from models.readings import BpReading, GlucoseReading
+from models.residents import Resident
+from models.wechat import WeChatInbound, WeChatUser
+
+log = logging.getLogger(__name__)
+
+MAX_DEDUP_KEY = 200
+LATE_REPLY_KIND = "wechat_reply"
+READING_TIME_SKEW = timedelta(minutes=5)  # CreateTime is the moment the user sent it; beyond this use now
+STAFF_CODE_RE = re.compile(r"^(?:绑定医生|医生绑定|绑定工作微信)[:：\s]*(\d{8})$")
+STAFF_UNBIND_WORDS = frozenset({"解除医生绑定", "医生解绑", "解除绑定医生"})
+TRIAGE_ALERT_SEVERITY = {"emergency": "critical", "urgent": "high"}  # DESIGN.md triage dispositions
+
+
+# --- settings and injectable services ------------------------------------------------------------
+@dataclass(frozen=True)
+class BotSettings:
+    """What the shell needs from configuration."""
+
+    consent_version: str = "2026-01"
+    privacy_url: str = ""
+    state_ttl: timedelta = timedelta(seconds=dialogue.STATE_TTL_SECONDS)
+    bind_max_failures: int = wechat_accounts.BIND_MAX_FAILURES
+    bind_lock: timedelta = wechat_accounts.BIND_LOCK
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> BotSettings:
+        return cls(
+            consent_version=config.get("PRIVACY_NOTICE_VERSION", "2026-01"),
+            privacy_url=config.get("PRIVACY_NOTICE_URL", ""),
+            state_ttl=timedelta(seconds=setting(config, "WECHAT_STATE_TTL_SECONDS", dialogue.STATE_TTL_SECONDS, float)),
+            bind_max_failures=setting(config, "WECHAT_BIND_MAX_FAILURES", wechat_accounts.BIND_MAX_FAILURES, int),
+            bind_lock=timedelta(minutes=setting(config, "WECHAT_BIND_LOCK_MINUTES", 30.0, float)),
+        )
+
+
+@dataclass(frozen=True)
+class _StubAssessment:
+    level: str | None = None
+    department: str = ""
+    advice: str = texts.TRIAGE_STUB
+    questions: tuple = ()
+    red_flags: tuple = ()
+    final: bool = True
+
+
+def triage_stub(text: str, *, profile: Any = None, readings: Any = None, answers: Any = None, asked: int = 0,
+                interactive: bool = True) -> _StubAssessment:
+    """Same signature as app.services.triage.assess; answers "请联系您的家庭医生" (until triage exists)."""
+    return _StubAssessment()
+
+
+def default_assess() -> Callable[..., Any]:
+    """The triage service's assess, or the stub when the package is not installed."""
+    try:
+        from app.services.triage import assess
+    except ImportError:
+        return triage_stub
+    return assess
+
+
+@dataclass(frozen=True)
+class Services:
+    """The use cases the shell calls; tests inject slow or failing ones (never patched internals)."""
+
+    record_bp: Callable[..., Any] = readings.record_bp
+    record_glucose: Callable[..., Any] = readings.record_glucose
+    assess: Callable[..., Any] = field(default_factory=default_assess)
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What handling one delivery produced."""
+
+    reply: str | None  # the passive reply (None: answer "success")
+    duplicate: bool = False  # a retry of a delivery already handled
+    deferred: bool = False  # the watchdog had answered: the reply was queued as a customer-service message
+    push_directly: bool = False  # deferred, but no consenting resident to queue it for (binding, onboarding)
+    openid: str = ""
+
+
+# --- dedup and per-user state -----------------------------------------------------------------------
+def storage_key(dedup_key: str) -> str:
+    """The dedup key as stored: hashed when it would not fit the column."""
+    if len(dedup_key) <= MAX_DEDUP_KEY:
+        return dedup_key
+    return "sha256:" + hashlib.sha256(dedup_key.encode("utf-8")).hexdigest()
+
+
+def _insert(session: Session, table: Any, values: dict[str, Any], key: str):
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table).values(**values).on_conflict_do_nothing(index_elements=[key])
+
+
+def _claim(session: Session, key: str, openid: str, now: datetime) -> int | None:
+    """The new log row's id if this delivery is the first with its key (the row stays ours until commit)."""
+    table = WeChatInbound.__table__
+    stmt = _insert(session, table, dict(dedup_key=key, openid=openid, deferred=False, created_at=now), "dedup_key")
+    return session.execute(stmt.returning(table.c.id)).scalar()
+
+
+def _lock_user(session: Session, openid: str, now: datetime, *, wrote: bool) -> WeChatUser:
+    """The user's row, created if new, locked for this transaction (an upsert locks the row it touches).
+
+    A message (not an event) opens WeChat's 48-hour customer-service window: last_inbound_at = now.
+    """
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    touched = {"updated_at": now, **({"last_inbound_at": now} if wrote else {})}
+    stmt = (module.insert(WeChatUser).values(openid=openid, subscribed=True, created_at=now, **touched)
+            .on_conflict_do_update(index_elements=["openid"], set_=touched)
+            .returning(WeChatUser))
+    return session.scalars(stmt, execution_options={"populate_existing": True}).one()
+
+
+def load_state(user: WeChatUser, now: datetime) -> State:
+    """The stored state, or idle when none or expired (a stale flow restarts)."""
+    if not user.state or user.state_expires_at is None or user.state_expires_at <= now:
+        return State()
+    return State.from_dict(user.state)
+
+
+def _store_state(user: WeChatUser, state: State, now: datetime, ttl: timedelta) -> None:
+    if state == State():
+        if user.state is not None or user.state_expires_at is not None:  # no UPDATE when idle stays idle
+            user.state, user.state_expires_at = None, None
+    else:
+        user.state, user.state_expires_at = state.to_dict(), now + ttl
+
+
+# --- the entry point ---------------------------------------------------------------------------------
+def handle(session: Session, inbound: Inbound, *, now: datetime, settings: BotSettings = BotSettings(),
+           services: Services | None = None, in_time: Callable[[], bool] = lambda: True) -> Handled:
+    """Handle one delivery in one transaction (commits); a retry returns the stored reply and does nothing."""
+    services = services or Services()
+    key = storage_key(inbound.dedup_key)
+    claimed = _claim(session, key, inbound.openid, now)
+    if claimed is None:
+        row = session.scalars(select(WeChatInbound).where(WeChatInbound.dedup_key == key)).one_or_none()
+        session.rollback()
+        log.info("wechat: duplicate delivery %s answered from the log", key)
+        return Handled(None if row is None or row.deferred else row.reply, duplicate=True, openid=inbound.openid)
+    try:
+        user = _lock_user(session, inbound.openid, now, wrote=inbound.msg_type != "event")
+        run = _Run(session, inbound, user, now=now, settings=settings, services=services)
+        reply = run.process()
+        deferred = push_directly = False
+        if reply and not in_time():
+            deferred = True
+            push_directly = not run.queue_late_reply(reply, key)
+        session.execute(update(WeChatInbound).where(WeChatInbound.id == claimed)
+                        .values(reply=reply, deferred=deferred).execution_options(synchronize_session=False))
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return Handled(reply, deferred=deferred, push_directly=push_directly, openid=inbound.openid)
+
+
+class _Run:
+    """One delivery being handled: the user, their resident record, the actions' replies."""
+
+    def __init__(self, session: Session, inbound: Inbound, user: WeChatUser, *, now: datetime,
+                 settings: BotSettings, services: Services):
+        self.session, self.inbound, self.user, self.now = session, inbound, user, now
+        self.settings, self.services = settings, services
+        self.resident = self._bound_resident()
+
+    # -- who is writing ---------------------------------------------------------------------------
+    def _bound_resident(self) -> Resident | None:
+        resident = residents.find_by_openid(self.session, self.inbound.openid)
+        return resident if resident is not None and resident.anonymised_at is None else None
+
+    def context(self) -> Context:
+        resident = self.resident
+        consent = residents.active_consent(resident, self.settings.consent_version) if resident else None
+        locked = None if resident else wechat_accounts.binding_locked_until(self.session, self.inbound.openid,
+                                                                           now=self.now)
+        return Context(now=self.now, is_bound=resident is not None, has_consent=consent is not None,
+                       display_name=wechat_accounts.mask_name(resident.name) if resident else "",
+                       consent_version=self.settings.consent_version, privacy_url=self.settings.privacy_url,
+                       binding_locked_until=locked)
+
+    @property
+    def actor(self) -> Actor:
+        assert self.resident is not None
+        return resident_actor(self.resident)
+
+    # -- the turn ---------------------------------------------------------------------------------
+    def process(self) -> str | None:
+        state = load_state(self.user, self.now)
+        staff_reply = self._staff(state)
+        if staff_reply is not None:
+            _store_state(self.user, State(), self.now, self.settings.state_ttl)
+            return staff_reply or None
+        turn = dialogue.step(state, self.inbound, self.context())
+        replies, next_state = self._execute(turn)
+        _store_state(self.user, next_state, self.now, self.settings.state_ttl)
+        return texts.join(replies) or None
+
+    def _execute(self, turn: Turn) -> tuple[list[str], State]:
+        replies, state = list(turn.replies), turn.next_state
+        for index, action in enumerate(turn.actions):
+            if isinstance(action, AttemptBinding):
+                follow = self._bind(action)
+                replies, state = list(follow.replies), follow.next_state
+            elif isinstance(action, Subscribed):
+                self.user.subscribed, self.user.unsubscribed_at = True, None
+            elif isinstance(action, Unsubscribe):
+                cancelled = wechat_accounts.unsubscribe(self.session, openid=self.inbound.openid, now=self.now)
+                self.user.subscribed, self.user.unsubscribed_at = False, self.now
+                self.resident = None
+                log.info("wechat: unsubscribed; %d queued pushes cancelled", cancelled)
+            elif self.resident is None:
+                log.warning("wechat: %s without a bound resident ignored", type(action).__name__)
+            elif isinstance(action, StartTriage):
+                text, state = self._triage(action, state)
+                replies.append(text)
+            else:
+                text = self._resident_action(action, index)
+                if text:
+                    replies.append(text)
+        return replies, state
+
+    def _resident_action(self, action: Any, index: int) -> str | None:
+        try:
+            if isinstance(action, RecordConsent):
+                residents.record_consent(self.session, actor=self.actor, resident_id=self.resident.id,
+                                         version=action.version, channel="wechat", now=self.now)
+            elif isinstance(action, WithdrawConsent):
+                wechat_accounts.withdraw_consent(self.session, actor=self.actor, resident_id=self.resident.id,
+                                                 now=self.now)
+            elif isinstance(action, RecordBp):
+                return self._record_bp(action, index)
+            elif isinstance(action, RecordGlucose):
+                return self._record_glucose(action, index)
+            elif isinstance(action, ShowMyDoctor):
+                return self._my_doctor()
+            elif isinstance(action, ShowMyContract):
+                return self._my_contract()
+            elif isinstance(action, ShowRecentBp):
+                return self._recent_bp()
+            elif isinstance(action, SetReminderTimes):
+                wechat_accounts.set_medication_times(self.session, actor=self.actor, resident_id=self.resident.id,
+                                                     times=action.times, now=self.now)
+                return texts.reminders_set(action.times) if action.times else texts.reminders_off()
+        except RuleViolation:  # services validate before they write
+            return texts.bad_times() if isinstance(action, SetReminderTimes) else texts.reading_rejected()
+        except Forbidden as exc:
+            if exc.code == "consent.required":
+                return texts.consent_required(self.settings.privacy_url)
+            log.warning("wechat: %s refused: %s", type(action).__name__, exc.code)
+            return texts.try_again_later()
+        except DomainError as exc:
+            log.warning("wechat: %s refused: %s", type(action).__name__, exc.code)
+            return None
+        return None
+
+    # -- binding ------------------------------------------------------------------------------------
+    def _bind(self, action: AttemptBinding) -> Turn:
+        result = wechat_accounts.bind_resident(self.session, openid=self.inbound.openid, name=action.name,
+                                               secret=action.secret, now=self.now,
+                                               max_failures=self.settings.bind_max_failures,
+                                               lock=self.settings.bind_lock)
+        if result.ok:
+            self.resident = result.resident
+        log.info("wechat: binding attempt %s", "succeeded" if result.ok else "failed")
+        return dialogue.after_binding(self.context(), ok=result.ok, attempts_left=result.attempts_left)
+
+    def _staff(self, state: State) -> str | None:
+        """Staff binding codes and staff-only users; None hands the message to the resident dialogue."""
+        inbound = self.inbound
+        word = unicodedata.normalize("NFKC", inbound.text or "").strip().replace(" ", "")
+        match = STAFF_CODE_RE.match(word) if inbound.msg_type == "text" else None
+        if match:
+            locked = wechat_accounts.binding_locked_until(self.session, inbound.openid, now=self.now)
+            if locked is not None:
+                return texts.binding_locked(int((locked - self.now).total_seconds() // 60) + 1)
+            result = wechat_accounts.bind_staff(self.session, openid=inbound.openid, code=match.group(1),
+                                                now=self.now, max_failures=self.settings.bind_max_failures,
+                                                lock=self.settings.bind_lock)
+            if result.ok:
+                staff = wechat_accounts.staff_by_openid(self.session, inbound.openid)
+                return texts.staff_bound(staff.full_name if staff else "")
+            if result.locked_until is not None:
+                return texts.binding_locked(int((result.locked_until - self.now).total_seconds() // 60) + 1)
+            return texts.staff_code_failed(result.attempts_left)
+        if self.resident is not None:
+            return None
+        staff: Staff | None = wechat_accounts.staff_by_openid(self.session, inbound.openid)
+        if staff is None or inbound.event == "unsubscribe":
+            return None
+        if word in STAFF_UNBIND_WORDS:
+            wechat_accounts.unbind_staff(self.session, openid=inbound.openid)
+            return texts.staff_unbound()
+        if word in dialogue.BIND_WORDS or state.mode in (dialogue.BINDING_NAME, dialogue.BINDING_SECRET):
+            return None  # a doctor who is also a resident may bind that identity too
+        if inbound.msg_type == "event" and inbound.event not in ("subscribe", "click"):
+            return ""
+        return texts.staff_help(staff.full_name)
+
+    # -- readings -----------------------------------------------------------------------------------
+    def _measured_at(self) -> datetime:
+        sent = datetime.fromtimestamp(self.inbound.create_time, timezone.utc) if self.inbound.create_time else None
+        if sent is None or not (self.now - timedelta(days=1) <= sent <= self.now + READING_TIME_SKEW):
+            return self.now
+        return sent
+
+    def _client_id(self, index: int) -> str:
+        """Stable per delivery and action: a retry names the same reading."""
+        base = self.inbound.msg_id or hashlib.sha256(self.inbound.dedup_key.encode()).hexdigest()[:40]
+        return f"wx-{base}-{index}"[:64]
+
+    def _record_bp(self, action: RecordBp, index: int) -> str:
+        outcome = self.services.record_bp(
+            self.session, actor=self.actor, resident_id=self.resident.id, systolic=action.systolic,
+            diastolic=action.diastolic, pulse=action.pulse, measured_at=self._measured_at(), now=self.now,
+            client_id=self._client_id(index), source="wechat", symptoms="，".join(action.symptoms) or None)
+        reading = outcome.reading
+        target = residents.bp_target(self.resident, local_date(self.now))
+        # The readings service decides what is acute; its advice is the comment whenever a rule fired.
+        comment = outcome.advice if outcome.findings else texts.bp_comment(reading.systolic, reading.diastolic, target)
+        return texts.reading_reply(texts.bp_values(reading.systolic, reading.diastolic, reading.pulse),
+                                   f"低于 {target}", comment)
+
+    def _record_glucose(self, action: RecordGlucose, index: int) -> str:
+        outcome = self.services.record_glucose(
+            self.session, actor=self.actor, resident_id=self.resident.id, value=action.value_mmol, unit="mmol/L",
+            context=action.context, meter_flag=action.flag, measured_at=self._measured_at(), now=self.now,
+            client_id=self._client_id(index), source="wechat", symptoms="，".join(action.symptoms) or None)
+        reading = outcome.reading
+        context = reading.context.value
+        comment = (outcome.advice if outcome.findings
+                   else texts.glucose_comment(reading.value_mmol, context, flag=reading.meter_flag))
+        return texts.reading_reply(texts.glucose_values(reading.value_mmol, context, flag=reading.meter_flag),
+                                   texts.glucose_target(context), comment)
+
+    # -- triage -------------------------------------------------------------------------------------
+    def _triage_inputs(self) -> tuple[Any, Any]:
+        try:
+            from app.services.triage import Profile, Readings
+        except ImportError:
+            return None, None
+        resident, since = self.resident, self.now - timedelta(hours=24)
+        profile = Profile(age=resident.age_on(local_date(self.now)), sex=resident.sex.value,
+                          conditions=frozenset(resident.condition_codes))
+        bp = self.session.scalars(select(BpReading).where(BpReading.resident_id == resident.id,
+                                                          BpReading.measured_at >= since)
+                                  .order_by(BpReading.measured_at.desc(), BpReading.id.desc()).limit(1)).first()
+        glucose = self.session.scalars(select(GlucoseReading).where(GlucoseReading.resident_id == resident.id,
+                                                                    GlucoseReading.measured_at >= since,
+                                                                    GlucoseReading.value_mmol.is_not(None))
+                                       .order_by(GlucoseReading.measured_at.desc(), GlucoseReading.id.desc())
+                                       .limit(1)).first()
+        recent = Readings(systolic=bp.systolic if bp else None, diastolic=bp.diastolic if bp else None,
+                          pulse=bp.pulse if bp else None, glucose_mmol=glucose.value_mmol if glucose else None)
+        return profile, recent
+
+    def _triage(self, action: StartTriage, state: State) -> tuple[str, State]:
+        profile, recent = self._triage_inputs()
+        result = self.services.assess(action.text, profile=profile, readings=recent, answers=dict(action.answers),
+                                      asked=action.asked, interactive=not action.must_conclude)
+        level = getattr(result, "level", None)
+        questions = tuple(getattr(result, "questions", ()) or ())
+        final = bool(getattr(result, "final", True)) or not questions or action.must_conclude
+        if level == "emergency" or (final and level in TRIAGE_ALERT_SEVERITY):
+            self._triage_alert(action, result)
+        if not final:
+            question = questions[0]
+            return texts.triage_question(question.text), dialogue.after_triage(state, question_key=question.id)
+        reply = getattr(result, "advice", "") or texts.triage_result(level)
+        department = getattr(result, "department", "")
+        if level in ("urgent", "routine") and department:
+            reply += "\n" + texts.triage_department(department)
+        return reply, dialogue.after_triage(state, question_key=None)
+
+    def _triage_alert(self, action: StartTriage, result: Any) -> None:
+        """Emergency and urgent dispositions alert the team through the alerts service (critical / high)."""
+        flags = [getattr(f, "label", str(f)) for f in getattr(result, "red_flags", ())]
+        summary = reading_texts.alert_summary("triage_red_flag", f"自述：{action.text[:40]}", "、".join(flags) or None)
+        alerts.raise_alert(self.session, resident_id=self.resident.id, kind="triage_red_flag",
+                           severity=TRIAGE_ALERT_SEVERITY[result.level], summary=summary, now=self.now,
+                           value={"type": "triage", "level": result.level,
+                                  "department": getattr(result, "department", None),
+                                  "red_flags": [getattr(f, "code", str(f)) for f in getattr(result, "red_flags", ())]})
+
+    # -- lookups --------------------------------------------------------------------------------------
+    def _my_doctor(self) -> str:
+        contract = contracts.open_contract(self.session, self.resident.id)
+        if contract is None:
+            return texts.no_contract()
+        team = contract.team
+        members = [(texts.TEAM_ROLE_LABELS.get(m.role.value, m.role.value), m.staff.full_name)
+                   for m in team.members if m.staff.active]
+        village_doctor = team.member(TeamRole.village_doctor)
+        return texts.my_doctor(team.name, members, village_doctor.phone if village_doctor else None)
+
+    def _my_contract(self) -> str:
+        contract = contracts.open_contract(self.session, self.resident.id)
+        if contract is None:
+            return texts.no_contract()
+        return texts.my_contract(contract.team.name, [p.name for p in contract.packages], contract.ends_on,
+                                 today=local_date(self.now))
+
+    def _recent_bp(self) -> str:
+        chart = readings.bp_chart(self.session, self.actor, self.resident.id, start=self.now - timedelta(days=7),
+                                  end=self.now, now=self.now)
+        window = chart.windows[0] if chart.windows else None
+        if window is not None and window.systolic is not None:
+            mean_s, mean_d = window.systolic, window.diastolic
+        elif chart.sessions:
+            mean_s = sum(s.systolic for s in chart.sessions) / len(chart.sessions)
+            mean_d = sum(s.diastolic for s in chart.sessions) / len(chart.sessions)
+        else:
+            mean_s = mean_d = None
+        return texts.recent_bp(len(chart.sessions), mean_s, mean_d, chart.target)
+
+    # -- late replies ---------------------------------------------------------------------------------
+    def queue_late_reply(self, reply: str, key: str) -> bool:
+        """Queue the reply as a customer-service message for a consenting resident; False if there is none."""
+        resident = self.resident
+        if resident is None or residents.active_consent(resident) is None:
+            return False
+        suffix = key if len(key) <= 100 else hashlib.sha256(key.encode()).hexdigest()
+        outbox.enqueue(self.session, consortium_id=resident.consortium_id, resident_id=resident.id,
+                       kind=LATE_REPLY_KIND, text=reply, now=self.now, data={"urgent": True, "channel": "custom"},
+                       dedup_key=f"wechat-reply:{suffix}")
+        return True
+
+
+def prune_inbound(session: Session, *, before: datetime) -> int:
+    """Forget dedup entries older than `before` (WeChat retries within seconds; keep a day or two)."""
+    from sqlalchemy import delete
+
+    result = session.execute(delete(WeChatInbound).where(WeChatInbound.created_at < before))
+    return result.rowcount or 0

@@ -1,0 +1,217 @@
+"""The WeChat callback at /wechat: GET handshake, POST messages and events (plain, compatible, safe mode).
+
+Transport (app.wechat.transport) verifies and parses; its exceptions map to 403 (bad signature, replay),
+413 (too large) or a logged "success" (malformed, unsafe XML, unknown type) — never a 500, since WeChat
+retries and then shows the user "该公众号暂时无法提供服务".
+
+WeChat drops a reply after 5 s. The bot runs in a worker thread under a watchdog (WECHAT_REPLY_DEADLINE,
+4 s by default): when it is not done in time the view answers "success" at once, and the bot, when it
+finishes, queues its reply as a customer-service message through the outbox instead (bot.handle's
+`in_time`). The decision is made under a lock, so a reply is given exactly once: passively or pushed.
+The /wechat path is outside /api/v1: no bearer token, the signature is the authentication.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any, Mapping
+
+from flask import Blueprint, Flask, Response, current_app, request
+
+from app.extensions import db
+from app.wechat import bot, texts
+from app.wechat.settings import flag, setting
+from app.wechat.transport import (
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_REPLAY_WINDOW_SECONDS,
+    SUCCESS,
+    BodyTooLarge,
+    Inbound,
+    TransportConfig,
+    TransportError,
+    check_handshake,
+    open_message,
+    render_reply,
+)
+from models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+blp = Blueprint("wechat_callback", __name__, url_prefix="/wechat")
+
+DEFAULT_DEADLINE_SECONDS = 4.0  # WeChat waits 5 s; leave room for the network and rendering
+DEFAULT_COMMIT_GRACE_SECONDS = 0.6  # a bot that finished in time may still be committing
+DEFAULT_WORKERS = 8
+SERVICES_KEY = "wechat.services"  # app.extensions entry: a bot.Services to use instead of the real ones
+
+
+def transport_config(config: Mapping[str, Any]) -> TransportConfig:
+    """TransportConfig from WECHAT_* settings (app/wechat/settings.py)."""
+    window = config.get("WECHAT_REPLAY_WINDOW_SECONDS", "unset")
+    if window == "unset":
+        window = setting(config, "WECHAT_REPLAY_WINDOW_SECONDS", DEFAULT_REPLAY_WINDOW_SECONDS, int)
+    return TransportConfig(
+        token=config["WECHAT_TOKEN"],
+        appid=config.get("WECHAT_APPID", ""),
+        encoding_aes_key=config.get("WECHAT_ENCODING_AES_KEY") or None,
+        replay_window_seconds=None if window in (None, "", 0, "0") else int(window),
+        max_body_bytes=setting(config, "WECHAT_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, int),
+    )
+
+
+def _plain(body: str, status: int = 200) -> Response:
+    return Response(body, status=status, mimetype="text/plain")
+
+
+def _rejected(exc: TransportError) -> Response:
+    log.warning("wechat callback refused (%s): %s", exc.http_status, exc)
+    return _plain("", exc.http_status or 400)
+
+
+@blp.get("")
+def handshake() -> Response:
+    """Server verification when the URL is saved in the MP console: echo echostr if the signature checks."""
+    try:
+        echostr = check_handshake(transport_config(current_app.config), request.args, now=time.time())
+    except TransportError as exc:
+        return _rejected(exc)
+    return _plain(echostr)
+
+
+@blp.post("")
+def callback() -> Response:
+    """One message or event; the reply (encrypted in safe mode) or "success"."""
+    config = transport_config(current_app.config)
+    if request.content_length is not None and request.content_length > config.max_body_bytes:
+        return _rejected(BodyTooLarge(f"Content-Length {request.content_length} over the cap"))
+    try:
+        body = request.stream.read(config.max_body_bytes + 1)  # the cap, plus one byte to notice more
+        opened = open_message(config, request.args, body, now=time.time())
+    except TransportError as exc:
+        if exc.http_status:
+            return _rejected(exc)
+        log.info("wechat callback: %s: %s; answered success", type(exc).__name__, exc)
+        return _plain(SUCCESS)
+    except Exception:
+        log.exception("wechat callback: unexpected error while opening the message; answered success")
+        return _plain(SUCCESS)
+    try:
+        text = dispatch(current_app._get_current_object(), opened.inbound)
+        body_out = render_reply(config, opened, text)
+    except Exception:
+        log.exception("wechat callback: unexpected error; answered success")
+        return _plain(SUCCESS)
+    return _plain(body_out) if body_out == SUCCESS else Response(body_out, mimetype="application/xml")
+
+
+# --- the watchdog --------------------------------------------------------------------------------------
+class _Race:
+    """Who wins between the bot finishing and the view giving up: decided once, under a lock."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._finished = False
+        self._gave_up = False
+
+    def finish_in_time(self) -> bool:
+        """Called by the bot before it commits a reply: True → the view will send it."""
+        with self._lock:
+            if self._gave_up:
+                return False
+            self._finished = True
+            return True
+
+    def abandoned(self) -> bool:
+        """True once the view has answered without this reply."""
+        with self._lock:
+            return self._gave_up
+
+    def give_up(self) -> bool:
+        """Called by the view at the deadline: True → answer "success", the bot pushes its reply later."""
+        with self._lock:
+            if self._finished:
+                return False
+            self._gave_up = True
+            return True
+
+
+_executors: dict[tuple[int, int], ThreadPoolExecutor] = {}
+_executors_lock = threading.Lock()
+
+
+def _executor(app: Flask) -> ThreadPoolExecutor:
+    """One pool per process and app (created after gunicorn forks); warms the triage service up."""
+    key = (os.getpid(), id(app))
+    with _executors_lock:
+        pool = _executors.get(key)
+        if pool is None:
+            workers = setting(app.config, "WECHAT_WORKER_THREADS", DEFAULT_WORKERS, int)
+            pool = _executors[key] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wechat-bot")
+            if flag(app.config, "WECHAT_WARM_UP", True):  # a daemon: never holds up a process exit
+                threading.Thread(target=_warm_up, name="wechat-warm-up", daemon=True).start()
+        return pool
+
+
+def _warm_up() -> None:
+    try:
+        from app.services.triage import warm_up
+    except ImportError:
+        return
+    try:
+        warm_up()
+    except Exception:  # warming up is an optimisation only
+        log.exception("triage warm-up failed")
+
+
+def services_for(app: Flask) -> bot.Services:
+    services = app.extensions.get(SERVICES_KEY)
+    if services is None:
+        services = app.extensions[SERVICES_KEY] = bot.Services()
+    return services
+
+
+def dispatch(app: Flask, inbound: Inbound) -> str | None:
+    """Run the bot under the watchdog; the reply text, or None to answer "success"."""
+    deadline = setting(app.config, "WECHAT_REPLY_DEADLINE", DEFAULT_DEADLINE_SECONDS, float)
+    grace = setting(app.config, "WECHAT_COMMIT_GRACE", DEFAULT_COMMIT_GRACE_SECONDS, float)
+    race = _Race()
+    future = _executor(app).submit(_run, app, inbound, race)
+    try:
+        return future.result(timeout=deadline)
+    except FutureTimeout:
+        if race.give_up():
+            log.warning("wechat: %s not handled within %.1fs; answered success, the reply follows as a message",
+                        inbound.dedup_key, deadline)
+            return None
+        try:
+            return future.result(timeout=grace)
+        except FutureTimeout:
+            log.error("wechat: %s finished in time but did not commit within the grace period", inbound.dedup_key)
+            return None
+        except Exception:
+            log.exception("wechat: handling %s failed", inbound.dedup_key)
+            return texts.try_again_later()
+    except Exception:
+        log.exception("wechat: handling %s failed", inbound.dedup_key)
+        return texts.try_again_later()
+
+
+def _run(app: Flask, inbound: Inbound, race: _Race) -> str | None:
+    with app.app_context():
+        try:
+            handled = bot.handle(db.session, inbound, now=utcnow(), settings=bot.BotSettings.from_config(app.config),
+                                 services=services_for(app), in_time=race.finish_in_time)
+        except Exception:
+            if race.abandoned():  # nobody waits for this any more: log only
+                log.exception("wechat: late handling of %s failed", inbound.dedup_key)
+                return None
+            raise
+    if handled.push_directly:
+        from app.wechat.notifier import send_reply_now
+
+        send_reply_now(app, handled.openid, handled.reply or "")
+    return None if handled.deferred else handled.reply
