@@ -1,35 +1,74 @@
-"""The job table as data: name, trigger, and the function that calls a service."""
+"""The job table as data: name, trigger, misfire grace, and the module whose `run(ctx)` calls a service.
+
+`run_job` is the one code path for the scheduler and `flask jobs run NAME`: app context, the job's
+database lock (a second scheduler started by mistake skips the run), the service call, commit.
+"""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from datetime import datetime
+from typing import Any
 
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from jobs import contracts, escalation, missed_monitoring, outbox_sender, reminders, trend_scan
+from jobs.context import JobContext
+from jobs.settings import setting
 from models.base import utcnow
 
 log = logging.getLogger("jobs")
+TZ = "Asia/Shanghai"
 
 
 @dataclass(frozen=True)
 class JobSpec:
     name: str
     description: str
-    trigger: Callable[[], object]
-    run: Callable[..., object]  # run(session, now) -> report
+    trigger: Callable[..., BaseTrigger]  # trigger(app=None): settings may change intervals
+    run: Callable[[JobContext], Any]  # run(ctx) -> report
+    misfire_grace_seconds: int = 300  # a run missed by less than this still happens (once: coalesce)
+    start_now: bool = False  # interval jobs run once at start-up, then every interval
 
 
-def expire_contracts(session, now):
-    from app.services import contracts
+@dataclass(frozen=True)
+class Skipped:
+    """A run that did not happen because another scheduler holds the job's lock."""
 
-    return {"expired": contracts.expire_contracts(session, now=now)}
+    job: str
+    held_by: str | None
+
+    def __str__(self) -> str:
+        return f"skipped: lock held by {self.held_by or 'another scheduler'}"
+
+
+def _every(**interval: float) -> Callable[..., BaseTrigger]:
+    return lambda app=None: IntervalTrigger(timezone=TZ, **interval)
+
+
+def _daily(hour: int, minute: int) -> Callable[..., BaseTrigger]:
+    return lambda app=None: CronTrigger(hour=hour, minute=minute, timezone=TZ)
 
 
 JOBS: list[JobSpec] = [
+    JobSpec("outbox_sender", "send due outbox messages through the notifier (every 5 s)",
+            lambda app=None: IntervalTrigger(seconds=setting(app, "OUTBOX_INTERVAL_SECONDS", 5.0, float), timezone=TZ),
+            outbox_sender.run, misfire_grace_seconds=30, start_now=True),
+    JobSpec("escalation", "escalate unacknowledged critical/high alerts past their SLA (every minute)",
+            _every(minutes=1), escalation.run, misfire_grace_seconds=60, start_now=True),
+    JobSpec("trend_scan", "score residents with new readings; raise trend alerts (hourly)",
+            lambda app=None: IntervalTrigger(seconds=setting(app, "TREND_SCAN_INTERVAL_SECONDS", 3600.0, float),
+                                             timezone=TZ),
+            trend_scan.run, misfire_grace_seconds=1800, start_now=True),
+    JobSpec("reminders", "queue measurement, medication, follow-up and renewal reminders (every 5 min)",
+            _every(minutes=5), reminders.run, misfire_grace_seconds=240, start_now=True),
     JobSpec("contract_expiry", "mark contracts past their term as expired (daily 00:10)",
-            lambda: CronTrigger(hour=0, minute=10, timezone="Asia/Shanghai"), expire_contracts),
+            _daily(0, 10), contracts.run, misfire_grace_seconds=6 * 3600),
+    JobSpec("missed_monitoring", "low alert for enrolled residents without a reading for 14 days (daily 06:00)",
+            _daily(6, 0), missed_monitoring.run, misfire_grace_seconds=6 * 3600),
 ]
 
 
@@ -40,18 +79,25 @@ def find(name: str) -> JobSpec:
     raise KeyError(name)
 
 
-def run_job(app, name: str, now=None):
-    """Run one job in an app context and commit; the same path serves the scheduler and `flask jobs run`."""
+def run_job(app, name: str, now: datetime | None = None):
+    """Run one job now under its lock, in an app context, and commit; returns its report (or Skipped)."""
     from app.extensions import db
+    from jobs.locks import held
 
     spec = find(name)
+    clock = utcnow if now is None else (lambda: now)
     with app.app_context():
-        try:
-            report = spec.run(db.session, now or utcnow())
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            log.exception("job %s failed", name)
-            raise
+        with held(app, name) as lock:
+            if not lock.acquired:
+                log.info("job %s skipped: lock held by %s", name, lock.holder)
+                return Skipped(name, lock.holder)
+            ctx = JobContext(app=app, session=db.session, now=now or utcnow(), clock=clock)
+            try:
+                report = spec.run(ctx)
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                log.exception("job %s failed", name)
+                raise
         log.info("job %s: %s", name, report)
         return report

@@ -1,0 +1,517 @@
+"""Trend scan (趋势扫描): score residents with new readings since their last scan; one open trend alert each.
+
+Cost follows new readings, not history:
+1. mark: readings with an id above the scan floor (the highest cursor, less a margin for transactions
+   that committed late) and above their resident's own cursor put that resident in the queue
+   (`resident_scan_states.scanned_at IS NULL`); committed before any scoring, so a crash mid-scan
+   leaves the rest of the queue for the next run;
+2. work the queue in chunks of residents in id order: read each chunk's last 35 days of readings in
+   one query ordered by resident (binary COPY on PostgreSQL), score it with `ml.scoring.assess`
+   (acute rules and the trained model, vectorised), raise `trend_bp` / `trend_glucose` alerts through
+   `alerts.raise_alert`, and advance the chunk's cursors, all in one transaction per chunk.
+A chunk that fails is rolled back and split in halves until the failing resident is alone: it is
+logged, counted and left in the queue; the run goes on (if the database itself went away, the run
+stops and the whole queue waits for the next one). Memory stays bounded by the chunk size.
+
+Acute values (>=180/110, glucose <3.0 or >=16.7, recurrent hypoglycaemia) are alerted by the readings
+service when they arrive; the scan raises the trend kinds only. Two consecutive uncontrolled 7-day
+windows add a note for referral up (上转) to the alert summary (clinical_rules, 规范 "two consecutive").
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy import BigInteger, any_, bindparam, cast, exists, func, insert, literal, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
+
+from app.services import alerts
+from app.services.batch import BatchReport, infrastructure_error
+from app.services.clock import LOCAL_TZ, local_date
+from ml import reasons as R
+from ml.clinical import FASTING_REVIEW_MIN_VALUES, HBPM_WINDOW_DAYS, default_bp_target
+from ml.features import (CTX_BEDTIME, CTX_FASTING, CTX_POSTPRANDIAL, CTX_RANDOM, LOOKBACK_DAYS, ProfileColumns,
+                         ReadingColumns, context_code)
+from ml.model import TrendModel
+from ml.scoring import METER_HI_MMOL, METER_LO_MMOL, SEVERITIES, assess
+from models.jobs import ResidentScanState
+from models.org import Team
+from models.readings import BpReading, GlucoseReading
+from models.residents import Consent, Resident, ResidentCondition
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CHUNK = 5000
+# Reading ids below the high-water mark re-checked each run: a transaction that took an id before the
+# last scan but committed after it is still seen (ids are handed out at insert, visible at commit).
+ID_MARGIN = 10_000
+KINDS = ("trend_bp", "trend_glucose")
+STATE_KEY = {"trend_bp": "bp", "trend_glucose": "glucose"}
+# clinical_rules / 规范: two consecutive uncontrolled windows -> refer up to the county specialist.
+REFERRAL_NOTE = "连续两个7天窗口均未达标，按规范考虑上转县级专科"
+_RANK = {name: i for i, name in enumerate(SEVERITIES)}
+
+
+@dataclass
+class ScanReport(BatchReport):
+    """What one scan did; `errors` residents failed and stay queued for the next run."""
+
+    queued: int = 0  # residents with new readings (plus any left by an interrupted run)
+    scanned: int = 0
+    skipped: int = 0  # no active consent: cursor advanced, nothing scored
+    flagged_bp: int = 0
+    flagged_glucose: int = 0
+    alerts: int = 0  # raise_alert calls (opened or evidence added)
+    referral_notes: int = 0
+    chunks: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=lambda: {"mark": 0.0, "read": 0.0, "score": 0.0,
+                                                               "alerts": 0.0, "write": 0.0})
+
+
+@dataclass
+class _Tally:
+    scanned: int = 0
+    skipped: int = 0
+    flagged_bp: int = 0
+    flagged_glucose: int = 0
+    alerts: int = 0
+    referral_notes: int = 0
+
+
+# --- the queue -------------------------------------------------------------------------------------------
+def mark_new_readings(session: Session, *, id_margin: int = ID_MARGIN) -> tuple[int, int]:
+    """Queue residents with readings above their cursor; returns the (BP, glucose) high-water ids used.
+
+    Reads only the readings with ids above the floor (a range scan of the primary key), so its cost
+    follows the new readings; the queue is the set of scan states with `scanned_at IS NULL`.
+    """
+    bp_high = session.scalar(select(func.coalesce(func.max(BpReading.id), 0)))
+    glu_high = session.scalar(select(func.coalesce(func.max(GlucoseReading.id), 0)))
+    bp_top, glu_top = session.execute(select(func.coalesce(func.max(ResidentScanState.last_bp_id), 0),
+                                             func.coalesce(func.max(ResidentScanState.last_glucose_id), 0))).one()
+    bp_floor, glu_floor = max(bp_top - id_margin, 0), max(glu_top - id_margin, 0)
+    latest: dict[int, list[int]] = {}  # resident -> [highest new BP id, highest new glucose id]
+    for rid, top in session.execute(select(BpReading.resident_id, func.max(BpReading.id))
+                                    .where(BpReading.id > bp_floor, BpReading.id <= bp_high)
+                                    .group_by(BpReading.resident_id)):
+        latest[rid] = [top, 0]
+    for rid, top in session.execute(select(GlucoseReading.resident_id, func.max(GlucoseReading.id))
+                                    .where(GlucoseReading.id > glu_floor, GlucoseReading.id <= glu_high)
+                                    .group_by(GlucoseReading.resident_id)):
+        latest.setdefault(rid, [0, 0])[1] = top
+    if not latest:
+        return int(bp_high), int(glu_high)
+    known = {row.resident_id: row for row in session.execute(
+        select(ResidentScanState.resident_id, ResidentScanState.last_bp_id, ResidentScanState.last_glucose_id,
+               ResidentScanState.scanned_at)
+        .where(_among(session, ResidentScanState.resident_id, sorted(latest))))}
+    first_time = [{"resident_id": rid, "last_bp_id": 0, "last_glucose_id": 0} for rid in sorted(latest)
+                  if rid not in known]
+    newer = [rid for rid, (bp, glu) in sorted(latest.items()) if rid in known
+             and known[rid].scanned_at is not None and (bp > known[rid].last_bp_id or glu > known[rid].last_glucose_id)]
+    if first_time:
+        session.execute(insert(ResidentScanState), first_time)
+    for start in range(0, len(newer), 10_000):
+        session.execute(update(ResidentScanState)
+                        .where(_among(session, ResidentScanState.resident_id, newer[start:start + 10_000]))
+                        .values(scanned_at=None).execution_options(synchronize_session=False))
+    return int(bp_high), int(glu_high)
+
+
+def scan_trends(session: Session, *, model: TrendModel, now: datetime, chunk_size: int = DEFAULT_CHUNK,
+                id_margin: int = ID_MARGIN, notify: bool = True) -> ScanReport:
+    """Score residents with new readings up to `now`; raise trend alerts; advance cursors (commits per chunk)."""
+    started = time.perf_counter()
+    report = ScanReport()
+    bp_high, glu_high = mark_new_readings(session, id_margin=id_margin)
+    session.commit()
+    # The queue in resident order: ids only (8 bytes a resident); readings are read chunk by chunk.
+    queue = np.fromiter(session.scalars(select(ResidentScanState.resident_id)
+                                        .where(ResidentScanState.scanned_at.is_(None))
+                                        .order_by(ResidentScanState.resident_id)), dtype=np.int64)
+    session.commit()
+    report.queued = int(queue.shape[0])
+    report.timings["mark"] = time.perf_counter() - started
+    ctx = _Context(session=session, model=model, now=now, bp_high=bp_high, glu_high=glu_high, notify=notify,
+                   report=report)
+    try:
+        for start in range(0, queue.shape[0], chunk_size):
+            ctx.run_chunk(queue[start:start + chunk_size])
+    except Exception as exc:
+        if infrastructure_error(exc):
+            _finish(report, started)
+            log.error("trend scan stopped, database unavailable (%s); the rest stays queued. partial: %r",
+                      type(exc).__name__, report)
+        raise
+    return _finish(report, started)
+
+
+def _finish(report: ScanReport, started: float) -> ScanReport:
+    report.seconds = round(time.perf_counter() - started, 3)
+    report.timings = {name: round(value, 3) for name, value in report.timings.items()}
+    return report
+
+
+# --- one chunk ---------------------------------------------------------------------------------------------
+@dataclass
+class _Context:
+    session: Session
+    model: TrendModel
+    now: datetime
+    bp_high: int
+    glu_high: int
+    notify: bool
+    report: ScanReport
+
+    def run_chunk(self, ids: np.ndarray) -> None:
+        """Process a chunk in one transaction; on failure roll back and bisect to isolate the bad resident."""
+        tally = _Tally()
+        try:
+            self._process(ids, tally)
+            t0 = time.perf_counter()
+            self.session.commit()
+            self.report.timings["write"] += time.perf_counter() - t0
+        except Exception as exc:
+            self.session.rollback()
+            if infrastructure_error(exc):
+                raise  # the database went away: the queue is intact for the next run
+            if ids.shape[0] == 1:
+                self.report.record_failure(int(ids[0]), exc)
+                return
+            half = ids.shape[0] // 2
+            log.warning("trend scan chunk %d-%d failed (%s); retrying in halves", ids[0], ids[-1], exc)
+            self.run_chunk(ids[:half])
+            self.run_chunk(ids[half:])
+            return
+        r = self.report
+        r.chunks += 1
+        for name in ("scanned", "skipped", "flagged_bp", "flagged_glucose", "alerts", "referral_notes"):
+            setattr(r, name, getattr(r, name) + getattr(tally, name))
+
+    def _process(self, ids: np.ndarray, tally: _Tally) -> None:
+        session, now, timings = self.session, self.now, self.report.timings
+        today = local_date(now)
+        t0 = time.perf_counter()
+        profiles, consenting, previous = _load_profiles(session, ids, today)
+        scored_ids = ids[consenting]
+        since = _window_start(now)
+        cols = read_columns(session, scored_ids, since=since, until=now, bp_high=self.bp_high,
+                            glu_high=self.glu_high)
+        prof = _subset(profiles, consenting)
+        t1 = time.perf_counter()
+        timings["read"] += t1 - t0
+        statuses: dict[int, dict] = {}
+        flagged: list[tuple[int, str, str, str, dict]] = []
+        if scored_ids.shape[0]:
+            a = assess(cols, prof, self.model, now)
+            t2 = time.perf_counter()
+            timings["score"] += t2 - t1
+            flagged, statuses = _decide(a, scored_ids, previous, today, self.model, tally)
+            t1 = t2
+        teams = _prefetch_teams(session, sorted({item[0] for item in flagged}))  # noqa: F841 (kept alive)
+        for resident_id, kind, severity, summary, value in flagged:
+            alerts.raise_alert(session, resident_id=resident_id, kind=kind, severity=severity, summary=summary,
+                               now=now, value=value, notify=self.notify)
+            tally.alerts += 1
+        t2 = time.perf_counter()
+        timings["alerts"] += t2 - t1
+        _advance(session, ids, statuses, bp_high=self.bp_high, glu_high=self.glu_high, now=now)
+        timings["write"] += time.perf_counter() - t2
+        tally.scanned += int(scored_ids.shape[0])
+        tally.skipped += int(ids.shape[0] - scored_ids.shape[0])
+
+
+def _prefetch_teams(session: Session, resident_ids: list[int]) -> list[Team]:
+    """Load the teams (with members) of the flagged residents' consortia once per chunk, so `raise_alert`
+    finds them in the session's identity map instead of querying them for every alert. Keep the list alive."""
+    if not resident_ids:
+        return []
+    consortia = select(Resident.consortium_id).where(_among(session, Resident.id, resident_ids)).distinct()
+    return list(session.scalars(select(Team).where(Team.consortium_id.in_(consortia))))
+
+
+def _window_start(now: datetime) -> datetime:
+    """Local midnight starting the 35-day look-back (7-day window + 28-day baseline) that ends at `now`."""
+    first = local_date(now) - timedelta(days=LOOKBACK_DAYS - 1)
+    return datetime.combine(first, datetime.min.time(), tzinfo=LOCAL_TZ)
+
+
+def _load_profiles(session: Session, ids: np.ndarray, today: date) -> tuple[ProfileColumns, np.ndarray, dict]:
+    """Profiles of a chunk (age, conditions, personal targets), who may be scored, previous statuses."""
+    id_list = ids.tolist()
+    consent = exists().where(Consent.resident_id == Resident.id, Consent.withdrawn_at.is_(None))
+    rows = {r.id: r for r in session.execute(
+        select(Resident.id, Resident.birth_date, Resident.bp_target_sys, Resident.bp_target_dia,
+               (Resident.anonymised_at.is_(None) & consent).label("ok"))
+        .where(_among(session, Resident.id, id_list)))}
+    conds: dict[int, set[str]] = {}
+    for rid, code in session.execute(select(ResidentCondition.resident_id, ResidentCondition.code)
+                                     .where(_among(session, ResidentCondition.resident_id, id_list))):
+        conds.setdefault(rid, set()).add(code)
+    previous = {rid: status for rid, status in session.execute(
+        select(ResidentScanState.resident_id, ResidentScanState.last_status)
+        .where(_among(session, ResidentScanState.resident_id, id_list)))}
+    n = len(id_list)
+    age = np.full(n, np.nan)
+    htn, dm, ckd = np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool)
+    ts, td = np.zeros(n), np.zeros(n)
+    ok = np.zeros(n, bool)
+    for i, rid in enumerate(id_list):
+        row = rows.get(rid)
+        if row is None:
+            continue
+        codes = conds.get(rid, set())
+        born = row.birth_date
+        years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        age[i] = years
+        htn[i], dm[i], ckd[i] = "hypertension" in codes, "diabetes" in codes, "ckd" in codes
+        if row.bp_target_sys is not None and row.bp_target_dia is not None:
+            ts[i], td[i] = row.bp_target_sys, row.bp_target_dia
+        else:
+            target = default_bp_target(years, codes)
+            ts[i], td[i] = target.systolic, target.diastolic
+        ok[i] = bool(row.ok)
+    return ProfileColumns(age, htn, dm, ckd, ts, td), ok, previous
+
+
+def _subset(p: ProfileColumns, mask: np.ndarray) -> ProfileColumns:
+    return ProfileColumns(p.age[mask], p.hypertension[mask], p.diabetes[mask], p.ckd[mask], p.target_sys[mask],
+                          p.target_dia[mask])
+
+
+# --- reading the chunk's readings ---------------------------------------------------------------------------
+def read_columns(session: Session, ids: np.ndarray, *, since: datetime, until: datetime, bp_high: int,
+                 glu_high: int) -> ReadingColumns:
+    """Readings of residents `ids` (sorted) measured in [since, until] with ids up to the marks, as arrays.
+
+    `*_res` are indexes into `ids`. PostgreSQL streams a binary COPY ordered by resident; other
+    databases go through an ordinary ordered query.
+    """
+    cols = ReadingColumns(n_residents=int(ids.shape[0]))
+    if ids.shape[0] == 0:
+        return cols
+    if _is_postgresql(session):
+        bp, glu = _copy_bp(session, ids, since, until, bp_high), _copy_glucose(session, ids, since, until, glu_high)
+    else:
+        bp, glu = _select_bp(session, ids, since, until, bp_high), _select_glucose(session, ids, since, until, glu_high)
+    bp_res, bp_t, bp_s, bp_d = _ordered(np.searchsorted(ids, bp[0]), *bp[1:])
+    glu_res, glu_t, glu_g, glu_c = _ordered(np.searchsorted(ids, glu[0]), *glu[1:])
+    cols.bp_res, cols.bp_t, cols.bp_sbp, cols.bp_dbp = bp_res, bp_t, bp_s, bp_d
+    cols.glu_res, cols.glu_t, cols.glu_mmol, cols.glu_ctx = glu_res, glu_t, glu_g, glu_c
+    return cols
+
+
+def _ordered(res: np.ndarray, t: np.ndarray, *values: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Arrays sorted by (resident, time): already so from the queries, checked in O(n) and sorted if not."""
+    if res.shape[0] > 1:
+        dr = np.diff(res)
+        if not np.all((dr > 0) | ((dr == 0) & (np.diff(t) >= 0))):
+            order = np.lexsort((t, res))
+            return (res[order], t[order]) + tuple(v[order] for v in values)
+    return (res, t) + values
+
+
+def _is_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _pg_array(id_list: list[int]) -> str:
+    """A bigint[] literal as text ("{1,2,3}"): much cheaper to send than a list adapted element by element."""
+    return "{" + ",".join(map(str, id_list)) + "}"
+
+
+def _among(session: Session, column: Any, id_list: list[int]) -> Any:
+    """`column IN ids`: one array parameter on PostgreSQL (`= ANY`), an expanding IN elsewhere."""
+    if _is_postgresql(session):
+        return column == any_(cast(literal(_pg_array(id_list)), ARRAY(BigInteger)))
+    return column.in_(id_list)
+
+
+_COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
+
+
+def _copy_arrays(session: Session, sql: str, params: tuple, dtypes: tuple[str, ...]) -> list[np.ndarray]:
+    """One row of arrays from `COPY (sql) TO STDOUT (FORMAT binary)`, parsed straight into numpy.
+
+    The chunk's readings come back as a handful of arrays (array_agg) rather than one message per
+    reading, so the client cost is a few `np.frombuffer` calls per chunk.
+    """
+    raw = session.connection().connection.driver_connection
+    buf = bytearray()
+    with raw.cursor() as cur:
+        with cur.copy(f"COPY ({sql}) TO STDOUT (FORMAT binary)", params) as copy:
+            for block in copy:
+                buf += block
+    if buf[:11] != _COPY_SIGNATURE:
+        raise ValueError("unexpected COPY header")
+    pos = 19 + int.from_bytes(buf[15:19], "big")
+    if int.from_bytes(buf[pos:pos + 2], "big", signed=True) != len(dtypes):
+        raise ValueError("unexpected COPY field count")
+    pos += 2
+    out = []
+    for dtype in dtypes:
+        size = int.from_bytes(buf[pos:pos + 4], "big", signed=True)
+        pos += 4
+        if size <= 0 or int.from_bytes(buf[pos:pos + 4], "big") == 0:  # NULL (no rows) or an empty array
+            out.append(np.empty(0, dtype=np.dtype(dtype).newbyteorder("=")))
+            pos += max(size, 0)
+            continue
+        if int.from_bytes(buf[pos + 4:pos + 8], "big"):
+            raise ValueError("NULL element in a COPY array")
+        n = int.from_bytes(buf[pos + 12:pos + 16], "big")
+        elements = np.frombuffer(buf, dtype=np.dtype([("len", ">i4"), ("value", dtype)]), count=n, offset=pos + 20)
+        if not (elements["len"] == np.dtype(dtype).itemsize).all():
+            raise ValueError("unexpected COPY array element width")
+        out.append(elements["value"].astype(np.dtype(dtype).newbyteorder("=")))
+        pos += size
+    return out
+
+
+_WHERE = "resident_id = ANY(%s::bigint[]) AND measured_at >= %s AND measured_at <= %s AND id <= %s"
+
+
+def _copy_bp(session: Session, ids: np.ndarray, since: datetime, until: datetime, high: int):
+    rid, t, sbp, dbp = _copy_arrays(session, (
+        "SELECT array_agg(r), array_agg(t), array_agg(s), array_agg(d) FROM ("
+        "SELECT resident_id AS r, floor(extract(epoch FROM measured_at))::int8 AS t, systolic::int4 AS s, "
+        f"diastolic::int4 AS d FROM bp_readings WHERE {_WHERE} ORDER BY resident_id, measured_at) AS w"),
+        (_pg_array(ids.tolist()), since, until, high), (">i8", ">i8", ">i4", ">i4"))
+    return rid, t, sbp.astype(np.float64), dbp.astype(np.float64)
+
+
+def _copy_glucose(session: Session, ids: np.ndarray, since: datetime, until: datetime, high: int):
+    rid, t, g, ctx = _copy_arrays(session, (
+        "SELECT array_agg(r), array_agg(t), array_agg(g), array_agg(c) FROM ("
+        "SELECT resident_id AS r, floor(extract(epoch FROM measured_at))::int8 AS t, "
+        f"coalesce(value_mmol, CASE meter_flag WHEN 'HI' THEN {METER_HI_MMOL} WHEN 'LO' THEN {METER_LO_MMOL} END, "
+        "'NaN')::float8 AS g, "
+        f"(CASE context WHEN 'fasting' THEN {CTX_FASTING} WHEN 'postprandial' THEN {CTX_POSTPRANDIAL} "
+        f"WHEN 'bedtime' THEN {CTX_BEDTIME} ELSE {CTX_RANDOM} END)::int2 AS c "
+        f"FROM glucose_readings WHERE {_WHERE} ORDER BY resident_id, measured_at) AS w"),
+        (_pg_array(ids.tolist()), since, until, high), (">i8", ">i8", ">f8", ">i2"))
+    return rid, t, g, ctx.astype(np.int8)
+
+
+def _epoch(moment: datetime) -> int:
+    return int(np.floor(moment.timestamp()))
+
+
+def _select_bp(session: Session, ids: np.ndarray, since: datetime, until: datetime, high: int):
+    rows = session.execute(
+        select(BpReading.resident_id, BpReading.measured_at, BpReading.systolic, BpReading.diastolic)
+        .where(BpReading.resident_id.in_(ids.tolist()), BpReading.measured_at >= since,
+               BpReading.measured_at <= until, BpReading.id <= high)
+        .order_by(BpReading.resident_id, BpReading.measured_at)).all()
+    return (np.array([r[0] for r in rows], np.int64), np.array([_epoch(r[1]) for r in rows], np.int64),
+            np.array([r[2] for r in rows], float), np.array([r[3] for r in rows], float))
+
+
+def _select_glucose(session: Session, ids: np.ndarray, since: datetime, until: datetime, high: int):
+    rows = session.execute(
+        select(GlucoseReading.resident_id, GlucoseReading.measured_at, GlucoseReading.value_mmol,
+               GlucoseReading.meter_flag, GlucoseReading.context)
+        .where(GlucoseReading.resident_id.in_(ids.tolist()), GlucoseReading.measured_at >= since,
+               GlucoseReading.measured_at <= until, GlucoseReading.id <= high)
+        .order_by(GlucoseReading.resident_id, GlucoseReading.measured_at)).all()
+
+    def mmol(value: float | None, flag: str | None) -> float:
+        if value is not None:
+            return float(value)
+        return {"HI": METER_HI_MMOL, "LO": METER_LO_MMOL}.get(flag or "", float("nan"))
+
+    return (np.array([r[0] for r in rows], np.int64), np.array([_epoch(r[1]) for r in rows], np.int64),
+            np.array([mmol(r[2], r[3]) for r in rows], float),
+            np.array([context_code(getattr(r[4], "value", r[4])) for r in rows], np.int8))
+
+
+# --- decisions, alerts, cursors --------------------------------------------------------------------------------
+def _status_entry(previous: dict | None, status: str, today: date) -> dict:
+    """{status, since}: `since` is the local date the current status began (kept while it holds)."""
+    if previous and previous.get("status") == status and previous.get("since"):
+        return previous
+    return {"status": status, "since": today.isoformat()}
+
+
+def _two_windows(previous: dict | None, today: date) -> bool:
+    """Uncontrolled already a full window (7 days) ago: this and the previous window are both off target."""
+    if not previous or previous.get("status") != "uncontrolled" or not previous.get("since"):
+        return False
+    return date.fromisoformat(previous["since"]) <= today - timedelta(days=HBPM_WINDOW_DAYS)
+
+
+def _decide(a: Any, ids: np.ndarray, previous: dict, today: date, model: TrendModel,
+            tally: _Tally) -> tuple[list[tuple[int, str, str, str, dict]], dict[int, dict]]:
+    """Alerts to raise and the new per-kind statuses, from the vectorised assessment."""
+    f = a.features
+    flagged: list[tuple[int, str, str, str, dict]] = []
+    statuses: dict[int, dict] = {}
+    sufficient = {"trend_bp": f["bp_sufficient_7"] > 0,
+                  "trend_glucose": f["glu_fasting_n_7"] >= FASTING_REVIEW_MIN_VALUES}
+    for kind, d in (("trend_bp", a.bp), ("trend_glucose", a.glucose)):
+        key = STATE_KEY[kind]
+        status = np.where(d.trend, "uncontrolled", np.where(sufficient[kind], "controlled", "insufficient"))
+        for i in np.flatnonzero(d.applicable & (status != "insufficient")):
+            rid = int(ids[i])
+            before = (previous.get(rid) or {}).get(key)
+            entry = _status_entry(before, str(status[i]), today)
+            statuses.setdefault(rid, dict(previous.get(rid) or {}))[key] = entry
+        for i in np.flatnonzero(d.trend):
+            rid = int(ids[i])
+            before = (previous.get(rid) or {}).get(key)
+            persistent = bool(d.persistent[i])
+            referral = persistent or _two_windows(before, today)
+            if kind == "trend_bp":
+                lines = R.bp_trend(f, i, flagged=True, persistent=persistent) + R.bp_soft(f, i)
+                tally.flagged_bp += 1
+                value = {"sbp": _round(f["bp_mean_sbp_7"][i]), "dbp": _round(f["bp_mean_dbp_7"][i]),
+                         "target": f"{int(f['target_sys'][i])}/{int(f['target_dia'][i])}"}
+            else:
+                lines = R.glucose_trend(f, i, flagged=True) + R.glucose_soft(f, i)
+                tally.flagged_glucose += 1
+                value = {"fasting_mean": _round(f["glu_fasting_mean_7"][i], 1)}
+            if referral and REFERRAL_NOTE not in lines:
+                lines.append(REFERRAL_NOTE)
+            tally.referral_notes += int(referral)
+            severity = SEVERITIES[int(d.severity[i])]
+            if severity in ("critical", "none"):  # acute values have their own alert kinds
+                severity = "high" if severity == "critical" else "low"
+            if referral and _RANK[severity] < _RANK["high"]:
+                severity = "high"
+            value.update(score=round(float(d.score[i]), 3), model=model.name, window_end=today.isoformat(),
+                         referral=referral)
+            flagged.append((rid, kind, severity, "；".join(lines), value))
+    return flagged, statuses
+
+
+def _round(x: float, digits: int = 0) -> float | None:
+    return None if np.isnan(x) else round(float(x), digits)
+
+
+def _advance(session: Session, ids: np.ndarray, statuses: dict[int, dict], *, bp_high: int, glu_high: int,
+             now: datetime) -> None:
+    """Cursors to the marks and scanned_at = now for the whole chunk; new statuses where there are some."""
+    id_list = ids.tolist()
+    if _is_postgresql(session):  # one statement per chunk
+        session.execute(text(
+            "UPDATE resident_scan_states AS s SET last_bp_id = :bp, last_glucose_id = :glu, scanned_at = :now, "
+            "last_status = coalesce(v.st::json, s.last_status) "
+            "FROM unnest(CAST(:ids AS bigint[]), CAST(:sts AS text[])) AS v(rid, st) WHERE s.resident_id = v.rid"),
+            {"bp": bp_high, "glu": glu_high, "now": now, "ids": _pg_array(id_list),
+             "sts": [json.dumps(statuses[rid], ensure_ascii=False) if rid in statuses else None for rid in id_list]})
+        return
+    state = ResidentScanState.__table__
+    session.execute(update(ResidentScanState)
+                    .where(ResidentScanState.resident_id.in_(id_list))
+                    .values(last_bp_id=bp_high, last_glucose_id=glu_high, scanned_at=now)
+                    .execution_options(synchronize_session=False))
+    if statuses:
+        session.execute(
+            update(state).where(state.c.resident_id == bindparam("rid")).values(last_status=bindparam("st")),
+            [{"rid": rid, "st": st} for rid, st in statuses.items()])
