@@ -59,7 +59,6 @@ def load_config() -> dict:
         "RATELIMIT_LOGIN": _env("RATELIMIT_LOGIN", "20 per minute"),
         "RATELIMIT_READINGS": _env("RATELIMIT_READINGS", "120 per minute"),
         "RATELIMIT_TRIAGE": _env("RATELIMIT_TRIAGE", "30 per minute"),
-        "RATELIMIT_BINDING": _env("RATELIMIT_BINDING", "10 per minute"),
         "MAX_CONTENT_LENGTH": int(_env("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))),
         # flask-smorest / OpenAPI
         "API_TITLE": "JiaYi 家医 API",

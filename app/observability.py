@@ -1,4 +1,7 @@
-"""Request ids, structured JSON access logs, and Prometheus metrics at /metrics."""
+"""Request ids, structured JSON access logs, and Prometheus metrics at /metrics.
+
+Job durations (the trend scan's included) are served by the scheduler process itself: jobs/metrics.py.
+"""
 from __future__ import annotations
 
 import json
@@ -18,7 +21,6 @@ LATENCY = Histogram("jiayi_http_request_seconds", "HTTP request latency", ["meth
                     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
 OUTBOX_BACKLOG = Gauge("jiayi_outbox_backlog", "Outbox messages waiting to be sent", registry=REGISTRY)
 ALERT_BACKLOG = Gauge("jiayi_alert_backlog", "Active alerts by severity", ["severity"], registry=REGISTRY)
-JOB_SECONDS = Gauge("jiayi_job_last_run_seconds", "Duration of each job's last run", ["job"], registry=REGISTRY)
 
 
 class JsonFormatter(logging.Formatter):

@@ -18,6 +18,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from app.services.clock import LOCAL_TZ
+from jobs import metrics
 from jobs.settings import setting
 from jobs.table import JOBS, JobSpec, run_job
 
@@ -75,6 +76,7 @@ def main() -> None:
 
     app = create_app()
     scheduler = build_scheduler(app)
+    metrics.serve(setting(app, "JOBS_METRICS_PORT", 9108, int))
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     log.info("scheduler started with jobs: %s", ", ".join(spec.name for spec in selected_jobs(app)))
     try:

@@ -6,6 +6,7 @@ database lock (a second scheduler started by mistake skips the run), the service
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,7 +16,8 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from jobs import contracts, escalation, missed_monitoring, outbox_sender, reminders, trend_scan
+from jobs import contracts, escalation, missed_monitoring, outbox_sender, privacy, reminders, trend_scan
+from jobs import metrics
 from jobs.context import JobContext
 from jobs.settings import setting
 from models.base import utcnow
@@ -67,6 +69,10 @@ JOBS: list[JobSpec] = [
             _every(minutes=5), reminders.run, misfire_grace_seconds=240, start_now=True),
     JobSpec("contract_expiry", "mark contracts past their term as expired (daily 00:10)",
             _daily(0, 10), contracts.run, misfire_grace_seconds=6 * 3600),
+    JobSpec("deletion_requests", "anonymise residents whose deletion request passed the retention period (daily 02:00)",
+            _daily(2, 0), privacy.run_deletions, misfire_grace_seconds=6 * 3600),
+    JobSpec("wechat_prune", "drop WeChat dedup/reply logs older than 7 days (daily 03:00)",
+            _daily(3, 0), privacy.run_wechat_prune, misfire_grace_seconds=6 * 3600),
     JobSpec("missed_monitoring", "low alert for enrolled residents without a reading for 14 days (daily 06:00)",
             _daily(6, 0), missed_monitoring.run, misfire_grace_seconds=6 * 3600),
 ]
@@ -92,12 +98,16 @@ def run_job(app, name: str, now: datetime | None = None):
                 log.info("job %s skipped: lock held by %s", name, lock.holder)
                 return Skipped(name, lock.holder)
             ctx = JobContext(app=app, session=db.session, now=now or utcnow(), clock=clock)
+            started = time.perf_counter()
             try:
                 report = spec.run(ctx)
                 db.session.commit()
             except Exception:
                 db.session.rollback()
+                metrics.FAILURES.labels(name).inc()
                 log.exception("job %s failed", name)
                 raise
+            metrics.LAST_RUN_SECONDS.labels(name).set(time.perf_counter() - started)
+            metrics.LAST_SUCCESS.labels(name).set(time.time())
         log.info("job %s: %s", name, report)
         return report
