@@ -5,8 +5,9 @@ Cost follows new readings, not history:
    that committed late) and above their resident's own cursor put that resident in the queue
    (`resident_scan_states.scanned_at IS NULL`); committed before any scoring, so a crash mid-scan
    leaves the rest of the queue for the next run;
-2. work the queue in chunks of residents in id order: read each chunk's last 35 days of readings in
-   one query ordered by resident (binary COPY on PostgreSQL), score it with `ml.scoring.assess`
+2. work the queue in chunks of residents in id order: read each chunk's last 35 days of readings with
+   one query per kind ordered by resident (on PostgreSQL a binary COPY of a few arrays, parsed straight
+   into numpy), score the chunk with `ml.scoring.assess`
    (acute rules and the trained model, vectorised), raise `trend_bp` / `trend_glucose` alerts through
    `alerts.raise_alert`, and advance the chunk's cursors, all in one transaction per chunk.
 A chunk that fails is rolled back and split in halves until the failing resident is alone: it is
@@ -97,27 +98,29 @@ def mark_new_readings(session: Session, *, id_margin: int = ID_MARGIN) -> tuple[
     bp_top, glu_top = session.execute(select(func.coalesce(func.max(ResidentScanState.last_bp_id), 0),
                                              func.coalesce(func.max(ResidentScanState.last_glucose_id), 0))).one()
     bp_floor, glu_floor = max(bp_top - id_margin, 0), max(glu_top - id_margin, 0)
-    latest: dict[int, list[int]] = {}  # resident -> [highest new BP id, highest new glucose id]
-    for rid, top in session.execute(select(BpReading.resident_id, func.max(BpReading.id))
-                                    .where(BpReading.id > bp_floor, BpReading.id <= bp_high)
-                                    .group_by(BpReading.resident_id)):
-        latest[rid] = [top, 0]
-    for rid, top in session.execute(select(GlucoseReading.resident_id, func.max(GlucoseReading.id))
-                                    .where(GlucoseReading.id > glu_floor, GlucoseReading.id <= glu_high)
-                                    .group_by(GlucoseReading.resident_id)):
-        latest.setdefault(rid, [0, 0])[1] = top
-    if not latest:
-        return int(bp_high), int(glu_high)
-    known = {row.resident_id: row for row in session.execute(
-        select(ResidentScanState.resident_id, ResidentScanState.last_bp_id, ResidentScanState.last_glucose_id,
-               ResidentScanState.scanned_at)
-        .where(_among(session, ResidentScanState.resident_id, sorted(latest))))}
-    first_time = [{"resident_id": rid, "last_bp_id": 0, "last_glucose_id": 0} for rid in sorted(latest)
-                  if rid not in known]
-    newer = [rid for rid, (bp, glu) in sorted(latest.items()) if rid in known
-             and known[rid].scanned_at is not None and (bp > known[rid].last_bp_id or glu > known[rid].last_glucose_id)]
-    if first_time:
-        session.execute(insert(ResidentScanState), first_time)
+    bp_new = (select(BpReading.resident_id, func.max(BpReading.id).label("top"))
+              .where(BpReading.id > bp_floor, BpReading.id <= bp_high).group_by(BpReading.resident_id).subquery())
+    glu_new = (select(GlucoseReading.resident_id, func.max(GlucoseReading.id).label("top"))
+               .where(GlucoseReading.id > glu_floor, GlucoseReading.id <= glu_high)
+               .group_by(GlucoseReading.resident_id).subquery())
+    # residents scanned for the first time (server side: the first scan inserts every resident at once)
+    fresh = (select(BpReading.resident_id).where(BpReading.id > bp_floor, BpReading.id <= bp_high)
+             .union(select(GlucoseReading.resident_id)
+                    .where(GlucoseReading.id > glu_floor, GlucoseReading.id <= glu_high))).subquery()
+    session.execute(insert(ResidentScanState).from_select(
+        ["resident_id", "last_bp_id", "last_glucose_id"],
+        select(fresh.c.resident_id, text("0"), text("0"))
+        .where(~exists().where(ResidentScanState.resident_id == fresh.c.resident_id))))
+    if bp_top == 0 and glu_top == 0:
+        return int(bp_high), int(glu_high)  # nobody scanned yet: every resident is queued already
+    # residents whose newest reading is above their own cursor (few: the new readings' residents)
+    state = ResidentScanState.__table__
+    newer = list(session.scalars(
+        select(bp_new.c.resident_id).join(state, state.c.resident_id == bp_new.c.resident_id)
+        .where(state.c.scanned_at.is_not(None), bp_new.c.top > state.c.last_bp_id)
+        .union(select(glu_new.c.resident_id).join(state, state.c.resident_id == glu_new.c.resident_id)
+               .where(state.c.scanned_at.is_not(None), glu_new.c.top > state.c.last_glucose_id))))
+    newer.sort()
     for start in range(0, len(newer), 10_000):
         session.execute(update(ResidentScanState)
                         .where(_among(session, ResidentScanState.resident_id, newer[start:start + 10_000]))
