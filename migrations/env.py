@@ -90,6 +90,9 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
     # SQLite cannot ALTER most things: batch mode copies the table instead.
     conf_args.setdefault("render_as_batch", True)
+    # APScheduler creates and owns its job-store table; autogenerate must not propose dropping it.
+    conf_args.setdefault("include_object", lambda obj, name, type_, reflected, compare_to:
+                         not (type_ == "table" and name == "apscheduler_jobs"))
     conf_args.setdefault("compare_type", True)
 
     connectable = get_engine()
