@@ -1,5 +1,4 @@
 """Specialist slots (预留号源): publishing, and booking never beyond the reserved share, also concurrently."""
-import os
 import threading
 
 import pytest
@@ -79,8 +78,6 @@ def test_pending_contract_gets_no_green_channel_slot(client, world):
     assert r.status_code == 422 and r.get_json()["code"] == "referral.not_contracted"
 
 
-@pytest.mark.skipif(os.environ.get("TEST_DATABASE_URL") is None,
-                    reason="row-level concurrency is tested on PostgreSQL (set TEST_DATABASE_URL)")
 def test_concurrent_bookings_never_exceed_capacity(client, world, care, db):
     reserved, contenders = 3, 8
     ids = _accepted_referrals(client, world, care, contenders)
