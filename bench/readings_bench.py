@@ -37,6 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import create_database  # noqa: E402
+
 
 # --- the server side: this module is also gunicorn's app ----------------------------------------------------------
 def wsgi():
@@ -59,13 +61,6 @@ def wsgi():
 
 
 # --- database and seed ----------------------------------------------------------------------------------------------
-def create_database(pg: str, name: str) -> str:
-    import psycopg
-
-    with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{pg}/{name}"
 
 
 def seed(url: str, n_residents: int) -> list[str]:

@@ -46,6 +46,8 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import create_database  # noqa: E402
+
 TOKEN = "jiayi-bench-token"
 APPID = "wxbench000000001"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
@@ -77,13 +79,6 @@ def wsgi():
 
 
 # --- database and seed ----------------------------------------------------------------------------------------------
-def create_database(pg: str, name: str) -> str:
-    import psycopg
-
-    with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{pg}/{name}"
 
 
 def seed(url: str, n_users: int) -> list[str]:
