@@ -78,9 +78,10 @@ def persist_audit(response: Response) -> Response:
         if actor.is_admin and request.method not in ("GET", "HEAD", "OPTIONS"):
             audit.note(session, actor, action="admin", target=f"{request.method} {request.path}")
         notes = audit.take_notes(session)
-        context = audit.Context(at=utcnow(), source=request.remote_addr, request_id=g.get("request_id"),
-                                purpose=request.headers.get("X-Access-Purpose", "")[:500] or None)
-        audit.flush_notes(db.engine, notes, context)
+        if notes:
+            context = audit.Context(at=utcnow(), source=request.remote_addr, request_id=g.get("request_id"),
+                                    purpose=request.headers.get("X-Access-Purpose", "")[:500] or None)
+            audit.flush_notes(db.engine, notes, context)
     else:
         audit.take_notes(session)
     return response

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.errors import Forbidden
+
 TEAM_ROLES = frozenset({"village_doctor", "township_doctor", "county_doctor"})
 STAFF_ROLES = TEAM_ROLES | {"specialist", "admin"}
 
@@ -45,7 +47,5 @@ def system_actor(consortium_id: int) -> Actor:
 
 def require_role(actor: Actor, *roles: str) -> None:
     """Raise Forbidden unless the actor holds one of the roles."""
-    from app.errors import Forbidden
-
     if actor.role not in roles:
         raise Forbidden("auth.role", "您的角色不能执行此操作 / your role may not do this")

@@ -17,7 +17,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.services.actors import Actor
+from app.errors import Forbidden
+from app.services.actors import Actor, require_role
 from app.services.pagination import Page, paginate
 from models.audit import AuditEntry, AuditHead
 
@@ -159,8 +160,6 @@ def verify(session: Session, *, batch: int = 5000) -> VerifyReport:
 def search(session: Session, actor: Actor, *, resident_id: int | None = None, staff_id: int | None = None,
            start: datetime | None = None, end: datetime | None = None, page: int = 1, per_page: int = 50) -> Page:
     """Admin audit queries by resident, staff member and period."""
-    from app.services.actors import require_role
-
     require_role(actor, "admin")
     stmt = select(AuditEntry).where(AuditEntry.consortium_id == actor.consortium_id)
     if resident_id is not None:
@@ -176,8 +175,6 @@ def search(session: Session, actor: Actor, *, resident_id: int | None = None, st
 
 def accesses_to_me(session: Session, actor: Actor, *, page: int = 1, per_page: int = 50) -> Page:
     """For a resident: which staff accessed their record, and when."""
-    from app.errors import Forbidden
-
     if not actor.is_resident:
         raise Forbidden("auth.role", "仅限居民本人 / residents only")
     stmt = select(AuditEntry).where(AuditEntry.resident_id == actor.id).order_by(AuditEntry.seq.desc())
