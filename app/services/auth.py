@@ -87,10 +87,14 @@ def logout(session: Session, *, token: str, now: datetime) -> None:
         row.revoked_at = now
 
 
+def _team_ids(session: Session, staff_id: int) -> frozenset[int]:
+    return frozenset(session.scalars(select(TeamMember.team_id).where(TeamMember.staff_id == staff_id)))
+
+
 def staff_actor(session: Session, staff: Staff) -> Actor:
-    team_ids = frozenset(session.scalars(select(TeamMember.team_id).where(TeamMember.staff_id == staff.id)))
     return Actor(kind="staff", id=staff.id, consortium_id=staff.consortium_id, role=staff.role.value,
-                 department=staff.department, team_ids=team_ids, institution_id=staff.institution_id)
+                 department=staff.department, team_ids=_team_ids(session, staff.id),
+                 institution_id=staff.institution_id)
 
 
 def resident_actor(resident: Resident) -> Actor:
@@ -98,19 +102,32 @@ def resident_actor(resident: Resident) -> Actor:
 
 
 def actor_for_token(session: Session, token: str, *, now: datetime) -> Actor:
-    """Resolve a bearer token to its actor, or raise Unauthorized."""
-    row = session.scalar(select(AuthToken).where(AuthToken.token_hash == _token_hash(token)))
+    """Resolve a bearer token to its actor, or raise Unauthorized.
+
+    One row of plain columns (token, staff or resident) instead of ORM objects: this runs on every request.
+    """
+    row = session.execute(
+        select(AuthToken.expires_at, AuthToken.revoked_at, AuthToken.staff_id, AuthToken.resident_id,
+               Staff.active, Staff.consortium_id.label("staff_consortium_id"), Staff.role, Staff.department,
+               Staff.institution_id, Resident.consortium_id.label("resident_consortium_id"), Resident.anonymised_at)
+        .outerjoin(Staff, Staff.id == AuthToken.staff_id)
+        .outerjoin(Resident, Resident.id == AuthToken.resident_id)
+        .where(AuthToken.token_hash == _token_hash(token))).first()
     if row is None or row.revoked_at is not None or row.expires_at <= now:
-        raise Unauthorized("auth.invalid_token", "登录已失效，请重新登录 / token invalid or expired")
+        raise _invalid_token()
     if row.staff_id is not None:
-        staff = session.get(Staff, row.staff_id)
-        if staff is None or not staff.active:
-            raise Unauthorized("auth.invalid_token", "登录已失效，请重新登录 / token invalid or expired")
-        return staff_actor(session, staff)
-    resident = session.get(Resident, row.resident_id)
-    if resident is None or resident.anonymised_at is not None:
-        raise Unauthorized("auth.invalid_token", "登录已失效，请重新登录 / token invalid or expired")
-    return resident_actor(resident)
+        if not row.active:
+            raise _invalid_token()
+        return Actor(kind="staff", id=row.staff_id, consortium_id=row.staff_consortium_id, role=row.role.value,
+                     department=row.department, team_ids=_team_ids(session, row.staff_id),
+                     institution_id=row.institution_id)
+    if row.resident_consortium_id is None or row.anonymised_at is not None:
+        raise _invalid_token()
+    return Actor(kind="resident", id=row.resident_id, consortium_id=row.resident_consortium_id, role="resident")
+
+
+def _invalid_token() -> Unauthorized:
+    return Unauthorized("auth.invalid_token", "登录已失效，请重新登录 / token invalid or expired")
 
 
 class OAuthClient(Protocol):

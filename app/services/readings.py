@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable
 
 from sqlalchemy import exists, or_, select, tuple_
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
 from app.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolation
 from app.services import alerts, devices, outbox
@@ -96,7 +96,7 @@ class ItemResult:
 
 @dataclass(frozen=True)
 class _Writer:
-    resident: Resident
+    resident: Any  # a Resident, or a row with its id, consortium_id and anonymised_at
     source: ReadingSource
     staff_id: int | None
     device_serial: str | None
@@ -116,12 +116,12 @@ class _Row:
 
 
 # --- who may post ------------------------------------------------------------------------------------------
-def _resident(session: Session, resident_id: int) -> tuple[Resident | None, bool]:
-    """The resident and whether an active consent exists, in one query (no conditions or consent history)."""
+def _resident(session: Session, resident_id: int) -> tuple[Any, bool]:
+    """(id, consortium_id, anonymised_at) of the resident and whether an active consent exists, in one query."""
     active = exists().where(Consent.resident_id == Resident.id, Consent.withdrawn_at.is_(None)).label("consented")
-    row = session.execute(select(Resident, active).where(Resident.id == resident_id)
-                          .options(lazyload(Resident.conditions), lazyload(Resident.consents))).first()
-    return (row[0], bool(row[1])) if row is not None else (None, False)
+    row = session.execute(select(Resident.id, Resident.consortium_id, Resident.anonymised_at, active)
+                          .where(Resident.id == resident_id)).first()
+    return (row, bool(row.consented)) if row is not None else (None, False)
 
 
 def _require_poster(actor: Actor) -> None:
@@ -255,10 +255,12 @@ def _insert(session: Session, kind: str, rows: list[_Row]) -> dict[tuple, Any]:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    # One cached statement, executemany with RETURNING: SQLAlchemy batches it into multi-row VALUES.
-    stmt = insert(model).on_conflict_do_nothing(index_elements=["resident_id", "client_id"]).returning(model)
+    # One cached Core statement (rows, not ORM objects: nothing is changed after the insert), executemany
+    # with RETURNING: SQLAlchemy batches it into multi-row VALUES.
+    table = model.__table__
+    stmt = insert(table).on_conflict_do_nothing(index_elements=["resident_id", "client_id"]).returning(*table.c)
     created: dict[tuple, Any] = {}
-    for reading in session.scalars(stmt, [r.values for r in rows]):
+    for reading in session.execute(stmt, [r.values for r in rows]):
         created[(kind, reading.resident_id, reading.client_id)] = reading
     return created
 
