@@ -5,15 +5,15 @@ emptied after each test that touched the database.
 """
 from __future__ import annotations
 
+import copy
 import os
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
-from models import Base
+from tests import snapshots
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -54,17 +54,7 @@ def db(app):
         yield _db
         _db.session.rollback()
         _db.session.remove()
-        _truncate(_db.engine)
-
-
-def _truncate(engine) -> None:
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(text(f'DELETE FROM "{table}"'))
+        snapshots.clear(_db.engine)
 
 
 @pytest.fixture
@@ -83,10 +73,21 @@ def now():
 
 
 @pytest.fixture
-def world(session, now):
-    """A small consortium: 2 townships x 2 village clinics, 2 teams, packages, residents, tokens."""
+def world(db, session, now):
+    """A small consortium: 2 townships x 2 village clinics, 2 teams, packages, residents, tokens.
+
+    Built once per run (and per `now`) through the real services, then copied back for each test.
+    """
     from tests.factories import build_world
 
-    w = build_world(session, now=now)
-    session.commit()
-    return w
+    global _WORLD
+    if _WORLD is None or _WORLD[0] != now:
+        w = build_world(session, now=now)
+        session.commit()
+        _WORLD = (now, w, snapshots.take(db.engine))
+    else:
+        snapshots.restore(db.engine, _WORLD[2])
+    return copy.deepcopy(_WORLD[1])
+
+
+_WORLD = None  # (now, World, rows) of the first build

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -53,21 +53,6 @@ class MatrixWorld:
         if role == "device":
             return {"X-Device-Key": self.device_key}
         return {"Authorization": f"Bearer {self.tokens[role]}"}
-
-
-def truncate(engine: Engine, *, restart_ids: bool = True) -> None:
-    """Empty every table (as tests/conftest.py does after each test).
-
-    Without `restart_ids`, PostgreSQL deletes row by row, which is several times faster than TRUNCATE on
-    tables this small; ids then keep counting, which the matrix does not mind (it reads them from the world).
-    """
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql" and restart_ids:
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(text(f'DELETE FROM "{table}"'))
 
 
 def fingerprint(engine: Engine) -> dict[str, int]:

@@ -30,6 +30,7 @@ import pytest
 
 from app.extensions import db, limiter
 from models.base import utcnow
+from tests import snapshots
 from tests.factories import PASSWORD
 from tests.trust import matrix_world
 from tests.trust.matrix_world import CARDIOLOGY, ENDOCRINOLOGY, OPENID_OWN, ROLES, STAFF_ROLES, MatrixWorld
@@ -303,14 +304,21 @@ class Runner:
         self.observed: dict[tuple[str, str], dict[str, Outcome]] = {}
         self.mutations: list[str] = []
         self.worlds = 0
+        self.built: dict[str, tuple[MatrixWorld, snapshots.Rows]] = {}
 
     def fresh(self, variant: str) -> MatrixWorld:
         # Built in an app context of its own: requests then get theirs, with a fresh session each, as in production.
+        # Each variant is built through the services once, then copied back (tests/snapshots.py).
         with self.app.app_context():
-            matrix_world.truncate(db.engine, restart_ids=False)
+            snapshots.clear(db.engine)
             limiter.reset()
-            world = matrix_world.build(db.session, now=utcnow(), variant=variant)
-            db.session.commit()
+            if variant in self.built:
+                world, rows = self.built[variant]
+                snapshots.restore(db.engine, rows)
+            else:
+                world = matrix_world.build(db.session, now=utcnow(), variant=variant)
+                db.session.commit()
+                self.built[variant] = (world, snapshots.take(db.engine))
         self.worlds += 1
         return world
 
@@ -385,7 +393,7 @@ def matrix(app) -> MatrixRun:
         finally:
             app.config["WECHAT_API_BASE"] = old
             with app.app_context():
-                matrix_world.truncate(db.engine)
+                snapshots.clear(db.engine)
                 limiter.reset()
     return MatrixRun(runner.observed, runner.mutations, runner.worlds, time.perf_counter() - started)
 
