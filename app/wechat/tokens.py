@@ -57,8 +57,9 @@ class DatabaseTokenStore:
     def uses_row_lock(self) -> bool:
         return self.engine.dialect.name == "postgresql"
 
-    def _ensure_row(self) -> None:
-        if self._row_ready:
+    def _ensure_row(self, *, check: bool = False) -> None:
+        """Create the appid's row once; `check` makes sure again (it may have been deleted since)."""
+        if self._row_ready and not check:
             return
         module = postgresql if self.uses_row_lock else sqlite
         with self.engine.begin() as conn:
@@ -93,7 +94,7 @@ class DatabaseTokenStore:
     @contextmanager
     def refresh_lock(self) -> Iterator[None]:
         """Held while fetching a new token: one refresher at a time across processes."""
-        self._ensure_row()
+        self._ensure_row(check=True)  # rare (a refresh every ~2 h): without the row there is nothing to lock
         if self.uses_row_lock:
             with self.engine.connect() as conn:
                 with conn.begin():

@@ -49,6 +49,23 @@ def test_database_store_round_trip_encrypted(db, session):
     assert row.lease_holder is None  # released
 
 
+def test_refresh_lock_recreates_a_row_deleted_after_first_use(db, session):
+    """A store that already made its row must not trust that forever: without the row there is no lease
+    to take (SQLite would wait out wait_seconds, then refresh unguarded) and no row to lock (PostgreSQL)."""
+    store = DatabaseTokenStore(db.engine, APPID, wait_seconds=60)
+    store.set("TOKEN-old", 1_900_000_000.0)
+    with db.engine.begin() as conn:
+        conn.execute(WeChatToken.__table__.delete())
+    with store.refresh_lock():
+        store.set("TOKEN-new", 1_900_000_000.0)
+        if not store.uses_row_lock:
+            assert store.get() == ("TOKEN-new", 1_900_000_000.0)
+            row = session.get(WeChatToken, APPID)
+            session.refresh(row)
+            assert row.lease_holder is not None  # a real lease, not the unguarded fallback
+    assert store.get() == ("TOKEN-new", 1_900_000_000.0)
+
+
 def test_refresh_lock_survives_a_crashed_holder_or_makes_the_second_refresher_wait(db, session):
     """SQLite leases the row (a crashed holder's lease runs out); PostgreSQL locks it (the second waits)."""
     if db.engine.dialect.name == "sqlite":
