@@ -5,6 +5,7 @@ Run:  cd /work/main && .venv/bin/python bench/readings_bench.py
                --clients 50  --workers 4  --threads 4  --residents 1000  --batch-size 1000  --batch-clients 4
                --port 8765  --json (print the figures as one JSON line too)  --no-keepalive
                --phases bare,single,batch (a subset for quick comparisons)
+               --rates 50,100,150 (open-loop single POST phases at these total arrival rates; "" for none)
 
 What it does (each phase bounded by --duration seconds, after a 3 s warm-up):
 1. drops and creates the database --db on the --pg server, migrates it to "heads" and seeds it through
@@ -16,7 +17,11 @@ What it does (each phase bounded by --duration seconds, after a 3 s warm-up):
    single: the same clients POST /api/v1/readings/bp, each as its own residents (resident tokens,
            a fresh client_id each, normal values: the rules run and find nothing);
    batch:  --batch-clients clients POST /api/v1/readings/batch with --batch-size items (70 % BP, 30 % glucose);
-4. prints requests/s and p50/p99 latency for bare and single, their ratio, and batch readings/s.
+   paced@R: the single POST again, but open loop: the same --clients clients send Poisson arrivals adding up
+           to R requests/s, and latency counts from the scheduled send time (no coordinated omission);
+4. prints requests/s and p50/p99 latency for bare and single, their ratio, batch readings/s, and per paced
+   rate the achieved rate and p50/p99 — the load up to which p99 stays under a target, where the closed-loop
+   "single" phase only shows the latency of a saturated server (50 clients / throughput, by Little's law).
 The load generator is one asyncio process on the same machine, so it takes CPU from the server too;
 the ratio to the bare endpoint is the figure that carries over between machines.
 """
@@ -152,9 +157,17 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, dict[str, s
 KEEP_ALIVE = True
 
 
-async def _client(port: int, deadline: float, next_request, stats: Stats, count_items) -> None:
+async def _client(port: int, deadline: float, next_request, stats: Stats, count_items,
+                  interval: float | None = None, rng: random.Random | None = None) -> None:
+    """Closed loop (the next request when the answer arrives) or, with `interval`, open loop: Poisson arrivals
+    with that mean gap, latency counted from the scheduled send time so a slow server cannot hide its queue."""
     reader = writer = None
+    scheduled = time.perf_counter() + (rng.expovariate(1 / interval) if interval else 0.0)
     while time.perf_counter() < deadline:
+        if interval:
+            if scheduled >= deadline:
+                break
+            await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
         if writer is None:
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
         path, token, payload = next_request()
@@ -163,7 +176,9 @@ async def _client(port: int, deadline: float, next_request, stats: Stats, count_
         close = "" if KEEP_ALIVE else "Connection: close\r\n"
         request = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n{auth}{close}"
                    f"Content-Length: {len(body)}\r\n\r\n").encode() + body
-        t0 = time.perf_counter()
+        t0 = scheduled if interval else time.perf_counter()
+        if interval:
+            scheduled += rng.expovariate(1 / interval)
         writer.write(request)
         await writer.drain()
         try:
@@ -185,12 +200,16 @@ async def _client(port: int, deadline: float, next_request, stats: Stats, count_
         writer.close()
 
 
-def run_phase(port: int, clients: int, seconds: float, make_next, count_items=lambda data: 1) -> dict:
+def run_phase(port: int, clients: int, seconds: float, make_next, count_items=lambda data: 1,
+              rate: float | None = None) -> dict:
+    """Closed loop, or with `rate` (requests/s over all clients) open loop at that mean arrival rate."""
     stats = Stats()
+    interval = clients / rate if rate else None
 
     async def main():
         deadline = time.perf_counter() + seconds
-        await asyncio.gather(*(_client(port, deadline, make_next(i), stats, count_items) for i in range(clients)))
+        await asyncio.gather(*(_client(port, deadline, make_next(i), stats, count_items, interval,
+                                       random.Random(1000 + i)) for i in range(clients)))
 
     t0 = time.perf_counter()
     asyncio.run(main())
@@ -248,7 +267,7 @@ def batch_accepted(data: bytes) -> int:
 def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "RATELIMIT_READINGS": "100000000 per minute"}
     cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", str(workers), "--threads", str(threads),
-           "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+           "--worker-class", "gthread", "--keep-alive", "75", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
            "--chdir", str(ROOT), "bench.readings_bench:wsgi()"]
     server = subprocess.Popen(cmd, env=env, cwd=ROOT)
     deadline = time.time() + 60
@@ -283,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true")
     p.add_argument("--no-keepalive", action="store_true", help="a new connection per request")
     p.add_argument("--phases", default="bare,single,batch", help="comma-separated subset of bare,single,batch")
+    p.add_argument("--rates", default="50,100,150", help="open-loop single POST phases, total requests/s each")
     args = p.parse_args(argv)
     global KEEP_ALIVE
     KEEP_ALIVE = not args.no_keepalive
@@ -307,6 +327,11 @@ def main(argv: list[str] | None = None) -> int:
         if "batch" in phases:
             batch = run_phase(args.port, args.batch_clients, args.duration,
                               batch_requests(tokens, args.batch_clients, args.batch_size), batch_accepted)
+        paced = {}
+        for rate in [float(r) for r in args.rates.split(",") if r.strip()]:
+            paced[f"paced@{rate:g}"] = run_phase(
+                args.port, args.clients, args.duration,
+                single_requests(tokens, args.clients, "/api/v1/readings/bp", True), rate=rate)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -314,13 +339,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"gunicorn gthread {args.workers}x{args.threads}, {args.clients} clients "
           f"({'keep-alive' if KEEP_ALIVE else 'a connection per request'}), {args.duration:.0f} s per phase, "
           f"{os.cpu_count()} CPUs (load generator on the same machine), load average {os.getloadavg()[0]:.1f}")
-    print(f"{'phase':<8}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'readings/s':>12}  errors")
-    for name, r in (("bare", bare), ("single", single), ("batch", batch)):
-        print(f"{name:<8}{r['per_s']:>10}{r['p50_ms']!s:>10}{r['p99_ms']!s:>10}"
+    print(f"{'phase':<12}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'readings/s':>12}  errors")
+    for name, r in (("bare", bare), ("single", single), ("batch", batch), *paced.items()):
+        print(f"{name:<12}{r['per_s']:>10}{r['p50_ms']!s:>10}{r['p99_ms']!s:>10}"
               f"{(r['items_per_s'] if name != 'bare' else '-')!s:>12}  {r['errors'] or '-'}")
     print(f"single / bare throughput ratio: {ratio}")
     if args.json:
-        print(json.dumps({"bare": bare, "single": single, "batch": batch, "ratio": ratio, "workers": args.workers,
+        print(json.dumps({"bare": bare, "single": single, "batch": batch, **paced, "ratio": ratio, "workers": args.workers,
                           "threads": args.threads, "clients": args.clients, "duration_s": args.duration}))
     return 0
 
