@@ -348,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
           f"(job process end to end incl. start-up: {full['wall']:.2f} s = {full['scanned'] / full['wall']:,.0f}/s)")
     print(f"            timings {full['timings']}; errors {int(full['errors'])}; "
           f"database restarts survived {full['restarts']} (logs {', '.join(full['logs'])})")
-    print(f"            {int(full['alerts'])} trend alerts through alerts.raise_alert: "
+    print(f"            {int(full['alerts'])} trend alerts written by alerts.raise_alerts: "
           f"{1000 * full['timings']['alerts'] / max(full['alerts'], 1):.1f} ms each; without them "
           f"{no_alerts:.2f} s = {full['scanned'] / no_alerts:,.0f} residents/s")
     print(f"re-scan:    {k} residents with new readings; {int(rescan['scanned'])} scanned in {rescan['seconds']:.3f} s "

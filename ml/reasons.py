@@ -23,6 +23,10 @@ from ml.features import Features
 from ml.hbpm import LOCAL_TZ
 
 
+# clinical_rules / 规范: two consecutive uncontrolled 7-day windows -> refer up to the county specialist.
+REFERRAL_NOTE = "连续两个7天窗口均未达标，按规范考虑上转县级专科"
+
+
 def _v(f: Features, name: str, i: int) -> float:
     return float(f.values[name][i])
 
@@ -83,7 +87,7 @@ def bp_trend(f: Features, i: int, *, flagged: bool, persistent: bool) -> list[st
     if f.values["bp_sufficient_7"][i] <= 0:
         out.append(f"近7天数据不足（{days}天/{int(n7)}次，规范要求≥3天且≥6次早晚测量），结合近期读数估计")
     if persistent and flagged:
-        out.append("连续两个7天窗口均未达标，按规范考虑上转县级专科")
+        out.append(REFERRAL_NOTE)
     slope = _v(f, "bp_sbp_slope_7", i)
     if flagged and _ok(slope) and slope >= 1.5 and days >= 4:
         out.append(f"收缩压近7天呈上升趋势（约+{slope:.1f} mmHg/天）")

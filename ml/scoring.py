@@ -160,21 +160,6 @@ def decide_glucose(f: Features, p: np.ndarray, tau: float, *, f_robust: Features
     return Decision(applicable, flagged, severity, np.where(applicable, score, 0.0), acute, trend, np.zeros_like(trend))
 
 
-def _bp_reasons(f: Features, d: Decision, i: int) -> list[str]:
-    out = [R.bp_acute(f, i)] if d.acute[i] else []
-    out += R.bp_trend(f, i, flagged=bool(d.trend[i]), persistent=bool(d.persistent[i]))
-    return out + R.bp_soft(f, i)
-
-
-def _glucose_reasons(f: Features, d: Decision, i: int) -> list[str]:
-    out = R.glucose_acute(f, i)
-    hypo = R.glucose_hypo(f, i)
-    if hypo:
-        out.append(hypo)
-    out += R.glucose_trend(f, i, flagged=bool(d.trend[i]))
-    return out + R.glucose_soft(f, i)
-
-
 @dataclass
 class Assessment:
     """Features, model probabilities and decisions of one batch."""
@@ -207,6 +192,27 @@ def assess(
     return Assessment(f, p, pr, bp, glu)
 
 
+def resident_reasons(a: Assessment, kind: str, i: int, *, acute: bool = True) -> list[str]:
+    """The doctor's reasons for resident `i` of an assessment and one kind ("trend_bp" | "trend_glucose").
+
+    acute=False leaves out what the acute alert kinds say (acute values, hypoglycaemia episodes: the
+    readings service raises those), for the trend scan's alerts.
+    """
+    f = a.features
+    if kind == "trend_bp":
+        d = a.bp
+        out = [R.bp_acute(f, i)] if acute and d.acute[i] else []
+        out += R.bp_trend(f, i, flagged=bool(d.trend[i]), persistent=bool(d.persistent[i]))
+        return out + R.bp_soft(f, i)
+    d = a.glucose
+    out = R.glucose_acute(f, i) if acute else []
+    hypo = R.glucose_hypo(f, i) if acute else None
+    if hypo:
+        out.append(hypo)
+    out += R.glucose_trend(f, i, flagged=bool(d.trend[i]))
+    return out + R.glucose_soft(f, i)
+
+
 def score_columns(
     cols: ReadingColumns, profiles: Sequence[ResidentProfile], model: TrendModel, now: datetime
 ) -> list[TrendResult]:
@@ -214,15 +220,15 @@ def score_columns(
     if cols.n_residents != len(profiles):
         raise ValueError("one profile per resident index is required")
     a = assess(cols, profiles, model, now)
-    f, bp, glu = a.features, a.bp, a.glucose
+    bp, glu = a.bp, a.glucose
     results: list[TrendResult] = []
     for i, profile in enumerate(profiles):
-        for kind, d, build in (("trend_bp", bp, _bp_reasons), ("trend_glucose", glu, _glucose_reasons)):
+        for kind, d in (("trend_bp", bp), ("trend_glucose", glu)):
             if d.applicable[i]:
                 results.append(TrendResult(
                     resident_id=profile.resident_id, kind=kind, flagged=bool(d.flagged[i]),
                     severity=SEVERITIES[int(d.severity[i])], score=round(float(d.score[i]), 4),
-                    reasons=tuple(build(f, d, i)), acute=bool(d.acute[i])))
+                    reasons=tuple(resident_reasons(a, kind, i)), acute=bool(d.acute[i])))
     return results
 
 
@@ -241,13 +247,13 @@ def resident_flags(
 
 def flags_from_assessment(a: Assessment, profiles: Sequence[ResidentProfile]) -> list[ResidentFlag]:
     """FLAGS.csv rows of an assessment (resident i = profiles[i])."""
-    f, bp, glu = a.features, a.bp, a.glucose
+    bp, glu = a.bp, a.glucose
     rows: list[ResidentFlag] = []
     for i, profile in enumerate(profiles):
         parts = []
-        for d, build in ((bp, _bp_reasons), (glu, _glucose_reasons)):
+        for kind, d in (("trend_bp", bp), ("trend_glucose", glu)):
             if d.applicable[i]:
-                parts.append((int(d.severity[i]), float(d.score[i]), build(f, d, i)))
+                parts.append((int(d.severity[i]), float(d.score[i]), resident_reasons(a, kind, i)))
         parts.sort(key=lambda x: (-x[0], -x[1]))
         reasons = tuple(r for _, _, rs in parts for r in rs) or ("无血压或血糖记录，未纳入趋势评估",)
         severity = max((s for s, _, _ in parts), default=NONE)

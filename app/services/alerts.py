@@ -2,23 +2,24 @@
 
 New evidence updates the active alert of its kind (count, last value; severity only goes up) rather
 than opening another. Every notification goes through the outbox in the caller's transaction, so it
-is sent if and only if the alert change commits. Escalation (DESIGN.md, issue 3 item 4): an
-unacknowledged critical alert climbs one rung every 30 min, a high one every 24 h:
-village doctor -> township doctor -> county doctor of the team -> the on-duty specialist of the
-alert's department. The scheduler calls `escalate_due` every minute with its clock.
+is sent if and only if the alert change commits. `raise_alerts` applies many items by these rules in a
+fixed number of statements (the trend scan's chunks); `raise_alert` is the batch of one.
+Escalation (DESIGN.md, issue 3 item 4): an unacknowledged critical alert climbs one rung every 30 min,
+a high one every 24 h: village doctor -> township doctor -> county doctor of the team -> the on-duty
+specialist of the alert's department. The scheduler calls `escalate_due` every minute with its clock.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, text
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import Session, lazyload
 
 from app.errors import Conflict, Forbidden, NotFound, RuleViolation
-from app.services import audit, outbox
+from app.services import audit, dialects, outbox
 from app.services import reading_texts as texts
 from app.services.actors import Actor
 from app.services.pagination import Page, paginate
@@ -26,7 +27,7 @@ from app.services.scopes import register_scope, require_clinical_reader
 from models.alerts import (ACTIVE_ALERT_STATUSES, SEVERITY_RANK, Alert, AlertEvent, AlertKind, AlertStatus,
                            Severity)
 from models.contracts import OPEN_STATUSES, Contract
-from models.org import Staff, StaffRole, Team, TeamRole, Village
+from models.org import Staff, StaffRole, Team, TeamMember, TeamRole, Village
 from models.residents import Resident
 
 # Rungs 0-2 are the team's 1+1+1 members (DESIGN.md glossary); rung 3 is the county specialist.
@@ -70,46 +71,166 @@ class AlertView:
 
 
 # --- raising ---------------------------------------------------------------------------------------
+class AlertItem(NamedTuple):
+    """One piece of evidence for `raise_alerts`: the arguments of `raise_alert` but `now` and `notify`."""
+    resident_id: int
+    kind: str
+    severity: str
+    summary: str
+    value: dict | None = None
+    department: str | None = None
+
+
+@dataclass
+class RaisedAlerts:
+    """What `raise_alerts` did: for each item the alert it opened or added evidence to, and counts."""
+    alert_ids: list[int] = field(default_factory=list)
+    opened: int = 0
+    evidence: int = 0  # items added to an active alert (the raised ones included)
+    raised: int = 0  # of which the severity went up
+    notices: int = 0  # outbox messages queued (a dedup key already queued is not queued again)
+
+
+@dataclass
+class _Active:
+    """An active alert's columns that raising reads and writes, while a batch folds its items in."""
+    id: int
+    consortium_id: int
+    resident_id: int
+    team_id: int | None
+    kind: AlertKind
+    severity: Severity
+    severity_rank: int
+    summary: str
+    last_value: dict | None
+    evidence_count: int
+    last_evidence_at: datetime
+    escalation_level: int
+    assignee_staff_id: int | None
+    department: str | None
+    acknowledged_by_id: int | None
+    changed: bool = False
+
+
+_ACTIVE_COLUMNS = tuple(Alert.__table__.c[name] for name in _Active.__dataclass_fields__ if name != "changed")
+# The columns new evidence changes.
+_EVIDENCE_COLUMNS = ("severity", "severity_rank", "summary", "last_value", "evidence_count", "last_evidence_at",
+                     "department")
+
+
 def raise_alert(session: Session, *, resident_id: int, kind: str, severity: str, summary: str, now: datetime,
                 value: dict | None = None, department: str | None = None, notify: bool = True) -> Alert:
     """Open an alert or add evidence to the active one of that kind (count, last value, severity only goes up);
     notify the team through the outbox (village doctor first) in the same transaction when opened or raised."""
-    kind, severity = AlertKind(kind), Severity(severity)
-    resident = _who(session, resident_id)
-    if resident is None:
+    result = raise_alerts(session, [AlertItem(resident_id, kind, severity, summary, value, department)], now=now,
+                          notify=notify)
+    # One SELECT for the caller's Alert (its events load when first touched); populate_existing refreshes a copy
+    # the session already holds.
+    return session.scalars(select(Alert).where(Alert.id == result.alert_ids[0]).options(lazyload(Alert.events))
+                           .execution_options(populate_existing=True)).one()
+
+
+def raise_alerts(session: Session, items: Iterable[AlertItem | tuple], *, now: datetime,
+                 notify: bool = True) -> RaisedAlerts:
+    """`raise_alert` for each item in turn, set-based: a fixed number of statements however many items.
+
+    Same rules and outcome as the calls one by one (one active alert per resident and kind; an item for a
+    kind already active, or already opened earlier in `items`, is evidence), in the caller's transaction.
+    The writes bypass the ORM unit of work: Alert objects the session holds for these alerts are expired.
+    """
+    batch = [_item(item) for item in items]
+    result = RaisedAlerts(alert_ids=[0] * len(batch))
+    if not batch:
+        return result
+    session.flush()  # pending ORM changes first: the statements below do not go through the unit of work
+    first: dict[tuple[int, AlertKind], int] = {}  # each (resident, kind) in order of appearance: its first item
+    for n, item in enumerate(batch):
+        first.setdefault((item.resident_id, item.kind), n)
+    alerts = _lock_active(session, list(first))
+    # Resident rows only where needed: to open an alert, or to name the resident in a raised notice (an
+    # active alert's resident exists; evidence alone reads nothing more).
+    needed = {key[0] for key in first if key not in alerts}
+    if notify:
+        needed |= {item.resident_id for item in batch if (item.resident_id, item.kind) in alerts
+                   and SEVERITY_RANK[item.severity] < alerts[(item.resident_id, item.kind)].severity_rank}
+    who = _residents(session, sorted(needed)) if needed else {}
+    if len(who) < len(needed):
         raise NotFound("resident.not_found", "没有找到这位居民 / resident not found")
-    alert = _active(session, resident_id, kind)
-    if alert is None:
-        alert = _open(session, resident, kind=kind, severity=severity, summary=summary, now=now, value=value,
-                      department=department or KIND_DEPARTMENT.get(kind))
-        if alert is not None:
+    opened = _open(session, [batch[n] for key, n in first.items() if key not in alerts], who, now=now)
+    lost = [key for key in first if key not in alerts and key not in opened]
+    if lost:  # a concurrent transaction opened these first: the whole group is evidence on its alert
+        alerts.update(_lock_active(session, lost))
+        assert all(key in alerts for key in lost)
+    alerts.update(opened)
+    events: list[dict] = []
+    notices: list[dict] = []
+    specialists: dict[tuple, Rung | None] = {}
+    for n, item in enumerate(batch):
+        key = (item.resident_id, item.kind)
+        alert = alerts[key]
+        result.alert_ids[n] = alert.id
+        if key in opened and first[key] == n:
+            result.opened += 1
+            events.append(_event(alert.id, now, "opened", {
+                "severity": item.severity.value, "value": item.value, "level": alert.escalation_level,
+                "assignee_staff_id": alert.assignee_staff_id}))
             if notify:
-                _notify(session, alert, resident, event="opened", now=now)
-            return alert
-        alert = _active(session, resident_id, kind)  # a concurrent request opened it first
-        assert alert is not None
-    raised = SEVERITY_RANK[severity] < alert.severity_rank
+                notices += _notices(session, alert, who[item.resident_id].name, event="opened", cache=specialists)
+            continue
+        raised = _add_evidence(alert, item, now)
+        result.evidence += 1
+        result.raised += raised
+        events.append(_event(alert.id, now, "raised" if raised else "evidence",
+                             {"severity": item.severity.value, "value": item.value}))
+        if raised and notify:
+            notices += _notices(session, alert, who[item.resident_id].name, event="raised", cache=specialists)
+    _write_evidence(session, [alert for alert in alerts.values() if alert.changed])
+    dialects.insert_rows(session, AlertEvent.__table__, events)
+    result.notices = outbox.enqueue_many(session, notices, now=now)
+    _expire(session, {alert.id for alert in alerts.values()})
+    return result
+
+
+def _item(item: AlertItem | tuple) -> AlertItem:
+    item = item if isinstance(item, AlertItem) else AlertItem(*item)
+    return item._replace(kind=AlertKind(item.kind), severity=Severity(item.severity))
+
+
+def _add_evidence(alert: _Active, item: AlertItem, now: datetime) -> bool:
+    """Fold one item into an active alert: count, last value, summary unless less severe; severity only goes up.
+    Returns whether the severity went up."""
+    rank = SEVERITY_RANK[item.severity]
+    raised = rank < alert.severity_rank
     alert.evidence_count += 1
-    alert.last_value = value
+    alert.last_value = item.value
     alert.last_evidence_at = max(alert.last_evidence_at, now)
-    if SEVERITY_RANK[severity] <= alert.severity_rank:
-        alert.summary = summary
+    if rank <= alert.severity_rank:
+        alert.summary = item.summary
     if raised:
-        alert.severity, alert.severity_rank = severity, SEVERITY_RANK[severity]
+        alert.severity, alert.severity_rank = item.severity, rank
     if alert.department is None:
-        alert.department = department or KIND_DEPARTMENT.get(kind)
-    alert.events.append(AlertEvent(at=now, type="raised" if raised else "evidence",
-                                   data={"severity": severity.value, "value": value}))
-    session.flush()
-    if raised and notify:
-        _notify(session, alert, resident, event="raised", now=now)
-    return alert
+        alert.department = item.department or KIND_DEPARTMENT.get(item.kind)
+    alert.changed = True
+    return raised
+
+
+def _event(alert_id: int, now: datetime, type_: str, data: dict) -> dict:
+    return {"alert_id": alert_id, "at": now, "type": type_, "staff_id": None, "note": None, "data": data}
 
 
 def _who(session: Session, resident_id: int) -> Any:
-    """(id, consortium_id, name) of a resident: all an alert needs, without loading the record."""
+    """(id, consortium_id, name) of a resident, without loading the record."""
     return session.execute(select(Resident.id, Resident.consortium_id, Resident.name)
                            .where(Resident.id == resident_id)).first()
+
+
+def _residents(session: Session, resident_ids: list[int]) -> dict[int, Any]:
+    """id -> (id, consortium_id, name, team_id of the open contract): all an alert needs, without loading records."""
+    rows = session.execute(
+        select(Resident.id, Resident.consortium_id, Resident.name, Contract.team_id)
+        .outerjoin(Contract, and_(Contract.resident_id == Resident.id, Contract.status.in_(OPEN_STATUSES)))
+        .where(dialects.among(session, Resident.id, resident_ids)))
+    return {row.id: row for row in rows}
 
 
 def _write_lock(session: Session) -> None:
@@ -122,51 +243,70 @@ def _write_lock(session: Session) -> None:
         session.execute(text("UPDATE alerts SET id = id WHERE 1 = 0"))
 
 
-def _active(session: Session, resident_id: int, kind: AlertKind) -> Alert | None:
+def _lock_active(session: Session, keys: list[tuple[int, AlertKind]]) -> dict[tuple[int, AlertKind], _Active]:
+    """The active alerts of these (resident, kind) pairs, locked for update (one statement)."""
     _write_lock(session)
-    stmt = (select(Alert).where(Alert.resident_id == resident_id, Alert.kind == kind,
-                                Alert.status.in_(ACTIVE_ALERT_STATUSES))
-            .with_for_update().execution_options(populate_existing=True))
-    return session.scalar(stmt)
+    table = Alert.__table__
+    wanted = set(keys)
+    rows = session.execute(
+        select(*_ACTIVE_COLUMNS)
+        .where(dialects.among(session, table.c.resident_id, sorted({rid for rid, _ in keys})),
+               table.c.kind.in_(sorted({kind for _, kind in keys})), table.c.status.in_(ACTIVE_ALERT_STATUSES))
+        .order_by(table.c.id).with_for_update())
+    found = {}
+    for row in rows:
+        if (row.resident_id, row.kind) in wanted:
+            found[(row.resident_id, row.kind)] = _Active(**row._mapping)
+    return found
 
 
-def _open(session: Session, resident: Any, *, kind: AlertKind, severity: Severity, summary: str,
-          now: datetime, value: dict | None, department: str | None) -> Alert | None:
-    """Insert the alert unless another transaction holds the active one of this kind (then None)."""
-    team_id = resident_team_id(session, resident.id)
-    rung = _first_rung(session, team_id=team_id, department=department, consortium_id=resident.consortium_id)
-    values = dict(consortium_id=resident.consortium_id, resident_id=resident.id, team_id=team_id, kind=kind,
-                  severity=severity, severity_rank=SEVERITY_RANK[severity], status=AlertStatus.open,
-                  summary=summary, last_value=value, evidence_count=1, opened_at=now, last_evidence_at=now,
-                  escalation_level=rung.level, assignee_staff_id=rung.assignee_id, department=department)
+def _open(session: Session, items: list[AlertItem], who: dict[int, Any], *,
+          now: datetime) -> dict[tuple[int, AlertKind], _Active]:
+    """Insert an alert per item (one per resident and kind) unless another transaction holds the active one of
+    that kind (then it is left out of the result). The first rung of each resident's team takes it."""
+    if not items:
+        return {}
+    rungs = _first_rungs(session, {who[item.resident_id].team_id for item in items})
+    opened: dict[tuple[int, AlertKind], _Active] = {}
+    for item in items:
+        resident = who[item.resident_id]
+        rung = rungs.get(resident.team_id) or Rung(0, None, ())  # no team: the SLA clock takes it to the specialist
+        opened[(item.resident_id, item.kind)] = _Active(
+            id=0, consortium_id=resident.consortium_id, resident_id=item.resident_id, team_id=resident.team_id,
+            kind=item.kind, severity=item.severity, severity_rank=SEVERITY_RANK[item.severity], summary=item.summary,
+            last_value=item.value, evidence_count=1, last_evidence_at=now, escalation_level=rung.level,
+            assignee_staff_id=rung.assignee_id, department=item.department or KIND_DEPARTMENT.get(item.kind),
+            acknowledged_by_id=None)
+    rows = [{**{name: getattr(a, name) for name in _NEW_COLUMNS}, "status": AlertStatus.open, "opened_at": now}
+            for a in opened.values()]
+    created = {}
     # ON CONFLICT DO NOTHING on the partial unique index: no exception and no SAVEPOINT, so a race
     # with a concurrent opener never aborts the caller's transaction (pysqlite's SAVEPOINT would commit).
-    stmt = _insert(session, Alert).values(values).on_conflict_do_nothing(
-        index_elements=["resident_id", "kind"], index_where=_ACTIVE_WHERE).returning(Alert)
-    alert = session.scalars(stmt).first()
-    if alert is None:
-        return None
-    set_committed_value(alert, "events", [])  # a new alert has no events: skip loading the collection
-    alert.events.append(AlertEvent(at=now, type="opened", staff_id=None,
-                                   data={"severity": severity.value, "value": value, "level": rung.level,
-                                         "assignee_staff_id": rung.assignee_id}))
-    session.flush()
-    return alert
+    for row in dialects.insert_rows(session, Alert.__table__, rows, conflict=(("resident_id", "kind"), _ACTIVE_WHERE),
+                                    returning=("id", "resident_id", "kind")):
+        key = (row.resident_id, AlertKind(row.kind))
+        opened[key].id = row.id
+        created[key] = opened[key]
+    return created
 
 
-def _insert(session: Session, model: type) -> Any:
-    """The dialect's INSERT construct (both PostgreSQL and SQLite have ON CONFLICT)."""
-    if session.connection().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)
+_NEW_COLUMNS = ("consortium_id", "resident_id", "team_id", "kind", "severity", "severity_rank", "summary",
+                "last_value", "evidence_count", "last_evidence_at", "escalation_level", "assignee_staff_id",
+                "department")
 
 
-def resident_team_id(session: Session, resident_id: int) -> int | None:
-    """The team of the resident's pending or active contract, if any."""
-    return session.scalar(select(Contract.team_id).where(Contract.resident_id == resident_id,
-                                                         Contract.status.in_(OPEN_STATUSES)))
+def _write_evidence(session: Session, alerts: list[_Active]) -> None:
+    """The folded evidence of the changed alerts: one UPDATE."""
+    dialects.update_rows(session, Alert.__table__,
+                         [{"id": a.id, **{name: getattr(a, name) for name in _EVIDENCE_COLUMNS}} for a in alerts])
+
+
+def _expire(session: Session, alert_ids: set[int]) -> None:
+    """Expire the Alert objects the session holds for these ids: their rows changed under the ORM."""
+    for alert_id in alert_ids:
+        held = session.identity_map.get(session.identity_key(Alert, alert_id))
+        if held is not None:
+            session.expire(held)
 
 
 def active_alerts(session: Session, resident_id: int) -> list[Alert]:
@@ -182,10 +322,9 @@ def _rung(session: Session, level: int, *, team_id: int | None, department: str 
     """Who stands on a rung of the ladder, or None when nobody does."""
     if level < SPECIALIST_LEVEL:
         team = session.get(Team, team_id) if team_id is not None else None
-        member = team.member(LADDER[level]) if team is not None else None
-        if member is None or not member.active:
+        if team is None:
             return None
-        return Rung(level, member.id, (member.id,))
+        return _team_rung([(m.role, m.staff.id, m.staff.active) for m in team.members], level)
     if not department:
         return None
     specialists = list(session.scalars(
@@ -200,13 +339,36 @@ def _rung(session: Session, level: int, *, team_id: int | None, department: str 
     return Rung(level, None, tuple(s.id for s in specialists), fallback=True)
 
 
-def _first_rung(session: Session, *, team_id: int | None, department: str | None, consortium_id: int) -> Rung:
+def _team_rung(members: list[tuple[TeamRole, int, bool]], level: int) -> Rung | None:
+    """The team member on a rung below the specialist's: the first member (role, staff id, active) holding
+    the rung's role (as `Team.member`), or None when there is none or they are inactive."""
+    member = next((m for m in members if m[0] == LADDER[level]), None)
+    if member is None or not member[2]:
+        return None
+    return Rung(level, member[1], (member[1],))
+
+
+def _first_rung(members: list[tuple[TeamRole, int, bool]]) -> Rung:
     """The village doctor first; the next rung up when the team has nobody there."""
     for level in range(SPECIALIST_LEVEL):
-        rung = _rung(session, level, team_id=team_id, department=department, consortium_id=consortium_id)
+        rung = _team_rung(members, level)
         if rung is not None:
             return rung
     return Rung(0, None, ())  # no team: the SLA clock will take it to the specialist
+
+
+def _first_rungs(session: Session, team_ids: set[int | None]) -> dict[int, Rung]:
+    """The first rung of each team (one query for all their members)."""
+    ids = sorted(t for t in team_ids if t is not None)
+    if not ids:
+        return {}
+    members: dict[int, list[tuple[TeamRole, int, bool]]] = {t: [] for t in ids}
+    for row in session.execute(select(TeamMember.team_id, TeamMember.role, Staff.id, Staff.active)
+                               .join(Staff, Staff.id == TeamMember.staff_id)
+                               .where(dialects.among(session, TeamMember.team_id, ids))
+                               .order_by(TeamMember.team_id, TeamMember.id)):
+        members[row.team_id].append((row.role, row.id, row.active))
+    return {t: _first_rung(m) for t, m in members.items()}
 
 
 def _next_rung(session: Session, alert: Alert) -> Rung | None:
@@ -263,35 +425,38 @@ def escalate_due(session: Session, *, now: datetime, critical_after: timedelta =
     return steps
 
 
-def _notice_data(alert: Alert) -> dict:
+def _notice_data(alert: Alert | _Active) -> dict:
     return {"alert_id": alert.id, "resident_id": alert.resident_id, "kind": alert.kind.value,
             "severity": alert.severity.value,
             # Critical and high notices are not held back by quiet hours (22:00-07:00).
             "urgent": alert.severity in (Severity.critical, Severity.high)}
 
 
-def _recipients(session: Session, alert: Alert) -> tuple[int, ...]:
+def _recipients(session: Session, alert: _Active, cache: dict[tuple, Rung | None]) -> tuple[int, ...]:
     if alert.assignee_staff_id is not None:
         return (alert.assignee_staff_id,)
     if alert.escalation_level == SPECIALIST_LEVEL:
-        rung = _rung(session, SPECIALIST_LEVEL, team_id=alert.team_id, department=alert.department,
-                     consortium_id=alert.consortium_id)
-        return rung.recipients if rung else ()
+        key = (alert.consortium_id, alert.department)
+        if key not in cache:
+            cache[key] = _rung(session, SPECIALIST_LEVEL, team_id=alert.team_id, department=alert.department,
+                               consortium_id=alert.consortium_id)
+        return cache[key].recipients if cache[key] else ()
     return ()
 
 
-def _notify(session: Session, alert: Alert, resident: Any, *, event: str, now: datetime) -> None:
-    """The notice to whoever holds the alert now (and whoever acknowledged it, on a raise)."""
-    recipients = list(_recipients(session, alert))
+def _notices(session: Session, alert: _Active, resident_name: str, *, event: str,
+             cache: dict[tuple, Rung | None]) -> list[dict]:
+    """The notices (outbox.enqueue arguments) to whoever holds the alert now, and whoever acknowledged it on a raise."""
+    recipients = list(_recipients(session, alert, cache))
     if event == "raised" and alert.acknowledged_by_id and alert.acknowledged_by_id not in recipients:
         recipients.append(alert.acknowledged_by_id)
     render = texts.team_notice_opened if event == "opened" else texts.team_notice_raised
-    body = render(resident_name=resident.name, kind=alert.kind.value, severity=alert.severity.value,
+    body = render(resident_name=resident_name, kind=alert.kind.value, severity=alert.severity.value,
                   summary=alert.summary)
-    for staff_id in recipients:
-        outbox.enqueue(session, consortium_id=alert.consortium_id, staff_id=staff_id, kind=f"alert_{event}",
-                       text=body, now=now, data=_notice_data(alert),
-                       dedup_key=f"alert:{alert.id}:{event}:{alert.severity.value}:{staff_id}")
+    data = _notice_data(alert)
+    return [{"consortium_id": alert.consortium_id, "staff_id": staff_id, "kind": f"alert_{event}", "text": body,
+             "data": data, "dedup_key": f"alert:{alert.id}:{event}:{alert.severity.value}:{staff_id}"}
+            for staff_id in recipients]
 
 
 # --- scope ---------------------------------------------------------------------------------------------

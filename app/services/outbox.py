@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.outbox import OutboxMessage
+from app.services import dialects
+from models.outbox import OutboxMessage, OutboxStatus
 
 
 def enqueue(session: Session, *, consortium_id: int, kind: str, text: str, now: datetime,
@@ -26,6 +28,28 @@ def enqueue(session: Session, *, consortium_id: int, kind: str, text: str, now: 
     session.add(message)
     session.flush()
     return message
+
+
+def enqueue_many(session: Session, messages: Iterable[dict[str, Any]], *, now: datetime) -> int:
+    """`enqueue` for many messages in one statement (same transaction as their cause); returns how many were queued.
+
+    Each message has the keyword arguments of `enqueue` but `now`. A dedup_key already queued (or repeated
+    in `messages`) is skipped, as `enqueue` would return the first: INSERT … ON CONFLICT DO NOTHING.
+    """
+    rows, keys = [], set()
+    for m in messages:
+        resident_id, staff_id, dedup_key = m.get("resident_id"), m.get("staff_id"), m.get("dedup_key")
+        assert (resident_id is None) != (staff_id is None), "exactly one recipient"
+        if dedup_key is not None:
+            if dedup_key in keys:
+                continue
+            keys.add(dedup_key)
+        rows.append({"consortium_id": m["consortium_id"], "resident_id": resident_id, "staff_id": staff_id,
+                     "kind": m["kind"], "text": m["text"], "data": m.get("data"), "dedup_key": dedup_key,
+                     "client_msg_id": uuid.uuid4().hex, "status": OutboxStatus.pending, "attempts": 0,
+                     "next_attempt_at": now, "created_at": now})
+    return len(dialects.insert_rows(session, OutboxMessage.__table__, rows, conflict=(("dedup_key",), None),
+                                    returning=("id",)))
 
 
 class SendResult(Protocol):

@@ -13,6 +13,7 @@ from app.services.actors import system_actor
 from ml.model import load_model
 from models.alerts import Alert, AlertKind
 from models.jobs import ResidentScanState
+from models.outbox import OutboxMessage
 from models.readings import BpReading, GlucoseReading, ReadingSource
 from tests.jobs.conftest import add_bp, add_bp_days, add_glucose, local
 from tests.jobs.fakes import rules_model
@@ -209,3 +210,75 @@ def test_read_columns_returns_the_window_in_resident_and_time_order(session, peo
     assert cols.glu_ctx.tolist() == [1, 0]  # fasting, random
     capped = trends.read_columns(session, ids, since=trends._window_start(now), until=now, bp_high=0, glu_high=0)
     assert capped.bp_res.shape == (0,) and capped.glu_res.shape == (0,)
+
+
+def _outbox(session) -> list[OutboxMessage]:
+    session.expire_all()
+    return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_a_chunk_scanned_again_adds_evidence_but_queues_no_second_notice(session, now, high_and_normal):
+    high, _ = high_and_normal
+    first = trends.scan_trends(session, model=rules_model(), now=now)
+    [notice] = _outbox(session)
+    assert notice.kind == "alert_opened" and notice.data["resident_id"] == high.id
+    # the same chunk once more (as after a lost cursor write): same readings, same clock
+    session.execute(update(ResidentScanState).values(scanned_at=None))
+    session.commit()
+    again = trends.scan_trends(session, model=rules_model(), now=now)
+    assert (first.alerts, again.queued, again.alerts) == (1, 2, 1)
+    assert [m.id for m in _outbox(session)] == [notice.id]
+    (alert,) = _alerts(session)
+    assert alert.evidence_count == 2 and [e.type for e in alert.events] == ["opened", "evidence"]
+
+
+@pytest.fixture
+def refused_alerts(db):
+    """A database trigger that refuses to store an alert for one resident: a write that fails inside a chunk's
+    transaction, in the same statement as the other residents' alerts."""
+    engine = db.engine
+    postgres = engine.dialect.name == "postgresql"
+
+    def arm(resident_id: int) -> None:
+        with engine.begin() as conn:
+            if postgres:
+                conn.exec_driver_sql(
+                    "CREATE FUNCTION refuse_alert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    f"IF NEW.resident_id = {int(resident_id)} THEN "
+                    "RAISE EXCEPTION 'refused' USING ERRCODE = 'check_violation'; END IF; RETURN NEW; END $$")
+                conn.exec_driver_sql("CREATE TRIGGER refuse_alert BEFORE INSERT ON alerts FOR EACH ROW "
+                                     "EXECUTE FUNCTION refuse_alert()")
+            else:
+                conn.exec_driver_sql(f"CREATE TRIGGER refuse_alert BEFORE INSERT ON alerts "
+                                     f"WHEN NEW.resident_id = {int(resident_id)} "
+                                     "BEGIN SELECT RAISE(ABORT, 'refused'); END")
+
+    def disarm() -> None:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP TRIGGER IF EXISTS refuse_alert" + (" ON alerts" if postgres else ""))
+            if postgres:
+                conn.exec_driver_sql("DROP FUNCTION IF EXISTS refuse_alert()")
+
+    arm.disarm = disarm
+    yield arm
+    disarm()
+
+
+def test_a_chunk_whose_alert_write_fails_is_bisected_and_each_alert_is_notified_once(session, people, now,
+                                                                                    refused_alerts):
+    rs = [people.resident(f"拒绝{i}") for i in range(5)]
+    for r in rs:
+        add_bp_days(session, r, last_day=TODAY - timedelta(days=1), days=8, systolic=158, diastolic=96)
+    session.commit()
+    bad = rs[3]
+    refused_alerts(bad.id)
+    report = trends.scan_trends(session, model=rules_model(), now=now, chunk_size=5)
+    assert report.errors == 1 and report.failed_items == [bad.id] and (report.scanned, report.alerts) == (4, 4)
+    assert _state(session, bad.id).scanned_at is None
+    opened = [m.data["resident_id"] for m in _outbox(session)]
+    assert sorted(opened) == sorted(r.id for r in rs if r is not bad)  # one notice each, none left from the failures
+    refused_alerts.disarm()
+    report = trends.scan_trends(session, model=rules_model(), now=now + timedelta(minutes=10), chunk_size=5)
+    assert (report.queued, report.alerts, report.errors) == (1, 1, 0)
+    assert sorted(m.data["resident_id"] for m in _outbox(session)) == sorted(r.id for r in rs)
+    assert [a.evidence_count for a in _alerts(session)] == [1] * 5

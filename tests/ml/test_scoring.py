@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from ml.evaluate import inject_artefacts, observed_acute
-from ml.features import ProfileColumns
+from ml.features import ProfileColumns, columns_from_windows
 from ml.hbpm import BpPoint
 from ml.model import RulesOnlyModel, load_model
-from ml.scoring import SEVERITIES, assess, flags_from_assessment, score_residents
+from ml.scoring import SEVERITIES, assess, flags_from_assessment, resident_reasons, score_residents
 from ml.synthetic import simulate
 
 from .helpers import AT, glucose, local, resident, steady_bp
@@ -158,3 +158,19 @@ def test_resident_without_readings_gets_no_flag(model):
 def test_empty_batch_and_residents_without_conditions(model):
     assert score_residents([], model, AT) == []
     assert score_residents([resident(conditions=())], model, AT) == []
+
+
+def test_trend_reasons_leave_out_only_what_the_acute_alert_kinds_say(model):
+    bp = steady_bp(156, 96) + [BpPoint(AT - timedelta(hours=2), 186, 112, 80),
+                               BpPoint(AT - timedelta(hours=2) + timedelta(minutes=1), 184, 111, 80)]
+    sugar = [glucose(d, 6, 8.9) for d in range(1, 8)] + [glucose(2, 15, 3.4, "random"), glucose(4, 15, 3.5, "random")]
+    cols, _ = columns_from_windows([resident(conditions=("hypertension", "diabetes"), bp=bp, glucose=sugar)])
+    a = assess(cols, ProfileColumns.from_profiles([resident(conditions=("hypertension", "diabetes")).profile]),
+               model, AT)
+    assert a.bp.acute[0] and a.bp.trend[0] and a.glucose.trend[0]
+    full_bp, trend_bp = resident_reasons(a, "trend_bp", 0), resident_reasons(a, "trend_bp", 0, acute=False)
+    assert full_bp[0].startswith("72小时内血压") and trend_bp == full_bp[1:]
+    full_glu = resident_reasons(a, "trend_glucose", 0)
+    trend_glu = resident_reasons(a, "trend_glucose", 0, acute=False)
+    assert full_glu[0].startswith("近7天低血糖2次") and trend_glu == full_glu[1:]
+    assert trend_glu[0].startswith("近7天空腹血糖均值")

@@ -1,0 +1,131 @@
+"""What differs between PostgreSQL and SQLite for the set-based services (trend scan, bulk alerts, outbox)."""
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Table, any_, bindparam, cast, literal, text, update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import Session
+
+
+def is_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def pg_array(ids: Iterable[int]) -> str:
+    """A bigint[] literal as text ("{1,2,3}"): much cheaper to send than a list adapted element by element."""
+    return "{" + ",".join(map(str, ids)) + "}"
+
+
+def among(session: Session, column: Any, ids: list[int]) -> Any:
+    """`column IN ids`: one array parameter on PostgreSQL (`= ANY`), an expanding IN elsewhere."""
+    if is_postgresql(session):
+        return column == any_(cast(literal(pg_array(ids)), ARRAY(BigInteger)))
+    return column.in_(ids)
+
+
+def insert(session: Session, table: Any) -> Any:
+    """The dialect's INSERT construct (both PostgreSQL and SQLite have ON CONFLICT … DO NOTHING)."""
+    if is_postgresql(session):
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table)
+
+
+# --- many rows in one statement ------------------------------------------------------------------------------
+# PostgreSQL gets the rows as one JSON parameter (json_to_recordset): one short statement, whatever the number of
+# rows. A multi-row VALUES list costs the driver more than the database (psycopg parses every placeholder of
+# every row, uncached), which made the trend scan's alert writes client-bound. SQLite takes an executemany.
+
+def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], *,
+                conflict: tuple[Sequence[str], Any] | None = None, returning: Sequence[str] = ()) -> list[Row]:
+    """INSERT `rows` (dicts with the same keys) in one statement, in order; rows returned when `returning` names
+    columns. `conflict` = (index columns, index predicate or None): ON CONFLICT … DO NOTHING on that index."""
+    if not rows:
+        return []
+    if not is_postgresql(session):
+        stmt = insert(session, table)
+        if conflict is not None:
+            stmt = stmt.on_conflict_do_nothing(index_elements=list(conflict[0]), index_where=conflict[1])
+        if returning:
+            return session.execute(stmt.returning(*(table.c[name] for name in returning)), list(rows)).all()
+        session.execute(stmt, list(rows))
+        return []
+    names = list(rows[0])
+    sql = (f'INSERT INTO "{table.name}" ({_quoted(names)}) SELECT {_select_list(table, names)} '
+           f"FROM {_recordset(table, names)}")
+    if conflict is not None:
+        where = f" WHERE {conflict[1].text}" if conflict[1] is not None else ""
+        sql += f" ON CONFLICT ({_quoted(conflict[0])}){where} DO NOTHING"
+    if returning:
+        sql += f" RETURNING {_quoted(returning)}"
+    result = session.execute(text(sql), {"rows": _payload(rows)})
+    return result.all() if returning else []
+
+
+def update_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], *, key: str = "id") -> None:
+    """UPDATE each row `key` = row[key] with the row's other values (dicts with the same keys), in one statement."""
+    if not rows:
+        return
+    names = [name for name in rows[0] if name != key]
+    if not is_postgresql(session):
+        stmt = (update(table).where(table.c[key] == bindparam(f"old_{key}"))
+                .values({name: bindparam(f"new_{name}", type_=table.c[name].type) for name in names}))
+        session.execute(stmt, [{f"old_{key}": row[key], **{f"new_{n}": row[n] for n in names}} for row in rows])
+        return
+    sets = ", ".join(f'"{name}" = {_value(table, name)}' for name in names)
+    session.execute(text(f'UPDATE "{table.name}" SET {sets} FROM {_recordset(table, [key, *names])} '
+                         f'WHERE "{table.name}"."{key}" = r."{key}"'),
+                    {"rows": _payload(rows)})
+
+
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join(f'"{name}"' for name in names)
+
+
+def _is_json(table: Table, name: str) -> bool:
+    return isinstance(table.c[name].type, JSON)
+
+
+def _recordset(table: Table, names: list[str]) -> str:
+    pg = postgresql.dialect()
+    columns = ", ".join(f'"{name}" {table.c[name].type.compile(dialect=pg)}' for name in names)
+    return f"json_to_recordset(CAST(:rows AS json)) AS r({columns})"
+
+
+def _value(table: Table, name: str) -> str:
+    # json_to_recordset reads a JSON null as SQL NULL; the ORM stores None as the JSON value null.
+    return f"""coalesce(r."{name}", CAST('null' AS json))""" if _is_json(table, name) else f'r."{name}"'
+
+
+def _select_list(table: Table, names: list[str]) -> str:
+    return ", ".join(_value(table, name) for name in names)
+
+
+def _payload(rows: Sequence[dict[str, Any]]) -> str:
+    # json.dumps with its defaults, as SQLAlchemy's JSON type serialises: a json column keeps the very text.
+    seen: dict[Any, Any] = {}  # the same few datetimes and enum members recur in every row
+
+    def encode(value: Any) -> Any:
+        if value not in seen:
+            seen[value] = _encode(value)
+        return seen[value]
+
+    return json.dumps(list(rows), default=encode)
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass a timezone-aware value")
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    raise TypeError(f"cannot send {type(value).__name__} as a row value")
