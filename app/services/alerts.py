@@ -10,6 +10,7 @@ specialist of the alert's department. The scheduler calls `escalate_due` every m
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -131,12 +132,14 @@ def raise_alert(session: Session, *, resident_id: int, kind: str, severity: str,
 
 
 def raise_alerts(session: Session, items: Iterable[AlertItem | tuple], *, now: datetime,
-                 notify: bool = True) -> RaisedAlerts:
+                 notify: bool = True, digest: bool = False) -> RaisedAlerts:
     """`raise_alert` for each item in turn, set-based: a fixed number of statements however many items.
 
     Same rules and outcome as the calls one by one (one active alert per resident and kind; an item for a
     kind already active, or already opened earlier in `items`, is evidence), in the caller's transaction.
     The writes bypass the ORM unit of work: Alert objects the session holds for these alerts are expired.
+    `digest`: one notice per recipient for the whole batch instead of one per alert (the trend scan: a
+    village doctor with forty flagged residents gets one message, not forty).
     """
     batch = [_item(item) for item in items]
     result = RaisedAlerts(alert_ids=[0] * len(batch))
@@ -186,9 +189,28 @@ def raise_alerts(session: Session, items: Iterable[AlertItem | tuple], *, now: d
             notices += _notices(session, alert, who[item.resident_id].name, event="raised", cache=specialists)
     _write_evidence(session, [alert for alert in alerts.values() if alert.changed])
     dialects.insert_rows(session, AlertEvent.__table__, events)
-    result.notices = outbox.enqueue_many(session, notices, now=now)
+    result.notices = outbox.enqueue_many(session, _digests(notices, who) if digest else notices, now=now)
     _expire(session, {alert.id for alert in alerts.values()})
     return result
+
+
+def _digests(notices: list[dict], who: dict[int, Any]) -> list[dict]:
+    """The notices grouped into one per recipient; its dedup key follows from the notices it stands for, so
+    applying the same batch again queues nothing new."""
+    by_staff: dict[int, list[dict]] = {}
+    for notice in notices:
+        by_staff.setdefault(notice["staff_id"], []).append(notice)
+    digests = []
+    for staff_id, group in by_staff.items():
+        resident_ids = list(dict.fromkeys(n["data"]["resident_id"] for n in group))
+        keys = "|".join(sorted(n["dedup_key"] for n in group))
+        digests.append({
+            "consortium_id": group[0]["consortium_id"], "staff_id": staff_id, "kind": "alert_digest",
+            "text": texts.team_notice_digest(resident_names=[who[r].name for r in resident_ids]),
+            "data": {"alert_ids": [n["data"]["alert_id"] for n in group], "resident_ids": resident_ids,
+                     "urgent": any(n["data"]["urgent"] for n in group)},
+            "dedup_key": "alert-digest:" + hashlib.sha256(keys.encode()).hexdigest()[:40]})
+    return digests
 
 
 def _item(item: AlertItem | tuple) -> AlertItem:

@@ -97,6 +97,13 @@ def team_notice_raised(*, resident_name: str, kind: str, severity: str, summary:
     return f"【预警升级为{sev}】居民{resident_name}：{summary}。请立即处理。"
 
 
+def team_notice_digest(*, resident_names: list[str], shown: int = 5) -> str:
+    """Many trend alerts for one doctor in one message (the trend scan)."""
+    names = "、".join(resident_names[:shown])
+    more = f"等{len(resident_names)}位居民" if len(resident_names) > shown else ""
+    return f"【趋势预警】{names}{more}近期血压或血糖控制不佳，请在工作台查看并安排随访。"
+
+
 def team_notice_escalated(*, resident_name: str, severity: str, summary: str, level: int, waited_minutes: int) -> str:
     sev = SEVERITY_LABELS.get(severity, severity)
     return (f"【{sev}预警上报至{LEVEL_LABELS.get(level, '上级医生')}】居民{resident_name}：{summary}。"

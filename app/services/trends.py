@@ -26,9 +26,11 @@ import json
 import logging
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import numpy as np
 from sqlalchemy import bindparam, exists, func, insert, select, text, update
@@ -141,11 +143,27 @@ def scan_trends(session: Session, *, model: TrendModel, now: datetime, chunk_siz
     session.commit()
     report.queued = int(queue.shape[0])
     report.timings["mark"] = time.perf_counter() - started
-    ctx = _Context(session=session, model=model, now=now, bp_high=bp_high, glu_high=glu_high, notify=notify,
-                   report=report)
+    ctx = _Context(session=session, bind=session.get_bind(), model=model, now=now, bp_high=bp_high,
+                   glu_high=glu_high, notify=notify, report=report)
+    chunks = [queue[start:start + chunk_size] for start in range(0, queue.shape[0], chunk_size)]
     try:
-        for start in range(0, queue.shape[0], chunk_size):
-            ctx.run_chunk(queue[start:start + chunk_size])
+        # Read one chunk ahead on a connection of its own: the database reads the next chunk's readings while
+        # this process scores and writes the current one (2 cores: one for each). Reading ahead is safe: a
+        # chunk's input (its residents' readings up to the marks, profiles, previous statuses) is written by
+        # no other chunk.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="trend-read") as pool:
+            ahead = pool.submit(ctx.read_ahead, chunks[0]) if chunks else None
+            for k, ids in enumerate(chunks):
+                t0 = time.perf_counter()
+                try:
+                    data = ahead.result()
+                except Exception:  # read again inside the chunk's transaction, where failures are handled
+                    log.warning("trend scan read-ahead of chunk %d-%d failed; reading it again", ids[0], ids[-1],
+                                exc_info=True)
+                    data = None
+                report.timings["read"] += time.perf_counter() - t0
+                ahead = pool.submit(ctx.read_ahead, chunks[k + 1]) if k + 1 < len(chunks) else None
+                ctx.run_chunk(ids, data)
     except Exception as exc:
         if infrastructure_error(exc):
             _finish(report, started)
@@ -165,6 +183,7 @@ def _finish(report: ScanReport, started: float) -> ScanReport:
 @dataclass
 class _Context:
     session: Session
+    bind: Any  # the session's engine, for the read-ahead thread's own session
     model: TrendModel
     now: datetime
     bp_high: int
@@ -172,12 +191,17 @@ class _Context:
     notify: bool
     report: ScanReport
 
-    def run_chunk(self, ids: np.ndarray) -> None:
+    def read_ahead(self, ids: np.ndarray) -> _ChunkInput:
+        """A chunk's input, read in a session and transaction of its own (the read-ahead thread's)."""
+        with Session(bind=self.bind) as session:
+            return _read_chunk(session, ids, now=self.now, bp_high=self.bp_high, glu_high=self.glu_high)
+
+    def run_chunk(self, ids: np.ndarray, data: _ChunkInput | None = None) -> None:
         """Process a chunk in one transaction; on failure roll back and bisect to isolate the bad resident."""
         tally = _Tally()
         try:
             with _gc_paused():
-                self._process(ids, tally)
+                self._process(ids, tally, data)
                 t0 = time.perf_counter()
                 self.session.commit()
                 self.report.timings["write"] += time.perf_counter() - t0
@@ -198,28 +222,25 @@ class _Context:
         for name in ("scanned", "skipped", "flagged_bp", "flagged_glucose", "alerts", "referral_notes"):
             setattr(r, name, getattr(r, name) + getattr(tally, name))
 
-    def _process(self, ids: np.ndarray, tally: _Tally) -> None:
+    def _process(self, ids: np.ndarray, tally: _Tally, data: _ChunkInput | None) -> None:
         session, now, timings = self.session, self.now, self.report.timings
         today = local_date(now)
-        t0 = time.perf_counter()
-        profiles, consenting, previous = _load_profiles(session, ids, today)
-        scored_ids = ids[consenting]
-        since = _window_start(now)
-        cols = read_columns(session, scored_ids, since=since, until=now, bp_high=self.bp_high,
-                            glu_high=self.glu_high)
-        prof = _subset(profiles, consenting)
         t1 = time.perf_counter()
-        timings["read"] += t1 - t0
+        if data is None:
+            data = _read_chunk(session, ids, now=now, bp_high=self.bp_high, glu_high=self.glu_high)
+            timings["read"] += time.perf_counter() - t1
+            t1 = time.perf_counter()
+        scored_ids = ids[data.consenting]
         statuses: dict[int, dict] = {}
         flagged: list[tuple[int, str, str, str, dict]] = []
         if scored_ids.shape[0]:
-            a = assess(cols, prof, self.model, now)
+            a = assess(data.cols, data.profiles, self.model, now)
             t2 = time.perf_counter()
             timings["score"] += t2 - t1
-            flagged, statuses = _decide(a, scored_ids, previous, today, self.model, tally)
+            flagged, statuses = _decide(a, scored_ids, data.previous, today, self.model, tally)
             t1 = t2
         if flagged:
-            alerts.raise_alerts(session, flagged, now=now, notify=self.notify)
+            alerts.raise_alerts(session, flagged, now=now, notify=self.notify, digest=True)
             tally.alerts += len(flagged)
         t2 = time.perf_counter()
         timings["alerts"] += t2 - t1
@@ -227,6 +248,22 @@ class _Context:
         timings["write"] += time.perf_counter() - t2
         tally.scanned += int(scored_ids.shape[0])
         tally.skipped += int(ids.shape[0] - scored_ids.shape[0])
+
+
+@dataclass
+class _ChunkInput:
+    """What a chunk is scored from."""
+    consenting: np.ndarray  # mask over the chunk's ids: who may be scored
+    profiles: ProfileColumns  # of the consenting residents
+    previous: dict  # resident id -> last status
+    cols: ReadingColumns  # the consenting residents' readings
+
+
+def _read_chunk(session: Session, ids: np.ndarray, *, now: datetime, bp_high: int, glu_high: int) -> _ChunkInput:
+    profiles, consenting, previous = _load_profiles(session, ids, local_date(now))
+    cols = read_columns(session, ids[consenting], since=_window_start(now), until=now, bp_high=bp_high,
+                        glu_high=glu_high)
+    return _ChunkInput(consenting, _subset(profiles, consenting), previous, cols)
 
 
 @contextmanager

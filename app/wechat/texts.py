@@ -404,7 +404,7 @@ def staff_unbound() -> str:
 # --- pushes (notifier.py): template-message titles by outbox kind (≤20 characters, no emoji) --------
 PUSH_TITLES = {
     "reading_advice": "测量结果提醒", "wechat_reply": "家医回复", "alert_opened": "居民预警",
-    "alert_raised": "预警升级", "alert_escalated": "预警上报", "referral_notice": "转诊通知",
+    "alert_raised": "预警升级", "alert_escalated": "预警上报", "alert_digest": "趋势预警", "referral_notice": "转诊通知",
     "referral_update": "转诊进展", "followup_next": "随访提醒", "reminder_measure": "测量提醒",
     "reminder_medication": "吃药提醒", "reminder_followup": "随访提醒", "reminder_renewal": "续约提醒",
 }

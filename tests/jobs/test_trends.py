@@ -176,7 +176,7 @@ def test_a_reading_that_committed_late_with_a_lower_id_is_still_found(session, p
     assert _state(session, normal.id).scanned_at == now + timedelta(hours=1)
 
 
-def test_chunking_gives_the_same_result_as_one_chunk(session, people, now):
+def test_chunking_gives_the_same_result_as_one_chunk(session, people, now, caplog):
     rs = [people.resident(f"分块{i}") for i in range(5)]
     for i, r in enumerate(rs):
         add_bp_days(session, r, last_day=TODAY - timedelta(days=1), days=8, systolic=150 if i % 2 else 120,
@@ -185,6 +185,7 @@ def test_chunking_gives_the_same_result_as_one_chunk(session, people, now):
     report = trends.scan_trends(session, model=rules_model(), now=now, chunk_size=2)
     assert report.chunks == 3 and report.scanned == 5
     assert [a.resident_id for a in _alerts(session)] == [rs[1].id, rs[3].id]
+    assert "read-ahead" not in caplog.text  # every chunk after the first was read ahead, not read again
 
 
 def test_read_columns_returns_the_window_in_resident_and_time_order(session, people, now):
@@ -221,7 +222,7 @@ def test_a_chunk_scanned_again_adds_evidence_but_queues_no_second_notice(session
     high, _ = high_and_normal
     first = trends.scan_trends(session, model=rules_model(), now=now)
     [notice] = _outbox(session)
-    assert notice.kind == "alert_opened" and notice.data["resident_id"] == high.id
+    assert notice.kind == "alert_digest" and notice.data["resident_ids"] == [high.id]
     # the same chunk once more (as after a lost cursor write): same readings, same clock
     session.execute(update(ResidentScanState).values(scanned_at=None))
     session.commit()
@@ -275,10 +276,25 @@ def test_a_chunk_whose_alert_write_fails_is_bisected_and_each_alert_is_notified_
     report = trends.scan_trends(session, model=rules_model(), now=now, chunk_size=5)
     assert report.errors == 1 and report.failed_items == [bad.id] and (report.scanned, report.alerts) == (4, 4)
     assert _state(session, bad.id).scanned_at is None
-    opened = [m.data["resident_id"] for m in _outbox(session)]
-    assert sorted(opened) == sorted(r.id for r in rs if r is not bad)  # one notice each, none left from the failures
+    opened = [rid for m in _outbox(session) for rid in m.data["resident_ids"]]
+    assert sorted(opened) == sorted(r.id for r in rs if r is not bad)  # each in one notice, none from the failures
     refused_alerts.disarm()
     report = trends.scan_trends(session, model=rules_model(), now=now + timedelta(minutes=10), chunk_size=5)
     assert (report.queued, report.alerts, report.errors) == (1, 1, 0)
-    assert sorted(m.data["resident_id"] for m in _outbox(session)) == sorted(r.id for r in rs)
+    assert sorted(rid for m in _outbox(session) for rid in m.data["resident_ids"]) == sorted(r.id for r in rs)
     assert [a.evidence_count for a in _alerts(session)] == [1] * 5
+
+
+def test_a_doctor_gets_one_digest_naming_the_flagged_residents_not_one_message_each(session, people, now):
+    rs = [people.resident(f"摘要{i}") for i in range(7)]
+    for r in rs:
+        add_bp_days(session, r, last_day=TODAY - timedelta(days=1), days=8, systolic=158, diastolic=96)
+    session.commit()
+    report = trends.scan_trends(session, model=rules_model(), now=now)
+    assert report.alerts == 7
+    [digest] = _outbox(session)  # the team's village doctor holds all seven alerts
+    assert digest.staff_id == _alerts(session)[0].assignee_staff_id and digest.kind == "alert_digest"
+    assert sorted(digest.data["resident_ids"]) == sorted(r.id for r in rs)
+    assert sorted(digest.data["alert_ids"]) == sorted(a.id for a in _alerts(session))
+    assert digest.text.startswith("【趋势预警】摘要") and "等7位居民" in digest.text  # five names, then the count
+    assert digest.data["urgent"] is any(a.severity.value in ("critical", "high") for a in _alerts(session))
