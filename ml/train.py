@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import sklearn
 from tqdm import tqdm
 
 from ml.evaluate import evaluate, youden_threshold

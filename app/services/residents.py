@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import Conflict, Forbidden, NotFound, RuleViolation
+from app.errors import Conflict, Forbidden, RuleViolation
 from app.services import audit, privacy
 from app.services.actors import Actor
 from app.services.pagination import Page, paginate
