@@ -1,15 +1,18 @@
-"""Demo data: one county consortium with 9 teams and ~300 contracted chronic residents."""
+"""Demo data: one county consortium with 9 teams and ~300 contracted chronic residents, two weeks of their home
+readings, and the alerts those raise (acute ones on ingest, trend ones from one trend scan)."""
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services import contracts, institutions, packages, residents, staff, teams
+from app.services import contracts, institutions, packages, readings, residents, staff, teams, trends
 from app.services.actors import Actor, system_actor
+from app.services.clock import LOCAL_TZ, local_date
 from app.services.privacy import id_card_check_char
+from ml.model import load_model
 from models.org import Consortium, Staff
 
 DEMO_PASSWORD = "jiayi-demo-2026"
@@ -102,6 +105,7 @@ def seed_demo(session: Session, *, now: datetime, n_residents: int = 300, seed: 
             village_of_team[team.id] = village.id
 
     today = now.date()
+    seeded: list[tuple[int, list[str]]] = []
     for i in range(n_residents):
         team = all_teams[i % len(all_teams)]
         age = rng.randrange(35, 91)
@@ -123,6 +127,10 @@ def seed_demo(session: Session, *, now: datetime, n_residents: int = 300, seed: 
         lead = Actor(kind="staff", id=team.lead_id, consortium_id=consortium.id, role="township_doctor",
                      team_ids=frozenset({team.id}))
         contracts.approve_contract(session, actor=lead, contract_id=contract.id, now=now)
+        seeded.append((resident.id, conditions))
+    _home_readings(session, sys_actor, seeded, now=now, rng=rng)
+    # The trend scan the scheduler runs hourly, once now: the teams' queues start with trend alerts.
+    trends.scan_trends(session, model=load_model(), now=now)
     # The chat simulator's demo user (`flask wechat chat --openid demo-openid`): bound, consent on paper.
     from models.residents import Resident
 
@@ -131,3 +139,54 @@ def seed_demo(session: Session, *, now: datetime, n_residents: int = 300, seed: 
         first.wechat_openid = DEMO_OPENID
         session.flush()
     return n_residents
+
+
+def _home_readings(session: Session, actor: Actor, seeded: list[tuple[int, list[str]]], *, now: datetime,
+                   rng: random.Random, days: int = 14) -> None:
+    """Two weeks of home readings through the readings service (its rules run: a confirmed 180/110 and a low
+    glucose raise acute alerts). BP morning and evening, two readings a session, for residents with
+    hypertension: about 60% controlled, the rest above 140/90; fasting glucose three days a week for
+    residents with diabetes. Missed days as real measurers have them."""
+    midnight = datetime.combine(local_date(now), time(0), LOCAL_TZ)  # measuring times are local
+
+    def local_at(day: int, hour: int, minutes: int) -> datetime:
+        return midnight - timedelta(days=day) + timedelta(hours=hour, minutes=minutes)
+
+    hypertensive = [rid for rid, conds in seeded if "hypertension" in conds]
+    acute = set(hypertensive[3:4])  # one resident: a confirmed 182/112 an hour ago
+    hypo = {rid for rid, conds in seeded if "diabetes" in conds}
+    hypo = set(sorted(hypo)[1:2])  # one resident: 3.4 mmol/L yesterday morning
+    for rid, conds in seeded:
+        items: list[dict] = []
+        if "hypertension" in conds:
+            high = rng.random() < 0.4
+            sbp, dbp = (rng.uniform(142, 160), rng.uniform(88, 97)) if high else (rng.uniform(118, 132),
+                                                                                   rng.uniform(70, 82))
+            for day in range(days, 0, -1):
+                if rng.random() < 0.2:
+                    continue
+                for hour in (7, 20):
+                    at = local_at(day, hour, rng.randrange(-30, 30))
+                    for k in range(2):
+                        items.append({"type": "bp", "systolic": round(rng.gauss(sbp, 6)),
+                                      "diastolic": round(rng.gauss(dbp, 4)), "pulse": rng.randrange(62, 88),
+                                      "measured_at": (at + timedelta(minutes=k)).isoformat()})
+        if rid in acute:  # an hour before the seed, whatever the local time
+            at = now - timedelta(hours=1)
+            items += [{"type": "bp", "systolic": 182, "diastolic": 112, "measured_at": at.isoformat()},
+                      {"type": "bp", "systolic": 184, "diastolic": 113,
+                       "measured_at": (at + timedelta(minutes=5)).isoformat()}]
+        if "diabetes" in conds:
+            fasting = rng.uniform(7.4, 9.5) if rng.random() < 0.4 else rng.uniform(5.4, 6.8)
+            for day in range(days, 0, -1):
+                if day % 7 in (1, 3, 5):
+                    at = local_at(day, 6, rng.randrange(40))
+                    items.append({"type": "glucose", "value": round(rng.gauss(fasting, 0.6), 1), "context": "fasting",
+                                  "measured_at": at.isoformat()})
+        if rid in hypo:
+            at = local_at(1, 6, 30)
+            items.append({"type": "glucose", "value": 3.4, "context": "fasting", "measured_at": at.isoformat()})
+        for n, item in enumerate(items):
+            item.update(resident_id=rid, source="device", client_id=f"demo-{rid}-{n}")
+        if items:
+            readings.record_batch(session, actor=actor, items=items, now=now)
