@@ -9,8 +9,9 @@ Cost follows new readings, not history:
    one query per kind ordered by resident (on PostgreSQL a binary COPY of a few arrays, parsed straight
    into numpy), score the chunk with `ml.scoring.assess`
    (acute rules and the trained model, vectorised), raise the chunk's `trend_bp` / `trend_glucose` alerts
-   with `alerts.raise_alerts` (set-based: a few statements per chunk, the rules of `raise_alert`), and
-   advance the chunk's cursors, all in one transaction per chunk.
+   with `alerts.raise_alerts` (set-based: a few statements per chunk, the rules of `raise_alert`; one
+   digest notice per doctor rather than one per alert), and advance the chunk's cursors, all in one
+   transaction per chunk. The next chunk is read ahead on a connection of its own meanwhile.
 A chunk that fails is rolled back and split in halves until the failing resident is alone: it is
 logged, counted and left in the queue; the run goes on (if the database itself went away, the run
 stops and the whole queue waits for the next one). Memory stays bounded by the chunk size.
