@@ -84,6 +84,8 @@ def bp_trend(f: Features, i: int, *, flagged: bool, persistent: bool) -> list[st
     lead = "7天中" if days == 7 else f"{days}个测量日中"
     parts.append(f"{lead}{above}天高于目标{target}")
     out.append("，".join(parts))
+    if flagged and above == 0:  # the flag rests on the weeks before (evidence over 35 days, the model)
+        out.append("近7天没有高于目标的测量日，提示依据为此前几周偏高的读数；请确认近期是否调整过用药")
     if f.values["bp_sufficient_7"][i] <= 0:
         out.append(f"近7天数据不足（{days}天/{int(n7)}次，规范要求≥3天且≥6次早晚测量），结合近期读数估计")
     if persistent and flagged:

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from ml.evaluate import inject_artefacts, observed_acute
-from ml.features import ProfileColumns, columns_from_windows
+from ml import reasons
+from ml.features import ProfileColumns, columns_from_windows, compute_features
 from ml.hbpm import BpPoint
 from ml.model import RulesOnlyModel, load_model
 from ml.scoring import SEVERITIES, assess, flags_from_assessment, resident_reasons, score_residents
@@ -174,3 +175,14 @@ def test_trend_reasons_leave_out_only_what_the_acute_alert_kinds_say(model):
     trend_glu = resident_reasons(a, "trend_glucose", 0, acute=False)
     assert full_glu[0].startswith("近7天低血糖2次") and trend_glu == full_glu[1:]
     assert trend_glu[0].startswith("近7天空腹血糖均值")
+
+
+def test_a_flag_without_a_high_day_this_week_says_it_rests_on_the_weeks_before():
+    # three weeks at 160/100, then a week at 118/74 (a drug started or changed)
+    bp = [p for p in steady_bp(160, 100, days=28) if p.measured_at < local(7, 0)] + steady_bp(118, 74, days=7)
+    cols, prof = columns_from_windows([resident(bp=bp)])
+    f = compute_features(cols, prof, AT)
+    assert f["bp_days_above_7"][0] == 0
+    flagged = reasons.bp_trend(f, 0, flagged=True, persistent=False)
+    assert "中0天高于目标135/85" in flagged[0] and any("此前几周偏高" in line for line in flagged[1:])
+    assert not any("此前几周偏高" in line for line in reasons.bp_trend(f, 0, flagged=False, persistent=False))
