@@ -81,13 +81,15 @@ def world(db, session, now):
     from tests.factories import build_world
 
     global _WORLD
-    if _WORLD is None or _WORLD[0] != now:
-        w = build_world(session, now=now)
-        session.commit()
-        _WORLD = (now, w, snapshots.take(db.engine))
-    else:
+    empty = snapshots.is_empty(db.engine)  # a fixture may have written rows first: then build, do not keep
+    if _WORLD is not None and _WORLD[0] == now and empty:
         snapshots.restore(db.engine, _WORLD[2])
-    return copy.deepcopy(_WORLD[1])
+        return copy.deepcopy(_WORLD[1])
+    w = build_world(session, now=now)
+    session.commit()
+    if empty:
+        _WORLD = (now, w, snapshots.take(db.engine))
+    return copy.deepcopy(w)
 
 
 _WORLD = None  # (now, World, rows) of the first build

@@ -102,7 +102,7 @@ def build_world(session: Session, *, now: datetime) -> World:
                 contracts.approve_contract(session, actor=lead, contract_id=contract.id, now=now)
     session.flush()
 
-    ttl = timedelta(hours=1)
+    ttl = timedelta(hours=24)  # the world's rows are copied back for later tests: its tokens must outlive the run
     real_now = datetime.now().astimezone()
     for username in ("admin", "county1", "gp1", "gp2", "vdoc_a", "vdoc_b", "vdoc_c", "cardio"):
         w.tokens[username] = auth.login(session, username=username, password=PASSWORD, now=real_now, ttl=ttl).token

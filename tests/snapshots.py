@@ -5,7 +5,7 @@ tests that need the same world again get its rows copied back with their ids, in
 """
 from __future__ import annotations
 
-from sqlalchemy import Table, text
+from sqlalchemy import Table, exists, literal, or_, select, text
 from sqlalchemy.engine import Engine
 
 from models import Base
@@ -19,6 +19,13 @@ def clear(engine: Engine) -> None:
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
+
+
+def is_empty(engine: Engine) -> bool:
+    """No rows in any table (one statement)."""
+    with engine.connect() as conn:
+        return not conn.execute(select(or_(*(exists(select(literal(1)).select_from(t))
+                                             for t in Base.metadata.sorted_tables)))).scalar()
 
 
 def take(engine: Engine) -> Rows:
