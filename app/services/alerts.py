@@ -240,12 +240,6 @@ def _event(alert_id: int, now: datetime, type_: str, data: dict) -> dict:
     return {"alert_id": alert_id, "at": now, "type": type_, "staff_id": None, "note": None, "data": data}
 
 
-def _who(session: Session, resident_id: int) -> Any:
-    """(id, consortium_id, name) of a resident, without loading the record."""
-    return session.execute(select(Resident.id, Resident.consortium_id, Resident.name)
-                           .where(Resident.id == resident_id)).first()
-
-
 def _residents(session: Session, resident_ids: list[int]) -> dict[int, Any]:
     """id -> (id, consortium_id, name, team_id of the open contract): all an alert needs, without loading records."""
     rows = session.execute(
@@ -433,7 +427,7 @@ def escalate_due(session: Session, *, now: datetime, critical_after: timedelta =
                                        data={"from_level": from_level, "to_level": rung.level,
                                              "recipients": list(rung.recipients),
                                              "department": alert.department if rung.level == SPECIALIST_LEVEL else None}))
-        resident = _who(session, alert.resident_id)
+        resident = _residents(session, [alert.resident_id]).get(alert.resident_id)
         waited = int((now - started).total_seconds() // 60)
         for staff_id in rung.recipients:
             outbox.enqueue(session, consortium_id=alert.consortium_id, staff_id=staff_id, kind="alert_escalated",

@@ -154,8 +154,8 @@ def _home_readings(session: Session, actor: Actor, seeded: list[tuple[int, list[
 
     hypertensive = [rid for rid, conds in seeded if "hypertension" in conds]
     acute = set(hypertensive[3:4])  # one resident: a confirmed 182/112 an hour ago
-    hypo = {rid for rid, conds in seeded if "diabetes" in conds}
-    hypo = set(sorted(hypo)[1:2])  # one resident: 3.4 mmol/L yesterday morning
+    diabetic = [rid for rid, conds in seeded if "diabetes" in conds]
+    hypo = set(diabetic[1:2])  # one resident: 3.4 mmol/L yesterday morning
     for rid, conds in seeded:
         items: list[dict] = []
         if "hypertension" in conds:

@@ -17,14 +17,13 @@ def enqueue(session: Session, *, consortium_id: int, kind: str, text: str, now: 
             resident_id: int | None = None, staff_id: int | None = None, data: dict[str, Any] | None = None,
             dedup_key: str | None = None) -> OutboxMessage:
     """Add a message to the outbox (same transaction as its cause); a repeated dedup_key returns the first."""
-    assert (resident_id is None) != (staff_id is None), "exactly one recipient"
+    values = _values(consortium_id=consortium_id, kind=kind, text=text, now=now, resident_id=resident_id,
+                     staff_id=staff_id, data=data, dedup_key=dedup_key)
     if dedup_key is not None:
         existing = session.scalar(select(OutboxMessage).where(OutboxMessage.dedup_key == dedup_key))
         if existing is not None:
             return existing
-    message = OutboxMessage(consortium_id=consortium_id, resident_id=resident_id, staff_id=staff_id, kind=kind,
-                            text=text, data=data, dedup_key=dedup_key, client_msg_id=uuid.uuid4().hex,
-                            next_attempt_at=now, created_at=now)
+    message = OutboxMessage(**values)
     session.add(message)
     session.flush()
     return message
@@ -38,18 +37,23 @@ def enqueue_many(session: Session, messages: Iterable[dict[str, Any]], *, now: d
     """
     rows, keys = [], set()
     for m in messages:
-        resident_id, staff_id, dedup_key = m.get("resident_id"), m.get("staff_id"), m.get("dedup_key")
-        assert (resident_id is None) != (staff_id is None), "exactly one recipient"
-        if dedup_key is not None:
-            if dedup_key in keys:
+        row = _values(**m, now=now)
+        if row["dedup_key"] is not None:
+            if row["dedup_key"] in keys:
                 continue
-            keys.add(dedup_key)
-        rows.append({"consortium_id": m["consortium_id"], "resident_id": resident_id, "staff_id": staff_id,
-                     "kind": m["kind"], "text": m["text"], "data": m.get("data"), "dedup_key": dedup_key,
-                     "client_msg_id": uuid.uuid4().hex, "status": OutboxStatus.pending, "attempts": 0,
-                     "next_attempt_at": now, "created_at": now})
+            keys.add(row["dedup_key"])
+        rows.append(row)
     return len(dialects.insert_rows(session, OutboxMessage.__table__, rows, conflict=(("dedup_key",), None),
                                     returning=("id",)))
+
+
+def _values(*, consortium_id: int, kind: str, text: str, now: datetime, resident_id: int | None = None,
+            staff_id: int | None = None, data: dict[str, Any] | None = None, dedup_key: str | None = None) -> dict:
+    """A new message's columns: one recipient, a client message id of its own, due now."""
+    assert (resident_id is None) != (staff_id is None), "exactly one recipient"
+    return {"consortium_id": consortium_id, "resident_id": resident_id, "staff_id": staff_id, "kind": kind,
+            "text": text, "data": data, "dedup_key": dedup_key, "client_msg_id": uuid.uuid4().hex,
+            "status": OutboxStatus.pending, "attempts": 0, "next_attempt_at": now, "created_at": now}
 
 
 class SendResult(Protocol):

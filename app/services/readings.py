@@ -23,7 +23,7 @@ from sqlalchemy import exists, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolation
-from app.services import alerts, devices, outbox
+from app.services import alerts, devices, dialects, outbox
 from app.services import reading_texts as texts
 from app.services import rules
 from app.services.actors import Actor
@@ -250,15 +250,10 @@ SAME_FIELDS = {"bp": ("measured_at", "systolic", "diastolic"),
 
 def _insert(session: Session, kind: str, rows: list[_Row]) -> dict[tuple, Any]:
     """INSERT … ON CONFLICT (resident_id, client_id) DO NOTHING RETURNING: the rows this call created."""
-    model = MODELS[kind]
-    if session.connection().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     # One cached Core statement (rows, not ORM objects: nothing is changed after the insert), executemany
     # with RETURNING: SQLAlchemy batches it into multi-row VALUES.
-    table = model.__table__
-    stmt = insert(table).on_conflict_do_nothing(index_elements=["resident_id", "client_id"]).returning(*table.c)
+    table = MODELS[kind].__table__
+    stmt = dialects.insert(session, table).on_conflict_do_nothing(index_elements=["resident_id", "client_id"]).returning(*table.c)
     created: dict[tuple, Any] = {}
     for reading in session.execute(stmt, [r.values for r in rows]):
         created[(kind, reading.resident_id, reading.client_id)] = reading

@@ -226,11 +226,11 @@ class _Context:
     def _process(self, ids: np.ndarray, tally: _Tally, data: _ChunkInput | None) -> None:
         session, now, timings = self.session, self.now, self.report.timings
         today = local_date(now)
-        t1 = time.perf_counter()
         if data is None:
+            t0 = time.perf_counter()
             data = _read_chunk(session, ids, now=now, bp_high=self.bp_high, glu_high=self.glu_high)
-            timings["read"] += time.perf_counter() - t1
-            t1 = time.perf_counter()
+            timings["read"] += time.perf_counter() - t0
+        t1 = time.perf_counter()
         scored_ids = ids[data.consenting]
         statuses: dict[int, dict] = {}
         flagged: list[tuple[int, str, str, str, dict]] = []
