@@ -322,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     ceiling = assessed = None
     if args.reuse:
         with psycopg.connect(psycopg_url(args.url), autocommit=True) as conn:
-            conn.execute("TRUNCATE resident_scan_states, alert_events, alerts, outbox_messages, job_leases CASCADE")
+            conn.execute("TRUNCATE resident_scan_states, scan_marks, alert_events, alerts, outbox_messages, job_leases CASCADE")
             prefix = hex_ids(NEW_READING_IDS, 1)[0].decode()[:10]
             conn.execute("DELETE FROM bp_readings WHERE client_id LIKE %s", (prefix + "%",))  # the last 1% readings
             n_readings = conn.execute("SELECT (SELECT count(*) FROM bp_readings) + "

@@ -1,9 +1,9 @@
-"""Scheduler state: leases (locks on SQLite), per-resident scan cursors, reminder settings."""
+"""Scheduler state: leases (locks on SQLite), per-resident scan cursors and marks, reminder settings."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId
@@ -22,12 +22,24 @@ class ResidentScanState(Base):
     """Where the trend scan left off for a resident: the scan's cost follows new readings, not history."""
 
     __tablename__ = "resident_scan_states"
+    # The queue (scanned_at IS NULL) is a few residents an hour: found without reading every row.
+    __table_args__ = (Index("ix_resident_scan_states_queued", "resident_id",
+                            postgresql_where=text("scanned_at IS NULL"), sqlite_where=text("scanned_at IS NULL")),)
     resident_id: Mapped[int] = mapped_column(BigId, ForeignKey("residents.id"), primary_key=True)
     last_bp_id: Mapped[int] = mapped_column(BigId, default=0)
     last_glucose_id: Mapped[int] = mapped_column(BigId, default=0)
     scanned_at: Mapped[datetime | None] = mapped_column()
     # The previous window's status per kind, e.g. {"bp": "uncontrolled"}: two in a row -> referral.
     last_status: Mapped[dict | None] = mapped_column(JSON)
+
+
+class ScanMark(Base):
+    """The highest reading id of a table whose resident has been queued (or was up to date) by the last
+    trend scan: the next scan looks only at readings above it, less a margin for late commits."""
+
+    __tablename__ = "scan_marks"
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    high_id: Mapped[int] = mapped_column(BigId)
 
 
 class ReminderSetting(Base):

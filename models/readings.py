@@ -29,7 +29,10 @@ class BpReading(IdMixin, Base):
     __tablename__ = "bp_readings"
     __table_args__ = (
         UniqueConstraint("resident_id", "client_id"),
-        Index("ix_bp_readings_resident_measured", "resident_id", "measured_at"),
+        # INCLUDE: the trend scan reads a resident's window from the index alone (an index-only scan on
+        # PostgreSQL; other databases ignore it)
+        Index("ix_bp_readings_resident_measured", "resident_id", "measured_at",
+              postgresql_include=["id", "systolic", "diastolic"]),
     )
     consortium_id: Mapped[int] = mapped_column(BigId, ForeignKey("consortia.id"))
     resident_id: Mapped[int] = mapped_column(BigId, ForeignKey("residents.id"))
@@ -51,7 +54,8 @@ class GlucoseReading(IdMixin, Base):
     __tablename__ = "glucose_readings"
     __table_args__ = (
         UniqueConstraint("resident_id", "client_id"),
-        Index("ix_glucose_readings_resident_measured", "resident_id", "measured_at"),
+        Index("ix_glucose_readings_resident_measured", "resident_id", "measured_at",
+              postgresql_include=["id", "value_mmol", "meter_flag", "context"]),
     )
     consortium_id: Mapped[int] = mapped_column(BigId, ForeignKey("consortia.id"))
     resident_id: Mapped[int] = mapped_column(BigId, ForeignKey("residents.id"))

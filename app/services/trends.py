@@ -1,10 +1,10 @@
 """Trend scan (趋势扫描): score residents with new readings since their last scan; one open trend alert each.
 
 Cost follows new readings, not history:
-1. mark: readings with an id above the scan floor (the highest cursor, less a margin for transactions
+1. mark: readings with an id above the last scan's mark (`scan_marks`, less a margin for transactions
    that committed late) and above their resident's own cursor put that resident in the queue
-   (`resident_scan_states.scanned_at IS NULL`); committed before any scoring, so a crash mid-scan
-   leaves the rest of the queue for the next run;
+   (`resident_scan_states.scanned_at IS NULL`, a partial index); committed before any scoring, so a crash
+   mid-scan leaves the rest of the queue for the next run;
 2. work the queue in chunks of residents in id order: read each chunk's last 35 days of readings with
    one query per kind ordered by resident (on PostgreSQL a binary COPY of a few arrays, parsed straight
    into numpy), score the chunk with `ml.scoring.assess`
@@ -34,7 +34,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import bindparam, exists, func, insert, select, text, update
+from sqlalchemy import bindparam, exists, func, literal, select, text, union_all, update
 from sqlalchemy.orm import Session
 
 from app.services import alerts, dialects
@@ -46,7 +46,7 @@ from ml.features import (CTX_BEDTIME, CTX_FASTING, CTX_POSTPRANDIAL, CTX_RANDOM,
 from ml.model import TrendModel
 from ml.reasons import REFERRAL_NOTE
 from ml.scoring import METER_HI_MMOL, METER_LO_MMOL, SEVERITIES, Assessment, assess, resident_reasons
-from models.jobs import ResidentScanState
+from models.jobs import ResidentScanState, ScanMark
 from models.readings import BpReading, GlucoseReading
 from models.residents import Consent, Resident, ResidentCondition
 
@@ -92,41 +92,36 @@ class _Tally:
 def mark_new_readings(session: Session, *, id_margin: int = ID_MARGIN) -> tuple[int, int]:
     """Queue residents with readings above their cursor; returns the (BP, glucose) high-water ids used.
 
-    Reads only the readings with ids above the floor (a range scan of the primary key), so its cost
-    follows the new readings; the queue is the set of scan states with `scanned_at IS NULL`.
+    Reads only the readings with ids above the last scan's marks less `id_margin` (a range scan of the
+    primary key), so its cost follows the new readings. One upsert: a resident seen for the first time gets
+    a scan state, one whose newest reading is above the cursor is queued again (`scanned_at IS NULL`); the
+    others are not touched. A queued resident's cursors mean nothing until the scan advances them.
     """
     bp_high = session.scalar(select(func.coalesce(func.max(BpReading.id), 0)))
     glu_high = session.scalar(select(func.coalesce(func.max(GlucoseReading.id), 0)))
-    bp_top, glu_top = session.execute(select(func.coalesce(func.max(ResidentScanState.last_bp_id), 0),
-                                             func.coalesce(func.max(ResidentScanState.last_glucose_id), 0))).one()
-    bp_floor, glu_floor = max(bp_top - id_margin, 0), max(glu_top - id_margin, 0)
-    bp_new = (select(BpReading.resident_id, func.max(BpReading.id).label("top"))
-              .where(BpReading.id > bp_floor, BpReading.id <= bp_high).group_by(BpReading.resident_id).subquery())
-    glu_new = (select(GlucoseReading.resident_id, func.max(GlucoseReading.id).label("top"))
-               .where(GlucoseReading.id > glu_floor, GlucoseReading.id <= glu_high)
-               .group_by(GlucoseReading.resident_id).subquery())
-    # residents scanned for the first time (server side: the first scan inserts every resident at once)
-    fresh = (select(BpReading.resident_id).where(BpReading.id > bp_floor, BpReading.id <= bp_high)
-             .union(select(GlucoseReading.resident_id)
-                    .where(GlucoseReading.id > glu_floor, GlucoseReading.id <= glu_high))).subquery()
-    session.execute(insert(ResidentScanState).from_select(
-        ["resident_id", "last_bp_id", "last_glucose_id"],
-        select(fresh.c.resident_id, text("0"), text("0"))
-        .where(~exists().where(ResidentScanState.resident_id == fresh.c.resident_id))))
-    if bp_top == 0 and glu_top == 0:
-        return int(bp_high), int(glu_high)  # nobody scanned yet: every resident is queued already
-    # residents whose newest reading is above their own cursor (few: the new readings' residents)
+    marks = {name: high for name, high in session.execute(select(ScanMark.table_name, ScanMark.high_id))}
+    newest = []
+    for model, high in ((BpReading, bp_high), (GlucoseReading, glu_high)):
+        floor = max(marks.get(model.__tablename__, 0) - id_margin, 0)
+        top = func.max(model.id)
+        newest.append(select(model.resident_id.label("rid"), (top if model is BpReading else literal(0)).label("bp"),
+                             (top if model is GlucoseReading else literal(0)).label("glu"))
+                      .where(model.id > floor, model.id <= high).group_by(model.resident_id))
+    new = union_all(*newest).subquery()
+    tops = select(new.c.rid, func.max(new.c.bp).label("bp"), func.max(new.c.glu).label("glu")).group_by(new.c.rid) \
+        .subquery()
     state = ResidentScanState.__table__
-    newer = list(session.scalars(
-        select(bp_new.c.resident_id).join(state, state.c.resident_id == bp_new.c.resident_id)
-        .where(state.c.scanned_at.is_not(None), bp_new.c.top > state.c.last_bp_id)
-        .union(select(glu_new.c.resident_id).join(state, state.c.resident_id == glu_new.c.resident_id)
-               .where(state.c.scanned_at.is_not(None), glu_new.c.top > state.c.last_glucose_id))))
-    newer.sort()
-    for start in range(0, len(newer), 10_000):
-        session.execute(update(ResidentScanState)
-                        .where(dialects.among(session, ResidentScanState.resident_id, newer[start:start + 10_000]))
-                        .values(scanned_at=None).execution_options(synchronize_session=False))
+    upsert = dialects.insert(session, state).from_select(
+        ["resident_id", "last_bp_id", "last_glucose_id"],
+        select(tops.c.rid, tops.c.bp, tops.c.glu).outerjoin(state, state.c.resident_id == tops.c.rid)
+        .where(state.c.resident_id.is_(None) | (state.c.scanned_at.is_not(None)
+                                               & ((tops.c.bp > state.c.last_bp_id)
+                                                  | (tops.c.glu > state.c.last_glucose_id)))))
+    session.execute(upsert.on_conflict_do_update(index_elements=["resident_id"], set_={"scanned_at": None}))
+    session.execute(dialects.insert(session, ScanMark.__table__).values(
+        [{"table_name": BpReading.__tablename__, "high_id": bp_high},
+         {"table_name": GlucoseReading.__tablename__, "high_id": glu_high}])
+        .on_conflict_do_update(index_elements=["table_name"], set_={"high_id": text("excluded.high_id")}))
     return int(bp_high), int(glu_high)
 
 
@@ -293,7 +288,10 @@ def _window_start(now: datetime) -> datetime:
 def _load_profiles(session: Session, ids: np.ndarray, today: date) -> tuple[ProfileColumns, np.ndarray, dict]:
     """Profiles of a chunk (age, conditions, personal targets), who may be scored, previous statuses."""
     id_list = ids.tolist()
-    consent = exists().where(Consent.resident_id == Resident.id, Consent.withdrawn_at.is_(None))
+    # the chunk's ids inside EXISTS too: PostgreSQL then probes the consents index for these residents only
+    # rather than hashing every consent in the county
+    consent = exists().where(Consent.resident_id == Resident.id, Consent.withdrawn_at.is_(None),
+                             dialects.among(session, Consent.resident_id, id_list))
     rows = {r.id: r for r in session.execute(
         select(Resident.id, Resident.birth_date, Resident.bp_target_sys, Resident.bp_target_dia,
                (Resident.anonymised_at.is_(None) & consent).label("ok"))

@@ -12,7 +12,7 @@ from app.services import trends
 from app.services.actors import system_actor
 from ml.model import load_model
 from models.alerts import Alert, AlertKind
-from models.jobs import ResidentScanState
+from models.jobs import ResidentScanState, ScanMark
 from models.outbox import OutboxMessage
 from models.readings import BpReading, GlucoseReading, ReadingSource
 from tests.jobs.conftest import add_bp, add_bp_days, add_glucose, local
@@ -153,6 +153,28 @@ def test_residents_marked_before_a_crash_are_scanned_by_the_next_run(session, no
                           .where(ResidentScanState.scanned_at.is_(None))) == 2
     report = trends.scan_trends(session, model=rules_model(), now=now)
     assert report.queued == 2 and report.scanned == 2 and len(_alerts(session)) == 1
+
+
+def test_the_mark_keeps_the_high_water_ids_and_the_next_scan_starts_there(session, people, now, high_and_normal):
+    high, normal = high_and_normal
+    top = session.scalar(select(func.max(BpReading.id)))
+
+    def reading(resident, id_: int) -> None:
+        session.add(BpReading(id=id_, consortium_id=resident.consortium_id, resident_id=resident.id,
+                              client_id=f"c{id_}", measured_at=local(TODAY, 8), systolic=150, diastolic=92,
+                              source=ReadingSource.app, received_at=now))
+        session.commit()
+
+    reading(high, top + 10)
+    trends.scan_trends(session, model=rules_model(), now=now)
+    marks = {m.table_name: m.high_id for m in session.scalars(select(ScanMark))}
+    assert marks == {"bp_readings": top + 10, "glucose_readings": 0}
+    # below the mark less the margin (none here) is history: a reading committed that late is not looked at
+    reading(normal, top + 5)
+    reading(high, top + 20)
+    report = trends.scan_trends(session, model=rules_model(), now=now + timedelta(hours=1), id_margin=0)
+    assert report.queued == 1 and _state(session, high.id).scanned_at == now + timedelta(hours=1)
+    assert _state(session, normal.id).scanned_at == now
 
 
 def test_a_reading_that_committed_late_with_a_lower_id_is_still_found(session, people, now, high_and_normal):
