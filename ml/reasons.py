@@ -1,7 +1,7 @@
 """Plain-Chinese reasons for doctors: every sentence a trend flag may carry lives here.
 
 Each function reads one resident's row of `ml.features.Features` (index `i`) and returns short
-phrases such as "近7天晨间均值152/95，较本人基线升高14/6，7天中6天高于目标135/85".
+phrases such as "近7天晨间均值152/95，较本人基线升高14/6，7天中6天未达标（目标<135/85）".
 """
 from __future__ import annotations
 
@@ -82,10 +82,11 @@ def bp_trend(f: Features, i: int, *, flagged: bool, persistent: bool) -> list[st
         parts.append(f"较本人基线{word}{abs(round(ds))}/{abs(round(dd))}")
     days, above = int(_v(f, "bp_days_7", i)), int(_v(f, "bp_days_above_7", i))
     lead = "7天中" if days == 7 else f"{days}个测量日中"
-    parts.append(f"{lead}{above}天高于目标{target}")
+    # "未达标": a day whose mean is at or above the target (the target is "<130/80": 80.0 is not below it)
+    parts.append(f"{lead}{above}天未达标（目标<{target}）")
     out.append("，".join(parts))
     if flagged and above == 0:  # the flag rests on the weeks before (evidence over 35 days, the model)
-        out.append("近7天没有高于目标的测量日，提示依据为此前几周偏高的读数；请确认近期是否调整过用药")
+        out.append("近7天没有未达标的测量日，提示依据为此前几周偏高的读数；请确认近期是否调整过用药")
     if f.values["bp_sufficient_7"][i] <= 0:
         out.append(f"近7天数据不足（{days}天/{int(n7)}次，规范要求≥3天且≥6次早晚测量），结合近期读数估计")
     if persistent and flagged:

@@ -167,7 +167,7 @@ def model_card(sidecar: dict[str, Any]) -> str:
         "were above target and the decision still holds without the resident's single highest recent",
         "session or value. Implausible values (1500/90, a swapped 90/150, mg/dL typed as mmol/L) are",
         "dropped before anything is computed, so a single artefact cannot raise a flag. Reasons are",
-        "written in plain Chinese for the doctor (e.g. 近7天晨间均值152/95，较本人基线升高14/6，7天中6天高于目标135/85).",
+        "written in plain Chinese for the doctor (e.g. 近7天晨间均值152/95，较本人基线升高14/6，7天中6天未达标（目标<135/85）).",
         "",
         "## Labels",
         "",

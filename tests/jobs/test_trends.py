@@ -47,7 +47,7 @@ def test_an_uncontrolled_week_raises_one_trend_alert_with_reasons(session, now, 
     assert (report.queued, report.scanned, report.flagged_bp, report.errors) == (2, 2, 1, 0)
     (alert,) = _alerts(session)
     assert alert.resident_id == high.id and alert.severity.value in ("low", "moderate", "high")
-    assert "近7天" in alert.summary and "高于目标" in alert.summary
+    assert "近7天" in alert.summary and "天未达标（目标<" in alert.summary
     assert alert.last_value["model"] == "rules-only" and alert.last_value["window_end"] == "2026-06-01"
     assert _state(session, high.id).last_status["bp"] == {"status": "uncontrolled", "since": "2026-06-01"}
     assert _state(session, normal.id).last_status["bp"]["status"] == "controlled"

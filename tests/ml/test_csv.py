@@ -51,7 +51,7 @@ def test_one_row_per_profile_with_the_contract_columns(tmp_path, model):
     assert list(rows) == ["A", "B", "C"]
     assert rows["A"]["flagged"] == "0" and rows["A"]["severity"] == "none"
     assert rows["B"]["flagged"] == "1" and rows["B"]["severity"] in SEVERITIES[1:4]
-    assert "晨间均值" in rows["B"]["reasons"] and "目标130/80" in rows["B"]["reasons"]  # diabetes target
+    assert "晨间均值" in rows["B"]["reasons"] and "目标<130/80" in rows["B"]["reasons"]  # diabetes target
     assert rows["C"]["flagged"] == "0"
     for r in rows.values():
         assert 0.0 <= float(r["score"]) <= 1.0
@@ -105,7 +105,7 @@ def test_explicit_target_is_used_and_bad_profiles_are_reported(tmp_path, model):
     readings = steady_rows("A", 142, 82)
     code, rows, err, _ = run(tmp_path, readings, ["A,85,F,hypertension,150,90", "A,85,F,hypertension,,",
                                                    "B,abc,X,hypertension,1500,90"], model)
-    assert rows["A"]["flagged"] == "0" and "目标150/90" in rows["A"]["reasons"]
+    assert rows["A"]["flagged"] == "0" and "目标<150/90" in rows["A"]["reasons"]
     assert "profiles.csv:3: duplicate resident_id A" in err
     assert "profiles.csv:4:" in err and "B" in rows
 

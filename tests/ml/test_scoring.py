@@ -46,7 +46,7 @@ def test_uncontrolled_resident_is_flagged_with_chinese_reasons(model):
     [r] = score_residents([resident(bp=bp)], model, AT)
     assert r.flagged and r.severity in ("moderate", "high")
     text = "；".join(r.reasons)
-    assert "近7天晨间均值" in text and "较本人基线升高" in text and "7天中" not in text or "高于目标135/85" in text
+    assert "近7天晨间均值" in text and "较本人基线升高" in text and "7天中" not in text or "未达标（目标<135/85）" in text
     assert r.score >= model.thresholds["trend_bp"]
 
 
@@ -184,5 +184,15 @@ def test_a_flag_without_a_high_day_this_week_says_it_rests_on_the_weeks_before()
     f = compute_features(cols, prof, AT)
     assert f["bp_days_above_7"][0] == 0
     flagged = reasons.bp_trend(f, 0, flagged=True, persistent=False)
-    assert "中0天高于目标135/85" in flagged[0] and any("此前几周偏高" in line for line in flagged[1:])
+    assert "中0天未达标（目标<135/85）" in flagged[0] and any("此前几周偏高" in line for line in flagged[1:])
     assert not any("此前几周偏高" in line for line in reasons.bp_trend(f, 0, flagged=False, persistent=False))
+
+
+def test_a_week_exactly_at_the_target_value_is_said_to_be_off_target_not_above_it():
+    # the target is "<135/85": day means of 120/85 are not below it (day 1 of the block is dropped: 6 days)
+    bp = [BpPoint(local(d, h) + timedelta(minutes=m), 120, 85, 70) for d in range(7, 0, -1) for h in (7, 20)
+          for m in (0, 1)]
+    cols, prof = columns_from_windows([resident(bp=bp)])
+    f = compute_features(cols, prof, AT)
+    [line] = reasons.bp_trend(f, 0, flagged=False, persistent=False)
+    assert "均值120/85" in line and line.endswith("中6天未达标（目标<135/85）") and "高于" not in line
