@@ -3,8 +3,8 @@
 Cost follows new readings, not history:
 1. mark: readings with an id above the last scan's mark (`scan_marks`, less a margin for transactions
    that committed late) and above their resident's own cursor put that resident in the queue
-   (`resident_scan_states.scanned_at IS NULL`, a partial index); committed before any scoring, so a crash
-   mid-scan leaves the rest of the queue for the next run;
+   (`resident_scan_states.scanned_at IS NULL`); committed before any scoring, so a crash mid-scan
+   leaves the rest of the queue for the next run;
 2. work the queue in chunks of residents in id order: read each chunk's last 35 days of readings with
    one query per kind ordered by resident (on PostgreSQL a binary COPY of a few arrays, parsed straight
    into numpy), score the chunk with `ml.scoring.assess`
@@ -100,14 +100,14 @@ def mark_new_readings(session: Session, *, id_margin: int = ID_MARGIN) -> tuple[
     bp_high = session.scalar(select(func.coalesce(func.max(BpReading.id), 0)))
     glu_high = session.scalar(select(func.coalesce(func.max(GlucoseReading.id), 0)))
     marks = {name: high for name, high in session.execute(select(ScanMark.table_name, ScanMark.high_id))}
-    newest = []
-    for model, high in ((BpReading, bp_high), (GlucoseReading, glu_high)):
-        floor = max(marks.get(model.__tablename__, 0) - id_margin, 0)
-        top = func.max(model.id)
-        newest.append(select(model.resident_id.label("rid"), (top if model is BpReading else literal(0)).label("bp"),
-                             (top if model is GlucoseReading else literal(0)).label("glu"))
-                      .where(model.id > floor, model.id <= high).group_by(model.resident_id))
-    new = union_all(*newest).subquery()
+    bp_floor = max(marks.get(BpReading.__tablename__, 0) - id_margin, 0)
+    glu_floor = max(marks.get(GlucoseReading.__tablename__, 0) - id_margin, 0)
+    new = union_all(
+        select(BpReading.resident_id.label("rid"), func.max(BpReading.id).label("bp"), literal(0).label("glu"))
+        .where(BpReading.id > bp_floor, BpReading.id <= bp_high).group_by(BpReading.resident_id),
+        select(GlucoseReading.resident_id, literal(0), func.max(GlucoseReading.id))
+        .where(GlucoseReading.id > glu_floor, GlucoseReading.id <= glu_high).group_by(GlucoseReading.resident_id),
+    ).subquery()
     tops = select(new.c.rid, func.max(new.c.bp).label("bp"), func.max(new.c.glu).label("glu")).group_by(new.c.rid) \
         .subquery()
     state = ResidentScanState.__table__
@@ -118,10 +118,10 @@ def mark_new_readings(session: Session, *, id_margin: int = ID_MARGIN) -> tuple[
                                                & ((tops.c.bp > state.c.last_bp_id)
                                                   | (tops.c.glu > state.c.last_glucose_id)))))
     session.execute(upsert.on_conflict_do_update(index_elements=["resident_id"], set_={"scanned_at": None}))
-    session.execute(dialects.insert(session, ScanMark.__table__).values(
+    mark = dialects.insert(session, ScanMark.__table__).values(
         [{"table_name": BpReading.__tablename__, "high_id": bp_high},
          {"table_name": GlucoseReading.__tablename__, "high_id": glu_high}])
-        .on_conflict_do_update(index_elements=["table_name"], set_={"high_id": text("excluded.high_id")}))
+    session.execute(mark.on_conflict_do_update(index_elements=["table_name"], set_={"high_id": mark.excluded.high_id}))
     return int(bp_high), int(glu_high)
 
 
@@ -528,12 +528,13 @@ def _advance(session: Session, ids: np.ndarray, statuses: dict[int, dict], *, bp
     """Cursors to the marks and scanned_at = now for the whole chunk; new statuses where there are some."""
     id_list = ids.tolist()
     if dialects.is_postgresql(session):  # one statement per chunk
+        # the chunk as one JSON parameter (a text[] of statuses cost psycopg a regex escape per element)
         session.execute(text(
             "UPDATE resident_scan_states AS s SET last_bp_id = :bp, last_glucose_id = :glu, scanned_at = :now, "
-            "last_status = coalesce(v.st::json, s.last_status) "
-            "FROM unnest(CAST(:ids AS bigint[]), CAST(:sts AS text[])) AS v(rid, st) WHERE s.resident_id = v.rid"),
-            {"bp": bp_high, "glu": glu_high, "now": now, "ids": dialects.pg_array(id_list),
-             "sts": [json.dumps(statuses[rid], ensure_ascii=False) if rid in statuses else None for rid in id_list]})
+            "last_status = coalesce(v.st, s.last_status) "
+            "FROM json_to_recordset(CAST(:rows AS json)) AS v(rid bigint, st json) WHERE s.resident_id = v.rid"),
+            {"bp": bp_high, "glu": glu_high, "now": now,
+             "rows": json.dumps([{"rid": rid, "st": statuses.get(rid)} for rid in id_list])})
         return
     state = ResidentScanState.__table__
     session.execute(update(ResidentScanState)
