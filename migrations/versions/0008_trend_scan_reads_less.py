@@ -35,8 +35,8 @@ def upgrade():
     )
     # An existing deployment's scans start where the cursors are (the floor used before this revision).
     for table, column in (('bp_readings', 'last_bp_id'), ('glucose_readings', 'last_glucose_id')):
-        op.execute(f"INSERT INTO scan_marks (table_name, high_id) SELECT '{table}', max({column}) "
-                   f"FROM resident_scan_states HAVING max({column}) IS NOT NULL")
+        op.execute(f"INSERT INTO scan_marks (table_name, high_id) SELECT '{table}', top FROM "
+                   f"(SELECT max({column}) AS top FROM resident_scan_states) AS m WHERE top IS NOT NULL")
     if op.get_bind().dialect.name != 'postgresql':  # INCLUDE and fillfactor are PostgreSQL's
         return
     for table, name, include in READING_INDEXES:
