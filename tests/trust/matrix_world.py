@@ -16,12 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from app.services import (alerts, auth, contracts, devices, institutions, packages, referrals, residents, staff,
-                          teams, wechat_accounts)
+from app.services import alerts, auth, contracts, devices, referrals, residents, wechat_accounts
 from app.services.actors import Actor, system_actor
 from app.services.clock import local_date
 from models import Base
-from tests.factories import PASSWORD, id_card_for
+from tests.factories import PASSWORD, add_organisation, add_packages, add_staff, add_team, id_card_for
 
 ROLES = ("anonymous", "resident_own", "resident_other", "vdoc_a", "gp1", "county_a", "vdoc_c", "gp2", "county_b",
          "spec_with", "spec_without", "admin", "device")
@@ -79,46 +78,20 @@ def build(session: Session, *, now: datetime, variant: str = "default") -> Matri
     cid = consortium.id
     admin = Actor(kind="staff", id=0, consortium_id=cid, role="admin")
     system = system_actor(cid)
-    county = institutions.create_institution(session, actor=admin, name="县医院", level="county")
-    t1 = institutions.create_institution(session, actor=admin, name="一镇卫生院", level="township", parent_id=county.id)
-    t2 = institutions.create_institution(session, actor=admin, name="二镇卫生院", level="township", parent_id=county.id)
-    c_a = institutions.create_institution(session, actor=admin, name="东村卫生室", level="village", parent_id=t1.id)
-    c_c = institutions.create_institution(session, actor=admin, name="西村卫生室", level="village", parent_id=t2.id)
-    v_a = institutions.create_village(session, actor=admin, name="东村", clinic_id=c_a.id, population=1000)
-    v_c = institutions.create_village(session, actor=admin, name="西村", clinic_id=c_c.id, population=1200)
-    w.ids.update(consortium=cid, county=county.id, township1=t1.id, township2=t2.id, clinic_a=c_a.id,
-                 clinic_c=c_c.id, village_a=v_a.id, village_c=v_c.id)
-
-    def person(username: str, role: str, inst: int, **kw) -> int:
-        member = staff.create_staff(session, actor=admin, username=username, password=PASSWORD,
-                                    full_name=username, role=role, institution_id=inst, **kw)
-        w.ids[username] = member.id
-        return member.id
-
-    person("admin", "admin", county.id)
-    person("county_a", "county_doctor", county.id)
-    person("county_b", "county_doctor", county.id)
-    person("gp1", "township_doctor", t1.id)
-    person("gp2", "township_doctor", t2.id)
-    person("vdoc_a", "village_doctor", c_a.id, phone="13900000001")
-    person("vdoc_c", "village_doctor", c_c.id)
-    person("nurse_a", "village_doctor", c_a.id)  # in no team: someone to add to team_a
-    person("cardio", "specialist", county.id, department=CARDIOLOGY)
-    person("endo", "specialist", county.id, department=ENDOCRINOLOGY)
-    team_a = teams.create_team(session, actor=admin, name="东村团队", county_doctor_id=w.ids["county_a"],
-                               township_doctor_id=w.ids["gp1"], village_doctor_id=w.ids["vdoc_a"],
-                               village_ids=[v_a.id])
-    team_b = teams.create_team(session, actor=admin, name="西村团队", county_doctor_id=w.ids["county_b"],
-                               township_doctor_id=w.ids["gp2"], village_doctor_id=w.ids["vdoc_c"],
-                               village_ids=[v_c.id])
-    w.ids.update(team_a=team_a.id, team_b=team_b.id)
-    basic = packages.create_package(session, actor=admin, code="basic", name="基础包", target_group="all",
-                                    price_fen=0, subsidy_fen=0,
-                                    items=[{"code": "health_record", "name": "健康档案", "yearly_quantity": 1}])
-    htn = packages.create_package(session, actor=admin, code="hypertension", name="高血压包",
-                                  target_group="hypertension", price_fen=12000, subsidy_fen=10000,
-                                  items=[{"code": "followup", "name": "随访", "yearly_quantity": 4}])
-    w.ids.update(pkg_basic=basic.id, pkg_htn=htn.id)
+    w.ids["consortium"] = cid
+    add_organisation(session, admin, w.ids)
+    add_staff(session, admin, w.ids, [
+        ("admin", "admin", "county"), ("county_a", "county_doctor", "county"), ("county_b", "county_doctor", "county"),
+        ("gp1", "township_doctor", "township1"), ("gp2", "township_doctor", "township2"),
+        ("vdoc_a", "village_doctor", "clinic_a", {"phone": "13900000001"}), ("vdoc_c", "village_doctor", "clinic_c"),
+        ("nurse_a", "village_doctor", "clinic_a"),  # in no team: someone to add to team_a
+        ("cardio", "specialist", "county", {"department": CARDIOLOGY}),
+        ("endo", "specialist", "county", {"department": ENDOCRINOLOGY})])
+    team_a = add_team(session, admin, w.ids, "team_a", "东村团队", county="county_a", township="gp1",
+                      village_doctor="vdoc_a", village="village_a")
+    team_b = add_team(session, admin, w.ids, "team_b", "西村团队", county="county_b", township="gp2",
+                      village_doctor="vdoc_c", village="village_c")
+    basic, htn = add_packages(session, admin, w.ids)
     w.new_id_card = id_card_for(date(1958, 9, 10), False, seed=7)
 
     def lead_of(team) -> Actor:
@@ -128,8 +101,8 @@ def build(session: Session, *, now: datetime, variant: str = "default") -> Matri
     today = local_date(now)
     cards = {}
     for i, (name, village, team, born, male, conds) in enumerate([
-            ("res_a1", v_a.id, team_a, date(1950, 3, 4), True, ["hypertension"]),
-            ("res_c1", v_c.id, team_b, date(1948, 1, 2), False, ["hypertension", "diabetes"])]):
+            ("res_a1", w.ids["village_a"], team_a, date(1950, 3, 4), True, ["hypertension"]),
+            ("res_c1", w.ids["village_c"], team_b, date(1948, 1, 2), False, ["hypertension", "diabetes"])]):
         cards[name] = id_card_for(born, male, seed=i)
         resident = residents.register_resident(session, actor=system, name=name, id_card=cards[name],
                                                village_id=village, phone=f"1380000{i:04d}", conditions=conds)
