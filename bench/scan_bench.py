@@ -323,7 +323,8 @@ def main(argv: list[str] | None = None) -> int:
     ceiling = assessed = None
     if args.reuse:
         with psycopg.connect(psycopg_url(args.url), autocommit=True) as conn:
-            conn.execute("TRUNCATE resident_scan_states, scan_marks, alert_events, alerts, outbox_messages, job_leases CASCADE")
+            conn.execute("TRUNCATE resident_scan_states, scan_marks, alert_events, alerts, outbox_messages, job_leases "
+                         "CASCADE")
             prefix = hex_ids(NEW_READING_IDS, 1)[0].decode()[:10]
             conn.execute("DELETE FROM bp_readings WHERE client_id LIKE %s", (prefix + "%",))  # the last 1% readings
             n_readings = conn.execute("SELECT (SELECT count(*) FROM bp_readings) + "
@@ -363,8 +364,8 @@ def main(argv: list[str] | None = None) -> int:
           f"(end to end {rescan['wall']:.2f} s incl. start-up); timings {rescan['timings']}")
     print(f"            right after the full scan; after VACUUM (as autovacuum would an hour later), another 1%: "
           f"{steady['seconds']:.3f} s = {100 * steady['seconds'] / full['seconds']:.2f}%; timings {steady['timings']}")
-    print(f"peak RSS:   {max(full['peak_rss_mb'], rescan['peak_rss_mb'], steady['peak_rss_mb']):.0f} MB (the scan job process, "
-          f"chunks of {args.chunk} residents)")
+    peak = max(full["peak_rss_mb"], rescan["peak_rss_mb"], steady["peak_rss_mb"])
+    print(f"peak RSS:   {peak:.0f} MB (the scan job process, chunks of {args.chunk} residents)")
     if ceiling is not None:
         print(f"ceiling:    compute_features on preloaded arrays {n_residents / ceiling:,.0f} residents/s "
               f"({ceiling:.2f} s); ml.scoring.assess {n_residents / assessed:,.0f} residents/s ({assessed:.2f} s)")
