@@ -5,7 +5,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError, InvalidHashError
@@ -87,14 +87,12 @@ def logout(session: Session, *, token: str, now: datetime) -> None:
         row.revoked_at = now
 
 
-def _team_ids(session: Session, staff_id: int) -> frozenset[int]:
-    return frozenset(session.scalars(select(TeamMember.team_id).where(TeamMember.staff_id == staff_id)))
-
-
-def staff_actor(session: Session, staff: Staff) -> Actor:
+def staff_actor(session: Session, staff: Any) -> Actor:
+    """The actor of a staff member: a Staff, or any row with its id, consortium_id, role, department and
+    institution_id; their teams are read."""
+    team_ids = frozenset(session.scalars(select(TeamMember.team_id).where(TeamMember.staff_id == staff.id)))
     return Actor(kind="staff", id=staff.id, consortium_id=staff.consortium_id, role=staff.role.value,
-                 department=staff.department, team_ids=_team_ids(session, staff.id),
-                 institution_id=staff.institution_id)
+                 department=staff.department, team_ids=team_ids, institution_id=staff.institution_id)
 
 
 def resident_actor(resident: Resident) -> Actor:
@@ -108,8 +106,8 @@ def actor_for_token(session: Session, token: str, *, now: datetime) -> Actor:
     """
     row = session.execute(
         select(AuthToken.expires_at, AuthToken.revoked_at, AuthToken.staff_id, AuthToken.resident_id,
-               Staff.active, Staff.consortium_id.label("staff_consortium_id"), Staff.role, Staff.department,
-               Staff.institution_id, Resident.consortium_id.label("resident_consortium_id"), Resident.anonymised_at)
+               Staff.id, Staff.active, Staff.consortium_id, Staff.role, Staff.department, Staff.institution_id,
+               Resident.consortium_id.label("resident_consortium_id"), Resident.anonymised_at)
         .outerjoin(Staff, Staff.id == AuthToken.staff_id)
         .outerjoin(Resident, Resident.id == AuthToken.resident_id)
         .where(AuthToken.token_hash == _token_hash(token))).first()
@@ -118,9 +116,7 @@ def actor_for_token(session: Session, token: str, *, now: datetime) -> Actor:
     if row.staff_id is not None:
         if not row.active:
             raise _invalid_token()
-        return Actor(kind="staff", id=row.staff_id, consortium_id=row.staff_consortium_id, role=row.role.value,
-                     department=row.department, team_ids=_team_ids(session, row.staff_id),
-                     institution_id=row.institution_id)
+        return staff_actor(session, row)
     if row.resident_consortium_id is None or row.anonymised_at is not None:
         raise _invalid_token()
     return Actor(kind="resident", id=row.resident_id, consortium_id=row.resident_consortium_id, role="resident")

@@ -253,7 +253,8 @@ def _insert(session: Session, kind: str, rows: list[_Row]) -> dict[tuple, Any]:
     # One cached Core statement (rows, not ORM objects: nothing is changed after the insert), executemany
     # with RETURNING: SQLAlchemy batches it into multi-row VALUES.
     table = MODELS[kind].__table__
-    stmt = dialects.insert(session, table).on_conflict_do_nothing(index_elements=["resident_id", "client_id"]).returning(*table.c)
+    stmt = (dialects.insert(session, table).on_conflict_do_nothing(index_elements=["resident_id", "client_id"])
+            .returning(*table.c))
     created: dict[tuple, Any] = {}
     for reading in session.execute(stmt, [r.values for r in rows]):
         created[(kind, reading.resident_id, reading.client_id)] = reading

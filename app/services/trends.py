@@ -179,7 +179,7 @@ def _finish(report: ScanReport, started: float) -> ScanReport:
 @dataclass
 class _Context:
     session: Session
-    bind: Any  # the session's engine, for the read-ahead thread's own session
+    bind: Any  # the session's engine, taken in the caller's thread: get_bind() needs the Flask app context
     model: TrendModel
     now: datetime
     bp_high: int
