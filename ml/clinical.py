@@ -1,7 +1,7 @@
 """Clinical thresholds shared by the readings service, the trend scan and the scoring CLI.
 
 Pure constants and functions. Every number cites its source; a clinician must sign them off
-(see shared/reference/clinical_rules.md). Defaults only: per-resident targets override them.
+(see docs/clinical_rules.md). Defaults only: per-resident targets override them.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def mgdl_to_mmol(value_mg_dl: float) -> float:
     return round(value_mg_dl / MG_DL_PER_MMOL_L, 1)
 
 
-# --- plausibility (DESIGN.md "Plausibility"): reject, never store silently ------------------
+# --- plausibility (docs/design.md "Plausibility"): reject, never store silently ------------------
 SBP_RANGE = (50, 300)
 DBP_RANGE = (30, 200)
 PULSE_RANGE = (25, 250)
@@ -72,7 +72,7 @@ class BpTarget:
         return f"{self.systolic}/{self.diastolic}"
 
 
-# Home targets, "below" these values (DESIGN.md):
+# Home targets, "below" these values (docs/clinical_rules.md §1.2):
 # - default <135/85: home equivalent of office <140/90 (2019 中国家庭血压监测指南; 2018 中国高血压防治指南).
 # - age >=80 without diabetes/CKD <150/90: 国家基层高血压防治管理指南 2020 (>=80 y: <150/90).
 # - diabetes or CKD <130/80: 国家基层高血压防治管理指南 2020 (DM/CKD with proteinuria <130/80);
@@ -102,7 +102,7 @@ def bp_above_target(systolic: float, diastolic: float, target: BpTarget) -> bool
 # management; 高血压基层诊疗指南 2019 table 1, grade 3).
 ACUTE_SBP = 180
 ACUTE_DBP = 110
-# Low BP with dizziness/fainting -> same-day contact; SBP <90 is a design choice (DESIGN.md; 基层
+# Low BP with dizziness/fainting -> same-day contact; SBP <90 is a design choice (docs/clinical_rules.md §1.5; 基层
 # 指南 2020 lists "意识淡漠伴血压过低" under emergency transfer).
 LOW_SBP = 90
 # Hypoglycaemia level 1: 3.0-<3.9; level 2: <3.0 mmol/L (中国2型糖尿病防治指南 2020).
@@ -133,7 +133,7 @@ def glucose_level(value_mmol: float) -> str | None:
     return None
 
 
-# --- HBPM aggregation (clinical_rules §1.3; DESIGN.md "Home BP") -------------------------------
+# --- HBPM aggregation (docs/clinical_rules.md §1.3) -------------------------------
 # Local time for morning/evening and calendar days. China has used UTC+8 without DST since 1991,
 # so the vectorised path may use the fixed offset; the object path uses the zone itself.
 LOCAL_TZ_NAME = "Asia/Shanghai"
@@ -152,9 +152,9 @@ HBPM_MIN_SESSIONS = 6
 # Day 1 of a monitoring block is discarded: +2.8/+1.4 mmHg excess (clinical_rules §1.3, 2,122
 # participants). A block starts after >=7 days without readings.
 BLOCK_GAP_DAYS = 7
-# The resident's own baseline: the 28 days before the current 7-day window (issue 4 item 2).
+# The resident's own baseline: the 28 days before the current 7-day window.
 BASELINE_DAYS = 28
-# Acute values older than this are history, not an emergency (issue 4 item 4: "last 72 h").
+# Acute values older than this are history for the trend scan, not an emergency.
 ACUTE_LOOKBACK_HOURS = 72
 
 # --- BP variability (clinical_rules §1.4): soft flags, never referral triggers --------------------

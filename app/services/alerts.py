@@ -4,7 +4,7 @@ New evidence updates the active alert of its kind (count, last value; severity o
 than opening another. Every notification goes through the outbox in the caller's transaction, so it
 is sent if and only if the alert change commits. `raise_alerts` applies many items by these rules in a
 fixed number of statements (the trend scan's chunks); `raise_alert` is the batch of one.
-Escalation (DESIGN.md, issue 3 item 4): an unacknowledged critical alert climbs one rung every 30 min,
+Escalation (docs/design.md, "Who uses it"): an unacknowledged critical alert climbs one rung every 30 min,
 a high one every 24 h: village doctor -> township doctor -> county doctor of the team -> the on-duty
 specialist of the alert's department. The scheduler calls `escalate_due` every minute with its clock.
 """
@@ -31,7 +31,7 @@ from models.contracts import OPEN_STATUSES, Contract
 from models.org import Staff, StaffRole, Team, TeamMember, TeamRole, Village
 from models.residents import Resident
 
-# Rungs 0-2 are the team's 1+1+1 members (DESIGN.md glossary); rung 3 is the county specialist.
+# Rungs 0-2 are the team's 1+1+1 members (docs/glossary.md); rung 3 is the county specialist.
 LADDER = (TeamRole.village_doctor, TeamRole.township_doctor, TeamRole.county_doctor)
 SPECIALIST_LEVEL = len(LADDER)
 # The department that takes the last rung when no caller names one.
@@ -44,7 +44,8 @@ KIND_DEPARTMENT = {
     AlertKind.hypoglycaemia_recurrent: "内分泌科",
     AlertKind.trend_glucose: "内分泌科",
 }
-# SLA defaults (issue 3 item 4); the scheduler may pass others from configuration.
+# SLA defaults: an unacknowledged critical alert climbs a rung every 30 min, a high one every 24 h;
+# the scheduler may pass others from configuration.
 CRITICAL_AFTER = timedelta(minutes=30)
 HIGH_AFTER = timedelta(hours=24)
 UNACKNOWLEDGED = (AlertStatus.open, AlertStatus.escalated)

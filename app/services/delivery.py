@@ -10,7 +10,7 @@ Per message, in this order:
 A crash between 1 and 3 leaves the message pending with its attempt counted: once the claim runs
 out it is retried with the same client_msg_id. A message is never claimed by two senders at once.
 
-Quiet hours (22:00-07:00 Asia/Shanghai, DESIGN.md): reminders and notices marked `"urgent": false`
+Quiet hours (22:00-07:00 Asia/Shanghai, docs/design.md "Non-functional"): reminders and notices marked `"urgent": false`
 wait until 07:00; everything else (acute advice to a resident, critical and high alert notices) goes
 at once. Residents without an active consent are not messaged (cancelled), and a recipient without a
 bound WeChat openid is a final failure with that reason.
@@ -38,7 +38,7 @@ from models.residents import Consent, Resident
 
 log = logging.getLogger(__name__)
 
-QUIET_START = time(22, 0)  # DESIGN.md: quiet hours 22:00-07:00 Asia/Shanghai
+QUIET_START = time(22, 0)  # docs/design.md: quiet hours 22:00-07:00 Asia/Shanghai
 QUIET_END = time(7, 0)
 DEFAULT_CLAIM = timedelta(seconds=60)  # well inside WeChat's 10-minute client_msg_id dedup window
 

@@ -22,7 +22,7 @@ from models.contracts import Contract, ContractStatus
 from models.readings import BpReading, GlucoseReading
 from models.residents import Consent, Resident, ResidentCondition
 
-DEFAULT_DAYS = 14  # issue 4: "no reading for 14 days (configurable)"
+DEFAULT_DAYS = 14  # a managed resident with no home reading for 14 days is followed up (configurable)
 ENROLLED_CONDITIONS = ("hypertension", "diabetes")
 
 

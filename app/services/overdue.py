@@ -2,7 +2,7 @@
 
 Due date of a contracted resident: the earliest of the last follow-up's next due date (or, for a hypertension
 or diabetes patient never visited, the contract's start) and any open follow-up task (e.g. 2 weeks after a
-referral). Risk order (Simple, db/views/patient_summaries_v09.sql; shared/reference/simple_anchor.md §1.5):
+referral). Risk order (Simple, db/views/patient_summaries_v09.sql, mirrored in Patient#risk_priority):
 0. last BP (newest of home reading and visit) ≥180/110 — 规范 2017 danger sign, ml.clinical.ACUTE_SBP/DBP;
 1. prior stroke or MI (conditions stroke / chd) with last BP ≥140/90 — office 控制不满意 threshold (规范 2017);
 2. last glucose ≥16.7 mmol/L or a "HI" meter reading — ml.clinical.HYPER_URGENT;

@@ -2,7 +2,7 @@
 
 All wording for this area lives here so it can be reviewed in one place. Resident texts are for
 people often over 60: short sentences, "高压/低压" rather than "收缩压/舒张压", one action per line.
-Clinical wording follows DESIGN.md (acute BP, hypoglycaemia, 120 advice).
+Clinical wording follows docs/clinical_rules.md §1.5 and §2.6 (acute BP, hypoglycaemia, 120 advice).
 """
 from __future__ import annotations
 

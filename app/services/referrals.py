@@ -32,7 +32,8 @@ from models.referrals import Referral, ReferralStatus, SpecialistSlot, Urgency
 from models.residents import Resident
 
 OPEN_STATUSES_REFERRAL = (ReferralStatus.requested, ReferralStatus.accepted, ReferralStatus.booked)
-# After a referral is completed (or referred back) the specialist keeps read access for 30 days (issue 3 item 5).
+# After a referral is completed (or referred back) the specialist keeps read access for 30 days,
+# long enough to see the 2-week follow-up that every referral gets (docs/clinical_rules.md §1.6).
 SPECIALIST_WINDOW = timedelta(days=30)
 SUMMARY_DAYS = 14
 SUMMARY_MAX_READINGS = 200  # per kind, newest first; the means use every reading in the window

@@ -4,7 +4,7 @@ Inputs are the new reading, the resident's readings around it (a repeat within 1
 value; the last 7 days of glucose count hypoglycaemia episodes) and the symptoms they reported.
 Output is a list of findings: which alert to open or update, and what to tell the resident.
 Thresholds come from ml.clinical, where each one cites its guideline; the rule codes (BP-E1, G-U1…)
-are those of shared/reference/clinical_rules.md §1.5 and §2.6.
+are those of docs/clinical_rules.md §1.5 and §2.6.
 """
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ class GlucoseObs:
 
     @property
     def level(self) -> str | None:
-        """'hypo2' / 'hypo1' / 'hyper' / None; HI counts as >=16.7, LO as <3.0 (DESIGN.md)."""
+        """'hypo2' / 'hypo1' / 'hyper' / None; HI counts as >=16.7, LO as <3.0 (docs/clinical_rules.md §0, §2.6)."""
         if self.meter_flag == METER_HI:
             return "hyper"
         if self.meter_flag == METER_LO:
@@ -214,7 +214,7 @@ class Finding:
 
 BP_RULES: tuple[Rule, ...] = (
     # BP-E1: >=180/110 with red-flag symptoms -> 120 now (基层高血压防治管理指南 2020 急诊转诊). A red
-    # flag is never downgraded for want of a repeat (DESIGN.md triage), so one reading suffices.
+    # flag is never downgraded for want of a repeat (docs/design.md "Triage dispositions"), so one reading suffices.
     Rule("BP-E1", "acute", lambda f: f.fresh and f.symptoms.bp_red_flag and (f.single_acute or f.confirmed_acute),
          "bp_emergency", "acute_bp", "critical"),
     # BP-U1: confirmed SBP >=180 or DBP >=110 (规范 2017 danger sign; confirmed = mean of two readings in a
@@ -222,7 +222,7 @@ BP_RULES: tuple[Rule, ...] = (
     Rule("BP-U1", "acute", lambda f: f.fresh and f.confirmed_acute, "bp_urgent", "acute_bp", "high"),
     # A single unconfirmed spike asks for a repeat after 5 min of rest instead of alarming (§1.5).
     Rule("BP-R1", "acute", lambda f: f.fresh and f.single_acute, "bp_repeat", needs_repeat=True),
-    # BP-L1: SBP <90 with dizziness or fainting -> same-day contact (DESIGN.md; 基层指南 2020).
+    # BP-L1: SBP <90 with dizziness or fainting -> same-day contact (docs/clinical_rules.md §1.5; 基层指南 2020).
     Rule("BP-L1", "low", lambda f: f.fresh and f.low and f.symptoms.dizziness, "bp_low_symptoms", "low_bp", "high"),
     Rule("BP-L0", "low", lambda f: f.fresh and f.low, "bp_low"),
     # Chest pain or stroke signs with any BP value: emergency (clinical_rules §1.5 BP-E1, second clause).

@@ -64,7 +64,7 @@ LATE_REPLY_KIND = "wechat_reply"
 READING_TIME_SKEW = timedelta(minutes=5)  # CreateTime is the moment the user sent it; beyond this use now
 STAFF_CODE_RE = re.compile(r"^(?:绑定医生|医生绑定|绑定工作微信)[:：\s]*(\d{8})$")
 STAFF_UNBIND_WORDS = frozenset({"解除医生绑定", "医生解绑", "解除绑定医生"})
-TRIAGE_ALERT_SEVERITY = {"emergency": "critical", "urgent": "high"}  # DESIGN.md triage dispositions
+TRIAGE_ALERT_SEVERITY = {"emergency": "critical", "urgent": "high"}  # docs/design.md "Triage dispositions"
 
 
 # --- settings and injectable services ------------------------------------------------------------

@@ -1,7 +1,7 @@
 """WeChat API client for pushes: access token, template / subscribe / customer-service sends, menu, OAuth.
 
 `requests` directly (wechatpy's client has no stable_token, no client_msg_id, no timeout on the
-token fetch and an unbounded auto-retry; shared/reference/wechat_protocol.md §3, §4, §6).
+token fetch and an unbounded auto-retry; docs/wechat_protocol.md §3, §4, §6).
 - Token: POST /cgi-bin/stable_token (falls back to GET /cgi-bin/token), cached in a TokenStore
   shared by processes (memory here; the app adds DB / Redis stores); one holder refreshes at a
   time (`refresh_lock`). On 40001/40014/42001: refresh once, retry once.

@@ -1,6 +1,6 @@
 """The outbox Notifier port's WeChat implementation (app.services.outbox.Notifier).
 
-Channel choice per message (shared/reference/wechat_protocol.md §3.2):
+Channel choice per message (docs/wechat_protocol.md §3.2):
 - a customer-service text while the user's 48-hour window is open (they wrote to us within 48 h,
   known from wechat_users.last_inbound_at) — the full text, the best channel;
 - otherwise, or when WeChat says the window is over / the CS quota is used (45015 / 45047), a template

@@ -2,7 +2,7 @@
 
 Readers are often over 60: short sentences, one idea per line, numbers on their own line,
 no jargon ("高压/低压", not "收缩压/舒张压"; "饭后2小时", not "餐后2h"). Clinical wording
-follows DESIGN.md (acute BP, hypoglycaemia, 120 advice); thresholds come from ml.clinical.
+follows docs/clinical_rules.md §1.5 and §2.6 (acute BP, hypoglycaemia, 120 advice); thresholds come from ml.clinical.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from ml.clinical import (
 
 CONTEXT_LABELS = {"fasting": "空腹", "postprandial": "饭后2小时", "random": "随机", "bedtime": "睡前"}
 
-# --- advice for acute values (DESIGN.md clinical rules) -----------------------------------------
+# --- advice for acute values (docs/clinical_rules.md §1.5, §2.6) -----------------------------------------
 CALL_120 = "如有胸痛、说话不清、一侧手脚没劲，\n请立即拨打120。"
 BP_ACUTE_ADVICE = "请休息5分钟后复测。\n如果还是这么高，请今天联系家庭医生。\n" + CALL_120
 BP_EMERGENCY_ADVICE = "血压很高，又有不舒服，很危险。\n请立即拨打120，或马上去医院急诊。"
@@ -202,7 +202,7 @@ def one_at_a_time() -> str:
 
 
 def remeasure(problems: Mapping[str, str] | None = None) -> str:
-    """Implausible value: ask to measure again, never store (DESIGN.md plausibility)."""
+    """Implausible value: ask to measure again, never store (docs/design.md "Plausibility")."""
     return "这个数不太对，没有记录。\n请坐下休息5分钟，再量一次，\n然后把数发给我。"
 
 

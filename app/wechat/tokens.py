@@ -2,7 +2,7 @@
 
 WeChat hands out one valid token per appid: processes that each fetch their own invalidate each other
 (/cgi-bin/token) or waste the stable_token quota. So the token lives in one place, with its expiry,
-and one holder at a time refreshes it (shared/reference/wechat_protocol.md §3.1, §6.6):
+and one holder at a time refreshes it (docs/wechat_protocol.md §3.1, §6.6):
 - Redis when REDIS_URL is set: the token under a key with a TTL; the refresh lock is SET NX PX with
   a random holder id, released only by its holder (compare-and-delete).
 - otherwise the database row `wechat_tokens` (one per appid): on PostgreSQL the refresh lock is

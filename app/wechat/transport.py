@@ -4,7 +4,7 @@ Pure functions over bytes and query parameters; no Flask. The view maps the exce
 `BadSignature`/`ReplayRejected` → 403, `BodyTooLarge` → 413, `MalformedMessage` (and its
 subclasses) → log and answer "success" (WeChat retries on anything else and then shows
 "该公众号暂时无法提供服务"). Each exception carries `http_status` (None = answer "success").
-See shared/reference/wechat_protocol.md §1, §2 and §6.
+See docs/wechat_protocol.md §1, §2 and §6.
 """
 from __future__ import annotations
 

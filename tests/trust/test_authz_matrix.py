@@ -3,7 +3,7 @@
 ONE table (TABLE) holds, for every (method, rule) of the app, the expected answer per role. The table's keys
 must equal the app's endpoints exactly: a new endpoint without an entry fails, and so does a stale entry.
 
-The expected values come from the intended policy (issue texts and DESIGN.md: who uses it, privacy), not
+The expected values come from the intended policy (docs/design.md: who uses it, privacy), not
 from what the code happens to answer:
 - 401: anonymous, on everything but the sign-in endpoints;
 - 403: a role that may never do this (whatever the target);
@@ -167,7 +167,7 @@ TABLE: dict[tuple[str, str], Case] = {
         "name": "新居民", "id_card": w.new_id_card, "village_id": w.ids["village_a"], "conditions": ["hypertension"]}),
     ("GET", f"{E}/residents/me"): Case(row(residents=200)),
     ("GET", f"{E}/residents/<int:resident_id>"): Case(RECORD_READ),
-    # Profile changes are the team's (issue 2); a resident asks their doctor; a specialist does not edit it.
+    # Profile changes are the team's; a resident asks their doctor; a specialist does not edit it.
     ("PATCH", f"{E}/residents/<int:resident_id>"): Case(TEAM_WORK, body=lambda w: {"name": "张三"}),
     # Consent: the resident, or their team from a paper form.
     ("POST", f"{E}/residents/<int:resident_id>/consents"): Case(
