@@ -8,10 +8,11 @@ are those of docs/clinical_rules.md §1.5 and §2.6.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable, Iterable, Sequence
+
+from app.language import read
 
 # The 180/110, 3.0/3.9 and 16.7 thresholds live in ml.clinical (bp_is_acute, glucose_level) with their citations.
 from ml.clinical import (
@@ -80,46 +81,37 @@ class Symptoms:
 
 NO_SYMPTOMS = Symptoms()
 
-# --- symptom keywords (a small check; app.services.triage refines it when present) --------------------
+# --- symptoms: read by the clinical language layer (app.language), the same reader triage uses ----------
 # Red flags: 规范 2017 danger signs and 基层高血压指南 2020 急诊转诊 (clinical_rules §1.5); BE-FAST stroke signs.
-BP_RED_FLAGS = ("头痛", "头疼", "头剧痛", "胸痛", "胸口痛", "胸口疼", "胸闷", "背痛", "呕吐", "吐了", "恶心",
-                "说话不清", "口齿不清", "说不出话", "一侧无力", "半身无力", "一边没劲", "一侧手脚没劲", "手脚没劲",
-                "肢体无力", "口角歪", "嘴歪", "视物模糊", "看不清", "眼睛痛", "意识", "昏迷", "叫不醒", "抽搐",
-                "糊涂", "喘不上气", "呼吸困难", "憋气", "不能平卧", "心慌")
+BP_RED_FLAGS = frozenset({
+    "headache", "thunderclap", "chest_pain", "chest_tightness", "tearing_pain", "vomiting", "persistent_vomiting",
+    "nausea", "speech", "unilateral_weakness", "face_droop", "unilateral_numbness", "blurred_vision", "vision_loss",
+    "diplopia", "eye_pain", "unresponsive", "confusion", "drowsy", "seizure", "dyspnoea", "severe_dyspnoea",
+    "orthopnoea", "palpitations", "stroke_suspected", "mi_suspected"})
 # 规范 2017 T2D danger signs / clinical_rules §2.3: ketoacidosis and hyperosmolar signs.
-GLUCOSE_RED_FLAGS = ("呕吐", "吐了", "恶心", "腹痛", "肚子痛", "肚子疼", "呼吸深快", "喘气又深又快", "深大呼吸",
-                     "嗜睡", "昏睡", "老想睡", "叫不醒", "意识", "昏迷", "糊涂", "烂苹果味")
-DIZZINESS = ("头晕", "头昏", "晕倒", "昏倒", "晕厥", "眼前发黑", "站不稳", "晕")
+GLUCOSE_RED_FLAGS = frozenset({
+    "vomiting", "persistent_vomiting", "vomits_everything", "nausea", "abdominal_pain", "kussmaul", "acetone_breath",
+    "drowsy", "unresponsive", "confusion"})
+DIZZINESS = frozenset({"dizziness", "vertigo", "syncope", "near_syncope", "orthostatic", "ataxia"})
 # Hypoglycaemia level 3: "severe event needing another person's help" (CDS 2020 / ADA; §2.2).
-HYPO_SEVERE = ("意识不清", "昏迷", "叫不醒", "抽搐", "糊涂", "需要人帮", "不能吞咽")
+HYPO_SEVERE = frozenset({"unresponsive", "confusion", "seizure", "hypo_coma", "needs_help"})
 # Emergency with any value (BP-E1 second clause: chest pain or neuro symptoms).
-EMERGENCY = ("胸痛", "胸口痛", "胸口疼", "说话不清", "口齿不清", "说不出话", "一侧无力", "半身无力", "一边没劲",
-             "一侧手脚没劲", "口角歪", "嘴歪", "昏迷", "叫不醒", "抽搐", "喘不上气", "呼吸困难")
-# "没有胸痛" is not chest pain: a negation just before the keyword cancels it.
-_NEGATION = re.compile(r"(没有|没|无|不|未|否认)[^，。,.;；!！?？]{0,2}$")
-
-
-def _found(text: str, words: Iterable[str]) -> list[str]:
-    hits = []
-    for word in words:
-        start = 0
-        while (i := text.find(word, start)) >= 0:
-            if not _NEGATION.search(text[max(0, i - 4):i]):
-                hits.append(word)
-                break
-            start = i + len(word)
-    return hits
+EMERGENCY = frozenset({"chest_pain", "speech", "unilateral_weakness", "face_droop", "unresponsive", "not_breathing",
+                       "seizure", "severe_dyspnoea", "dyspnoea", "thunderclap", "stroke_suspected", "mi_suspected"})
 
 
 def symptom_flags(text: str | None, *, emergency: bool = False) -> Symptoms:
-    """Reduce reported symptoms to rule flags; `emergency` comes from a triage assessment, never lowered."""
+    """Reduce reported symptoms to rule flags; `emergency` comes from a triage assessment, never lowered.
+    Only findings asserted present count: "头疼倒没有", "喘气正常", "不闷" raise nothing."""
     if not text or not text.strip():
         return Symptoms(text=text, emergency=emergency)
-    bp, glu = _found(text, BP_RED_FLAGS), _found(text, GLUCOSE_RED_FLAGS)
-    dizzy, severe, emerg = _found(text, DIZZINESS), _found(text, HYPO_SEVERE), _found(text, EMERGENCY)
-    matched = tuple(dict.fromkeys(bp + glu + dizzy + severe))
-    return Symptoms(text=text, bp_red_flag=bool(bp), glucose_red_flag=bool(glu), dizziness=bool(dizzy),
-                    hypo_severe=bool(severe), emergency=emergency or bool(emerg), matched=matched)
+    present = [f for f in read(text).findings if f.present and f.value is None]
+    codes = {f.code for f in present}
+    matched = tuple(dict.fromkeys(f.text for f in present
+                                  if f.code in BP_RED_FLAGS | GLUCOSE_RED_FLAGS | DIZZINESS | HYPO_SEVERE))
+    return Symptoms(text=text, bp_red_flag=bool(codes & BP_RED_FLAGS), glucose_red_flag=bool(codes & GLUCOSE_RED_FLAGS),
+                    dizziness=bool(codes & DIZZINESS), hypo_severe=bool(codes & HYPO_SEVERE),
+                    emergency=emergency or bool(codes & EMERGENCY), matched=matched)
 
 
 # --- facts ------------------------------------------------------------------------------------------

@@ -215,32 +215,28 @@ def normalise(text: str) -> str:
 
 
 # --- symptoms ----------------------------------------------------------------------------------
-SYMPTOM_PHRASES = (
-    "说话不清", "口齿不清", "说不清", "说不出话", "嘴歪", "口角歪", "流口水", "半边身子", "一侧无力", "手脚没劲",
-    "胸口疼", "胸口痛", "胸痛", "胸闷", "心口疼", "憋气", "喘不上气", "上不来气", "呼吸困难", "气短", "气急",
-    "心慌", "心悸", "心跳快", "心跳得快", "头疼", "头痛", "头晕", "头昏", "眼花", "看不清", "视物模糊", "看东西模糊",
-    "恶心", "想吐", "呕吐", "吐了", "肚子疼", "肚子痛", "腹痛", "拉肚子", "腹泻", "发烧", "发热", "咳嗽", "咳血",
-    "出汗", "冒冷汗", "手抖", "发抖", "饿得慌", "低血糖", "晕倒", "昏倒", "摔倒", "昏迷", "迷糊", "糊涂", "抽筋", "抽搐",
-    "乏力", "没力气", "没劲", "无力", "浑身没劲", "手麻", "脚麻", "腿麻", "麻木", "水肿", "腿肿", "脚肿", "浮肿",
-    "口渴", "口干", "尿多", "不舒服", "不太舒服", "难受", "疼", "痛", "晕", "吐", "喘", "咳", "肿", "闷", "麻",
-)
-_SYMPTOM_RE = re.compile("|".join(sorted(map(re.escape, SYMPTOM_PHRASES), key=len, reverse=True)))
-_NEGATION_RE = re.compile(r"(没有|没|无|不|未|否认|别)[^，,。.;；]{0,2}$")
-_NOT_SYMPTOMS = ("麻烦", "麻将", "吐槽", "痛快", "闷热")
+# Findings that are about a measurement rather than a complaint, in a reading message.
+_NOT_COMPLAINTS = frozenset({"high_bp_reported", "low_bp_reported", "hyper_reported"})
 
 
 def find_symptoms(text: str) -> tuple[str, ...]:
-    """Symptom words the user affirms, in order ("头不疼", "没有胸痛" are skipped)."""
-    text = unicodedata.normalize("NFKC", text or "")
-    for word in _NOT_SYMPTOMS:
-        text = text.replace(word, "  ")
+    """Symptom words the user affirms, in order, read by the clinical language layer (the reader
+    triage and the reading rules use): "头不疼", "没有胸痛", "头疼倒没有", "喘气正常" are skipped."""
+    from app.language import lexicon, read
+
+    reading = read(text or "")
+    concepts = lexicon().concepts
     found: list[str] = []
-    for match in _SYMPTOM_RE.finditer(text):
-        before = text[max(0, match.start() - 3):match.start()]
-        if _NEGATION_RE.search(before):
+    spans: list[tuple[int, int]] = []
+    for m in sorted(reading.mentions, key=lambda m: (m.start, -m.end)):
+        if m.assertion != "present" or m.code in _NOT_COMPLAINTS or concepts[m.code].kind != "finding":
             continue
-        if match.group(0) not in found:
-            found.append(match.group(0))
+        if any(s < m.end and m.start < e for s, e in spans):
+            continue  # "腿肿了": one complaint, not also "肿了"
+        spans.append((m.start, m.end))
+        word = reading.text[m.start:m.end]
+        if word not in found:
+            found.append(word)
     return tuple(found)
 
 

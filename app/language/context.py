@@ -1,0 +1,197 @@
+"""Assertion scope: NegEx / ConText (Chapman 2001; Harkema 2009) adapted to Chinese.
+
+Every concept mention starts as *present*. Trigger words (lexicon/context.tsv) change that within a
+scope; the algorithm, step by step:
+
+1. **Clauses.** The text is cut at clause punctuation (，。；！？,.;!?：…~), at spaces (residents type
+   a space where they mean a comma: "不出汗 不闷") and before terminator words (但/但是/可是/不过/
+   就是/而且…; "不但" is no terminator). A scope never crosses a clause boundary. The enumeration
+   comma 、 and 和/跟 do not cut: "没有胸痛、气短" denies both (list scope).
+2. **Terms first.** Concept terms are matched before triggers, and a trigger inside a matched term
+   does not count: "喘不上气", "不吃奶", "没劲" are positive findings; "无明显诱因", "不止", "不久",
+   "不小心" are *pseudo-triggers* (matched, then ignored).
+3. **Forward triggers** (negated 没有/不/无/未/否认…, past 以前/去年/曾经…, hypothetical 有没有/
+   是不是/会不会/如果/万一/怕…) apply to every mention after them in their clause. A one-character
+   negator is recognised on jieba's tokens (不/没/无/未 starting a short token that is not a pseudo-
+   trigger), except the potential complement after a verb (说不出, 站不稳: 不 + 出上下动起…).
+   A negator *inside* a gap pattern ("胸口不疼") negates that mention; a softener there ("不太", "不怎么")
+   only makes it mild.
+4. **Backward triggers** close a clause (only particles may follow them): negated (…倒没有, …没有,
+   …不明显), normal (…正常, …还行, …还好, …挺好) and resolved (…已经止住了, …消了). They apply to
+   the mentions before them in that clause; a clause holding nothing but the trigger ("流鼻血，已经
+   止住了") applies it to the clause before (ellipsis). "还好/还行" after a pain or discomfort word
+   ("头疼还好") reads as *mild*, not normal: it rates the symptom rather than denying it.
+5. **Precedence**: negated > normal > resolved > hypothetical > past > present, first trigger wins
+   within one category.
+
+Who is affected (other-subject: 我妈/我爸/孩子/老伴…) is decided for the message in subject.py and
+carried by each finding.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.language.lexicon import COMPLEMENT_AFTER_BU, NOT_VERB_BEFORE_BU, Lexicon
+
+PRESENT, ABSENT, NORMAL, RESOLVED, HYPOTHETICAL, PAST = (
+    "present", "absent", "normal", "resolved", "hypothetical", "past")
+ASSERTIONS = (PRESENT, ABSENT, NORMAL, RESOLVED, HYPOTHETICAL, PAST)
+_RANK = {PRESENT: 0, PAST: 1, HYPOTHETICAL: 2, RESOLVED: 3, NORMAL: 4, ABSENT: 5}
+
+CLAUSE_PUNCT = "，。；！？,.;!?: ：…~"
+SENTENCE_END = "。！？!?;；"
+PARTICLES = set("了的啊呢吧过哈呀嘛哦喔吗么啦咯 \t")
+# "头疼还好" rates a symptom (mild); "喘气还行" states a function is normal.
+_RATING_TRIGGERS = ("还好", "还行", "还可以", "可以", "都还行")
+# What may stand before a backward trigger in a clause of its own ("现在已经止住了").
+_ADVERBS_RE = re.compile(r"现在|目前|已经|后来|暂时|都|也|又|就|倒|自己|慢慢|基本|基本上|完全|早就|刚刚|刚")
+_SYMPTOM_CHARS = set("疼痛晕痒肿闷麻酸胀吐咳烧热冷难受")
+
+
+@dataclass
+class Clause:
+    start: int
+    end: int
+    severe: bool = False
+    mild: bool = False
+    sudden: bool = False
+    chronic: bool = False
+    recurrent: bool = False
+    hours: float | None = None
+
+
+@dataclass
+class Mention:
+    code: str
+    start: int
+    end: int
+    clause: int
+    literal: bool = True
+    assertion: str = PRESENT
+    attenuated: bool = False     # "不太舒服": positive, mild
+    trigger: str | None = None   # the word that set the assertion (for explanations and tests)
+
+    @property
+    def negated(self) -> bool:
+        return self.assertion in (ABSENT, NORMAL)
+
+    @property
+    def uncertain(self) -> bool:
+        return self.assertion in (HYPOTHETICAL, PAST)
+
+    def assert_(self, assertion: str, trigger: str) -> None:
+        if _RANK[assertion] > _RANK[self.assertion]:
+            self.assertion, self.trigger = assertion, trigger
+
+
+def split_clauses(t: str, terminators: list[str]) -> list[Clause]:
+    cuts = [0]
+    for i, ch in enumerate(t):
+        if ch in CLAUSE_PUNCT:
+            cuts.append(i)
+            cuts.append(i + 1)
+    for word in terminators:
+        for m in re.finditer(re.escape(word), t):
+            if m.start() > 0 and not t[m.start() - 1] == "不":  # "不但" is not a contrast
+                cuts.append(m.start())
+    cuts.append(len(t))
+    cuts = sorted(set(cuts))
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        if b > a and t[a:b].strip(" ，。；！？、,.;!?:：…~"):
+            out.append(Clause(a, b))
+    return out or [Clause(0, len(t))]
+
+
+def clause_of(clauses: list[Clause], pos: int) -> int:
+    for k, c in enumerate(clauses):
+        if c.start <= pos < c.end:
+            return k
+    for k in range(len(clauses) - 1, -1, -1):
+        if clauses[k].start <= pos:
+            return k
+    return 0
+
+
+class Triggers:
+    """The trigger words of lexicon/context.tsv, ready for the scope algorithm."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        self.forward: dict[str, str] = {}
+        for cat in ("negated", "past", "hypothetical"):
+            for w in lex.trigger_words(cat, "forward", "both"):
+                self.forward.setdefault(w, cat)
+        self.backward: list[tuple[str, str]] = []
+        for cat in ("negated", "normal", "resolved"):
+            for w in lex.trigger_words(cat, "backward", "both"):
+                self.backward.append((w, cat))
+        self.backward.sort(key=lambda wc: -len(wc[0]))
+        self.pseudo = frozenset(lex.trigger_words("pseudo"))
+        self.terminators = lex.trigger_words("terminator")
+        self.words = sorted(set(self.forward) | {w for w, _ in self.backward})
+
+
+_ASSERTION_OF = {"negated": ABSENT, "normal": NORMAL, "resolved": RESOLVED, "past": PAST,
+                 "hypothetical": HYPOTHETICAL}
+
+
+def apply(t: str, clauses: list[Clause], mentions: list[Mention], masked: list[bool], in_term: list[bool], tokens,
+          trig: Triggers) -> None:
+    """Set each mention's assertion (steps 3-5 of the module docstring). ``tokens`` are jieba's
+    (word, start, end) over ``t``; ``in_term[i]`` is True inside a matched concept term or pseudo-
+    trigger, ``masked[i]`` also inside a severity word ("不厉害" rates, it does not deny)."""
+    by_clause: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_clause.setdefault(m.clause, []).append(m)
+
+    # 3. forward triggers
+    for word, start, _end in tokens:
+        if masked[start] or word in trig.pseudo:
+            continue
+        cat = trig.forward.get(word)
+        cue = word
+        if cat is None and word[0] in "不没无未" and len(word) <= 3:
+            cat, cue = "negated", word[0]
+        if cat is None:
+            continue
+        if cat == "negated" and word.startswith("不"):
+            prev = t[start - 1] if start > 0 else " "
+            nxt = t[start + 1] if start + 1 < len(t) else ""
+            if prev not in NOT_VERB_BEFORE_BU and nxt in COMPLEMENT_AFTER_BU and len(word) <= 2:
+                continue
+        k = clause_of(clauses, start)
+        scope_start = start + len(cue)
+        forward = [m for m in by_clause.get(k, ()) if m.start >= scope_start]
+        for m in forward:
+            m.assert_(_ASSERTION_OF[cat], word)
+        if forward or cat != "negated":
+            continue
+        # A negator that closes its clause ("发烧倒没有", "头疼没") looks back instead.
+        rest = t[start + len(word):clauses[k].end]
+        if all(ch in PARTICLES for ch in rest):
+            for m in by_clause.get(k, ()):
+                if m.end <= start:
+                    m.assert_(ABSENT, word)
+
+    # 4. backward triggers at the end of a clause
+    for k, clause in enumerate(clauses):
+        body = t[clause.start:clause.end].rstrip("".join(PARTICLES))
+        end = clause.start + len(body)
+        for word, cat in trig.backward:
+            if not body.endswith(word):
+                continue
+            pos = end - len(word)
+            if in_term[pos]:
+                continue  # the trigger is part of a term ("血压正常", "精神还好")
+            targets = [m for m in by_clause.get(k, ()) if m.end <= pos]
+            if not targets and not by_clause.get(k) and k > 0 and not _ADVERBS_RE.sub("", body[:-len(word)]) and \
+                    not any(ch in SENTENCE_END for ch in t[clauses[k - 1].end:clause.start]):
+                targets = list(by_clause.get(k - 1, ()))  # ellipsis: "流鼻血，已经止住了"
+            for m in targets:
+                if cat == "normal" and word in _RATING_TRIGGERS and \
+                        any(ch in _SYMPTOM_CHARS for ch in t[m.start:m.end]):
+                    m.attenuated = True
+                    continue
+                m.assert_(_ASSERTION_OF[cat], word)
+            break

@@ -1,0 +1,118 @@
+"""The clinical lexicon, loaded from the tab-separated files in ``lexicon/`` (data a clinician edits).
+
+- ``concepts.tsv``  code, preferred term, ICD-10 (where one exists), body site, kind (finding:
+                    a symptom or sign | qualifier of another finding | context: an exposure or
+                    trigger | condition: a known illness, medicine or pregnancy)
+- ``terms.tsv``     code, term, kind (synonym | colloquial | dialect | typo | pattern); one row per term
+- ``modifiers.tsv`` category (severe | mild | sudden | chronic | recurrent | attenuator), term
+- ``context.tsv``   ConText trigger, category (negated | normal | resolved | past | hypothetical |
+                    terminator | pseudo), direction (forward | backward | both | none)
+- ``relations.tsv`` relation word, sex, default age in years, child (1/0)
+
+A term is a literal (matched longest-first, added to jieba's dictionary) or a *pattern*: ``~`` stands
+for a short gap of at most ``GAP_MAX`` characters that crosses no punctuation and no other body site,
+and ``(a|b)`` for alternatives, e.g. ``胸~疼`` matches 胸口疼 and 胸口这里有点疼. A term that carries
+its own negation ("喘不上气", "不吃奶") is a positive finding: triggers are never looked for inside a term.
+Nothing here is Python to edit: add a row, run the tests (tests/language checks every file).
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DIR = Path(__file__).with_name("lexicon")
+
+# Characters a gap may not contain: punctuation, body sites (so 头晕胸痛 is not "头…痛") and
+# injury/pain words (so 右脚崴了动不了 is not one-sided weakness).
+PUNCT = "，。；！？、,.;!?\\s…：:（）()“”\"'"
+GAP_BLOCK = "胸腹肚腰背头脑眼耳嗓喉牙腿脚手臂膝肩颈脖脸嘴鼻崴扭摔撞砸伤疼痛"
+GAP_MAX = 7
+# Inside a gap, these characters negate the mention ("胸口不疼") and these words only soften it.
+GAP_NEG_CHARS = "不没无未"
+# After a verb, 不 + one of these is a potential complement (说不出, 站不稳), not a negation.
+COMPLEMENT_AFTER_BU = frozenset("出上下动起住了开进醒清稳来去着到见")
+NOT_VERB_BEFORE_BU = frozenset("我他她它也都还并就又从但可却并且你您，,。 和跟")
+
+CONCEPT_KINDS = ("finding", "qualifier", "context", "condition")
+TERM_KINDS = ("synonym", "colloquial", "dialect", "typo", "pattern")
+MODIFIER_CATEGORIES = ("severe", "mild", "sudden", "chronic", "recurrent", "attenuator")
+CONTEXT_CATEGORIES = ("negated", "normal", "resolved", "past", "hypothetical", "terminator", "pseudo")
+CONTEXT_DIRECTIONS = ("forward", "backward", "both", "none")
+
+
+@dataclass(frozen=True)
+class Concept:
+    code: str
+    preferred: str
+    icd10: str = ""
+    site: str = ""
+    kind: str = "finding"
+
+
+@dataclass
+class Lexicon:
+    concepts: dict[str, Concept]
+    terms: dict[str, list[tuple[str, str]]]            # code -> [(term, kind)]
+    modifiers: dict[str, list[str]]                    # category -> terms
+    triggers: dict[tuple[str, str], list[str]]         # (category, direction) -> terms
+    relations: dict[str, tuple[str | None, float | None, bool]]
+    errors: list[str] = field(default_factory=list)
+
+    def trigger_words(self, category: str, *directions: str) -> list[str]:
+        out: list[str] = []
+        for d in directions or CONTEXT_DIRECTIONS:
+            out.extend(self.triggers.get((category, d), ()))
+        return out
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with open(DIR / name, encoding="utf-8", newline="") as f:
+        return [{k: (v or "").strip() for k, v in row.items()}
+                for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)]
+
+
+def is_pattern(term: str) -> bool:
+    return any(ch in term for ch in "~()|[]?")
+
+
+def load() -> Lexicon:
+    """Read every file; problems are collected in ``errors`` (the tests require none)."""
+    errors: list[str] = []
+    concepts: dict[str, Concept] = {}
+    for row in _rows("concepts.tsv"):
+        code = row["code"]
+        if code in concepts:
+            errors.append(f"concepts.tsv: {code} twice")
+        concepts[code] = Concept(code, row["preferred_term"], row.get("icd10", ""), row.get("site", ""),
+                                 row.get("kind") or "finding")
+        if concepts[code].kind not in CONCEPT_KINDS:
+            errors.append(f"concepts.tsv: {code} has unknown kind {concepts[code].kind}")
+    terms: dict[str, list[tuple[str, str]]] = {}
+    for row in _rows("terms.tsv"):
+        code, term, kind = row["code"], row["term"], row.get("kind") or "synonym"
+        if code not in concepts:
+            errors.append(f"terms.tsv: {term} names unknown concept {code}")
+            continue
+        if kind not in TERM_KINDS:
+            errors.append(f"terms.tsv: {term} has unknown kind {kind}")
+        if not term or " " in term:
+            errors.append(f"terms.tsv: empty term or a space in {term!r} ({code})")
+            continue
+        terms.setdefault(code, []).append((term, kind))
+    modifiers: dict[str, list[str]] = {}
+    for row in _rows("modifiers.tsv"):
+        if row["category"] not in MODIFIER_CATEGORIES:
+            errors.append(f"modifiers.tsv: unknown category {row['category']}")
+        modifiers.setdefault(row["category"], []).append(row["term"])
+    triggers: dict[tuple[str, str], list[str]] = {}
+    for row in _rows("context.tsv"):
+        cat, direction = row["category"], row["direction"]
+        if cat not in CONTEXT_CATEGORIES or direction not in CONTEXT_DIRECTIONS:
+            errors.append(f"context.tsv: {row['trigger']} has {cat}/{direction}")
+        triggers.setdefault((cat, direction), []).append(row["trigger"])
+    relations: dict[str, tuple[str | None, float | None, bool]] = {}
+    for row in _rows("relations.tsv"):
+        age = row.get("default_age_years") or ""
+        relations[row["word"]] = (row.get("sex") or None, float(age) if age else None, row.get("child") == "1")
+    return Lexicon(concepts, terms, modifiers, triggers, relations, errors)

@@ -1,0 +1,287 @@
+"""Numbers in residents' Chinese: Arabic, full-width or Chinese numerals (via cn2an), measured values
+bound to their concept (BP, glucose, temperature, pulse, SpO2, weight, gestational week, …) and
+durations. One code path: triage, the reading rules and the bot's reading parser all use it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import cn2an
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width -> half-width), lower case, one space for runs of whitespace."""
+    t = unicodedata.normalize("NFKC", text or "").lower()
+    return re.sub(r"\s+", " ", t).strip()
+
+
+CN_DIGITS = "零〇一二两三四五六七八九十百千"
+NUM = rf"(\d+(?:\.\d+)?|[{CN_DIGITS}]+(?:点[零〇一二三四五六七八九]+)?)"
+_FUZZY = {"半": 0.5, "几": 3, "好几": 4, "两三": 3, "三四": 4, "一两": 2, "三五": 5, "四五": 5, "十几": 15,
+          "二十几": 25, "几十": 30, "一二": 2}
+
+
+def to_number(s: str) -> float | None:
+    """'39.5', '三十九点五', '一百九' -> float; None when it is not a number."""
+    s = s.strip()
+    if not s:
+        return None
+    if s in _FUZZY:
+        return float(_FUZZY[s])
+    try:
+        return float(s)
+    except ValueError:
+        pass
+    try:
+        return float(cn2an.cn2an(s, "smart"))
+    except Exception:  # cn2an raises bare ValueErrors with varied messages
+        return None
+
+
+_FILL = (r"(?:老是|总是|一直|经常|都是|是|有|为|到|达|达到|才|只有|都|已经|快|了|测|量|测了|量了|显示|大概|约|差不多|"
+         r":|\s|高达|低到|高到|升到|降到|每分钟|一分钟|1分钟|的|在|只|还|竟然|居然|最高|最低)*")
+_TEMP_RE = re.compile(rf"(?:体温|发烧|发热|烧到|烧了|烧|温度|腋温|口温|肛温|耳温)?{_FILL}{NUM}\s*(?:度|°c|℃|°)(多|半|[一二三四五六七八九\d])?")
+_BP_SLASH_RE = re.compile(r"(\d{2,3})\s*[/\\／]\s*(\d{2,3})")
+_BP_WORD_RE = re.compile(rf"(血压|高压|收缩压|低压|舒张压){_FILL}{NUM}(?:多)?(?:\s*(?:mmhg|毫米汞柱))?"
+                         rf"(?:[\s,，、和到/-]*(?:低压)?{_FILL}{NUM})?")
+_GLU_RE = re.compile(rf"(?:血糖|空腹血糖|餐后血糖|随机血糖|指尖血糖|糖){_FILL}{NUM}(点[\d一二三四五六七八九]|点多|多)?\s*(mmol|mg)?")
+_PULSE_RE = re.compile(rf"(?:心率|脉搏|心跳|脉率){_FILL}{NUM}(多)?\s*(?:次|下)?")
+_PULSE2_RE = re.compile(rf"(?<!呼吸)(?:每分钟|一分钟)(?:只有|才|有|就)?{NUM}(多)?\s*(?:次|下)")
+_SPO2_RE = re.compile(rf"(?:血氧饱和度|血氧|氧饱和度|饱和度|指脉氧){_FILL}{NUM}\s*%?")
+_RR_RE = re.compile(rf"呼吸(?:每分钟|一分钟|频率){_FILL}{NUM}\s*次")
+_PAIN_RE = re.compile(rf"(?:疼|痛)[^，。,.;!?]{{0,6}}?{NUM}\s*分|{NUM}\s*分(?:的)?(?:疼|痛)")
+_COUNT_RE = re.compile(rf"(拉|泻|吐|呕)了?{NUM}(多)?(?:次|回|趟)")
+_PREG_RE = re.compile(rf"(?:怀孕|孕|怀了|怀二胎)(?:已经|快|了)?{NUM}(个)?(多)?(周|个月|月)")
+_HI_LO_RE = re.compile(r"血糖[^，。,.;!?]{0,6}?(hi|lo|测不出|爆表)")
+_WEIGHT_RE = re.compile(rf"体重{_FILL}{NUM}\s*(公斤|kg|千克|斤)?")
+# "血糖低，测了下是2.6": a bare decimal after a glucose word (no other measure named in between) is
+# the glucose value; the same for temperature after 发烧/体温 ("发烧了，量了一下39度" is covered by
+# the unit; "烧得厉害 量了是39.2" is not).
+_GLU_WORD_RE = re.compile(r"血糖|测糖|量糖|低血糖|高血糖|测个糖")
+_TEMP_WORD_RE = re.compile(r"体温|发烧|发热|烧到|高烧|低烧")
+_OTHER_MEASURE_RE = re.compile(r"血压|高压|低压|心率|脉搏|心跳|血氧|体温|体重|血糖|温度|度|℃|次|岁|斤|公斤|周|天|小时|分钟|/")
+_BARE_VALUE_RE = re.compile(r"(?:测|量|查|验|显示|测出来|结果)[^，。；！？,.;!?\d]{0,6}?(\d+(?:\.\d+)?)(?![\d/])")
+
+
+@dataclass
+class Numbers:
+    temperature: float | None = None
+    systolic: float | None = None
+    diastolic: float | None = None
+    pulse: float | None = None
+    glucose: float | None = None
+    spo2: float | None = None
+    resp_rate: float | None = None
+    pain_score: float | None = None
+    stool_count: float | None = None
+    vomit_count: float | None = None
+    preg_weeks: float | None = None
+    weight_kg: float | None = None
+
+
+def parse_bp_number(s: str) -> tuple[float | None, float | None]:
+    """'190/120', '190 120', '一百九十一百二', '一百九' -> (systolic, diastolic)."""
+    s = normalize(s)
+    m = _BP_SLASH_RE.search(s)
+    if m:
+        return float(m.group(1)), float(m.group(2))
+    nums = re.findall(r"\d+(?:\.\d+)?", s)
+    if len(nums) >= 2:
+        return float(nums[0]), float(nums[1])
+    if len(nums) == 1:
+        return float(nums[0]), None
+    run = re.search(rf"[{CN_DIGITS}]+", s)
+    if run:
+        return _split_cn_bp(run.group(0))
+    return None, None
+
+
+def _split_cn_bp(run: str) -> tuple[float | None, float | None]:
+    """A run of Chinese numerals may hold two BP values ("一百五十九十五" = 150/95)."""
+    whole = to_number(run)
+    if whole is not None and 50 <= whole <= 300:
+        return whole, None
+    for cut in range(2, len(run) - 1):
+        sbp, dbp = to_number(run[:cut]), to_number(run[cut:])
+        if sbp and dbp and 60 <= sbp <= 300 and 30 <= dbp <= 200 and sbp > dbp and run[:cut][-1] in "十百零〇":
+            return sbp, dbp
+    for cut in range(2, len(run) - 1):
+        sbp, dbp = to_number(run[:cut]), to_number(run[cut:])
+        if sbp and dbp and 60 <= sbp <= 300 and 30 <= dbp <= 200 and sbp > dbp:
+            return sbp, dbp
+    return None, None
+
+
+def _glucose_value(value: float, unit: str | None) -> float | None:
+    from ml.clinical import mgdl_to_mmol
+
+    # Values above the mmol/L plausibility range are read as mg/dL (1 mmol/L = 18 mg/dL).
+    if unit == "mg" or value > 35:
+        value = mgdl_to_mmol(value)
+    return value if 0.5 <= value <= 60 else None
+
+
+def parse_numbers(t: str) -> Numbers:
+    n = Numbers()
+    for m in _TEMP_RE.finditer(t):
+        v = to_number(m.group(1))
+        if v is None:
+            continue
+        tail = m.group(2)
+        if tail:
+            v += 0.3 if tail == "多" else 0.5 if tail == "半" else (to_number(tail) or 0) / 10
+        if 34 <= v <= 43.5:
+            n.temperature = v if n.temperature is None else max(n.temperature, v)
+    for m in _BP_SLASH_RE.finditer(t):
+        s, d = float(m.group(1)), float(m.group(2))
+        if 50 <= s <= 300 and 30 <= d <= 200 and s > d:
+            n.systolic, n.diastolic = _max(n.systolic, s), _max(n.diastolic, d)
+    for m in _BP_WORD_RE.finditer(t):
+        kind, a, b = m.group(1), m.group(2), m.group(3)
+        if kind in ("低压", "舒张压"):
+            v = to_number(a)
+            if v and 30 <= v <= 200:
+                n.diastolic = _max(n.diastolic, v)
+            continue
+        if b is None and not a[0].isdigit():
+            s, d = _split_cn_bp(a)
+        else:
+            s, d = to_number(a), to_number(b) if b else None
+        if s and 50 <= s <= 300:
+            n.systolic = _max(n.systolic, s)
+        if d and 30 <= d <= 200 and (s is None or d < s):
+            n.diastolic = _max(n.diastolic, d)
+    for m in _GLU_RE.finditer(t):
+        v = to_number(m.group(1))
+        if v is not None:
+            tail = m.group(2)
+            if tail:
+                v += 0.5 if tail in ("多", "点多") else (to_number(tail[1:]) or 0) / 10
+            g = _glucose_value(v, m.group(3))
+            if g is not None:
+                n.glucose = g if n.glucose is None else (min(n.glucose, g) if g < 4 else max(n.glucose, g))
+    for m in _HI_LO_RE.finditer(t):
+        n.glucose = 1.0 if m.group(1) == "lo" else 33.4
+    for m in _PULSE_RE.finditer(t):
+        v = to_number(m.group(1))
+        if v and 20 <= v <= 300:
+            n.pulse = v
+    if n.pulse is None and re.search("心跳|心率|脉搏|脉", t):
+        for m in _PULSE2_RE.finditer(t):
+            v = to_number(m.group(1))
+            if v and 20 <= v <= 300:
+                n.pulse = v
+    for m in _SPO2_RE.finditer(t):
+        v = to_number(m.group(1))
+        if v and 50 <= v <= 100:
+            n.spo2 = v
+    for m in _RR_RE.finditer(t):
+        v = to_number(m.group(1))
+        if v and 5 <= v <= 120:
+            n.resp_rate = v
+    for m in _PAIN_RE.finditer(t):
+        v = to_number(m.group(1) or m.group(2))
+        if v is not None and 0 <= v <= 10:
+            n.pain_score = v
+    for m in _COUNT_RE.finditer(t):
+        v = to_number(m.group(2))
+        if v:
+            if m.group(1) in "拉泻":
+                n.stool_count = _max(n.stool_count, v)
+            else:
+                n.vomit_count = _max(n.vomit_count, v)
+    if n.glucose is None:
+        n.glucose = _bound_value(t, _GLU_WORD_RE, lambda v: _glucose_value(v, None) if v <= 35 else None)
+    if n.temperature is None:
+        n.temperature = _bound_value(t, _TEMP_WORD_RE, lambda v: v if 35 <= v <= 43.5 else None)
+    for m in _WEIGHT_RE.finditer(t):
+        v = to_number(m.group(1))
+        if v:
+            v = v / 2 if m.group(2) == "斤" else v
+            if 2 <= v <= 250:
+                n.weight_kg = v
+    m = _PREG_RE.search(t)
+    if m:
+        v = to_number(m.group(1))
+        if v:
+            n.preg_weeks = v if m.group(4) == "周" else v * 4.3
+    return n
+
+
+def _bound_value(t: str, concept_re: re.Pattern, accept) -> float | None:
+    """A bare measured number bound to the concept named earlier in the text (see _GLU_WORD_RE)."""
+    w = concept_re.search(t)
+    if w is None:
+        return None
+    for m in _BARE_VALUE_RE.finditer(t, w.end()):
+        between = t[w.end():m.start(1)]
+        if _OTHER_MEASURE_RE.search(between) and not concept_re.search(between):
+            continue
+        tail = t[m.end(1):m.end(1) + 2]
+        if tail[:1] and tail[:1] in "/度℃次岁斤周天%":
+            continue
+        v = accept(float(m.group(1)))
+        if v is not None:
+            return v
+    return None
+
+
+def _max(a: float | None, b: float) -> float:
+    return b if a is None else max(a, b)
+
+
+
+
+# ---------------------------------------------------------------------------------------------
+# durations
+# ---------------------------------------------------------------------------------------------
+
+_UNIT_H = {"分钟": 1 / 60, "小时": 1, "钟头": 1, "个钟": 1, "天": 24, "日": 24, "晚": 12, "夜": 12,
+           "星期": 168, "周": 168, "礼拜": 168, "个月": 720, "月": 720, "年": 8760}
+_DUR_RE = re.compile(
+    rf"(好几|几十|十几|二十几|两三|三四|一两|三五|四五|\d+(?:\.\d+)?|[{CN_DIGITS}]+|半|几)(个)?(多)?(半)?"
+    r"(分钟|小时|钟头|个钟|天|日|晚|夜|星期|周|礼拜|月|年)(多)?(了|来|前|以来)?")
+_CHILD_WORDS = ("孩子", "宝宝", "儿子", "女儿", "婴儿", "小孩", "孙子", "孙女", "外孙", "闺女", "娃")
+_REL_TIMES = (("大前天", 72), ("前天", 48), ("昨天", 24), ("昨晚", 18), ("昨日", 24), ("刚才", 0.3), ("刚刚", 0.3),
+              ("方才", 0.3), ("一会儿", 0.1), ("今天", 6), ("今早", 4), ("早上", 6), ("上午", 6), ("中午", 4),
+              ("下午", 4), ("今晚", 2), ("半夜", 6), ("凌晨", 6), ("这两天", 48), ("这几天", 72), ("上周", 168),
+              ("上个星期", 168), ("上礼拜", 168), ("上个月", 720), ("去年", 8760), ("半个月", 360), ("半年", 4380))
+
+
+def durations(t: str) -> list[tuple[int, float]]:
+    """(position, hours) for each duration or onset time in the text."""
+    out: list[tuple[int, float]] = []
+    for m in _DUR_RE.finditer(t):
+        num, ge, duo, ban, unit, duo2, _ = m.groups()
+        start = m.start()
+        before, after = t[max(0, start - 3):start], t[m.end():m.end() + 2]
+        if unit == "月" and not ge and not (duo2 or m.group(7)):
+            continue  # "3月5日" is a date
+        if unit in ("周", "星期") and (after.startswith("岁") or after.startswith("大") or "孕" in before):
+            continue
+        if "孕" in before or "怀" in before:
+            continue
+        if unit == "月" and any(w in t[max(0, start - 4):start] for w in _CHILD_WORDS):
+            continue  # "孩子8个月" is an age
+        if unit in ("月",) and (after.startswith("大") or after.startswith("的宝") or after.startswith("的孩")):
+            continue
+        if unit in ("天", "日") and (after.startswith("大") or "出生" in before or "生下来" in before):
+            continue
+        v = to_number(num)
+        if v is None:
+            continue
+        if unit == "年" and v > 100:
+            continue
+        if ban:
+            v += 0.5
+        if duo or duo2:
+            v *= 1.3
+        out.append((start, v * _UNIT_H[unit]))
+    for word, hours in _REL_TIMES:
+        for m in re.finditer(word, t):
+            out.append((m.start(), float(hours)))
+    return out
+
+

@@ -1,0 +1,359 @@
+"""text -> findings. The one reader of residents' clinical Chinese for triage, the reading rules
+and the bot.
+
+Pure (no Flask, no database) and fast: the lexicon is compiled once per process (``warm_up`` at
+start-up loads jieba's dictionary, which takes about a second the first time).
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+
+from app.language import context as ctx
+from app.language.context import Clause, Mention, Triggers
+from app.language.lexicon import GAP_BLOCK, GAP_MAX, PUNCT, Lexicon, is_pattern, load
+from app.language.numbers import Numbers, durations, normalize, parse_numbers
+from app.language.subject import Subject, parse_subject
+
+_GAP = f"(?:(?![{GAP_BLOCK}])[^{PUNCT}]){{0,{GAP_MAX}}}?"
+
+
+@dataclass(frozen=True)
+class Value:
+    """A measured value bound to its concept: bp (systolic/diastolic), glucose (mmol/L),
+    temperature (°C), pulse (/min), spo2 (%), weight (kg), gestational_age (weeks)."""
+    concept: str
+    value: float
+    unit: str
+    second: float | None = None  # diastolic for bp
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One concept the text speaks of, and how it speaks of it."""
+    code: str
+    assertion: str                 # present | absent | normal | resolved | past | hypothetical
+    subject: Subject
+    text: str = ""                 # the words it was read from
+    severity: str | None = None    # severe | mild
+    onset: str | None = None       # sudden | chronic | recurrent
+    hours: float | None = None     # how long / how long ago, in hours
+    site: str | None = None
+    laterality: str | None = None  # left | right | bilateral
+    value: Value | None = None
+
+    @property
+    def present(self) -> bool:
+        return self.assertion == ctx.PRESENT
+
+    @property
+    def experiencer(self) -> str:
+        """'self' or 'other' (ConText's experiencer: 我妈/孩子/老伴…)."""
+        return self.subject.kind
+
+
+@dataclass
+class Reading:
+    """What a text says: findings, plus the per-mention detail triage's protocols work on."""
+    text: str
+    mentions: list[Mention]
+    clauses: list[Clause]
+    numbers: Numbers
+    subject: Subject
+    findings: list[Finding] = field(default_factory=list)
+    positive: dict[str, list[Mention]] = field(default_factory=dict)
+    negative: set[str] = field(default_factory=set)
+    resolved_codes: set[str] = field(default_factory=set)
+    any_severe: bool = False
+    any_mild: bool = False
+    any_sudden: bool = False
+    any_chronic: bool = False
+    any_recurrent: bool = False
+    max_hours: float | None = None
+
+    def present(self, *codes: str) -> bool:
+        return any(code in self.positive for code in codes)
+
+    def denied(self, code: str) -> bool:
+        return code in self.negative
+
+
+# ---------------------------------------------------------------------------------------------
+# the compiled lexicon
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class _Compiled:
+    lex: Lexicon
+    trie: dict
+    patterns: list[tuple[str, re.Pattern]]
+    words: list[str]
+    triggers: Triggers
+
+
+_compiled: _Compiled | None = None
+_jieba = None
+_lock = threading.Lock()
+_SPECIAL = {"severe": "_severe", "mild": "_mild", "sudden": "_sudden", "chronic": "_chronic",
+            "recurrent": "_recurrent"}
+
+
+def _compile() -> _Compiled:
+    lex = load()
+    trie: dict = {}
+    patterns: list[tuple[str, re.Pattern]] = []
+    words: list[str] = []
+
+    def add_literal(term: str, code: str) -> None:
+        node = trie
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node.setdefault("", []).append(code)
+        words.append(term)
+
+    for code, terms in lex.terms.items():
+        for term, _kind in terms:
+            if is_pattern(term):
+                parts = term.split("~")
+                # Gap groups are numbered so the reader can look inside the gap.
+                rx = parts[0] + "".join(f"(?P<g{i}>{_GAP})" + p for i, p in enumerate(parts[1:]))
+                patterns.append((code, re.compile(rx)))
+            else:
+                add_literal(term, code)
+    for cat, code in _SPECIAL.items():
+        for term in lex.modifiers.get(cat, ()):
+            add_literal(term, code)
+    triggers = Triggers(lex)
+    for term in triggers.pseudo:
+        add_literal(term, "_pseudo")
+    for term in lex.trigger_words("hypothetical", "forward"):
+        if len(term) > 1:
+            words.append(term)
+    words.extend(triggers.words)
+    return _Compiled(lex, trie, patterns, words, triggers)
+
+
+def _ensure_loaded() -> _Compiled:
+    """Compile the lexicon and build the jieba tokenizer with its words, once per process. The
+    jieba user dictionary is generated here from the lexicon files."""
+    global _compiled, _jieba
+    if _compiled is not None and _jieba is not None:
+        return _compiled
+    with _lock:
+        if _compiled is None:
+            _compiled = _compile()
+        if _jieba is None:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            # A private tokenizer: the medical words must not change segmentation for other callers
+            # of jieba's global dictionary in the same process.
+            tokenizer = jieba.Tokenizer()
+            tokenizer.initialize()
+            for word in sorted(set(_compiled.words)):
+                if len(word) > 1:
+                    tokenizer.add_word(word)
+            _jieba = tokenizer
+    return _compiled
+
+
+def warm_up() -> None:
+    """Load the dictionaries now (call at start-up so the first message is fast)."""
+    _ensure_loaded()
+
+
+def lexicon() -> Lexicon:
+    return _ensure_loaded().lex
+
+
+# ---------------------------------------------------------------------------------------------
+# reading
+# ---------------------------------------------------------------------------------------------
+
+# Words that contain a body-site character but are not that site (骨头 is not 头): hidden from the
+# gap patterns only, keeping offsets ("胸口那块骨头就疼" is chest pain, not a headache).
+_NEUTRAL = ("骨头", "舌头", "指头", "拳头", "枕头", "馒头", "石头", "木头", "码头", "里头", "外头", "上头", "前头",
+            "后头", "心头", "眉头", "手头", "口头", "回头", "头发", "手机", "手术", "扶手", "对手", "电脑", "手续",
+            "头一次", "头一回", "开头", "带头")
+_NEUTRAL_RE = re.compile("|".join(_NEUTRAL))
+_SITE_CHARS = set("头手脑")
+
+
+def _neutralize(t: str) -> str:
+    return _NEUTRAL_RE.sub(lambda m: "".join("□" if ch in _SITE_CHARS else ch for ch in m.group(0)), t)
+
+
+def _find_literals(t: str, trie: dict) -> list[tuple[int, int, list[str]]]:
+    found = []
+    n = len(t)
+    for i in range(n):
+        node = trie.get(t[i])
+        if node is None:
+            continue
+        j, best = i + 1, None
+        while True:
+            if "" in node:
+                best = (i, j, node[""])
+            if j >= n:
+                break
+            node = node.get(t[j])
+            if node is None:
+                break
+            j += 1
+        if best:
+            found.append(best)
+    return found
+
+
+_GAP_NEG = "不没无未"
+
+
+def read(text: str) -> Reading:
+    """Normalize and read a resident's text into findings."""
+    comp = _ensure_loaded()
+    t = normalize(text)
+    clauses = ctx.split_clauses(t, comp.triggers.terminators)
+    raw: list[tuple[int, int, str, bool, str]] = []   # start, end, code, literal, gap text
+    for start, end, codes in _find_literals(t, comp.trie):
+        for code in codes:
+            raw.append((start, end, code, True, ""))
+    tn = _neutralize(t)
+    for code, rx in comp.patterns:
+        for m in rx.finditer(tn):
+            gap = "".join(g for g in m.groupdict().values() if g)
+            raw.append((m.start(), m.end(), code, False, gap))
+
+    # A literal term hides the shorter terms inside it ("喘不上气" is not also "喘").
+    literal_spans = [(s, e) for s, e, _, lit, _ in raw if lit]
+    kept = [(s, e, code, lit, gap) for s, e, code, lit, gap in raw
+            if not any(ls <= s and e <= le and (le - ls) > (e - s) for ls, le in literal_spans)]
+    # Triggers are not looked for inside terms; backward triggers may be severity words ("喘气还行").
+    masked = [False] * (len(t) + 1)
+    in_term = [False] * (len(t) + 1)
+    for s, e, code, lit, _ in kept:
+        if lit:
+            for i in range(s, e):
+                masked[i] = True
+                if not code.startswith("_") or code == "_pseudo":
+                    in_term[i] = True
+
+    for s, _e, code in [(s, e, code) for s, e, code, _lit, _ in kept if code.startswith("_")]:
+        c = clauses[ctx.clause_of(clauses, s)]
+        if code != "_pseudo":
+            setattr(c, code[1:], True)
+    for pos, hours in durations(t):
+        c = clauses[ctx.clause_of(clauses, pos)]
+        c.hours = hours if c.hours is None else max(c.hours, hours)
+
+    attenuators = comp.lex.modifiers.get("attenuator", ())
+    mentions = []
+    for s, e, code, lit, gap in kept:
+        if code.startswith("_"):
+            continue
+        mention = Mention(code, s, e, ctx.clause_of(clauses, s), literal=lit)
+        if gap:
+            if any(a in gap for a in attenuators):
+                mention.attenuated = True
+            elif any(ch in gap for ch in _GAP_NEG):
+                mention.assert_(ctx.ABSENT, gap)
+        mentions.append(mention)
+
+    ctx.apply(t, clauses, mentions, masked, in_term, _jieba.tokenize(t, HMM=False), comp.triggers)
+    _history_or_acute(t, mentions)
+    for m in mentions:
+        if m.assertion == ctx.PAST and m.code.startswith("cond_"):
+            m.assertion = ctx.PRESENT  # "以前得过…": a past illness is a present history
+
+    numbers = parse_numbers(t)
+    subject = parse_subject(t, comp.lex.relations, in_term)
+    r = Reading(t, mentions, clauses, numbers, subject)
+    for m in mentions:
+        if m.assertion in (ctx.PRESENT, ctx.RESOLVED):
+            r.positive.setdefault(m.code, []).append(m)
+        if m.assertion == ctx.RESOLVED:
+            r.resolved_codes.add(m.code)
+    for m in mentions:
+        if m.negated and m.code not in r.positive:
+            r.negative.add(m.code)
+    if numbers.pain_score is not None:
+        if numbers.pain_score >= 7:
+            for c in clauses:
+                c.severe = True
+        elif numbers.pain_score <= 3:
+            for c in clauses:
+                c.mild = True
+    r.any_severe = any(c.severe for c in clauses)
+    r.any_mild = any(c.mild for c in clauses) or any(m.attenuated for m in mentions)
+    r.any_sudden = any(c.sudden for c in clauses)
+    r.any_chronic = any(c.chronic for c in clauses)
+    r.any_recurrent = any(c.recurrent for c in clauses)
+    hours = [c.hours for c in clauses if c.hours is not None]
+    r.max_hours = max(hours) if hours else None
+    r.findings = _findings(r, comp.lex)
+    return r
+
+
+def findings(text: str) -> list[Finding]:
+    return read(text).findings
+
+
+_VALUES = (("temperature", "°C"), ("glucose", "mmol/L"), ("pulse", "/min"), ("spo2", "%"), ("weight_kg", "kg"),
+           ("preg_weeks", "weeks"))
+_VALUE_CONCEPT = {"weight_kg": "weight", "preg_weeks": "gestational_age"}
+
+
+def _laterality(t: str, m: Mention) -> str | None:
+    around = t[max(0, m.start - 4):m.end]
+    left, right = "左" in around, "右" in around
+    if any(w in around for w in ("两边", "双侧", "两侧", "双", "两条", "两只")) or (left and right):
+        return "bilateral"
+    return "left" if left else "right" if right else None
+
+
+def _findings(r: Reading, lex: Lexicon) -> list[Finding]:
+    out: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for m in r.mentions:
+        key = (m.code, m.assertion)
+        if key in seen:
+            continue
+        seen.add(key)
+        c = r.clauses[m.clause]
+        severity = "severe" if c.severe else "mild" if (c.mild or m.attenuated) else None
+        onset = "sudden" if c.sudden else "chronic" if c.chronic else "recurrent" if c.recurrent else None
+        concept = lex.concepts.get(m.code)
+        out.append(Finding(m.code, m.assertion, r.subject, r.text[m.start:m.end], severity, onset, c.hours,
+                           (concept.site or None) if concept else None, _laterality(r.text, m)))
+    n = r.numbers
+    if n.systolic is not None:
+        out.append(Finding("bp", ctx.PRESENT, r.subject, value=Value("bp", n.systolic, "mmHg", n.diastolic)))
+    for attr, unit in _VALUES:
+        v = getattr(n, attr)
+        if v is not None:
+            code = _VALUE_CONCEPT.get(attr, attr)
+            out.append(Finding(code, ctx.PRESENT, r.subject, value=Value(code, v, unit)))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+
+_HISTORY_BEFORE = ("有", "过", "以前", "之前", "曾", "得过", "患过", "去年", "年前", "前年", "早年")
+_HISTORY_AFTER = ("过", "史", "后遗症", "病史", "多年", "年了", "好几年", "的病")
+_ACUTE_MARKS = ("好像", "可能", "是不是", "怀疑", "突发", "突然", "急性", "会不会")
+_HISTORY_OF = {"stroke_suspected": "cond_stroke_history", "mi_suspected": "cond_heart_disease"}
+
+
+def _history_or_acute(t: str, mentions: list[Mention]) -> None:
+    """"我妈有脑梗" is history; "我爸好像中风了" is a suspected acute event."""
+    for m in mentions:
+        if m.code not in _HISTORY_OF:
+            continue
+        before, after = t[max(0, m.start - 4):m.start], t[m.end:m.end + 3]
+        acute = any(w in before for w in _ACUTE_MARKS) or after.startswith("了") or t[m.end - 1] == "了"
+        history = any(w in before for w in _HISTORY_BEFORE) or any(after.startswith(w) for w in _HISTORY_AFTER)
+        if history or not acute:
+            m.code = _HISTORY_OF[m.code]
+            if m.assertion == ctx.PAST:
+                m.assertion = ctx.PRESENT  # a history of it is a present condition

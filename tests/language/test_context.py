@@ -1,0 +1,125 @@
+"""The assertion-scope algorithm (NegEx/ConText adapted to Chinese, app/language/context.py)."""
+from __future__ import annotations
+
+import pytest
+
+from app.language import read
+
+
+def assertion(text: str, code: str) -> str | None:
+    found = [f.assertion for f in read(text).findings if f.code == code]
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize("text, code", [
+    ("没有头疼", "headache"), ("头不疼", "headache"), ("无胸痛", "chest_pain"), ("否认胸痛", "chest_pain"),
+    ("不出汗", "sweating"), ("没发烧", "fever"),
+])
+def test_a_forward_trigger_negates_what_follows(text, code):
+    assert assertion(text, code) == "absent"
+
+
+@pytest.mark.parametrize("text, code", [("头疼倒没有", "headache"), ("发烧没有", "fever"), ("胸闷不明显", "chest_tightness")])
+def test_a_backward_trigger_closing_the_clause_negates_what_precedes(text, code):
+    assert assertion(text, code) == "absent"
+
+
+@pytest.mark.parametrize("text", ["喘气正常", "喘气还行", "喘气还好"])
+def test_a_normal_state_word_makes_a_function_normal_not_a_symptom(text):
+    assert assertion(text, "dyspnoea") == "normal"
+    assert "dyspnoea" not in read(text).positive
+
+
+def test_a_normal_state_word_after_a_pain_rates_it_mild():
+    r = read("头疼还好")
+    f = next(f for f in r.findings if f.code == "headache")
+    assert f.assertion == "present" and f.severity == "mild"
+
+
+def test_list_scope_each_item_carries_its_own_negator():
+    r = read("舌头不肿 不流口水 没有胸痛")
+    assert "drooling" in r.negative and "chest_pain" in r.negative
+    assert not r.positive.keys() & {"drooling", "chest_pain", "lip_tongue_swelling"}
+
+
+def test_an_enumeration_keeps_one_negator_over_the_list():
+    assert {"chest_pain", "dyspnoea"} <= read("没有胸痛、气短").negative
+
+
+@pytest.mark.parametrize("text", ["没有发烧，但是咳嗽", "不发烧但咳嗽", "没发烧 就是咳嗽", "不发烧，可是一直咳嗽"])
+def test_a_terminator_ends_the_scope(text):
+    r = read(text)
+    assert "cough" in r.positive and "fever" in r.negative
+
+
+@pytest.mark.parametrize("text, code", [("喘不上气", "dyspnoea"), ("不吃奶", "poor_feeding"), ("没劲", "fatigue")])
+def test_a_negator_inside_a_term_is_part_of_a_positive_finding(text, code):
+    assert assertion(text, code) == "present"
+
+
+@pytest.mark.parametrize("text, code", [("无明显诱因头疼", "headache"), ("咳嗽不止", "cough"), ("不小心摔了", "fall")])
+def test_pseudo_triggers_do_not_negate(text, code):
+    assert assertion(text, code) == "present"
+
+
+def test_a_potential_complement_is_not_a_negation():
+    assert assertion("说不出话", "speech") == "present"
+
+
+def test_resolved_by_a_backward_trigger_or_its_own_elliptical_clause():
+    assert assertion("流鼻血，已经止住了", "epistaxis") == "resolved"
+    r = read("流鼻血，已经止住了")
+    assert "epistaxis" in r.resolved_codes
+
+
+def test_an_unrelated_normal_clause_does_not_reach_back():
+    assert assertion("眼睛痒，视力正常", "itchy_eyes") == "present"
+
+
+@pytest.mark.parametrize("text, code", [("会不会是心梗", "mi_suspected"), ("是不是发烧了", "fever"),
+                                        ("怕得中风", "stroke_suspected")])
+def test_hypothetical_or_asking_is_neither_present_nor_absent(text, code):
+    r = read(text)
+    assert code not in r.positive and code not in r.negative
+
+
+def test_a_past_episode_is_not_current():
+    assert assertion("以前胸口疼过", "chest_pain") == "past"
+
+
+def test_a_past_illness_is_a_present_history():
+    assert "cond_stroke_history" in read("我妈以前中风过").positive
+
+
+def test_other_subject_with_age_and_sex():
+    f = read("我妈82岁 今天说话不清楚").findings[0]
+    assert f.experiencer == "other" and f.subject.sex == "F" and f.subject.age_years == 82
+
+
+def test_a_relation_word_inside_a_term_is_no_relation():
+    r = read("来大姨妈肚子疼")
+    assert not r.subject.other and "menstruation" in r.positive
+
+
+@pytest.mark.parametrize("text, value", [("血糖低 测了下是2.6", 2.6), ("血糖七点八", 7.8), ("低血糖了，量了一下3.1", 3.1)])
+def test_a_glucose_value_is_bound_to_glucose(text, value):
+    f = next(f for f in read(text).findings if f.code == "glucose")
+    assert f.value.value == pytest.approx(value)
+
+
+def test_values_bp_temperature_weight_gestation():
+    r = read("血压185/115 体温38.5度 体重60公斤 怀孕32周")
+    vals = {f.code: f.value for f in r.findings if f.value}
+    assert (vals["bp"].value, vals["bp"].second) == (185, 115)
+    assert vals["temperature"].value == 38.5 and vals["weight"].value == 60 and vals["gestational_age"].value == 32
+
+
+def test_laterality_and_site():
+    f = next(f for f in read("左边小腿肿").findings if f.code == "leg_swelling")
+    assert f.laterality == "left"
+    assert next(f for f in read("胸口疼").findings if f.code == "chest_pain").site == "chest"
+
+
+@pytest.mark.parametrize("text, code", [("脑壳疼", "headache"), ("屙血", "bloody_stool"), ("拉的是柏油样的", "melena")])
+def test_dialect_words(text, code):
+    assert code in read(text).positive
