@@ -113,8 +113,28 @@ HYPER_URGENT = 16.7
 # Glucose targets: fasting 4.4-7.0, non-fasting <10.0 mmol/L (中国2型糖尿病防治指南 2020).
 FASTING_TARGET = (4.4, 7.0)
 NON_FASTING_TARGET_BELOW = 10.0
-# A repeat within this many minutes confirms an acute BP value (clinical_rules §1.5 "confirmed").
+# Confirmation of an acute value before it pages anyone (docs/clinical_rules.md "HBPM sessions and
+# confirmation"): a repeat in the same session, or within 15 min after 5 min of seated rest, that still
+# meets the threshold confirms it. The 5-min rest is ESH 2021 (Stergiou et al., J Hypertens 2021;39:1293,
+# "rest 5 min before measuring") and AHA/AMA 2020 SMBP (Shimbo et al., Circulation 2020;142:e42); the
+# 15-min window is our design on top of them.
 CONFIRM_WINDOW_MINUTES = 15
+CONFIRM_REST_MINUTES = 5
+# How long a dangerous value waits for its repeat before the village doctor is asked to call the
+# resident (a moderate task, never a critical page). A design choice: the 5-min rest and the 15-min
+# window above plus time to reach the cuff again; configurable by the caller.
+CONFIRM_WAIT_MINUTES = 30
+# A discordant first reading: when the first two readings of a session differ by >10 mmHg, ESH 2021
+# (office and home measurement practice guideline, Stergiou et al. 2021) takes further readings and
+# records the mean of the last two; 2019 中国家庭血压监测指南 (中华高血压杂志 2019;27(8):708) records the
+# mean of 2-3 readings taken 1 min apart. So a first reading more than 10 mmHg (SBP or DBP) above the
+# mean of the readings after it is kept on record but left out of the session value.
+DISCORDANT_FIRST_MMHG = 10
+# Glucose meters may read +/-0.83 mmol/L below 5.55 mmol/L and +/-15 % above it (ISO 15197:2013, 95 %
+# of results); a repeat within that tolerance of a dangerous value agrees with it.
+METER_TOLERANCE_MMOL = 0.83
+METER_TOLERANCE_FRACTION = 0.15
+METER_TOLERANCE_SWITCH_MMOL = 5.55
 
 
 def bp_is_acute(systolic: float, diastolic: float) -> bool:
@@ -138,8 +158,9 @@ def glucose_level(value_mmol: float) -> str | None:
 # so the vectorised path may use the fixed offset; the object path uses the zone itself.
 LOCAL_TZ_NAME = "Asia/Shanghai"
 LOCAL_UTC_OFFSET_SECONDS = 8 * 3600
-# Readings within 10 min of the previous one form one session; session value = mean
-# (2019 中国家庭血压监测指南: 2-3 readings 1 min apart; the 10-min gap is our design choice).
+# Readings within 10 min of the previous one form one session; session value = mean, without a
+# discordant first reading (DISCORDANT_FIRST_MMHG above; 2019 中国家庭血压监测指南: 2-3 readings 1 min
+# apart, record the mean; ESH 2021: duplicate readings 1 min apart; the 10-min gap is our design choice).
 SESSION_GAP_SECONDS = 10 * 60
 # Morning 04:00-11:59, evening 18:00-23:59 local time (clinical_rules §1.3 step 2).
 MORNING_HOURS = (4, 12)

@@ -1,7 +1,8 @@
 """Home BP monitoring (HBPM) aggregation: sessions, morning/evening, 7-day window status.
 
 One implementation of clinical_rules §1.3 for the web API (charts), the readings service and the
-trend scan. `sessions` and `window_summary` work on `BpPoint` objects for one resident;
+trend scan. A session's value follows `ml.measurement.session_value` (a discordant first reading is
+recorded but does not count). `sessions` and `window_summary` work on `BpPoint` objects for one resident;
 `sessionize` is the same rule vectorised over many residents (numpy arrays), used by
 `ml.features`. A unit test keeps the two in agreement.
 """
@@ -31,6 +32,7 @@ from ml.clinical import (
     bp_is_acute,
     bp_problems,
 )
+from ml.measurement import discordant_first, session_value
 
 LOCAL_TZ = ZoneInfo(LOCAL_TZ_NAME)
 Period = Literal["morning", "evening", "other"]
@@ -52,7 +54,7 @@ class BpPoint:
 
 @dataclass(frozen=True)
 class Session:
-    """Readings within 10 min of the previous one; the session value is their mean."""
+    """Readings within 10 min of the previous one; the value is their mean without a discordant first reading."""
 
     start: datetime
     end: datetime
@@ -65,6 +67,7 @@ class Session:
     confirm_systolic: float  # mean of the last two readings (clinical_rules §1.5 "confirmed")
     confirm_diastolic: float
     points: tuple[BpPoint, ...] = field(repr=False)
+    discarded_first: bool = False  # the first reading was far above the rest (ml.measurement)
 
     @property
     def acute(self) -> bool:
@@ -133,18 +136,20 @@ def _session(group: list[BpPoint]) -> Session:
     n = len(group)
     pulses = [p.pulse for p in group if p.pulse is not None]
     last_two = group[-2:]
+    value = session_value(group)
     return Session(
         start=group[0].measured_at,
         end=group[-1].measured_at,
         local_date=group[0].measured_at.astimezone(LOCAL_TZ).date(),
         period=local_period(group[0].measured_at),
-        systolic=sum(p.systolic for p in group) / n,
-        diastolic=sum(p.diastolic for p in group) / n,
+        systolic=value.systolic,
+        diastolic=value.diastolic,
         pulse=sum(pulses) / len(pulses) if pulses else None,
         n_readings=n,
         confirm_systolic=sum(p.systolic for p in last_two) / len(last_two),
         confirm_diastolic=sum(p.diastolic for p in last_two) / len(last_two),
         points=tuple(group),
+        discarded_first=value.discarded_first,
     )
 
 
@@ -226,7 +231,7 @@ class SessionArrays:
 
     res: np.ndarray  # int64 resident index
     t: np.ndarray  # int64 epoch seconds of the first reading
-    sbp: np.ndarray  # float64 session mean
+    sbp: np.ndarray  # float64 session value (mean without a discordant first reading)
     dbp: np.ndarray
     n: np.ndarray  # readings in the session
     confirm_sbp: np.ndarray  # mean of the last two readings
@@ -236,6 +241,7 @@ class SessionArrays:
     day: np.ndarray  # int64 local calendar day number (days since 1970-01-01 local)
     period: np.ndarray  # int8: 0 other, 1 morning, 2 evening
     block_start: np.ndarray  # bool: the session's day is day 1 of a monitoring block
+    discarded_first: np.ndarray  # bool: the first reading does not count (ml.measurement)
 
     def __len__(self) -> int:
         return int(self.res.shape[0])
@@ -260,7 +266,8 @@ def sessionize(res: np.ndarray, t: np.ndarray, sbp: np.ndarray, dbp: np.ndarray)
     if m == 0:
         e = np.empty(0)
         ei = np.empty(0, dtype=np.int64)
-        return SessionArrays(ei, ei, e, e, ei, e, e, e, e, ei, np.empty(0, np.int8), np.empty(0, bool))
+        return SessionArrays(ei, ei, e, e, ei, e, e, e, e, ei, np.empty(0, np.int8), np.empty(0, bool),
+                             np.empty(0, bool))
     sbp = sbp.astype(np.float64, copy=False)
     dbp = dbp.astype(np.float64, copy=False)
     new = np.empty(m, dtype=bool)
@@ -290,11 +297,13 @@ def sessionize(res: np.ndarray, t: np.ndarray, sbp: np.ndarray, dbp: np.ndarray)
     d_block[0] = True
     d_block[1:] = (d_res[1:] != d_res[:-1]) | ((d_day[1:] - d_day[:-1]) > BLOCK_GAP_DAYS)
     block_start = d_block[np.cumsum(day_new) - 1]
+    drop = discordant_first(starts, counts, sbp, dbp)
+    counted = counts - drop
     return SessionArrays(
         res=s_res,
         t=s_t,
-        sbp=np.add.reduceat(sbp, starts) / counts,
-        dbp=np.add.reduceat(dbp, starts) / counts,
+        sbp=(np.add.reduceat(sbp, starts) - np.where(drop, sbp[starts], 0.0)) / counted,
+        dbp=(np.add.reduceat(dbp, starts) - np.where(drop, dbp[starts], 0.0)) / counted,
         n=counts,
         confirm_sbp=(sbp[last] + sbp[prev]) / 2.0,
         confirm_dbp=(dbp[last] + dbp[prev]) / 2.0,
@@ -303,6 +312,7 @@ def sessionize(res: np.ndarray, t: np.ndarray, sbp: np.ndarray, dbp: np.ndarray)
         day=day,
         period=period,
         block_start=block_start,
+        discarded_first=drop,
     )
 
 

@@ -94,3 +94,15 @@ def test_vectorised_sessions_match_the_object_path():
         assert np.allclose(fast.sbp, [x.systolic for x in ref])
         assert [("other", "morning", "evening")[c] for c in fast.period] == [x.period for x in ref]
         assert [x.local_date.toordinal() - datetime(1970, 1, 1).toordinal() for x in ref] == fast.day.tolist()
+
+
+def test_a_cuff_error_first_reading_does_not_count_in_either_path():
+    t = local(1, 7)
+    points = [BpPoint(t, 236, 131), BpPoint(t + timedelta(minutes=1), 132, 82),
+              BpPoint(t + timedelta(minutes=2), 128, 80), BpPoint(t + timedelta(hours=12), 150, 90)]
+    s = sessions(points)
+    assert s[0].discarded_first and (s[0].systolic, s[0].diastolic) == (130, 81) and s[0].n_readings == 3
+    tt, sbp, dbp = points_to_arrays(points)
+    arr = sessionize(np.zeros(4, np.int64), tt, sbp, dbp)
+    assert arr.discarded_first.tolist() == [True, False]
+    assert arr.sbp.tolist() == [130, 150] and arr.dbp.tolist() == [81, 90]
