@@ -3,10 +3,32 @@
 Types and lengths are checked here; plausibility (ml.clinical ranges) and measurement time are
 checked by the service, so a batch item and a single post get the same field messages.
 """
+import re
+
 from marshmallow import Schema, fields, validate
 
+from app.services import rules
 from app.services.clock import LOCAL_TZ
-from app.services.readings import ARMS, CONTEXTS, MAX_BATCH, METER_FLAGS, POSITIONS, SOURCES, UNITS
+from models.readings import GlucoseContext, ReadingSource
+
+# What a valid reading is made of, written once: the readings service checks its own callers against these too.
+MAX_BATCH = 1000
+UNITS = ("mmol/L", "mg/dL")
+METER_FLAGS = (rules.METER_HI, rules.METER_LO)
+ARMS = ("left", "right")
+POSITIONS = ("sitting", "standing", "lying")
+SOURCES = tuple(s.value for s in ReadingSource)
+CONTEXTS = tuple(c.value for c in GlucoseContext)
+CLIENT_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
+
+
+class WholeNumber(fields.Integer):
+    """An integer that refuses a fractional number (120.5 is not silently read as 120)."""
+
+    def _validated(self, value):
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
 
 
 def _when(**kw):
@@ -18,7 +40,7 @@ class _ReadingCreateSchema(Schema):
     resident_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2 ** 63 - 1),
                              metadata={"description": "omit when the resident or a device posts"})
     measured_at = _when(required=True)
-    client_id = fields.Str(load_default=None, validate=validate.Regexp(r"^[A-Za-z0-9._:\-]{1,64}$"),
+    client_id = fields.Str(load_default=None, validate=validate.Regexp(CLIENT_ID),
                            metadata={"description": "UUID for idempotency; the Idempotency-Key header also works"})
     source = fields.Str(load_default=None, validate=validate.OneOf(SOURCES))
     device_serial = fields.Str(load_default=None, validate=validate.Length(max=64))
@@ -27,9 +49,9 @@ class _ReadingCreateSchema(Schema):
 
 
 class BpCreateSchema(_ReadingCreateSchema):
-    systolic = fields.Int(required=True, metadata={"description": "mmHg, 50-300"})
-    diastolic = fields.Int(required=True, metadata={"description": "mmHg, 30-200, below systolic"})
-    pulse = fields.Int(load_default=None, metadata={"description": "beats/min, 25-250"})
+    systolic = WholeNumber(required=True, metadata={"description": "mmHg, 50-300"})
+    diastolic = WholeNumber(required=True, metadata={"description": "mmHg, 30-200, below systolic"})
+    pulse = WholeNumber(load_default=None, metadata={"description": "beats/min, 25-250"})
     arm = fields.Str(load_default=None, validate=validate.OneOf(ARMS))
     position = fields.Str(load_default=None, validate=validate.OneOf(POSITIONS))
 
@@ -43,8 +65,12 @@ class GlucoseCreateSchema(_ReadingCreateSchema):
                             metadata={"description": "HI / LO when the meter shows no number (value left empty)"})
 
 
+# A batch item is {type: bp|glucose, …the single-post fields}, loaded by that type's schema.
+BATCH_ITEM_SCHEMAS = {"bp": BpCreateSchema(), "glucose": GlucoseCreateSchema()}
+
+
 class BatchCreateSchema(Schema):
-    # Items are checked one by one by the service, so a malformed item is rejected alone.
+    # Items are loaded one by one by the service (BATCH_ITEM_SCHEMAS), so a malformed item is rejected alone.
     items = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1, max=MAX_BATCH),
                         metadata={"description": "each item: {type: bp|glucose, …the single-post fields}"})
 

@@ -239,6 +239,10 @@ def test_reading_posts_share_a_rate_limit_per_actor(app, client, consented):
      "resident_id": 10 ** 30},
     {"type": "glucose", "value": [5], "context": "fasting", "measured_at": "2026-06-01T08:00:00+08:00"},
     {"type": "bp", "systolic": {"a": 1}, "diastolic": None, "measured_at": 12},
+    {"type": "bp", "systolic": 120.5, "diastolic": 80, "measured_at": "2026-06-01T08:00:00+08:00"},
+    {"type": "bp", "systolic": 120, "diastolic": 80, "measured_at": "2026-06-01T08:00:00+08:00", "client_id": "a b"},
+    {"type": "bp", "systolic": 120, "diastolic": 80, "measured_at": "2026-06-01T08:00:00+08:00", "arm": "leg"},
+    {"type": "bp", "systolic": 120, "diastolic": 80, "measured_at": "2026-06-01T08:00:00+08:00", "colour": "red"},
     "not an object",
 ])
 def test_malformed_batch_items_are_rejected_one_by_one(client, consented, item):
@@ -247,3 +251,9 @@ def test_malformed_batch_items_are_rejected_one_by_one(client, consented, item):
     r = client.post(f"{URL}/batch", data=body, content_type="application/json", headers=consented.headers("res_a1"))
     assert r.status_code == 200, r.get_json()
     assert [i["status"] for i in r.get_json()["items"]] == ["accepted", "rejected"]
+
+
+def test_a_fractional_bp_value_is_refused_by_the_single_post_as_by_the_batch(client, consented):
+    body = {**bp_body(), "systolic": 120.5}
+    r = client.post(f"{URL}/bp", json=body, headers=consented.headers("res_a1"))
+    assert r.status_code == 422 and "systolic" in str(r.get_json()["errors"]), r.get_json()

@@ -1,0 +1,127 @@
+"""Charts: raw readings with the server's HBPM sessions and 7-day windows (BP) and 7-day glucose means."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import RuleViolation
+from app.services import rules
+from app.services.actors import Actor
+from app.services.clock import LOCAL_TZ, local_date
+from app.services.residents import bp_target
+from app.services.scopes import get_resident
+from ml import hbpm
+from ml.clinical import FASTING_TARGET, HBPM_WINDOW_DAYS, BpTarget
+from models.readings import BpReading, GlucoseContext, GlucoseReading
+
+MAX_CHART_DAYS = 366
+
+
+@dataclass
+class BpChart:
+    """Readings in a time range with the server's HBPM view: sessions and 7-day windows (newest first)."""
+    resident_id: int
+    start: datetime
+    end: datetime
+    target: BpTarget
+    readings: list[BpReading]
+    sessions: list[hbpm.Session]
+    windows: list[hbpm.WindowSummary]
+
+
+@dataclass
+class GlucoseWindow:
+    start_date: Any
+    end_date: Any
+    fasting_mean: float | None
+    n_fasting: int
+    non_fasting_mean: float | None
+    n_non_fasting: int
+    n_hypo: int
+
+
+@dataclass
+class GlucoseChart:
+    resident_id: int
+    start: datetime
+    end: datetime
+    fasting_target: tuple[float, float]
+    readings: list[GlucoseReading]
+    windows: list[GlucoseWindow]
+
+
+def _range(start: datetime | None, end: datetime | None, now: datetime) -> tuple[datetime, datetime]:
+    end = end or now
+    start = start or end - timedelta(days=30)
+    if start >= end:
+        raise RuleViolation("reading.range", "开始时间应早于结束时间 / start must be before end",
+                            errors={"start": ["应早于结束时间"]})
+    if end - start > timedelta(days=MAX_CHART_DAYS):
+        raise RuleViolation("reading.range", f"最多查询{MAX_CHART_DAYS}天 / at most {MAX_CHART_DAYS} days",
+                            errors={"start": [f"最多{MAX_CHART_DAYS}天"]})
+    return start, end
+
+
+def _window_ends(start: datetime, end: datetime) -> list[datetime]:
+    """Ends of consecutive 7-day local-calendar windows, from the one ending at `end` back over `start`."""
+    ends, moment = [], end
+    while True:
+        ends.append(moment)
+        first_day = local_date(moment) - timedelta(days=HBPM_WINDOW_DAYS - 1)
+        if first_day <= local_date(start):
+            return ends
+        moment = datetime.combine(first_day, datetime.min.time(), LOCAL_TZ) - timedelta(microseconds=1)
+
+
+def bp_chart(session: Session, actor: Actor, resident_id: int, *, start: datetime | None = None,
+             end: datetime | None = None, now: datetime | None = None) -> BpChart:
+    """Raw readings, HBPM sessions and 7-day means for a chart, all computed by the server."""
+    resident = get_resident(session, actor, resident_id)
+    start, end = _range(start, end, now or end or datetime.now(LOCAL_TZ))
+    # Windows look back 7 days before their own start to recognise day 1 of a block (ml.hbpm).
+    lookback = start - timedelta(days=2 * HBPM_WINDOW_DAYS + 1)
+    rows = list(session.scalars(select(BpReading).where(BpReading.resident_id == resident.id,
+                                                        BpReading.measured_at.between(lookback, end))
+                                .order_by(BpReading.measured_at, BpReading.id)))
+    points = [hbpm.BpPoint(r.measured_at, r.systolic, r.diastolic, r.pulse) for r in rows]
+    in_range = [r for r in rows if r.measured_at >= start]
+    target = bp_target(resident, local_date(end))
+    sessions = hbpm.sessions(p for p in points if p.measured_at >= start)
+    windows = []
+    for window_end in _window_ends(start, end):
+        lo = window_end - timedelta(days=2 * HBPM_WINDOW_DAYS + 1)
+        windows.append(hbpm.window_summary([p for p in points if lo <= p.measured_at <= window_end],
+                                           end=window_end, target=target))
+    return BpChart(resident.id, start, end, target, in_range, sessions, windows)
+
+
+def glucose_chart(session: Session, actor: Actor, resident_id: int, *, start: datetime | None = None,
+                  end: datetime | None = None, now: datetime | None = None) -> GlucoseChart:
+    """Raw glucose readings and 7-day fasting / non-fasting means."""
+    resident = get_resident(session, actor, resident_id)
+    start, end = _range(start, end, now or end or datetime.now(LOCAL_TZ))
+    rows = list(session.scalars(select(GlucoseReading).where(GlucoseReading.resident_id == resident.id,
+                                                             GlucoseReading.measured_at.between(start, end))
+                                .order_by(GlucoseReading.measured_at, GlucoseReading.id)))
+    windows = []
+    for window_end in _window_ends(start, end):
+        first_day = local_date(window_end) - timedelta(days=HBPM_WINDOW_DAYS - 1)
+        lo = datetime.combine(first_day, datetime.min.time(), LOCAL_TZ)
+        inside = [r for r in rows if lo <= r.measured_at <= window_end and r.value_mmol is not None]
+        fasting = [r.value_mmol for r in inside if r.context == GlucoseContext.fasting]
+        other = [r.value_mmol for r in inside if r.context != GlucoseContext.fasting]
+        hypo = rules.hypo_episodes(rules.GlucoseObs(r.measured_at, r.value_mmol, r.meter_flag)
+                                   for r in rows if lo <= r.measured_at <= window_end)
+        windows.append(GlucoseWindow(first_day, local_date(window_end), _mean(fasting), len(fasting), _mean(other),
+                                     len(other), hypo))
+    return GlucoseChart(resident.id, start, end, FASTING_TARGET, rows, windows)
+
+
+def _mean(values: Iterable[float]) -> float | None:
+    items = list(values)
+    return round(sum(items) / len(items), 1) if items else None
+

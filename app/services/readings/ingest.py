@@ -1,0 +1,287 @@
+"""Ingest: who may post a reading, validation, storage and idempotency; the single-reading use cases.
+
+Each reading is idempotent by a client id (UUID or Idempotency-Key): the unique (resident_id,
+client_id) and INSERT … ON CONFLICT DO NOTHING make a retry, concurrent ones included, return the
+original row without an exception or a savepoint. What the rules make of a stored reading is
+app.services.readings.alerting.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, select, tuple_
+from sqlalchemy.orm import Session
+
+from app.errors import Conflict, Forbidden, NotFound, RuleViolation
+from app.schemas.readings import ARMS, CLIENT_ID, CONTEXTS, METER_FLAGS, POSITIONS, UNITS
+from app.services import devices, dialects
+from app.services.actors import Actor
+from app.services.readings import alerting
+from app.services.readings.alerting import ReadingOutcome
+from app.services.residents import active_consent
+from app.services.scopes import get_resident
+from ml.clinical import bp_problems, glucose_problems, mgdl_to_mmol
+from models.readings import BpReading, GlucoseContext, GlucoseReading, ReadingSource
+from models.residents import Consent, Resident
+
+# measured_at more than 5 min ahead (clock skew allowance) or over a year old is refused (issue 3 item 1).
+FUTURE_SKEW = timedelta(minutes=5)
+MAX_AGE = timedelta(days=365)
+_INSERT_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Writer:
+    resident: Any  # a Resident, or a row with its id, consortium_id and anonymised_at
+    source: ReadingSource
+    staff_id: int | None
+    device_serial: str | None
+
+
+@dataclass
+class Row:
+    """A validated reading ready to insert."""
+    type: str
+    values: dict[str, Any]
+    writer: Writer
+    index: int = 0
+
+    @property
+    def key(self) -> tuple[str, int, str]:
+        return self.type, self.values["resident_id"], self.values["client_id"]
+
+
+
+# --- who may post ------------------------------------------------------------------------------------------
+def _resident(session: Session, resident_id: int) -> tuple[Any, bool]:
+    """(id, consortium_id, anonymised_at) of the resident and whether an active consent exists, in one query."""
+    active = exists().where(Consent.resident_id == Resident.id, Consent.withdrawn_at.is_(None)).label("consented")
+    row = session.execute(select(Resident.id, Resident.consortium_id, Resident.anonymised_at, active)
+                          .where(Resident.id == resident_id)).first()
+    return (row, bool(row.consented)) if row is not None else (None, False)
+
+
+def require_poster(actor: Actor) -> None:
+    if not (actor.kind == "device" or actor.is_resident or actor.is_team_staff or actor.is_system):
+        raise Forbidden("reading.role", "管理员和专科医生不能上传居民测量值 / admins and specialists may not post readings")
+
+
+def writer_for(session: Session, actor: Actor, resident_id: int | None, source: str | None,
+            device_serial: str | None) -> Writer:
+    """Acting on behalf: the resident (own), their team (doctor-entered) or the resident's device key."""
+    require_poster(actor)
+    if actor.kind == "device":
+        device = devices.device_of(session, actor)
+        if resident_id is not None and resident_id != device.resident_id:
+            raise Forbidden("reading.device_resident", "该设备只能上传绑定居民的数据 / this device posts for its resident only")
+        resident, consented = _resident(session, device.resident_id)
+        writer = Writer(resident, ReadingSource.device, None, device.device_serial)
+    elif actor.is_resident:
+        if resident_id is not None and resident_id != actor.id:
+            raise NotFound("resident.not_found", "没有找到这位居民 / resident not found")
+        if source == ReadingSource.doctor.value:
+            raise RuleViolation("reading.source", "来源不能是医生录入 / residents cannot post doctor-entered readings",
+                                errors={"source": ["居民不能选择医生录入"]})
+        resident, consented = _resident(session, actor.id)
+        writer = Writer(resident, ReadingSource(source or ReadingSource.app.value), None, device_serial)
+    elif actor.is_team_staff:
+        if resident_id is None:
+            raise RuleViolation("reading.resident", "请选择居民 / resident_id is required",
+                                errors={"resident_id": ["请选择居民"]})
+        resident = get_resident(session, actor, resident_id, audit_action="update")
+        consented = active_consent(resident) is not None
+        writer = Writer(resident, ReadingSource.doctor, actor.id, device_serial)
+    else:  # the system (the WeChat bot, imports) within its consortium
+        resident, consented = _resident(session, resident_id) if resident_id is not None else (None, False)
+        if resident is None or resident.consortium_id != actor.consortium_id:
+            raise NotFound("resident.not_found", "没有找到这位居民 / resident not found")
+        writer = Writer(resident, ReadingSource(source or ReadingSource.wechat.value), None, device_serial)
+    if writer.resident is None or writer.resident.anonymised_at is not None:
+        raise NotFound("resident.not_found", "没有找到这位居民 / resident not found")
+    # PIPL: health data is sensitive; nothing is processed before explicit consent (DESIGN.md privacy).
+    if not consented:
+        raise Forbidden("consent.required", "居民尚未同意隐私告知，不能记录健康数据 / the resident has not consented to processing")
+    return writer
+
+
+
+# --- validation -----------------------------------------------------------------------------------------
+def _time_problems(measured_at: datetime, now: datetime) -> dict[str, str]:
+    if measured_at.tzinfo is None:
+        return {"measured_at": "测量时间需带时区 / measured_at must carry a time zone"}
+    if measured_at > now + FUTURE_SKEW:
+        return {"measured_at": "测量时间不能晚于现在 / measured_at is in the future"}
+    if measured_at < now - MAX_AGE:
+        return {"measured_at": "测量时间超过一年 / measured_at is over a year old"}
+    return {}
+
+
+def _client_id(client_id: str | None) -> str:
+    if client_id is None or client_id == "":
+        return uuid.uuid4().hex  # no key given: the reading is stored, but a retry cannot be recognised
+    if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
+        raise RuleViolation("reading.client_id", "client_id 格式不对 / client_id: 1-64 letters, digits or ._:-",
+                            errors={"client_id": ["1-64位字母、数字或._:-"]})
+    return client_id
+
+
+def _reject(problems: dict[str, str]) -> None:
+    if problems:
+        raise RuleViolation("reading.invalid", "测量值不合理，请检查后重新输入 / implausible reading",
+                            errors={k: [v] for k, v in problems.items()})
+
+
+def bp_row(writer: Writer, *, systolic: int, diastolic: int, measured_at: datetime, now: datetime,
+            pulse: int | None, client_id: str | None, arm: str | None, position: str | None,
+            device_serial: str | None, symptoms: str | None) -> Row:
+    problems = {**_time_problems(measured_at, now), **bp_problems(systolic, diastolic, pulse)}
+    if arm is not None and arm not in ARMS:
+        problems["arm"] = "left 或 right / arm: left or right"
+    if position is not None and position not in POSITIONS:
+        problems["position"] = "sitting/standing/lying"
+    _reject(problems)
+    return Row("bp", dict(
+        consortium_id=writer.resident.consortium_id, resident_id=writer.resident.id, client_id=_client_id(client_id),
+        measured_at=measured_at, systolic=systolic, diastolic=diastolic, pulse=pulse, arm=arm, position=position,
+        source=writer.source, device_serial=writer.device_serial or device_serial,
+        entered_by_staff_id=writer.staff_id, symptoms=_clean(symptoms), received_at=now), writer)
+
+
+def glucose_row(writer: Writer, *, value: float | None, unit: str, context: str, measured_at: datetime,
+                 now: datetime, client_id: str | None, meter_flag: str | None, device_serial: str | None,
+                 symptoms: str | None) -> Row:
+    problems = _time_problems(measured_at, now)
+    if unit not in UNITS:
+        problems["unit"] = "mmol/L 或 mg/dL / unit: mmol/L or mg/dL"
+    if context not in CONTEXTS:
+        problems["context"] = "fasting/postprandial/random/bedtime"
+    if meter_flag is not None and meter_flag not in METER_FLAGS:
+        problems["meter_flag"] = "HI 或 LO / meter_flag: HI or LO"
+    value_mmol = None
+    if meter_flag is None:
+        if value is None:
+            problems["value"] = "请填写血糖值 / value is required"
+        elif "unit" not in problems:
+            # Stored in mmol/L with one decimal (1 mmol/L = 18.0 mg/dL; ml.clinical).
+            value_mmol = mgdl_to_mmol(value) if unit == "mg/dL" else round(float(value), 1)
+            problems.update(glucose_problems(value_mmol))
+    _reject(problems)
+    return Row("glucose", dict(
+        consortium_id=writer.resident.consortium_id, resident_id=writer.resident.id, client_id=_client_id(client_id),
+        measured_at=measured_at, value_mmol=value_mmol, meter_flag=meter_flag, context=GlucoseContext(context),
+        original_value=value, original_unit=unit, source=writer.source,
+        device_serial=writer.device_serial or device_serial, entered_by_staff_id=writer.staff_id,
+        symptoms=_clean(symptoms), received_at=now), writer)
+
+
+def _clean(text: str | None) -> str | None:
+    text = (text or "").strip()
+    return text[:500] or None
+
+
+
+# --- storing ------------------------------------------------------------------------------------------------
+MODELS = {"bp": BpReading, "glucose": GlucoseReading}
+# Fields a retry must repeat: the same key with another value is a client bug, not a retry.
+SAME_FIELDS = {"bp": ("measured_at", "systolic", "diastolic"),
+               "glucose": ("measured_at", "value_mmol", "meter_flag", "context")}
+
+
+def _insert(session: Session, kind: str, rows: list[Row]) -> dict[tuple, Any]:
+    """INSERT … ON CONFLICT (resident_id, client_id) DO NOTHING RETURNING: the rows this call created."""
+    # One cached Core statement (rows, not ORM objects: nothing is changed after the insert), executemany
+    # with RETURNING: SQLAlchemy batches it into multi-row VALUES.
+    table = MODELS[kind].__table__
+    stmt = (dialects.insert(session, table).on_conflict_do_nothing(index_elements=["resident_id", "client_id"])
+            .returning(*table.c))
+    created: dict[tuple, Any] = {}
+    for reading in session.execute(stmt, [r.values for r in rows]):
+        created[(kind, reading.resident_id, reading.client_id)] = reading
+    return created
+
+
+def _existing(session: Session, kind: str, keys: list[tuple]) -> dict[tuple, Any]:
+    model = MODELS[kind]
+    found: dict[tuple, Any] = {}
+    for start in range(0, len(keys), _INSERT_CHUNK):
+        pairs = [(k[1], k[2]) for k in keys[start:start + _INSERT_CHUNK]]
+        stmt = select(model).where(tuple_(model.resident_id, model.client_id).in_(pairs))
+        for reading in session.scalars(stmt):
+            found[(kind, reading.resident_id, reading.client_id)] = reading
+    return found
+
+
+def same(kind: str, reading: Any, values: dict[str, Any]) -> bool:
+    for name in SAME_FIELDS[kind]:
+        stored, sent = getattr(reading, name), values[name]
+        if isinstance(stored, float) and isinstance(sent, float):
+            if abs(stored - sent) > 1e-6:
+                return False
+        elif stored != sent:
+            return False
+    return True
+
+
+def conflict() -> Conflict:
+    return Conflict("reading.idempotency_conflict",
+                    "同一个 client_id 已用于另一条不同的测量值 / this client_id was used for a different reading")
+
+
+def store(session: Session, rows: list[Row]) -> tuple[dict[tuple, Any], dict[tuple, Any]]:
+    """Insert the rows; returns (created, pre-existing) readings by key."""
+    created: dict[tuple, Any] = {}
+    existing: dict[tuple, Any] = {}
+    for kind in MODELS:
+        # Measured order, so ids follow it (a repeat in the same batch sees its first reading as earlier);
+        # a total order also makes two concurrent batches take the unique-index entries in the same order.
+        of_kind = sorted((r for r in rows if r.type == kind), key=lambda r: (r.values["measured_at"], r.key))
+        if not of_kind:
+            continue
+        made = _insert(session, kind, of_kind)
+        created.update(made)
+        missing = [r.key for r in of_kind if r.key not in made]
+        if missing:
+            existing.update(_existing(session, kind, missing))
+    return created, existing
+
+
+
+# --- use cases -------------------------------------------------------------------------------------------------
+def record_bp(session: Session, *, actor: Actor, resident_id: int | None, systolic: int, diastolic: int,
+              measured_at: datetime, now: datetime, pulse: int | None = None, client_id: str | None = None,
+              source: str | None, arm: str | None = None, position: str | None = None,
+              device_serial: str | None = None, symptoms: str | None = None) -> ReadingOutcome:
+    """Record one home BP reading and run the immediate rules; a retry returns the original (duplicate=True)."""
+    writer = writer_for(session, actor, resident_id, source, device_serial)
+    row = bp_row(writer, systolic=systolic, diastolic=diastolic, measured_at=measured_at, now=now, pulse=pulse,
+                  client_id=client_id, arm=arm, position=position, device_serial=device_serial, symptoms=symptoms)
+    return _record_one(session, row, now)
+
+
+def record_glucose(session: Session, *, actor: Actor, resident_id: int | None, value: float | None,
+                   unit: str = "mmol/L", context: str, measured_at: datetime, now: datetime,
+                   client_id: str | None = None, source: str | None, meter_flag: str | None = None,
+                   device_serial: str | None = None, symptoms: str | None = None) -> ReadingOutcome:
+    """Record one glucose reading (mg/dL converted to mmol/L, one decimal) and run the immediate rules."""
+    writer = writer_for(session, actor, resident_id, source, device_serial)
+    row = glucose_row(writer, value=value, unit=unit, context=context, measured_at=measured_at, now=now,
+                       client_id=client_id, meter_flag=meter_flag, device_serial=device_serial, symptoms=symptoms)
+    return _record_one(session, row, now)
+
+
+def _record_one(session: Session, row: Row, now: datetime) -> ReadingOutcome:
+    created, existing = store(session, [row])
+    reading = created.get(row.key)
+    duplicate = reading is None
+    if duplicate:
+        reading = existing[row.key]
+        if not same(row.type, reading, row.values):
+            raise conflict()
+    ctx = alerting.Context(session, reading.resident_id, row.type, [reading])
+    result = alerting.outcome(session, row.type, reading, ctx, duplicate=duplicate, now=now)
+    session.flush()
+    return result
+
