@@ -27,7 +27,8 @@ from ml.clinical import bp_problems, glucose_problems, mgdl_to_mmol
 from models.readings import BpReading, GlucoseContext, GlucoseReading, ReadingSource
 from models.residents import Consent, Resident
 
-# measured_at more than 5 min ahead (clock skew allowance) or over a year old is refused (issue 3 item 1).
+# measured_at more than 5 min ahead (clock skew allowance) or over a year old is refused: a meter clock is
+# seldom runs minutes fast, and a reading over a year old says nothing about today.
 FUTURE_SKEW = timedelta(minutes=5)
 MAX_AGE = timedelta(days=365)
 _INSERT_CHUNK = 500
@@ -101,7 +102,7 @@ def writer_for(session: Session, actor: Actor, resident_id: int | None, source: 
         writer = Writer(resident, ReadingSource(source or ReadingSource.wechat.value), None, device_serial)
     if writer.resident is None or writer.resident.anonymised_at is not None:
         raise NotFound("resident.not_found", "没有找到这位居民 / resident not found")
-    # PIPL: health data is sensitive; nothing is processed before explicit consent (DESIGN.md privacy).
+    # PIPL art. 29: health data is sensitive; nothing is processed before explicit consent (docs/design.md privacy).
     if not consented:
         raise Forbidden("consent.required", "居民尚未同意隐私告知，不能记录健康数据 / the resident has not consented to processing")
     return writer
