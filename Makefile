@@ -8,8 +8,11 @@ FLASK  := $(VENV)/bin/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 STAMP  := $(VENV)/.installed
+# The project's Debian packages: the browser tests drive Debian's chromium through its chromedriver;
+# a CJK font draws the Chinese pages in their screenshots.
+DEBIAN_PACKAGES := chromium chromium-driver fonts-noto-cjk
 
-.PHONY: run test install bench clean
+.PHONY: run test install system bench clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +22,15 @@ $(STAMP): requirements.txt
 
 install: $(STAMP)
 
+# Idempotent: installs only the Debian packages that are missing (as root, or through sudo).
+system:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
 run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --if-empty
@@ -27,7 +39,7 @@ run: $(STAMP)
 	trap 'kill $$JOBS_PID 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
-test: $(STAMP)
+test: system $(STAMP)
 	$(PY) -m pytest -q
 
 clean:

@@ -102,9 +102,12 @@ def register_blueprints(app: Flask) -> None:
     from app.health import blp as health_blp
     from app.wechat.views import blp as wechat_blp
 
+    from app.pages import register_pages
+
     app.register_blueprint(health_blp)
     app.register_blueprint(wechat_blp)
     register_api(app)
+    register_pages(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -39,6 +39,9 @@ def load_config() -> dict:
         "FIELD_ENCRYPTION_KEYS": _env("FIELD_ENCRYPTION_KEYS", _derived_fernet_key(secret, "fields")),
         "BLIND_INDEX_KEY": _env("BLIND_INDEX_KEY", _derived_fernet_key(secret, "blind-index")),
         "TOKEN_TTL_HOURS": int(_env("TOKEN_TTL_HOURS", "12")),
+        # Workspace pages (/staff/, /me/): the session cookie is sent over HTTPS only; browsers treat
+        # http://127.0.0.1 and localhost as secure, so the local demo still signs in.
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", True),
         "DEMO_MODE": _bool("DEMO_MODE", secret == DEV_SECRET),
         "TIMEZONE": _env("TIMEZONE", "Asia/Shanghai"),
         "PRIVACY_NOTICE_VERSION": _env("PRIVACY_NOTICE_VERSION", "2026-01"),
@@ -50,6 +53,8 @@ def load_config() -> dict:
         "WECHAT_APPSECRET": _env("WECHAT_APPSECRET", "dev-app-secret"),
         "WECHAT_ENCODING_AES_KEY": _env("WECHAT_ENCODING_AES_KEY", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"),
         "WECHAT_API_BASE": _env("WECHAT_API_BASE", "https://api.weixin.qq.com"),
+        # Where the workspace pages send a browser for WeChat web authorisation (snsapi_base).
+        "WECHAT_OAUTH_URL": _env("WECHAT_OAUTH_URL", "https://open.weixin.qq.com/connect/oauth2/authorize"),
         "REDIS_URL": _env("REDIS_URL"),
         "LOG_FORMAT": _env("LOG_FORMAT", "plain"),
         # Medical records are kept for a retention period before a deletion request is carried out

@@ -542,12 +542,15 @@ def get_alert(session: Session, actor: Actor, alert_id: int) -> AlertView:
 
 def team_queue(session: Session, actor: Actor, *, status: str | None = None, kind: str | None = None,
                village_id: int | None = None, resident_id: int | None = None, page: int = 1,
-               per_page: int = 20) -> Page:
-    """The actor's alert queue: most severe first, then the longest waiting; active alerts unless a status is named."""
+               per_page: int = 20, statuses: Iterable[str] | None = None) -> Page:
+    """The actor's alert queue: most severe first, then the longest waiting; active alerts unless a status
+    (or several: `statuses`, e.g. open and escalated for what nobody has taken yet) is named."""
     _require_staff_reader(actor)
     stmt = select(Alert).where(alert_clause(actor))
     if status:
         stmt = stmt.where(Alert.status == AlertStatus(status))
+    elif statuses:
+        stmt = stmt.where(Alert.status.in_([AlertStatus(s) for s in statuses]))
     else:
         stmt = stmt.where(Alert.status.in_(ACTIVE_ALERT_STATUSES))
     if kind:

@@ -146,3 +146,15 @@ def dev_login(session: Session, *, resident_id: int, now: datetime, ttl: timedel
     if resident is None:
         raise NotFound("resident.not_found", "没有这位居民 / resident not found")
     return _issue(session, resident=resident, now=now, ttl=ttl)
+
+
+def wechat_staff_login(session: Session, *, code: str, client: OAuthClient, now: datetime,
+                       ttl: timedelta) -> IssuedToken:
+    """Staff sign-in from an H5 page in WeChat: the openid must be bound to an active staff account (bot binding)."""
+    openid = client.oauth_code_to_openid(code)
+    staff = session.scalar(select(Staff).where(Staff.wechat_openid == openid))
+    if staff is None:
+        raise NotFound("auth.not_bound", "请先在公众号里绑定工号 / bind your staff account in the official account first")
+    if not staff.active:
+        raise Forbidden("auth.inactive", "账号已停用 / this account is disabled")
+    return _issue(session, staff=staff, now=now, ttl=ttl)

@@ -413,3 +413,22 @@ PUSH_TITLE_DEFAULT = "家医消息"
 
 def push_title(kind: str) -> str:
     return PUSH_TITLES.get(kind, PUSH_TITLE_DEFAULT)
+
+
+def recent_glucose(readings: int, fasting_mean: float | None, fasting_target: tuple[float, float], *,
+                   days: int = 7) -> str:
+    """The resident's glucose page summary: how many readings, the fasting mean against 4.4-7.0."""
+    if not readings:
+        return f"最近{days}天没有血糖记录。\n请发：血糖 6.5"
+    lines = [f"最近{days}天量了{readings}次血糖。"]
+    if fasting_mean is not None:
+        lo, hi = fasting_target
+        lines.append(f"空腹平均：{fmt(round(fasting_mean, 1))}")
+        lines.append(f"目标：{fmt(lo)}到{fmt(hi)}")
+        if fasting_mean > hi:
+            lines.append("比目标高一些，请按时吃药，注意饮食。")
+        elif fasting_mean < lo:
+            lines.append("有点偏低，请告诉村医。")
+        else:
+            lines.append("控制得不错，请继续保持！")
+    return "\n".join(lines)

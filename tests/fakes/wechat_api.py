@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
@@ -58,6 +59,7 @@ class FakeWeChat:
     outside_window: set[str] = field(default_factory=set)
     oauth_codes: dict[str, str] = field(default_factory=dict)
     stable_token_enabled: bool = True
+    browser_openid: str | None = None
     _failures: list[_Failure] = field(default_factory=list)
     _hangs: list[float] = field(default_factory=list)
     _rate_limit: int | None = None
@@ -104,6 +106,10 @@ class FakeWeChat:
     def register_oauth_code(self, code: str, openid: str) -> None:
         self.oauth_codes[code] = openid
 
+    def sign_in_as(self, openid: str | None) -> None:
+        """The WeChat user of the in-app browser: the authorisation page sends them back with a code for this openid."""
+        self.browser_openid = openid
+
     def disable_stable_token(self) -> None:
         self.stable_token_enabled = False
 
@@ -143,6 +149,8 @@ class FakeWeChat:
             return self._token_endpoint(request)
         if path == "/sns/oauth2/access_token":
             return self._oauth(request)
+        if path == "/connect/oauth2/authorize":
+            return self._authorize(request)
         if path in SEND_PATHS and request.method == "POST":
             return self._send(request, raw, SEND_PATHS[path])
         return Response("not found", status=404)
@@ -177,6 +185,16 @@ class FakeWeChat:
             return self._error(40001, "invalid credential")
         with self._lock:
             return self._json({"access_token": self._issue_token(), "expires_in": 7200})
+
+    def _authorize(self, request: Request) -> Response:
+        """The web-authorisation page (snsapi_base asks nothing): back to redirect_uri with a one-time code."""
+        if request.args.get("appid") != self.appid or self.browser_openid is None:
+            return Response("fake: unknown appid or no WeChat user", status=400)
+        code = f"CODE-{next(self._counter)}"
+        self.register_oauth_code(code, self.browser_openid)
+        target = request.args["redirect_uri"]
+        joiner = "&" if "?" in target else "?"
+        return Response(status=302, headers={"Location": f"{target}{joiner}{urlencode({'code': code, 'state': request.args.get('state', '')})}"})
 
     def _oauth(self, request: Request) -> Response:
         if request.args.get("appid") != self.appid or request.args.get("secret") != self.secret:
