@@ -35,6 +35,8 @@ def info_command(url: str) -> None:
     from app.services import demo
 
     click.echo(f"JiaYi 家医 is running at {url}")
+    click.echo(f"  workspace:    {url}/staff/   (doctors, specialists, admins: the demo logins below)")
+    click.echo(f"  resident H5:  {url}/me/   (demo mode: 演示居民进入, no WeChat needed)")
     click.echo(f"  API docs:     {url}/api/v1/docs   (OpenAPI: {url}/api/v1/openapi.json)")
     click.echo(f"  demo logins:  password {demo.DEMO_PASSWORD}")
     for username, role, description in demo.DEMO_LOGINS:

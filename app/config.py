@@ -42,6 +42,8 @@ def load_config() -> dict:
         # Workspace pages (/staff/, /me/): the session cookie is sent over HTTPS only; browsers treat
         # http://127.0.0.1 and localhost as secure, so the local demo still signs in.
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", True),
+        # The service's public address (https://…): WeChat messages and menu buttons link to its pages.
+        "PUBLIC_URL": _env("PUBLIC_URL"),
         "DEMO_MODE": _bool("DEMO_MODE", secret == DEV_SECRET),
         "TIMEZONE": _env("TIMEZONE", "Asia/Shanghai"),
         "PRIVACY_NOTICE_VERSION": _env("PRIVACY_NOTICE_VERSION", "2026-01"),

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.pages import charts
 from app.pages.common import act, protect, register_error_pages
 from app.pages.session import end_session, page_actor, resident_page, safe_next, start_session
-from app.services import auth, contracts, readings, residents, rights
+from app.services import auth, contracts, demo, readings, residents, rights
 from app.services.clock import local_date
 from app.wechat import texts
 from models.base import utcnow
@@ -26,7 +26,6 @@ blp = Blueprint("me", __name__, url_prefix="/me")
 protect(blp)
 register_error_pages(blp, "me.login")
 
-DEMO_OPENID = "demo-openid"  # the demo county's bound resident (app.services.demo)
 
 
 def _ttl() -> timedelta:
@@ -72,7 +71,7 @@ def demo_login():
         raise NotFound("not_found", "没有找到 / not found")
     raw = request.form.get("resident_id", "")
     resident_id = int(raw) if raw.isdigit() else db.session.scalar(
-        select(Resident.id).where(Resident.wechat_openid == DEMO_OPENID))
+        select(Resident.id).where(Resident.wechat_openid == demo.DEMO_OPENID))
     if resident_id is None:
         raise NotFound("resident.not_found", "没有演示居民 / no demo resident")
     issued = auth.dev_login(db.session, resident_id=resident_id, now=utcnow(), ttl=_ttl())

@@ -47,15 +47,16 @@ def chat_command(openid: str | None, voice: bool, url: str, lines: tuple[str, ..
 @menu_cli.command("push")
 def menu_push() -> None:
     """Validate the menu and replace the official account's custom menu with it."""
-    from app.wechat.menu import MENU, validate_menu
+    from app.wechat.menu import menu_with_pages, validate_menu
     from app.wechat.notifier import client_for
 
-    problems = validate_menu(MENU)
+    menu = menu_with_pages(current_app.config.get("PUBLIC_URL"))
+    problems = validate_menu(menu)
     if problems:
         for problem in problems:
             click.echo(f"menu problem: {problem}", err=True)
         raise SystemExit(1)
-    result = client_for(current_app._get_current_object()).create_menu(MENU)
+    result = client_for(current_app._get_current_object()).create_menu(menu)
     if not result.ok:
         click.echo(f"menu push failed: errcode {result.errcode} {result.errmsg}", err=True)
         raise SystemExit(1)
@@ -65,9 +66,9 @@ def menu_push() -> None:
 @menu_cli.command("show")
 def menu_show() -> None:
     """Print the menu JSON as it would be pushed."""
-    from app.wechat.menu import menu_json
+    from app.wechat.menu import menu_json, menu_with_pages
 
-    click.echo(menu_json())
+    click.echo(menu_json(menu_with_pages(current_app.config.get("PUBLIC_URL"))))
 
 
 @wechat_cli.command("prune")

@@ -42,6 +42,23 @@ MENU: dict[str, Any] = {
 }
 
 
+def _view(name: str, url: str) -> dict[str, str]:
+    return {"type": "view", "name": name, "url": url}
+
+
+def menu_with_pages(public_url: str | None) -> dict[str, Any]:
+    """The menu plus buttons that open the resident pages (/me/) when the service has a public address."""
+    if not public_url:
+        return MENU
+    base = public_url.rstrip("/")
+    menu = json.loads(json.dumps(MENU))
+    mine = next(button for button in menu["button"] if button["name"] == "我的")
+    mine["sub_button"] += [_view("我的血压", f"{base}/me/bp"), _view("我的血糖", f"{base}/me/glucose")]
+    helper = next(button for button in menu["button"] if button["name"] == "帮助")
+    helper["sub_button"].append(_view("授权与数据", f"{base}/me/privacy"))
+    return menu
+
+
 def validate_menu(menu: dict[str, Any]) -> list[str]:
     """Problems with a menu against WeChat's limits and our commands; [] when it can be pushed."""
     problems: list[str] = []

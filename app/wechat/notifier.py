@@ -87,7 +87,8 @@ class WeChatNotifier:
                  template_ids: Mapping[str, str] | None = None, default_template_id: str | None = None,
                  subscribe_template_id: str | None = None,
                  template_fields: tuple[str, str, str] = DEFAULT_TEMPLATE_FIELDS,
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 page_base: str | None = None) -> None:
         self.client = client
         self.last_inbound = last_inbound
         self.template_ids = dict(template_ids or {})
@@ -95,6 +96,7 @@ class WeChatNotifier:
         self.subscribe_template_id = subscribe_template_id or None
         self.template_fields = template_fields
         self.clock = clock
+        self.page_base = page_base  # PUBLIC_URL: messages link to the workspace page they are about
 
     def in_window(self, openid: str) -> bool:
         last = self.last_inbound(openid)
@@ -103,8 +105,12 @@ class WeChatNotifier:
     def send(self, *, openid: str, text: str, data: dict[str, Any] | None, client_msg_id: str,
              kind: str) -> NotifyResult:
         """Send one outbox message; never raises for WeChat errors."""
+        from app.wechat.links import page_link, with_link
+
+        url = (data or {}).get("url") or page_link(self.page_base, kind, data)
+        data = {**(data or {}), "url": url} if url else data
         if self.in_window(openid):
-            result = self.client.send_custom_text(openid, text)
+            result = self.client.send_custom_text(openid, with_link(text, url))
             if result.ok or not result.reroute:
                 return to_notify_result(result, "custom")
             log.info("customer-service send rerouted (%s); trying a template message", result.errcode)
@@ -171,7 +177,8 @@ def build_notifier(app) -> WeChatNotifier | None:
     return WeChatNotifier(client_for(app), last_inbound=LastInboundLookup(engine), template_ids=_template_ids(cfg),
                           default_template_id=setting(cfg, "WECHAT_TEMPLATE_ID", None, str),
                           subscribe_template_id=setting(cfg, "WECHAT_SUBSCRIBE_TEMPLATE_ID", None, str),
-                          template_fields=fields)  # type: ignore[arg-type]
+                          template_fields=fields,  # type: ignore[arg-type]
+                          page_base=cfg.get("PUBLIC_URL"))
 
 
 _direct: dict[int, WeChatNotifier | None] = {}

@@ -65,3 +65,75 @@ def test_resident_page_shows_the_phone_to_the_team(browser, world, acute_alert):
     page = browser.get(f"/staff/residents/{world.ids['res_a1']}").get_data(as_text=True)
     assert "13800000000" in page  # team staff see the full phone, as in the API
     assert world.id_cards["res_a1"] not in page  # the ID card stays masked
+
+
+def test_followup_form_is_the_apis_schema_and_records_a_visit(browser, world, session):
+    from models.followups import FollowUp
+
+    browser.sign_in("vdoc_a")
+    page = browser.get(f"/staff/residents/{world.ids['res_a1']}/followup").get_data(as_text=True)
+    for name in ('name="visited_at"', 'name="method"', 'name="classification"', 'name="systolic"',
+                 'name="medications-0-drug"'):
+        assert name in page
+    response = browser.post(f"/staff/residents/{world.ids['res_a1']}/followup", {
+        "visited_at": "2026-12-01T09:30", "method": "face_to_face", "classification": "uncontrolled",
+        "systolic": "156", "diastolic": "94", "medications-0-drug": "氨氯地平", "medications-0-dose": "5mg",
+        "medications-0-change": "continue"})
+    assert response.status_code == 302
+    visit = session.scalar(select(FollowUp).where(FollowUp.resident_id == world.ids["res_a1"]))
+    assert visit.systolic == 156 and visit.classification.value == "uncontrolled"
+
+
+def test_followup_form_shows_the_schemas_refusal(browser, world, session):
+    from models.followups import FollowUp
+
+    browser.sign_in("vdoc_a")
+    browser.get(f"/staff/residents/{world.ids['res_a1']}/followup")
+    response = browser.post(f"/staff/residents/{world.ids['res_a1']}/followup",
+                            {"visited_at": "2026-12-01T09:30", "method": "by-pigeon", "classification": "controlled"})
+    assert response.status_code == 200 and "请检查填写的内容" in response.get_data(as_text=True)
+    assert session.scalar(select(FollowUp).where(FollowUp.resident_id == world.ids["res_a1"])) is None
+
+
+def test_admin_downloads_the_kpis_as_csv_and_doctors_cannot_open_admin_pages(browser, other_browser, world):
+    browser.sign_in("admin")
+    assert "kpi-table" in browser.get("/staff/kpis?level=team").get_data(as_text=True)
+    csv_response = browser.get("/staff/kpis.csv?level=team")
+    body = csv_response.get_data(as_text=True)
+    assert csv_response.mimetype == "text/csv" and "签约率" in body and "东村团队" in body
+    assert "高血压包" in browser.get("/staff/admin/packages").get_data(as_text=True)
+    other_browser.sign_in("vdoc_a")
+    assert other_browser.get("/staff/admin/teams").status_code == 403
+
+
+def test_staff_bound_through_the_bot_sign_in_with_wechat(app, browser, world, session):
+    from app.services import wechat_accounts
+    from models.base import utcnow
+    from tests.fakes.wechat_api import running_fake_wechat
+    from tests.wechat_app.conftest import APPID, SECRET
+
+    code = wechat_accounts.issue_staff_code(session, actor=world.actor(session, "vdoc_a"), now=utcnow())
+    assert wechat_accounts.bind_staff(session, openid="o-vdoc", code=code.code, now=utcnow()).ok
+    session.commit()
+    saved = {k: app.config[k] for k in ("WECHAT_APPID", "WECHAT_APPSECRET", "WECHAT_API_BASE", "WECHAT_OAUTH_URL")}
+    with running_fake_wechat(appid=APPID, secret=SECRET) as fake:
+        app.config.update(WECHAT_APPID=APPID, WECHAT_APPSECRET=SECRET, WECHAT_API_BASE=fake.base_url,
+                          WECHAT_OAUTH_URL=f"{fake.base_url}/connect/oauth2/authorize")
+        try:
+            start = browser.get("/staff/wechat")
+            assert start.status_code == 302 and start.headers["Location"].startswith(fake.base_url)
+            from urllib.parse import parse_qs, urlsplit
+            state = parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]
+            forged = browser.get(f"/staff/wechat/callback?code=forged&state={state}")  # WeChat refuses the code
+            assert forged.status_code == 302 and "/staff/login" in forged.headers["Location"]
+            assert browser.get("/staff/alerts").status_code == 302
+            fake.register_oauth_code("C1", "o-vdoc")
+            browser.get("/staff/wechat")
+            assert browser.get("/staff/wechat/callback?code=C1&state=wrong").status_code == 403
+            start = browser.get("/staff/wechat")
+            state = parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]
+            done = browser.get(f"/staff/wechat/callback?code=C1&state={state}")
+            assert done.status_code == 302 and done.headers["Location"].endswith("/staff/alerts")
+            assert browser.get("/staff/alerts").status_code == 200
+        finally:
+            app.config.update(saved)
