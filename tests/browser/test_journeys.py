@@ -115,13 +115,16 @@ def wechat(app, world, session):
     assert result.ok
     consent(session, world, "res_a1")
     session.commit()
+    from app.wechat import views
+
     with running_fake_wechat(appid=APPID, secret=SECRET) as fake:
-        app.config.update(TEST_SETTINGS, WECHAT_API_BASE=fake.base_url,
+        # A reply deadline long enough for a loaded machine: the reply comes in the same HTTP answer.
+        app.config.update(TEST_SETTINGS, WECHAT_API_BASE=fake.base_url, WECHAT_REPLY_DEADLINE=30.0,
                           WECHAT_OAUTH_URL=f"{fake.base_url}/connect/oauth2/authorize")
+        app.extensions.pop(views.SERVICES_KEY, None)  # bot services built with earlier settings
         try:
             yield fake
         finally:
-            from app.wechat import views
 
             for key, value in saved.items():
                 if value is None:
