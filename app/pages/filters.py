@@ -13,6 +13,7 @@ REFERRAL_STATUS_LABELS = {"requested": "待接收", "accepted": "已接收", "de
                           "completed": "已就诊", "referred_back": "已转回", "cancelled": "已取消"}
 ROLE_LABELS = {"village_doctor": "村医", "township_doctor": "乡镇医生", "county_doctor": "县级医生",
                "specialist": "专科医生", "admin": "管理员", "resident": "居民"}
+TRIAGE_LABELS = {"emergency": "急诊", "urgent": "当天就诊", "routine": "近日就诊", "self_care": "居家观察"}
 PERIOD_LABELS = {"morning": "早", "evening": "晚", "other": "其他"}
 
 
@@ -55,4 +56,4 @@ def register(app: Flask) -> None:
         KIND_LABELS=reading_texts.KIND_LABELS, SEVERITY_LABELS=reading_texts.SEVERITY_LABELS,
         LEVEL_LABELS=reading_texts.LEVEL_LABELS, CONTEXT_LABELS=reading_texts.CONTEXT_LABELS,
         STATUS_LABELS=STATUS_LABELS, REFERRAL_STATUS_LABELS=REFERRAL_STATUS_LABELS, ROLE_LABELS=ROLE_LABELS,
-        PERIOD_LABELS=PERIOD_LABELS, URGENCY_LABELS=care_texts.URGENCY_LABELS)
+        PERIOD_LABELS=PERIOD_LABELS, TRIAGE_LEVELS=TRIAGE_LABELS, URGENCY_LABELS=care_texts.URGENCY_LABELS)

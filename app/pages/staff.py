@@ -218,7 +218,9 @@ def resident_page(actor, resident_id):
     visits = followups.list_followups(db.session, actor, resident_id=resident_id, per_page=10).items
     refs = referrals.list_referrals(db.session, actor, resident_id=resident_id, per_page=10).items
     feed = timeline.resident_timeline(db.session, actor, resident_id=resident_id, per_page=30).items
-    triage = [item for item in feed if item.type == "triage"]
+    from app.services import assessments
+
+    triage = assessments.list_assessments(db.session, actor, resident_id=resident_id, limit=10)
     days = charts.days_arg(request.args.get("days"))
     bp = chart_context(actor, resident_id, "bp", days)
     glucose = chart_context(actor, resident_id, "glucose", days)

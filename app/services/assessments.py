@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import Forbidden, RuleViolation
-from app.services import alerts, triage
+from app.services import alerts, audit, triage
 from app.services.actors import Actor
 from app.services.clock import local_date
 from app.services.residents import active_consent
@@ -73,3 +73,15 @@ def assess_symptoms(session: Session, *, actor: Actor, resident_id: int, text: s
     session.add(record)
     session.flush()
     return record
+
+
+def list_assessments(session: Session, actor: Actor, *, resident_id: int, limit: int = 20) -> list[TriageAssessment]:
+    """A resident's triage history, newest first, for staff who may read the resident's record."""
+    if actor.kind != "staff":
+        raise Forbidden("auth.staff_only", "分诊记录仅供医生查看 / the triage history is for staff")
+    resident = get_resident(session, actor, resident_id)
+    rows = list(session.scalars(select(TriageAssessment).where(TriageAssessment.resident_id == resident.id)
+                                .order_by(TriageAssessment.created_at.desc(), TriageAssessment.id.desc())
+                                .limit(limit)))
+    audit.note(session, actor, action="list", target="triage_assessments", resident_id=resident.id)
+    return rows

@@ -137,3 +137,18 @@ def test_staff_bound_through_the_bot_sign_in_with_wechat(app, browser, world, se
             assert browser.get("/staff/alerts").status_code == 200
         finally:
             app.config.update(saved)
+
+
+def test_resident_page_lists_the_triage_history(browser, world, session):
+    from app.services import assessments, residents
+    from models.base import utcnow
+
+    actor = world.actor(session, "res_a1")
+    residents.record_consent(session, actor=actor, resident_id=world.ids["res_a1"], version="2026-01",
+                             channel="wechat", now=utcnow())
+    assessments.assess_symptoms(session, actor=actor, resident_id=world.ids["res_a1"], text="头有点晕，休息后好些",
+                                now=utcnow())
+    session.commit()
+    browser.sign_in("vdoc_a")
+    page = browser.get(f"/staff/residents/{world.ids['res_a1']}").get_data(as_text=True)
+    assert "头有点晕" in page
