@@ -55,6 +55,9 @@ def _field(name: str, f: mf.Field) -> Field:
                      children=[_field(n, sub) for n, sub in inner.fields.items() if not sub.dump_only])
     if isinstance(f, mf.List):
         return Field(name, _label(name, f), "multi", required, choices=_choices(f.inner))
+    if isinstance(f, mf.Nested):  # a group of fields (e.g. a section of the 随访表): name-sub inputs
+        return Field(name, _label(name, f), "group", required,
+                     children=[_field(n, sub) for n, sub in f.schema.fields.items() if not sub.dump_only])
     choices = _choices(f)
     if choices:
         return Field(name, _label(name, f), "select", required, choices=choices)
@@ -101,6 +104,11 @@ def form_data(schema: Schema, form: Any) -> dict[str, Any]:
                     rows.append(row)
             if rows:
                 data[f.name] = rows
+        elif f.kind == "group":
+            group = {c.name: _value(c.kind, form.get(f"{f.name}-{c.name}", "").strip()) for c in f.children}
+            group = {k: v for k, v in group.items() if v != ""}
+            if group:
+                data[f.name] = group
         elif f.kind == "multi":
             values = [v for v in form.getlist(f.name) if v]
             if values:
