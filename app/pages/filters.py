@@ -43,8 +43,12 @@ def value_text(value: dict | None) -> str:
         return "—"
     if "systolic" in value and "diastolic" in value:
         return f"{value['systolic']}/{value['diastolic']} mmHg"
-    if value.get("value_mmol") is not None or value.get("mmol") is not None:
-        return f"{reading_texts.fmt(value.get('value_mmol', value.get('mmol')))} mmol/L"
+    if value.get("sbp") is not None and value.get("dbp") is not None:  # a trend flag: the 7-day mean
+        return f"7天均值 {round(value['sbp'])}/{round(value['dbp'])} mmHg"
+    if value.get("fasting_mean") is not None:
+        return f"空腹均值 {reading_texts.fmt(value['fasting_mean'])} mmol/L"
+    if value.get("value_mmol") is not None:
+        return f"{reading_texts.fmt(value['value_mmol'])} mmol/L"
     if value.get("meter_flag"):
         return str(value["meter_flag"])
     return "—"

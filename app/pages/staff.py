@@ -407,8 +407,16 @@ def _kpi_reports(actor):
     reports = kpis.compute_kpis(db.session, actor=actor, start=start, end=end, level=level)
     extra = _ledger_columns(reports)
     columns = KPI_COLUMNS + extra
-    rows = [{"name": r.unit_name, "values": [_dig(r.figures, path) for _, path in columns]} for r in reports]
+    rows = [{"name": r.unit_name, "values": [_shown(label, _dig(r.figures, path)) for label, path in columns]}
+            for r in reports]
     return level, start, end, columns, rows
+
+
+def _shown(label: str, value):
+    """Rates (fractions in the KPI service) as percentages with one decimal."""
+    if label.endswith("率") and isinstance(value, (int, float)):
+        return round(value * 100, 1)
+    return value
 
 
 def _ledger_columns(reports) -> tuple:

@@ -33,3 +33,15 @@ def test_groups_choices_and_local_times_come_back_as_the_schemas_input():
     assert loaded["lifestyle"] == {"smoking_per_day": 5} and loaded["visited_at"].utcoffset().total_seconds() == 8 * 3600
     kinds = {f.name: f.kind for f in fields_of(Visit())}
     assert kinds == {"visited_at": "datetime", "method": "select", "lifestyle": "group", "symptoms": "multi"}
+
+
+def test_queue_shows_the_last_value_of_each_kind_of_alert():
+    from app.pages.filters import minutes_text, value_text
+
+    assert value_text({"type": "bp", "systolic": 184, "diastolic": 113}) == "184/113 mmHg"
+    assert value_text({"sbp": 150.4, "dbp": 89.6, "target": "135/85"}) == "7天均值 150/90 mmHg"
+    assert value_text({"fasting_mean": 8.2}) == "空腹均值 8.2 mmol/L"
+    assert value_text({"type": "glucose", "value_mmol": 3.4}) == "3.4 mmol/L"
+    assert value_text(None) == "—"
+    assert minutes_text(25) == "剩 25 分钟" and minutes_text(-10) == "已超时 10 分钟"
+    assert minutes_text(125) == "剩 2 小时 5 分"
