@@ -33,6 +33,9 @@ def consent(session, world, who: str) -> None:
 def queue(world, session):
     """Team A's queue: a moderate trend flag first opened, then a confirmed 182/112 (critical) for res_a1."""
     now = utcnow()
+    lead = world.actor(session, "gp1")
+    for who, name in (("res_a1", CHINESE_NAME), ("res_a2", "李建国")):  # names as the screenshots show them
+        residents.update_resident(session, actor=lead, resident_id=world.ids[who], name=name)
     consent(session, world, "res_a1")
     alerts.raise_alert(session, resident_id=world.ids["res_a2"], kind="trend_bp", severity="moderate",
                        summary="血压控制不佳：近7天均值 148/92", now=now - timedelta(hours=3),
