@@ -21,6 +21,8 @@ class AlertKind(str, enum.Enum):
     trend_glucose = "trend_glucose"
     triage_red_flag = "triage_red_flag"
     missed_monitoring = "missed_monitoring"
+    # A dangerous home value never repeated: "please call the resident", moderate, never a page.
+    unconfirmed_reading = "unconfirmed_reading"
 
 
 class Severity(str, enum.Enum):

@@ -48,6 +48,8 @@ class BpReading(IdMixin, Base):
     entered_by_staff_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("staff.id"))
     symptoms: Mapped[str | None] = mapped_column(Text)  # free text the resident sent with the reading
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # NULL, or a models.confirmations.ReadingCheck value: the trend features use NULL and "confirmed" only.
+    confirmation: Mapped[str | None] = mapped_column(String(16))
 
 
 class GlucoseReading(IdMixin, Base):
@@ -72,6 +74,7 @@ class GlucoseReading(IdMixin, Base):
     entered_by_staff_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("staff.id"))
     symptoms: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmation: Mapped[str | None] = mapped_column(String(16))  # as on bp_readings
 
 
 class DeviceKey(IdMixin, Base):
