@@ -15,6 +15,7 @@
 | TREND_SCAN_CHUNK | 5000 | residents per scan chunk (bounds memory) |
 | TREND_SCAN_INTERVAL_SECONDS | 3600 | how often the trend scan runs |
 | MISSED_MONITORING_DAYS | 14 | days without a reading before a missed_monitoring alert |
+| CONFIRM_WAIT_MINUTES | 30 | how long a dangerous home value waits for its repeat before the village doctor is asked to call |
 """
 from __future__ import annotations
 

@@ -16,7 +16,8 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from jobs import contracts, escalation, missed_monitoring, outbox_sender, privacy, reminders, trend_scan
+from jobs import (confirmation_timeout, contracts, escalation, missed_monitoring, outbox_sender, privacy, reminders,
+                  trend_scan)
 from jobs import metrics
 from jobs.context import JobContext
 from jobs.settings import setting
@@ -61,6 +62,9 @@ JOBS: list[JobSpec] = [
             outbox_sender.run, misfire_grace_seconds=30, start_now=True),
     JobSpec("escalation", "escalate unacknowledged critical/high alerts past their SLA (every minute)",
             _every(minutes=1), escalation.run, misfire_grace_seconds=60, start_now=True),
+    JobSpec("confirmation_timeout", "dangerous values not repeated within CONFIRM_WAIT_MINUTES: a moderate "
+            "call-the-resident alert for the village doctor (every minute)",
+            _every(minutes=1), confirmation_timeout.run, misfire_grace_seconds=60, start_now=True),
     JobSpec("trend_scan", "score residents with new readings; raise trend alerts (hourly)",
             lambda app=None: IntervalTrigger(seconds=setting(app, "TREND_SCAN_INTERVAL_SECONDS", 3600.0, float),
                                              timezone=TZ),

@@ -32,7 +32,7 @@ class BpReading(IdMixin, Base):
         # INCLUDE: the trend scan reads a resident's window from the index alone (an index-only scan on
         # PostgreSQL; other databases ignore it)
         Index("ix_bp_readings_resident_measured", "resident_id", "measured_at",
-              postgresql_include=["id", "systolic", "diastolic"]),
+              postgresql_include=["id", "systolic", "diastolic", "confirmation"]),
     )
     consortium_id: Mapped[int] = mapped_column(BigId, ForeignKey("consortia.id"))
     resident_id: Mapped[int] = mapped_column(BigId, ForeignKey("residents.id"))
@@ -57,7 +57,7 @@ class GlucoseReading(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("resident_id", "client_id"),
         Index("ix_glucose_readings_resident_measured", "resident_id", "measured_at",
-              postgresql_include=["id", "value_mmol", "meter_flag", "context"]),
+              postgresql_include=["id", "value_mmol", "meter_flag", "context", "confirmation"]),
     )
     consortium_id: Mapped[int] = mapped_column(BigId, ForeignKey("consortia.id"))
     resident_id: Mapped[int] = mapped_column(BigId, ForeignKey("residents.id"))

@@ -27,6 +27,10 @@ _HTTP_CODES = {
 }
 
 
+# Extra fields of a DomainError that go into the problem body (the likely-typo suggestion of a reading).
+PUBLIC_EXTRA = ("suggestion",)
+
+
 def problem(status: int, code: str, detail: str, *, title: str | None = None, errors=None, headers=None, **extra):
     """Build a problem+json response tuple."""
     body = {"type": "about:blank", "title": title or _title(status), "status": status, "code": code,
@@ -72,7 +76,9 @@ def register_error_handlers(app: Flask) -> None:
         headers = {}
         if "retry_after" in exc.extra:
             headers["Retry-After"] = str(exc.extra["retry_after"])
-        return problem(exc.status, exc.code, exc.detail, title=exc.title, errors=exc.errors, headers=headers)
+        public = {k: v for k, v in exc.extra.items() if k in PUBLIC_EXTRA}
+        return problem(exc.status, exc.code, exc.detail, title=exc.title, errors=exc.errors, headers=headers,
+                       **public)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -68,6 +68,15 @@ class ReferralKpiSchema(Schema):
     turnaround_hours_p90 = fields.Float(allow_none=True)
 
 
+class DangerousReadingsSchema(Schema):
+    total = fields.Int(metadata={"description": "home values >=180/110, glucose <3.0 or >=16.7 (HI/LO) measured in the period"})
+    confirmed = fields.Int(metadata={"description": "confirmed by an agreeing repeat or a red-flag symptom (alerted)"})
+    awaiting_confirmation = fields.Int()
+    dismissed_by_normal_repeat = fields.Int()
+    unconfirmed = fields.Int(metadata={"description": "no repeat in time: the village doctor was asked to call"})
+    entries_as_typed = fields.Int(metadata={"description": "likely typos stored as typed (confirm=true)"})
+
+
 class KpiFiguresSchema(Schema):
     population = fields.Int()
     contracted = fields.Int()
@@ -81,6 +90,7 @@ class KpiFiguresSchema(Schema):
     lost_to_follow_up = fields.Nested(ShareSchema)
     alert_time_to_acknowledge = fields.Nested(AckBySeveritySchema)
     referrals = fields.Nested(ReferralKpiSchema)
+    dangerous_readings = fields.Nested(DangerousReadingsSchema)
 
 
 class KpiReportSchema(Schema):

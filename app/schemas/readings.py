@@ -46,6 +46,9 @@ class _ReadingCreateSchema(Schema):
     device_serial = fields.Str(load_default=None, validate=validate.Length(max=64))
     symptoms = fields.Str(load_default=None, validate=validate.Length(max=500),
                           metadata={"description": "what the resident feels, in their words (e.g. 头痛、头晕)"})
+    confirm = fields.Bool(load_default=False, metadata={
+        "description": "store a value that looks mistyped (problem reading.likely_typo) as typed; it then feeds "
+                       "no rule and no trend"})
 
 
 class BpCreateSchema(_ReadingCreateSchema):
@@ -109,6 +112,18 @@ class GlucoseReadingSchema(Schema):
     received_at = fields.DateTime()
 
 
+def _marked(base):
+    # On a chart the reading's mark is current; an ingest answer gives the episode's state in `confirmation`
+    # instead (so that a retry answers exactly what the original did).
+    return type(f"Chart{base.__name__}", (base,), {"confirmation": fields.Str(allow_none=True, metadata={
+        "description": "null (ordinary), awaiting, confirmed, not_confirmed or as_typed (a likely typo kept as "
+                       "typed); the trend features use null and confirmed only"})})
+
+
+ChartBpReadingSchema = _marked(BpReadingSchema)
+ChartGlucoseReadingSchema = _marked(GlucoseReadingSchema)
+
+
 class FindingSchema(Schema):
     rule = fields.Str(attribute="code")
     alert_kind = fields.Str(attribute="kind", allow_none=True)
@@ -116,11 +131,25 @@ class FindingSchema(Schema):
     needs_repeat = fields.Bool()
 
 
+class ConfirmationSchema(Schema):
+    state = fields.Str(metadata={"description": "awaiting_confirmation / confirmed / dismissed_by_normal_repeat / "
+                                                "unconfirmed"})
+    role = fields.Str(metadata={"description": "index (this is the dangerous reading) or repeat"})
+    reading_id = fields.Int(metadata={"description": "the dangerous reading"})
+    reason = fields.Str(allow_none=True, metadata={"description": "repeat / red_flag when confirmed"})
+    confirmed_at = fields.Str(allow_none=True)
+    remeasure_in_minutes = fields.Int(allow_none=True, metadata={
+        "description": "set while waiting: sit quietly and measure again after this many minutes"})
+
+
 class _OutcomeSchema(Schema):
     type = fields.Str()
     advice = fields.Str(metadata={"description": "plain Chinese advice for the resident"})
-    needs_repeat = fields.Bool(metadata={"description": "a single high value: rest 5 min and measure again"})
+    needs_repeat = fields.Bool(metadata={"description": "a dangerous value not yet confirmed: rest 5 min and "
+                                                        "measure again; no alert until a repeat agrees"})
     findings = fields.List(fields.Nested(FindingSchema))
+    confirmation = fields.Nested(ConfirmationSchema, allow_none=True, metadata={
+        "description": "the dangerous episode this reading belongs to (confirmation before critical), else null"})
 
 
 class BpOutcomeSchema(_OutcomeSchema):
@@ -143,6 +172,8 @@ class ItemResultSchema(Schema):
     advice = fields.Str(allow_none=True)
     needs_repeat = fields.Bool()
     findings = fields.List(fields.Nested(FindingSchema))
+    suggestion = fields.Dict(allow_none=True, metadata={"description": "reading.likely_typo: the probable value"})
+    confirmation = fields.Nested(ConfirmationSchema, allow_none=True)
 
 
 class BatchResultSchema(Schema):
@@ -199,7 +230,7 @@ class BpChartSchema(Schema):
     start = fields.DateTime()
     end = fields.DateTime()
     target = fields.Nested(TargetSchema)
-    readings = fields.List(fields.Nested(BpReadingSchema))
+    readings = fields.List(fields.Nested(ChartBpReadingSchema))
     sessions = fields.List(fields.Nested(SessionSchema))
     windows = fields.List(fields.Nested(WindowSchema),
                           metadata={"description": "consecutive 7-day HBPM windows, the one ending at `end` first"})
@@ -220,7 +251,7 @@ class GlucoseChartSchema(Schema):
     start = fields.DateTime()
     end = fields.DateTime()
     fasting_target = fields.List(fields.Float())
-    readings = fields.List(fields.Nested(GlucoseReadingSchema))
+    readings = fields.List(fields.Nested(ChartGlucoseReadingSchema))
     windows = fields.List(fields.Nested(GlucoseWindowSchema))
 
 

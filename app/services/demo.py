@@ -129,6 +129,7 @@ def seed_demo(session: Session, *, now: datetime, n_residents: int = 300, seed: 
         contracts.approve_contract(session, actor=lead, contract_id=contract.id, now=now)
         seeded.append((resident.id, conditions))
     _home_readings(session, sys_actor, seeded, now=now, rng=rng)
+    _confirmation_stories(session, sys_actor, seeded, now=now)
     # The trend scan the scheduler runs hourly, once now: the teams' queues start with trend alerts.
     trends.scan_trends(session, model=load_model(), now=now)
     # The chat simulator's demo user (`flask wechat chat --openid demo-openid`): bound, consent on paper.
@@ -139,6 +140,31 @@ def seed_demo(session: Session, *, now: datetime, n_residents: int = 300, seed: 
         first.wechat_openid = DEMO_OPENID
         session.flush()
     return n_residents
+
+
+def _confirmation_stories(session: Session, actor: Actor, seeded: list[tuple[int, list[str]]], *,
+                          now: datetime) -> None:
+    """Confirmation before critical, as the teams see it: one high reading confirmed by its repeat (the
+    alert opens at the repeat), one dismissed by a normal repeat (nothing raised), one never repeated
+    (the timeout job leaves the village doctor a moderate call-the-resident alert)."""
+    hypertensive = [rid for rid, conds in seeded if "hypertension" in conds]
+    if len(hypertensive) < 10:  # a tiny demo (tests) has no room for the stories
+        return
+    confirmed, dismissed, silent = hypertensive[5], hypertensive[7], hypertensive[9]
+    stories = [
+        # 196/118, then a repeat 6 min later (after 5 min of rest) that agrees: confirmed, the alert opens then.
+        (confirmed, [(196, 118, 50), (192, 116, 44)]),
+        # A cuff error: a wild first reading, then two normal repeats: dismissed, the reading kept, not confirmed.
+        (dismissed, [(232, 136, 120), (136, 84, 118), (134, 82, 117)]),
+        # One high reading, never repeated.
+        (silent, [(188, 104, 180)]),
+    ]
+    for rid, values in stories:
+        for n, (sbp, dbp, minutes_ago) in enumerate(values):
+            at = now - timedelta(minutes=minutes_ago)
+            readings.record_bp(session, actor=actor, resident_id=rid, systolic=sbp, diastolic=dbp, measured_at=at,
+                               now=at, client_id=f"demo-confirm-{rid}-{n}", source="wechat")
+    readings.expire_unconfirmed(session, now=now)
 
 
 def _home_readings(session: Session, actor: Actor, seeded: list[tuple[int, list[str]]], *, now: datetime,

@@ -19,9 +19,11 @@ from app.services.clock import LOCAL_TZ, add_years
 from app.services.followups import add_months
 from ml.clinical import DEFAULT_HOME_TARGET, DIABETES_CKD_HOME_TARGET, ELDERLY_80_HOME_TARGET, FASTING_TARGET
 from models.alerts import Alert, Severity
+from models.confirmations import ConfirmationState, ReadingCheck, ReadingConfirmation
 from models.contracts import Contract, ContractStatus
 from models.followups import FollowUp, VisitMethod
 from models.org import Consortium, Institution, InstitutionLevel, Team, TeamVillage, Village
+from models.readings import BpReading, GlucoseReading
 from models.referrals import Referral
 from models.residents import Resident, ResidentCondition
 
@@ -253,7 +255,30 @@ def _event_figures(session: Session, level: str, cid: int, unit_ids: list[int], 
                .where(Referral.consortium_id == cid, Referral.created_at >= start_b, Referral.created_at < end_b),
                Referral).group_by(unit))}
     return {"alert_pct": alert_pct, "alert_counts": alert_counts, "referral_pct": referral_pct,
-            "referrals_requested": requested}
+            "referrals_requested": requested, **_confirmation_figures(session, cid, vu, start_b, end_b)}
+
+
+def _confirmation_figures(session: Session, cid: int, vu, start_b: datetime, end_b: datetime) -> dict:
+    """Dangerous home values by confirmation state, and entries stored as typed, by the resident's village."""
+    def by_village(stmt, model):
+        return (stmt.join(Resident, Resident.id == model.resident_id)
+                .join(vu, vu.c.village_id == Resident.village_id))
+
+    rc = ReadingConfirmation
+    states = {(row.unit_id, _grp(row.grp)): int(row.n) for row in session.execute(
+        by_village(select(vu.c.unit_id.label("unit_id"), rc.state.label("grp"), func.count().label("n"))
+                   .select_from(rc), rc)
+        .where(rc.consortium_id == cid, rc.measured_at >= start_b, rc.measured_at < end_b)
+        .group_by(vu.c.unit_id, rc.state))}
+    as_typed: dict[int, int] = {}
+    for model in (BpReading, GlucoseReading):
+        for row in session.execute(
+                by_village(select(vu.c.unit_id.label("unit_id"), func.count().label("n")).select_from(model), model)
+                .where(model.consortium_id == cid, model.measured_at >= start_b, model.measured_at < end_b,
+                       model.confirmation == ReadingCheck.as_typed.value)
+                .group_by(vu.c.unit_id)):
+            as_typed[row.unit_id] = as_typed.get(row.unit_id, 0) + int(row.n)
+    return {"confirmation_states": states, "entries_as_typed": as_typed}
 
 
 def _nearest_rank(session: Session, vals) -> dict:
@@ -322,6 +347,7 @@ def _figures(uid: int, people: dict, events: dict) -> dict:
                                   "p50_minutes": _num(pct.p50) if pct else None,
                                   "p90_minutes": _num(pct.p90) if pct else None}
     ref = events["referral_pct"].get((uid, "all"))
+    states = {state: events["confirmation_states"].get((uid, state.value), 0) for state in ConfirmationState}
     return {
         "population": population,
         "contracted": contracted,
@@ -343,4 +369,11 @@ def _figures(uid: int, people: dict, events: dict) -> dict:
                       "completed": int(ref.n) if ref else 0,
                       "turnaround_hours_p50": _num(ref.p50) if ref else None,
                       "turnaround_hours_p90": _num(ref.p90) if ref else None},
+        # Dangerous home values counted apart by confirmation: only `confirmed` ones opened an alert.
+        "dangerous_readings": {"total": sum(states.values()),
+                               "confirmed": states[ConfirmationState.confirmed],
+                               "awaiting_confirmation": states[ConfirmationState.awaiting],
+                               "dismissed_by_normal_repeat": states[ConfirmationState.dismissed],
+                               "unconfirmed": states[ConfirmationState.unconfirmed],
+                               "entries_as_typed": int(events["entries_as_typed"].get(uid) or 0)},
     }

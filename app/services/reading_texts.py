@@ -16,6 +16,7 @@ KIND_LABELS = {
     "trend_glucose": "血糖控制不佳",
     "triage_red_flag": "症状危险信号",
     "missed_monitoring": "未按时监测",
+    "unconfirmed_reading": "高读数未复测",
 }
 SEVERITY_LABELS = {"critical": "危急", "high": "紧急", "moderate": "关注", "low": "提示"}
 CONTEXT_LABELS = {"fasting": "空腹", "postprandial": "饭后2小时", "random": "随机", "bedtime": "睡前"}
@@ -47,7 +48,10 @@ def glucose_value(value_mmol: float | None, meter_flag: str | None = None) -> st
 ADVICE = {
     "ok_bp": "血压已记录。请继续按时测量、按时吃药。",
     "ok_glucose": "血糖已记录。请继续按时测量、按时吃药。",
-    "bp_repeat": "这次血压偏高。请坐下休息5分钟后再测一次。" + CALL_120,
+    # The repeat request (confirmation before critical): plain, one action, and never "call 120" (a red flag would have
+    # confirmed the value at once, with the emergency advice instead).
+    "bp_repeat": "这次血压很高，可能没量准。请先安静坐好，休息5分钟后再测一次，把结果发给我。",
+    "bp_repeat_normal": "复测的血压不高，上一次的高读数可能没量准，已记下。请继续按时测量。",
     "bp_urgent": "两次测量血压都很高。请今天联系家庭医生，我们已通知您的医生。" + CALL_120,
     "bp_emergency": "血压很高，又有不舒服，很危险。请立即拨打120，或马上去医院急诊。",
     "bp_low_symptoms": "血压偏低又头晕。请先坐下或躺下，慢慢起身。我们已通知您的家庭医生，今天会联系您。",
@@ -56,6 +60,10 @@ ADVICE = {
     "hypo_severe": ("血糖太低了！请立即吃15克糖（约3块方糖或半杯果汁），15分钟后再测一次。"
                     "我们已通知您的家庭医生。如果人发糊涂、叫不醒，请家人立即拨打120。"),
     "hypo_emergency": "低血糖又有意识不清，请家人立即拨打120。能吞咽时先喂糖水。",
+    "hypo_repeat": ("这次血糖很低，可能没测准。请洗手擦干，安静坐好，5分钟内再测一次，把结果发给我。"
+                    "如果心慌、出汗、手抖，先吃15克糖（约3块方糖）。"),
+    "hyper_repeat": "这次血糖很高，可能没测准。请洗手擦干，安静坐好，5分钟后再测一次，把结果发给我。",
+    "glucose_repeat_normal": "复测的血糖不算危险，上一次的读数可能没测准，已记下。请继续按时测量。",
     "hypo": "血糖偏低。请立即吃15克糖（约3块方糖或半杯果汁），15分钟后再测一次。",
     "hypo_recurrent": ("这一周已多次低血糖。请立即吃15克糖，15分钟后再测一次。"
                        "家庭医生会在2天内联系您调整用药。"),
@@ -115,6 +123,12 @@ def escalation_note(level: int, *, fallback: bool = False) -> str:
     return f"超时未确认，上报{label}" + ("（无值班医生，已通知科室）" if fallback else "")
 
 
+def unconfirmed_summary(value_text: str, wait_minutes: int) -> str:
+    """The village doctor's task for a dangerous value never repeated (moderate; never a page)."""
+    return f"{KIND_LABELS['unconfirmed_reading']}：{value_text}（{wait_minutes}分钟内未复测，请电话联系居民）"
+
+
 SYMPTOMS_LABEL = "自述症状"
 REPEAT_CONFIRMED = "复测确认"
+RED_FLAG_CONFIRMED = "伴危险症状"
 SINGLE_READING = "单次读数"

@@ -14,7 +14,9 @@ from typing import Callable, Iterable, Sequence
 
 from app.language import read
 
-# The 180/110, 3.0/3.9 and 16.7 thresholds live in ml.clinical (bp_is_acute, glucose_level) with their citations.
+# The 180/110, 3.0/3.9 and 16.7 thresholds live in ml.clinical (bp_is_acute, glucose_level) with their citations;
+# whether a dangerous value is confirmed is ml.measurement's (one rule for these rules and the trend features).
+from ml import measurement
 from ml.clinical import (
     ACUTE_LOOKBACK_HOURS,
     CONFIRM_WINDOW_MINUTES,
@@ -115,14 +117,39 @@ def symptom_flags(text: str | None, *, emergency: bool = False) -> Symptoms:
 
 
 # --- facts ------------------------------------------------------------------------------------------
+# Confirmation states (ml.measurement): only a confirmed dangerous value opens its alert.
+CONFIRMED, AWAITING, DISMISSED, UNCONFIRMED = (measurement.CONFIRMED, measurement.AWAITING, measurement.DISMISSED,
+                                               measurement.UNCONFIRMED)
+WAITING = (AWAITING, UNCONFIRMED)  # on ingest both ask for a repeat; the timeout job tells them apart
+
+
+def bp_red_flag(symptoms: Symptoms) -> bool:
+    """Symptoms that confirm a dangerous BP at once (BP-E1: 基层高血压防治管理指南 2020 急诊转诊)."""
+    return symptoms.bp_red_flag or symptoms.emergency
+
+
+def glucose_red_flag(symptoms: Symptoms) -> bool:
+    """Symptoms that confirm a dangerous glucose at once (规范 2017 T2D danger signs; hypoglycaemia level 3)."""
+    return symptoms.glucose_red_flag or symptoms.hypo_severe or symptoms.emergency
+
+
+def episode_of(confirmation: measurement.Confirmation, reading) -> measurement.Confirmation | None:
+    """The confirmation when `reading` (the very object passed in) is its dangerous reading or a repeat, else None."""
+    if confirmation.index is reading or any(r is reading for r in confirmation.repeats):
+        return confirmation
+    return None
+
+
 @dataclass(frozen=True)
 class BpFacts:
     reading: BpObs
-    partner: BpObs | None  # the nearest other reading within 15 min: a repeat or the session's other reading
-    confirm_systolic: float | None
-    confirm_diastolic: float | None
+    confirmation: measurement.Confirmation | None  # the dangerous episode this reading belongs to, if any
     symptoms: Symptoms
     fresh: bool
+
+    @property
+    def state(self) -> str | None:
+        return self.confirmation.state if self.confirmation else None
 
     @property
     def single_acute(self) -> bool:
@@ -130,8 +157,18 @@ class BpFacts:
 
     @property
     def confirmed_acute(self) -> bool:
-        """Mean of the last two readings still >=180/110 (clinical_rules §1.5 'confirmed')."""
-        return self.confirm_systolic is not None and bp_is_acute(self.confirm_systolic, self.confirm_diastolic)
+        """The episode is confirmed: a repeat agrees (session value still >=180/110) or a red flag (§1.5)."""
+        return self.state == CONFIRMED
+
+    @property
+    def confirm_systolic(self) -> float | None:
+        value = self.confirmation.value if self.confirmation else None
+        return value.systolic if value else None
+
+    @property
+    def confirm_diastolic(self) -> float | None:
+        value = self.confirmation.value if self.confirmation else None
+        return value.diastolic if value else None
 
     @property
     def low(self) -> bool:
@@ -145,21 +182,40 @@ class GlucoseFacts:
     symptoms: Symptoms
     fresh: bool
     recent: bool  # within the 7-day recurrence window of now
+    confirmation: measurement.Confirmation | None = None  # the dangerous episode this reading belongs to
 
     @property
     def level(self) -> str | None:
         return self.reading.level
 
+    @property
+    def state(self) -> str | None:
+        return self.confirmation.state if self.confirmation else None
 
-def bp_facts(reading: BpObs, around: Sequence[BpObs], *, symptoms: Symptoms = NO_SYMPTOMS,
-             now: datetime) -> BpFacts:
-    """Facts for a new BP reading; `around` are the resident's other readings (any order)."""
-    near = [o for o in around if abs(o.measured_at - reading.measured_at) <= CONFIRM_WINDOW]
-    partner = min(near, key=lambda o: (abs(o.measured_at - reading.measured_at), o.measured_at > reading.measured_at),
-                  default=None)
-    sbp = (reading.systolic + partner.systolic) / 2 if partner else None
-    dbp = (reading.diastolic + partner.diastolic) / 2 if partner else None
-    return BpFacts(reading, partner, sbp, dbp, symptoms, fresh=now - reading.measured_at <= FRESH_FOR)
+
+def bp_confirmation(reading, around: Sequence, *, symptoms: Symptoms, now: datetime) -> measurement.Confirmation | None:
+    """The confirmation of the dangerous episode `reading` belongs to (objects with measured_at/systolic/diastolic)."""
+    found = measurement.confirm_bp([*around, reading], now=now, red_flag=bp_red_flag(symptoms))
+    return episode_of(found, reading)
+
+
+def glucose_confirmation(reading: measurement.Glucose, around: Sequence[measurement.Glucose], *, symptoms: Symptoms,
+                         now: datetime) -> measurement.Confirmation | None:
+    """As bp_confirmation, for glucose (ml.measurement.Glucose objects)."""
+    found = measurement.confirm_glucose([*around, reading], now=now, red_flag=glucose_red_flag(symptoms))
+    return episode_of(found, reading)
+
+
+def bp_facts(reading: BpObs, around: Sequence[BpObs], *, symptoms: Symptoms = NO_SYMPTOMS, now: datetime,
+             confirmation: measurement.Confirmation | None | bool = False) -> BpFacts:
+    """Facts for a new BP reading; `around` are the resident's other readings (any order).
+
+    `confirmation`: the caller's ml.measurement result for this reading's episode (None: not in one);
+    when not given it is worked out from `around`.
+    """
+    if confirmation is False:
+        confirmation = bp_confirmation(reading, around, symptoms=symptoms, now=now)
+    return BpFacts(reading, confirmation, symptoms, fresh=now - reading.measured_at <= FRESH_FOR)
 
 
 def hypo_episodes(readings: Iterable[GlucoseObs]) -> int:
@@ -173,12 +229,20 @@ def hypo_episodes(readings: Iterable[GlucoseObs]) -> int:
 
 
 def glucose_facts(reading: GlucoseObs, history: Sequence[GlucoseObs], *, symptoms: Symptoms = NO_SYMPTOMS,
-                  now: datetime) -> GlucoseFacts:
-    """Facts for a new glucose reading; `history` are the resident's earlier readings."""
+                  now: datetime, confirmation: measurement.Confirmation | None | bool = False) -> GlucoseFacts:
+    """Facts for a new glucose reading; `history` are the resident's earlier readings.
+
+    `confirmation` as for bp_facts; when not given it is worked out from `history`.
+    """
     window = [h for h in history if reading.measured_at - RECURRENT_WINDOW <= h.measured_at <= reading.measured_at]
     episodes = hypo_episodes([*window, reading]) if reading.is_hypo else 0
     age = now - reading.measured_at
-    return GlucoseFacts(reading, episodes, symptoms, fresh=age <= FRESH_FOR, recent=age <= RECURRENT_WINDOW)
+    if confirmation is False:
+        as_ml = [measurement.Glucose(h.measured_at, h.value_mmol, h.meter_flag) for h in history]
+        confirmation = glucose_confirmation(measurement.Glucose(reading.measured_at, reading.value_mmol,
+                                                                reading.meter_flag), as_ml, symptoms=symptoms, now=now)
+    return GlucoseFacts(reading, episodes, symptoms, fresh=age <= FRESH_FOR, recent=age <= RECURRENT_WINDOW,
+                        confirmation=confirmation)
 
 
 # --- the rule tables -----------------------------------------------------------------------------------
@@ -206,15 +270,18 @@ class Finding:
 
 BP_RULES: tuple[Rule, ...] = (
     # BP-E1: >=180/110 with red-flag symptoms -> 120 now (基层高血压防治管理指南 2020 急诊转诊). A red
-    # flag is never downgraded for want of a repeat (docs/design.md "Triage dispositions"), so one reading suffices.
-    Rule("BP-E1", "acute", lambda f: f.fresh and f.symptoms.bp_red_flag and (f.single_acute or f.confirmed_acute),
+    # flag is never downgraded for want of a repeat (DESIGN.md triage), so one reading suffices.
+    Rule("BP-E1", "acute", lambda f: f.fresh and bp_red_flag(f.symptoms) and (f.single_acute or f.confirmed_acute),
          "bp_emergency", "acute_bp", "critical"),
-    # BP-U1: confirmed SBP >=180 or DBP >=110 (规范 2017 danger sign; confirmed = mean of two readings in a
-    # session or a repeat within 15 min, clinical_rules §1.5) -> team contacts today, referral.
+    # BP-U1: confirmed SBP >=180 or DBP >=110 (规范 2017 danger sign; confirmed = a repeat in the same session
+    # or within 15 min after 5 min of rest agrees, clinical_rules §1.5, ml.measurement) -> team today, referral.
     Rule("BP-U1", "acute", lambda f: f.fresh and f.confirmed_acute, "bp_urgent", "acute_bp", "high"),
-    # A single unconfirmed spike asks for a repeat after 5 min of rest instead of alarming (§1.5).
-    Rule("BP-R1", "acute", lambda f: f.fresh and f.single_acute, "bp_repeat", needs_repeat=True),
-    # BP-L1: SBP <90 with dizziness or fainting -> same-day contact (docs/clinical_rules.md §1.5; 基层指南 2020).
+    # A single unconfirmed value asks for a repeat after 5 min of rest instead of alarming (§1.5); the
+    # readings service tracks it as awaiting confirmation (no repeat in 30 min: the village doctor calls).
+    Rule("BP-R1", "acute", lambda f: f.fresh and f.state in WAITING, "bp_repeat", needs_repeat=True),
+    # The repeat did not agree: nothing is raised; the high reading is kept, marked not confirmed.
+    Rule("BP-N1", "acute", lambda f: f.fresh and f.state == DISMISSED and not f.single_acute, "bp_repeat_normal"),
+    # BP-L1: SBP <90 with dizziness or fainting -> same-day contact (DESIGN.md; 基层指南 2020).
     Rule("BP-L1", "low", lambda f: f.fresh and f.low and f.symptoms.dizziness, "bp_low_symptoms", "low_bp", "high"),
     Rule("BP-L0", "low", lambda f: f.fresh and f.low, "bp_low"),
     # Chest pain or stroke signs with any BP value: emergency (clinical_rules §1.5 BP-E1, second clause).
@@ -226,8 +293,13 @@ GLUCOSE_RULES: tuple[Rule, ...] = (
     # G-E1, level 3: a low with impaired consciousness -> 120 (CDS 2020 level 3; §2.6).
     Rule("G-E1S", "low", lambda f: f.fresh and f.reading.is_hypo and f.symptoms.hypo_severe, "hypo_emergency",
          "hypoglycaemia", "critical"),
-    # G-E1, level 2: <3.0 mmol/L (or LO) -> 15 g sugar, recheck in 15 min, immediate contact (CDS 2020).
-    Rule("G-E1", "low", lambda f: f.fresh and f.level == "hypo2", "hypo_severe", "hypoglycaemia", "critical"),
+    # G-E1, level 2: <3.0 mmol/L (or LO), confirmed by a repeat or a red flag -> 15 g sugar, recheck in
+    # 15 min, immediate contact (CDS 2020; clinical_rules §2.6).
+    Rule("G-E1", "low", lambda f: f.fresh and f.level == "hypo2" and f.state == CONFIRMED, "hypo_severe",
+         "hypoglycaemia", "critical"),
+    # Level 2 not yet confirmed: wash hands and measure again (sugar first if it feels like a low).
+    Rule("G-R1", "low", lambda f: f.fresh and f.level == "hypo2" and f.state in WAITING, "hypo_repeat",
+         needs_repeat=True),
     # Level 1: 3.0-<3.9 mmol/L (CDS 2020) -> 15 g sugar; the team looks at it (moderate).
     Rule("G-L1", "low", lambda f: f.fresh and f.level == "hypo1", "hypo", "hypoglycaemia", "moderate"),
     # G-U1: >=2 hypoglycaemia episodes in 7 days -> review of drugs within 48 h (§2.6).
@@ -236,14 +308,20 @@ GLUCOSE_RULES: tuple[Rule, ...] = (
     # G-E2: >=16.7 mmol/L (or HI) with vomiting, abdominal pain, deep breathing or drowsiness -> 120 (规范 2017 T2D).
     Rule("G-E2", "high", lambda f: f.fresh and f.level == "hyper" and f.symptoms.glucose_red_flag,
          "hyper_emergency", "acute_glucose", "critical"),
-    # G-U2: >=16.7 mmol/L without those symptoms -> same-day contact (国家基层糖尿病防治管理指南 2022).
-    Rule("G-U2", "high", lambda f: f.fresh and f.level == "hyper", "hyper", "acute_glucose", "high"),
+    # G-U2: >=16.7 mmol/L confirmed, without those symptoms -> same-day contact (国家基层糖尿病防治管理指南 2022).
+    Rule("G-U2", "high", lambda f: f.fresh and f.level == "hyper" and f.state == CONFIRMED, "hyper",
+         "acute_glucose", "high"),
+    Rule("G-R2", "high", lambda f: f.fresh and f.level == "hyper" and f.state in WAITING, "hyper_repeat",
+         needs_repeat=True),
+    # A normal repeat dismissed the dangerous value: nothing is raised, the reading is kept, not confirmed.
+    Rule("G-N1", "high", lambda f: f.fresh and f.state == DISMISSED and f.level is None, "glucose_repeat_normal"),
     Rule("SYM-E1", "symptoms", lambda f: f.fresh and f.symptoms.emergency, "symptom_emergency",
          "triage_red_flag", "critical"),
 )
 
 
 SAYS_CALL_120 = frozenset({"BP-E1", "G-E1S", "G-E2"})
+EMERGENCY_CODES = SAYS_CALL_120 | {"SYM-E1"}
 
 
 def evaluate(rules: Sequence[Rule], facts: BpFacts | GlucoseFacts) -> list[Finding]:
@@ -258,6 +336,9 @@ def evaluate(rules: Sequence[Rule], facts: BpFacts | GlucoseFacts) -> list[Findi
     # A finding whose advice already says "call 120" covers the symptoms: no second alert for one event.
     if any(f.code in SAYS_CALL_120 for f in fired):
         fired = [f for f in fired if f.code != "SYM-E1"]
+    # Emergency advice never also tells the resident to rest and measure again (one message, one action).
+    if any(f.code in EMERGENCY_CODES for f in fired):
+        fired = [f for f in fired if not f.needs_repeat]
     return fired
 
 

@@ -34,7 +34,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import bindparam, exists, func, literal, select, text, union_all, update
+from sqlalchemy import bindparam, exists, func, literal, or_, select, text, union_all, update
 from sqlalchemy.orm import Session
 
 from app.services import alerts, dialects
@@ -46,6 +46,7 @@ from ml.features import (CTX_BEDTIME, CTX_FASTING, CTX_POSTPRANDIAL, CTX_RANDOM,
 from ml.model import TrendModel
 from ml.reasons import REFERRAL_NOTE
 from ml.scoring import METER_HI_MMOL, METER_LO_MMOL, SEVERITIES, Assessment, assess, resident_reasons
+from models.confirmations import ReadingCheck
 from models.jobs import ResidentScanState, ScanMark
 from models.readings import BpReading, GlucoseReading
 from models.residents import Consent, Resident, ResidentCondition
@@ -403,7 +404,13 @@ def _copy_arrays(session: Session, sql: str, params: tuple, dtypes: tuple[str, .
     return out
 
 
-_WHERE = "resident_id = ANY(%s::bigint[]) AND measured_at >= %s AND measured_at <= %s AND id <= %s"
+# A likely typo stored as typed (confirm=true) is never a trend input (models.confirmations.ReadingCheck.as_typed).
+_WHERE = ("resident_id = ANY(%s::bigint[]) AND measured_at >= %s AND measured_at <= %s AND id <= %s "
+          f"AND (confirmation IS NULL OR confirmation <> '{ReadingCheck.as_typed.value}')")
+
+
+def _not_as_typed(model):
+    return or_(model.confirmation.is_(None), model.confirmation != ReadingCheck.as_typed.value)
 
 
 def _copy_bp(session: Session, ids: np.ndarray, since: datetime, until: datetime, high: int):
@@ -436,7 +443,7 @@ def _select_bp(session: Session, ids: np.ndarray, since: datetime, until: dateti
     rows = session.execute(
         select(BpReading.resident_id, BpReading.measured_at, BpReading.systolic, BpReading.diastolic)
         .where(BpReading.resident_id.in_(ids.tolist()), BpReading.measured_at >= since,
-               BpReading.measured_at <= until, BpReading.id <= high)
+               BpReading.measured_at <= until, BpReading.id <= high, _not_as_typed(BpReading))
         .order_by(BpReading.resident_id, BpReading.measured_at)).all()
     return (np.array([r[0] for r in rows], np.int64), np.array([_epoch(r[1]) for r in rows], np.int64),
             np.array([r[2] for r in rows], float), np.array([r[3] for r in rows], float))
@@ -447,7 +454,7 @@ def _select_glucose(session: Session, ids: np.ndarray, since: datetime, until: d
         select(GlucoseReading.resident_id, GlucoseReading.measured_at, GlucoseReading.value_mmol,
                GlucoseReading.meter_flag, GlucoseReading.context)
         .where(GlucoseReading.resident_id.in_(ids.tolist()), GlucoseReading.measured_at >= since,
-               GlucoseReading.measured_at <= until, GlucoseReading.id <= high)
+               GlucoseReading.measured_at <= until, GlucoseReading.id <= high, _not_as_typed(GlucoseReading))
         .order_by(GlucoseReading.resident_id, GlucoseReading.measured_at)).all()
 
     def mmol(value: float | None, flag: str | None) -> float:

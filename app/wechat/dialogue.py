@@ -34,6 +34,7 @@ from app.wechat.parsing import (
     parse_times,
 )
 from app.wechat.transport import Inbound
+from ml import measurement
 from ml.clinical import glucose_level
 
 STATE_TTL_SECONDS = 30 * 60  # the shell stores State with this expiry; a stale flow restarts idle
@@ -49,11 +50,12 @@ GUIDED_BP = "guided_bp"
 GUIDED_GLUCOSE = "guided_glucose"
 GLUCOSE_CONTEXT = "glucose_context"
 CONFIRM_GLUCOSE_UNIT = "confirm_glucose_unit"
+CONFIRM_BP_ENTRY = "confirm_bp_entry"  # 您是不是想输入 135/85？ (a likely typo, ml.measurement.suggest_bp)
 WHICH_READING = "which_reading"
 TRIAGE = "triage"
 REMINDER_SETUP = "reminder_setup"
 MODES = frozenset({IDLE, BINDING_NAME, BINDING_SECRET, AWAITING_CONSENT, GUIDED_BP, GUIDED_GLUCOSE,
-                   GLUCOSE_CONTEXT, CONFIRM_GLUCOSE_UNIT, WHICH_READING, TRIAGE, REMINDER_SETUP})
+                   GLUCOSE_CONTEXT, CONFIRM_GLUCOSE_UNIT, CONFIRM_BP_ENTRY, WHICH_READING, TRIAGE, REMINDER_SETUP})
 
 
 @dataclass(frozen=True)
@@ -452,6 +454,12 @@ def _by_mode(state: State, text: str, word: str, ctx: Context) -> Turn:
         if word in NO_WORDS:
             return Turn([texts.ask_glucose()], State(mode=GUIDED_GLUCOSE))
         return _handle_intent(parse_reading(text, expect="glucose"), State(mode=GUIDED_GLUCOSE, attempts=state.attempts), text)
+    if mode == CONFIRM_BP_ENTRY and state.systolic is not None and state.diastolic is not None:
+        if word in YES_WORDS:  # the suggested value, through the same rules as any reading
+            return Turn([], State(), [RecordBp(state.systolic, state.diastolic, state.pulse)])
+        if word in NO_WORDS:  # nothing is stored: the typed value was implausible
+            return Turn([texts.ask_bp()], State(mode=GUIDED_BP))
+        return _handle_intent(parse_reading(text, expect="bp"), State(mode=GUIDED_BP, attempts=state.attempts), text)
     if mode == WHICH_READING and state.number is not None:
         if "血糖" in word or word == "糖":
             return _handle_intent(parse_reading(f"血糖{state.number}"), State(mode=GUIDED_GLUCOSE), text)
@@ -515,7 +523,8 @@ def _reask(state: State, reply: str) -> Turn:
 
 
 def _guided(state: State) -> bool:
-    return state.mode in (GUIDED_BP, GUIDED_GLUCOSE, CONFIRM_GLUCOSE_UNIT, GLUCOSE_CONTEXT, WHICH_READING)
+    return state.mode in (GUIDED_BP, GUIDED_GLUCOSE, CONFIRM_GLUCOSE_UNIT, CONFIRM_BP_ENTRY, GLUCOSE_CONTEXT,
+                          WHICH_READING)
 
 
 def _handle_intent(intent: ReadingIntent, state: State, text: str) -> Turn:
@@ -545,6 +554,12 @@ def _handle_bp(intent: BpIntent, state: State, text: str) -> Turn:
             return Turn([texts.ask_systolic(intent.diastolic)], State(mode=GUIDED_BP, diastolic=intent.diastolic, pulse=intent.pulse))
         return _reask(State(mode=GUIDED_BP, attempts=state.attempts if state.mode == GUIDED_BP else 0), texts.ask_bp())
     if intent.problems():
+        # A likely slip (swapped, an extra or a missing digit, kPa) is asked about, never stored as typed.
+        guess = measurement.suggest_bp(intent.systolic, intent.diastolic)  # type: ignore[arg-type]
+        if guess is not None and not intent.symptoms:
+            systolic, diastolic = guess.value  # type: ignore[misc]
+            return Turn([texts.did_you_mean(guess.text)],
+                        State(mode=CONFIRM_BP_ENTRY, systolic=systolic, diastolic=diastolic, pulse=intent.pulse))
         attempts = state.attempts if state.mode == GUIDED_BP else 0
         return _reask(State(mode=GUIDED_BP, attempts=attempts), texts.remeasure(intent.problems()))
     record = RecordBp(intent.systolic, intent.diastolic, intent.pulse, intent.symptoms)  # type: ignore[arg-type]
@@ -563,6 +578,11 @@ def _handle_glucose(intent: GlucoseIntent, state: State, text: str) -> Turn:
                     State(mode=CONFIRM_GLUCOSE_UNIT, glucose=intent.value_mmol,
                           glucose_original=intent.original, context=intent.context))
     if intent.problems():
+        guess = measurement.suggest_glucose(intent.original, unit="mg/dL" if intent.unit == "mgdl" else "mmol/L")
+        if guess is not None and not intent.symptoms:
+            return Turn([texts.did_you_mean(guess.text)],
+                        State(mode=CONFIRM_GLUCOSE_UNIT, glucose=float(guess.value),  # type: ignore[arg-type]
+                              glucose_original=intent.original, context=intent.context))
         attempts = state.attempts if state.mode == GUIDED_GLUCOSE else 0
         return _reask(State(mode=GUIDED_GLUCOSE, attempts=attempts), texts.remeasure(intent.problems()))
     context = intent.context

@@ -192,6 +192,11 @@ def confirm_glucose_unit(original: float, converted: float) -> str:
             "对的话请回复：是\n不对请重新发血糖值。")
 
 
+def did_you_mean(value: str) -> str:
+    """A likely typo (swapped, an extra or a missing digit, another unit): ask before storing anything."""
+    return f"您是不是想输入 {value}？\n对的话请回复：是\n不对请回复：不是"
+
+
 def ask_which_reading(number: float) -> str:
     return (f"您发的 {fmt(number)} 是血压还是血糖？\n"
             "请回复：血压 或 血糖")

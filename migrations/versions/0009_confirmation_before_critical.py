@@ -1,7 +1,7 @@
 """confirmation before critical: reading_confirmations, readings.confirmation, alert kind unconfirmed_reading
 
 A dangerous home value (BP >=180/110; glucose <3.0, >=16.7 mmol/L, HI/LO) waits for a repeat that
-agrees, or a red-flag symptom, before it opens an alert (issue 13). `reading_confirmations` tracks each
+agrees, or a red-flag symptom, before it opens an alert (docs/clinical_rules.md 1.3a). `reading_confirmations` tracks each
 wait; `confirmation` on the reading tables tells the trend features which readings they may use; the
 new alert kind `unconfirmed_reading` is the village doctor's "please call the resident" task.
 
@@ -43,6 +43,22 @@ def _kinds(kinds):
         op.create_check_constraint('alert_kind', 'alerts', sa.text(f"kind IN ({listed})"))
 
 
+# The trend scan leaves out readings stored as typed: the covering indexes carry `confirmation` too (PostgreSQL).
+READING_INDEXES = (
+    ('bp_readings', 'ix_bp_readings_resident_measured', ['id', 'systolic', 'diastolic']),
+    ('glucose_readings', 'ix_glucose_readings_resident_measured', ['id', 'value_mmol', 'meter_flag', 'context']),
+)
+
+
+def _covering(with_confirmation):
+    if op.get_bind().dialect.name != 'postgresql':  # INCLUDE is PostgreSQL's
+        return
+    for table, name, include in READING_INDEXES:
+        op.drop_index(name, table_name=table)
+        op.create_index(name, table, ['resident_id', 'measured_at'], unique=False,
+                        postgresql_include=include + (['confirmation'] if with_confirmation else []))
+
+
 def upgrade():
     op.create_table('reading_confirmations',
     sa.Column('consortium_id', BigId, nullable=False),
@@ -75,6 +91,7 @@ def upgrade():
     op.add_column('bp_readings', sa.Column('confirmation', sa.String(length=16), nullable=True))
     op.add_column('glucose_readings', sa.Column('confirmation', sa.String(length=16), nullable=True))
     _kinds(NEW_KINDS)
+    _covering(True)
 
 
 def downgrade():
@@ -82,6 +99,7 @@ def downgrade():
     op.execute("UPDATE reading_confirmations SET alert_id = NULL")
     op.execute("DELETE FROM alerts WHERE kind = 'unconfirmed_reading'")
     _kinds(OLD_KINDS)
+    _covering(False)
     op.drop_column('glucose_readings', 'confirmation')
     op.drop_column('bp_readings', 'confirmation')
     op.drop_index('ix_reading_confirmations_state_measured', table_name='reading_confirmations')

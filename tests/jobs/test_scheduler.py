@@ -40,7 +40,7 @@ def test_every_issue_job_is_in_the_table_with_its_trigger():
         "outbox_sender": "interval[0:00:05]", "escalation": "interval[0:01:00]", "trend_scan": "interval[1:00:00]",
         "reminders": "interval[0:05:00]", "contract_expiry": "cron[hour='0', minute='10']",
         "missed_monitoring": "cron[hour='6', minute='0']", "deletion_requests": "cron[hour='2', minute='0']",
-        "wechat_prune": "cron[hour='3', minute='0']"}
+        "wechat_prune": "cron[hour='3', minute='0']", "confirmation_timeout": "interval[0:01:00]"}
 
 
 def test_the_scheduler_keeps_stored_run_times_and_drops_jobs_no_longer_in_the_table(app, jobstore_url):

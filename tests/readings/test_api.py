@@ -72,8 +72,10 @@ def test_doctor_enters_glucose_in_mg_dl_for_their_resident(client, consented):
     assert r.status_code == 201, r.get_json()
     data = r.get_json()
     assert data["reading"]["value_mmol"] == 2.8 and data["reading"]["source"] == "doctor"
-    assert [(f["rule"], f["alert_kind"], f["severity"]) for f in data["findings"]] == [
-        ("G-E1", "hypoglycaemia", "critical")]
+    # 2.8 mmol/L is dangerous but single: the answer asks for a repeat, and nothing pages anyone yet
+    assert [(f["rule"], f["alert_kind"], f["severity"]) for f in data["findings"]] == [("G-R1", None, None)]
+    assert data["needs_repeat"] and data["confirmation"]["state"] == "awaiting_confirmation"
+    assert data["confirmation"]["remeasure_in_minutes"] == 5
     other_team = client.post(f"{URL}/glucose", json={**body, "resident_id": consented.ids["res_c1"]},
                              headers=consented.headers("vdoc_a"))
     assert other_team.status_code == 404
@@ -170,8 +172,10 @@ def test_device_gateway_posts_with_its_key_until_revoked(client, consented):
 # --- alerts -----------------------------------------------------------------------------------------------------------
 def _open_critical(client, consented):
     body = {"resident_id": consented.ids["res_a1"], "value": 2.4, "context": "random",
-            "measured_at": real_now().isoformat()}
+            "measured_at": (real_now() - timedelta(minutes=6)).isoformat()}
     assert client.post(f"{URL}/glucose", json=body, headers=consented.headers("vdoc_a")).status_code == 201
+    repeat = {**body, "value": 2.5, "measured_at": real_now().isoformat()}  # the repeat confirms it
+    assert client.post(f"{URL}/glucose", json=repeat, headers=consented.headers("vdoc_a")).status_code == 201
     queue = client.get("/api/v1/alerts", headers=consented.headers("vdoc_a")).get_json()
     return queue["items"][0]
 

@@ -48,7 +48,7 @@ def test_concurrent_retries_store_one_reading_and_answer_the_same(app, session, 
 
     def post(s, i):
         outcome = readings.record_glucose(s, actor=resident, resident_id=None, value=2.6, context="random",
-                                          measured_at=now, now=now, source="app",
+                                          measured_at=now, now=now, source="app", symptoms="人有点糊涂",
                                           client_id="5f0c7d3e-9a51-4a8e-b0f7-3c2d1e0f9a77")
         return outcome.reading.id, outcome.duplicate, outcome.advice
 

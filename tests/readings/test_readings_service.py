@@ -145,9 +145,11 @@ def test_glucose_is_stored_in_mmol_with_one_decimal(session, consented, actor, n
     assert outcome.reading.original_value == value and outcome.reading.original_unit == unit
 
 
-def test_meter_hi_is_stored_as_a_flag_and_counts_as_urgent(session, consented, actor, now):
+def test_meter_hi_is_stored_as_a_flag_and_counts_as_urgent_once_repeated(session, consented, actor, now):
+    first = glucose(session, actor("res_a1"), now, None, meter_flag="HI", context="random", minutes_ago=6)
+    assert first.reading.value_mmol is None and first.reading.meter_flag == "HI"
+    assert first.needs_repeat and first.alerts == []
     outcome = glucose(session, actor("res_a1"), now, None, meter_flag="HI", context="random")
-    assert outcome.reading.value_mmol is None and outcome.reading.meter_flag == "HI"
     assert [f.kind for f in outcome.findings] == ["acute_glucose"]
     assert alerts.active_alerts(session, consented.ids["res_a1"])[0].severity.value == "high"
 
@@ -239,7 +241,9 @@ def test_low_bp_with_dizziness_opens_low_bp(session, consented, actor, now):
     assert "坐下或躺下" in outcome.advice
 
 
-def test_level_2_hypo_is_critical_with_sugar_advice(session, consented, actor, now):
+def test_level_2_hypo_is_critical_with_sugar_advice_once_repeated(session, consented, actor, now):
+    first = glucose(session, actor("res_a1"), now, 2.6, context="random", minutes_ago=5)
+    assert first.alerts == [] and "15克糖" in first.advice and "120" not in first.advice
     outcome = glucose(session, actor("res_a1"), now, 2.7, context="random")
     [alert] = outcome.alerts
     assert (alert.kind.value, alert.severity.value) == ("hypoglycaemia", "critical")

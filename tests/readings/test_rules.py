@@ -36,8 +36,11 @@ def fired_glucose(reading, history=(), symptoms=None):
     ((170, 110), (170, 110), [("BP-U1", "acute_bp", "high", False)]),
     ((170, 109), (170, 109), []),
     ((185, 100), (175, 100), [("BP-U1", "acute_bp", "high", False)]),  # mean exactly 180
-    ((185, 100), (174, 100), []),  # mean 179.5: not confirmed, and the new one is below 180
-    ((170, 95), (195, 100), [("BP-U1", "acute_bp", "high", False)]),  # mean 182.5 confirms
+    # the first is >10 mmHg above its repeat: a discordant first reading does not count (ESH 2021), so the
+    # repeat alone decides: normal, nothing raised
+    ((185, 100), (174, 100), [("BP-N1", None, None, False)]),
+    # a dangerous value starts its own episode: an earlier normal reading does not confirm it
+    ((170, 95), (195, 100), [("BP-R1", None, None, True)]),
     ((150, 90), (190, 100), [("BP-R1", None, None, True)]),  # mean 170: the spike needs another repeat
 ])
 def test_acute_bp_is_confirmed_by_the_mean_of_two_readings(first, repeat, expected):
@@ -92,21 +95,21 @@ def test_old_readings_are_history_not_emergencies():
 
 
 @pytest.mark.parametrize("value, expected", [
-    (2.9, [("G-E1", "hypoglycaemia", "critical")]),
+    (2.9, [("G-R1", None, None)]),  # dangerous: waits for its repeat (confirmation before critical)
     (3.0, [("G-L1", "hypoglycaemia", "moderate")]),
     (3.8, [("G-L1", "hypoglycaemia", "moderate")]),
     (3.9, []),
     (16.6, []),
-    (16.7, [("G-U2", "acute_glucose", "high")]),
-    (33.0, [("G-U2", "acute_glucose", "high")]),
+    (16.7, [("G-R2", None, None)]),
+    (33.0, [("G-R2", None, None)]),
 ])
 def test_glucose_thresholds(value, expected):
     assert fired_glucose(glu(value)) == expected
 
 
 @pytest.mark.parametrize("flag, expected", [
-    ("HI", [("G-U2", "acute_glucose", "high")]),
-    ("LO", [("G-E1", "hypoglycaemia", "critical")]),
+    ("HI", [("G-R2", None, None)]),
+    ("LO", [("G-R1", None, None)]),
 ])
 def test_meter_flags_count_as_extreme_values(flag, expected):
     assert fired_glucose(glu(None, flag=flag)) == expected
@@ -115,7 +118,7 @@ def test_meter_flags_count_as_extreme_values(flag, expected):
 @pytest.mark.parametrize("symptoms, expected", [
     ("呕吐，肚子疼", [("G-E2", "acute_glucose", "critical")]),
     ("老想睡觉", [("G-E2", "acute_glucose", "critical")]),
-    ("口渴", [("G-U2", "acute_glucose", "high")]),
+    ("口渴", [("G-R2", None, None)]),  # not a red flag: the value waits for its repeat
 ])
 def test_high_glucose_with_ketoacidosis_signs_is_critical(symptoms, expected):
     assert fired_glucose(glu(18.2), symptoms=symptoms) == expected
@@ -152,8 +155,8 @@ def test_mg_dl_converts_with_one_decimal(mg_dl, mmol):
 
 def test_converted_boundaries_keep_their_meaning():
     assert fired_glucose(glu(mgdl_to_mmol(54))) == [("G-L1", "hypoglycaemia", "moderate")]
-    assert fired_glucose(glu(mgdl_to_mmol(53))) == [("G-E1", "hypoglycaemia", "critical")]
-    assert fired_glucose(glu(mgdl_to_mmol(300))) == [("G-U2", "acute_glucose", "high")]
+    assert fired_glucose(glu(mgdl_to_mmol(53))) == [("G-R1", None, None)]
+    assert fired_glucose(glu(mgdl_to_mmol(300))) == [("G-R2", None, None)]
     assert fired_glucose(glu(mgdl_to_mmol(70))) == []
 
 

@@ -279,16 +279,32 @@ def test_rejected_unit_guess_asks_for_the_value_again():
     assert third.actions == [RecordGlucose(7.8, "fasting")]
 
 
-@pytest.mark.parametrize("text", ["血压320/200", "血压90/150", "血压310/95", "血压150/95 心率300", "血压15.0/9.5"])
+@pytest.mark.parametrize("text", ["血压320/200", "血压310/95", "血压150/95 心率300"])
 def test_implausible_bp_asks_to_remeasure_and_stores_nothing(text):
     turn = say(text)
     assert turn.actions == [] and turn.replies == [texts.remeasure()] and turn.next_state.mode == dialogue.GUIDED_BP
 
 
-@pytest.mark.parametrize("text", ["血糖40mmol/L", "血糖0.5"])
-def test_implausible_glucose_asks_to_remeasure(text):
-    turn = say(text)
+@pytest.mark.parametrize("text, meant", [("血压90/150", (150, 90)), ("血压35/85", (135, 85))])
+def test_a_likely_bp_typo_is_asked_about_and_stored_only_as_meant(text, meant):
+    first = say(text)
+    assert first.actions == [] and first.next_state.mode == dialogue.CONFIRM_BP_ENTRY
+    assert first.replies == [texts.did_you_mean(f"{meant[0]}/{meant[1]}")]
+    assert "您是不是想输入" in first.text
+    assert say("是", first.next_state).actions == [RecordBp(*meant)]
+    declined = say("不是", first.next_state)
+    assert declined.actions == [] and declined.next_state.mode == dialogue.GUIDED_BP
+
+
+def test_implausible_glucose_asks_to_remeasure():
+    turn = say("血糖0.5")
     assert turn.actions == [] and "再量一次" in turn.text
+
+
+def test_a_glucose_missing_its_decimal_point_is_asked_about():
+    first = say("血糖40mmol/L")
+    assert first.actions == [] and "您是不是想输入 4.0？" in first.text
+    assert say("是", first.next_state).next_state.mode == dialogue.GLUCOSE_CONTEXT
 
 
 def test_lone_number_asks_which_reading_and_keeps_the_number():

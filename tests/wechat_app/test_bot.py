@@ -57,9 +57,30 @@ def test_critical_reading_answers_the_services_advice_at_once_and_alerts_the_tea
 
 
 def test_implausible_value_asks_to_remeasure_and_stores_nothing(bound, simulate, session):
-    reply = simulate("o-zhang").text("血压 95/150")
+    reply = simulate("o-zhang").text("血压 320/200")
     assert "再量一次" in reply.text
     assert count(session, BpReading) == 0
+
+
+def test_a_likely_typo_is_asked_about_and_the_meant_value_stored_on_yes(bound, simulate, session):
+    chat = simulate("o-zhang")
+    assert "您是不是想输入 150/95？" in chat.text("血压 95/150").text
+    assert count(session, BpReading) == 0
+    reply = chat.text("是")
+    assert "血压 150/95" in reply.text
+    row = session.scalars(select(BpReading)).one()
+    assert (row.systolic, row.diastolic, row.confirmation) == (150, 95, None)
+
+
+def test_a_single_dangerous_value_asks_to_rest_and_remeasure_and_its_repeat_alerts(bound, fake, simulate, session):
+    chat = simulate("o-zhang")
+    first = chat.text("血压 200/120")
+    assert "安静坐好，休息5分钟后再测一次" in first.text and "120" not in first.text.replace("200/120", "")
+    assert count(session, Alert) == 0
+    repeat = chat.text("血压 198/118")
+    assert "两次测量" in repeat.text
+    alert = session.scalars(select(Alert)).one()
+    assert (alert.kind.value, alert.severity.value) == ("acute_bp", "high")
 
 
 # --- duplicates ------------------------------------------------------------------------------------------

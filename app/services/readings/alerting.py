@@ -13,13 +13,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from app.services import alerts, outbox
 from app.services import reading_texts as texts
 from app.services import rules
+from app.services.readings import confirmation
+from app.services.readings.confirmation import BpRow, GlucoseRow
 from ml.clinical import HYPO_LEVEL1_BELOW
+from models.confirmations import ReadingCheck
 from models.readings import BpReading, GlucoseReading, ReadingSource
 
 log = logging.getLogger(__name__)
@@ -35,6 +38,8 @@ class ReadingOutcome:
     advice: str
     needs_repeat: bool
     alerts: list[Any] = field(default_factory=list)  # alerts opened or updated (first time only)
+    # The dangerous episode this reading belongs to (confirmation.Check.as_dict()), else None.
+    confirmation: dict | None = None
 
     @property
     def fired(self) -> list[rules.Finding]:
@@ -67,55 +72,95 @@ def _triage_emergency(text: str) -> bool:
     return getattr(level, "value", level) == "emergency" and bool(getattr(result, "red_flags", True))
 
 
+# How far around a new reading the confirmation looks: a repeat up to 15 min after its dangerous reading
+# (sessions chain on), and a dangerous reading up to the wait plus that window before (ml.measurement).
+NEAR = confirmation.CONFIRM_WAIT + rules.CONFIRM_WINDOW
+# Readings no rule may use: a likely typo stored as typed; a value a repeat did not confirm (hypoglycaemia count).
+_NOT_A_VALUE = (ReadingCheck.as_typed.value,)
+_NOT_CONFIRMED = (ReadingCheck.as_typed.value, ReadingCheck.not_confirmed.value)
+
+
+def _usable(column, excluded):
+    return or_(column.is_(None), column.not_in(excluded))
+
+
 class Context:
-    """One resident's readings around a set of new ones, loaded once (batch and single alike)."""
+    """One resident's readings around a set of new ones, loaded once (batch and single alike), in one query."""
 
     def __init__(self, session: Session, resident_id: int, kind: str, readings: list[Any]):
         times = [r.measured_at for r in readings]
+        near_lo, near_hi = min(times) - NEAR, max(times) + NEAR
         if kind == "bp":
-            lo, hi = min(times) - rules.CONFIRM_WINDOW, max(times) + rules.CONFIRM_WINDOW
             rows = session.execute(select(BpReading.id, BpReading.measured_at, BpReading.systolic, BpReading.diastolic)
                                    .where(BpReading.resident_id == resident_id,
-                                          BpReading.measured_at.between(lo, hi))).all()
-            items = sorted((r.measured_at, r.id, rules.BpObs(r.measured_at, r.systolic, r.diastolic)) for r in rows)
+                                          BpReading.measured_at.between(near_lo, near_hi),
+                                          _usable(BpReading.confirmation, _NOT_A_VALUE))).all()
+            near = sorted((r.measured_at, r.id, BpRow(r.measured_at, r.systolic, r.diastolic, id=r.id)) for r in rows)
+            lows: list = []
         else:
-            # Only low readings matter (the recurrence rule), and only when a new one is low.
-            lows = [r.measured_at for r in readings
-                    if r.meter_flag == rules.METER_LO or (r.value_mmol is not None and r.value_mmol < HYPO_LEVEL1_BELOW)]
-            times = lows or times
-            lo = min(times) - rules.RECURRENT_WINDOW
-            rows = [] if not lows else session.execute(select(GlucoseReading.id, GlucoseReading.measured_at, GlucoseReading.value_mmol,
-                                          GlucoseReading.meter_flag)
-                                   .where(GlucoseReading.resident_id == resident_id,
-                                          GlucoseReading.measured_at.between(lo, max(times)),
-                                          or_(GlucoseReading.value_mmol < HYPO_LEVEL1_BELOW,
-                                              GlucoseReading.meter_flag == rules.METER_LO))).all()
-            items = sorted((r.measured_at, r.id, rules.GlucoseObs(r.measured_at, r.value_mmol, r.meter_flag))
-                           for r in rows)
-        self.times = [i[0] for i in items]
-        self.items = items
+            g = GlucoseReading
+            is_low = or_(g.value_mmol < HYPO_LEVEL1_BELOW, g.meter_flag == rules.METER_LO)
+            # Low readings of the last 7 days count hypoglycaemia episodes, and only when a new one is low.
+            low_times = [r.measured_at for r in readings
+                         if r.meter_flag == rules.METER_LO or (r.value_mmol is not None and r.value_mmol < HYPO_LEVEL1_BELOW)]
+            wanted = [g.measured_at.between(near_lo, near_hi)]
+            if low_times:
+                wanted.append(and_(g.measured_at.between(min(low_times) - rules.RECURRENT_WINDOW, max(low_times)),
+                                   is_low, _usable(g.confirmation, _NOT_CONFIRMED)))
+            rows = session.execute(select(g.id, g.measured_at, g.value_mmol, g.meter_flag, g.confirmation)
+                                   .where(g.resident_id == resident_id, or_(*wanted),
+                                          _usable(g.confirmation, _NOT_A_VALUE))).all()
+            near = sorted((r.measured_at, r.id, GlucoseRow(r.measured_at, r.value_mmol, r.meter_flag, id=r.id))
+                          for r in rows if near_lo <= r.measured_at <= near_hi)
+            lows = sorted((r.measured_at, r.id, rules.GlucoseObs(r.measured_at, r.value_mmol, r.meter_flag))
+                          for r in rows if r.confirmation not in _NOT_CONFIRMED
+                          and (r.meter_flag == rules.METER_LO
+                               or (r.value_mmol is not None and r.value_mmol < HYPO_LEVEL1_BELOW)))
+        self.near, self.near_times = near, [i[0] for i in near]
+        self.lows, self.low_times = lows, [i[0] for i in lows]
 
-    def before(self, reading_id: int, lo: datetime, hi: datetime) -> list:
-        """Observations in [lo, hi] stored before this reading (lower id): what existed when it arrived."""
-        a, b = bisect.bisect_left(self.times, lo), bisect.bisect_right(self.times, hi)
-        return [obs for _, rid, obs in self.items[a:b] if rid < reading_id]
+    @staticmethod
+    def _before(items: list, times: list, reading_id: int, lo: datetime, hi: datetime) -> list:
+        a, b = bisect.bisect_left(times, lo), bisect.bisect_right(times, hi)
+        return [obs for _, rid, obs in items[a:b] if rid < reading_id]
+
+    def near_before(self, reading_id: int, lo: datetime, hi: datetime) -> list:
+        """Readings in [lo, hi] stored before this one (lower id): what existed when it arrived."""
+        return self._before(self.near, self.near_times, reading_id, lo, hi)
+
+    def lows_before(self, reading_id: int, lo: datetime, hi: datetime) -> list:
+        """Low glucose readings in [lo, hi] stored before this one."""
+        return self._before(self.lows, self.low_times, reading_id, lo, hi)
 
 
-def _findings(kind: str, reading: Any, ctx: Context, now: datetime) -> tuple[list[rules.Finding], rules.Symptoms]:
+def _findings(kind: str, reading: Any, ctx: Context,
+              now: datetime) -> tuple[list[rules.Finding], rules.Symptoms, confirmation.Check | None]:
     symptoms = _symptoms(reading.symptoms)
+    as_typed = reading.confirmation == ReadingCheck.as_typed.value
+    lo, hi = reading.measured_at - NEAR, reading.measured_at + rules.CONFIRM_WINDOW
     if kind == "bp":
-        obs = rules.BpObs(reading.measured_at, reading.systolic, reading.diastolic)
-        around = ctx.before(reading.id, obs.measured_at - rules.CONFIRM_WINDOW, obs.measured_at + rules.CONFIRM_WINDOW)
-        facts = rules.bp_facts(obs, around, symptoms=symptoms, now=now)
+        obs = BpRow(reading.measured_at, reading.systolic, reading.diastolic, id=reading.id)
+        around = ctx.near_before(reading.id, lo, hi)
+        conf = None if as_typed else rules.bp_confirmation(obs, around, symptoms=symptoms, now=now)
+        facts = rules.bp_facts(rules.BpObs(obs.measured_at, obs.systolic, obs.diastolic), around, symptoms=symptoms,
+                               now=now, confirmation=conf)
         found = rules.evaluate_bp(facts)
         detail = {"confirm_systolic": facts.confirm_systolic, "confirm_diastolic": facts.confirm_diastolic}
     else:
         obs = rules.GlucoseObs(reading.measured_at, reading.value_mmol, reading.meter_flag, reading.context.value)
-        history = ctx.before(reading.id, obs.measured_at - rules.RECURRENT_WINDOW, obs.measured_at)
-        facts = rules.glucose_facts(obs, history, symptoms=symptoms, now=now)
+        row = GlucoseRow(reading.measured_at, reading.value_mmol, reading.meter_flag, id=reading.id)
+        conf = None if as_typed else rules.glucose_confirmation(row, ctx.near_before(reading.id, lo, hi),
+                                                                 symptoms=symptoms, now=now)
+        history = ctx.lows_before(reading.id, obs.measured_at - rules.RECURRENT_WINDOW, obs.measured_at)
+        facts = rules.glucose_facts(obs, history, symptoms=symptoms, now=now, confirmation=conf)
         found = rules.evaluate_glucose(facts)
         detail = {"hypo_episodes_7d": facts.hypo_episodes}
-    return [rules.Finding(f.code, f.advice, f.kind, f.severity, f.needs_repeat, detail) for f in found], symptoms
+    if as_typed:  # a likely typo kept as typed: no value rule, but what the resident feels still counts
+        found = [f for f in found if f.code == "SYM-E1"]
+    check = confirmation.check_of(conf, reading.id)
+    if check is not None:
+        detail["confirmation"] = check.as_dict()
+    return [rules.Finding(f.code, f.advice, f.kind, f.severity, f.needs_repeat, detail) for f in found], symptoms, check
 
 
 def _value_text(kind: str, reading: Any) -> str:
@@ -141,8 +186,10 @@ def _alert_value(kind: str, reading: Any, finding: rules.Finding) -> dict[str, A
 def _summary(kind: str, reading: Any, finding: rules.Finding, symptoms: rules.Symptoms) -> str:
     value = _value_text(kind, reading)
     parts = []
-    if finding.code == "BP-U1" or (finding.code == "BP-E1" and finding.detail.get("confirm_systolic") is not None):
+    if finding.detail.get("confirm_systolic") is not None and finding.code in ("BP-U1", "BP-E1"):
         parts.append(f"{texts.REPEAT_CONFIRMED} 均值 {texts.bp_value(finding.detail['confirm_systolic'], finding.detail['confirm_diastolic'])}")
+    elif (finding.detail.get("confirmation") or {}).get("reason") == "repeat" and finding.code in ("G-E1", "G-U2"):
+        parts.append(texts.REPEAT_CONFIRMED)
     if finding.code == "G-U1":
         parts.append(f"7天内低血糖{finding.detail.get('hypo_episodes_7d')}次")
     if symptoms.reported and finding.severity == "critical":
@@ -159,7 +206,8 @@ def _apply(session: Session, kind: str, reading: Any, findings: list[rules.Findi
             continue
         raised.append(alerts.raise_alert(session, resident_id=reading.resident_id, kind=finding.kind,
                                          severity=finding.severity, summary=_summary(kind, reading, finding, symptoms),
-                                         now=now, value=_alert_value(kind, reading, finding)))
+                                         now=now, value={**_alert_value(kind, reading, finding),
+                                                         "confirmation": finding.detail.get("confirmation")}))
     # The reply carries the advice to whoever posted; the resident also gets it pushed when an alert
     # opened, and when a meter (which shows no reply) needs a repeat.
     if raised or (needs_repeat and reading.source == ReadingSource.device):
@@ -174,11 +222,28 @@ def outcome(session: Session, kind: str, reading: Any, ctx: Context, *, duplicat
              now: datetime) -> ReadingOutcome:
     # A retry is judged as of the original's arrival, so it answers exactly what the original did.
     at = reading.received_at if duplicate else now
-    findings, symptoms = _findings(kind, reading, ctx, at)
+    findings, symptoms, check = _findings(kind, reading, ctx, at)
     ordered = rules.by_urgency(findings)
     keys = [f.advice for f in ordered] or ["ok_bp" if kind == "bp" else "ok_glucose"]
     advice = texts.advice(*keys)
     needs_repeat = any(f.needs_repeat for f in findings)
     raised = [] if duplicate else _apply(session, kind, reading, ordered, symptoms, advice, needs_repeat, now)
-    return ReadingOutcome(kind, reading, duplicate, ordered, advice, needs_repeat, raised)
+    if not duplicate and check is not None:
+        acute = next((f for f in ordered if f.code in CONFIRMING_RULES), None)
+        alert = next((a for a in raised if acute is not None and a.kind.value == acute.kind), None)
+        confirmation.record(session, kind=kind, reading=reading, check=check, rule=acute.code if acute else None,
+                            now=now, alert_id=alert.id if alert else None, dangerous=_dangerous(kind, reading))
+    return ReadingOutcome(kind, reading, duplicate, ordered, advice, needs_repeat, raised,
+                          check.as_dict() if check else None)
+
+
+# The rules that a dangerous value's confirmation decides (app.services.rules): their alert is the one kept.
+CONFIRMING_RULES = frozenset({"BP-E1", "BP-U1", "BP-R1", "BP-N1", "G-E1S", "G-E1", "G-R1", "G-E2", "G-U2", "G-R2",
+                              "G-N1"})
+
+
+def _dangerous(kind: str, reading: Any) -> bool:
+    if kind == "bp":
+        return rules.bp_is_acute(reading.systolic, reading.diastolic)
+    return rules.GlucoseObs(reading.measured_at, reading.value_mmol, reading.meter_flag).level in ("hypo2", "hyper")
 

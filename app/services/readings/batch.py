@@ -33,6 +33,8 @@ class ItemResult:
     advice: str | None = None
     needs_repeat: bool = False
     findings: list[rules.Finding] = field(default_factory=list)
+    suggestion: dict | None = None  # a likely typo: what was probably meant (resend, or confirm=true)
+    confirmation: dict | None = None  # the dangerous episode the reading belongs to
 
 
 def _parse_item(raw: Any) -> tuple[str, dict[str, Any]]:
@@ -82,6 +84,7 @@ def record_batch(session: Session, *, actor: Actor, items: list[dict], now: date
         except DomainError as exc:
             result.code, result.detail = exc.code, exc.detail
             result.errors = exc.errors
+            result.suggestion = exc.extra.get("suggestion")
     # The same key twice in one batch: the first is stored, the rest answer "duplicate".
     first: dict[tuple, Row] = {}
     later: list[Row] = []
@@ -120,6 +123,7 @@ def record_batch(session: Session, *, actor: Actor, items: list[dict], now: date
             outcome = alerting.outcome(session, kind, reading, ctx, duplicate=False, now=now)
             result = results[row.index]
             result.advice, result.needs_repeat, result.findings = outcome.advice, outcome.needs_repeat, outcome.findings
+            result.confirmation = outcome.confirmation
     session.flush()
     return results
 

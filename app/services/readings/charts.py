@@ -16,6 +16,7 @@ from app.services.residents import bp_target
 from app.services.scopes import get_resident
 from ml import hbpm
 from ml.clinical import FASTING_TARGET, HBPM_WINDOW_DAYS, BpTarget
+from models.confirmations import ReadingCheck
 from models.readings import BpReading, GlucoseContext, GlucoseReading
 
 MAX_CHART_DAYS = 366
@@ -87,7 +88,9 @@ def bp_chart(session: Session, actor: Actor, resident_id: int, *, start: datetim
     rows = list(session.scalars(select(BpReading).where(BpReading.resident_id == resident.id,
                                                         BpReading.measured_at.between(lookback, end))
                                 .order_by(BpReading.measured_at, BpReading.id)))
-    points = [hbpm.BpPoint(r.measured_at, r.systolic, r.diastolic, r.pulse) for r in rows]
+    # Readings stored as typed although they looked mistyped stay on the chart but out of its sessions and means.
+    points = [hbpm.BpPoint(r.measured_at, r.systolic, r.diastolic, r.pulse) for r in rows
+              if r.confirmation != ReadingCheck.as_typed.value]
     in_range = [r for r in rows if r.measured_at >= start]
     target = bp_target(resident, local_date(end))
     sessions = hbpm.sessions(p for p in points if p.measured_at >= start)
@@ -111,7 +114,8 @@ def glucose_chart(session: Session, actor: Actor, resident_id: int, *, start: da
     for window_end in _window_ends(start, end):
         first_day = local_date(window_end) - timedelta(days=HBPM_WINDOW_DAYS - 1)
         lo = datetime.combine(first_day, datetime.min.time(), LOCAL_TZ)
-        inside = [r for r in rows if lo <= r.measured_at <= window_end and r.value_mmol is not None]
+        inside = [r for r in rows if lo <= r.measured_at <= window_end and r.value_mmol is not None
+                  and r.confirmation != ReadingCheck.as_typed.value]
         fasting = [r.value_mmol for r in inside if r.context == GlucoseContext.fasting]
         other = [r.value_mmol for r in inside if r.context != GlucoseContext.fasting]
         hypo = rules.hypo_episodes(rules.GlucoseObs(r.measured_at, r.value_mmol, r.meter_flag)

@@ -23,7 +23,9 @@ from app.services.readings import alerting
 from app.services.readings.alerting import ReadingOutcome
 from app.services.residents import active_consent
 from app.services.scopes import get_resident
+from ml import measurement
 from ml.clinical import bp_problems, glucose_problems, mgdl_to_mmol
+from models.confirmations import ReadingCheck
 from models.readings import BpReading, GlucoseContext, GlucoseReading, ReadingSource
 from models.residents import Consent, Resident
 
@@ -135,16 +137,41 @@ def _reject(problems: dict[str, str]) -> None:
                             errors={k: [v] for k, v in problems.items()})
 
 
+def _likely_typo(problems: dict[str, str], value_problems: dict[str, str],
+                 suggestion: measurement.EntrySuggestion | None, confirm: bool) -> str | None:
+    """A value that looks mistyped (swapped, an extra or a missing digit, another unit) is asked about, not
+    stored: a problem with the suggestion; `confirm=true` stores it as typed, marked so that no rule and no
+    trend ever uses it. Returns the reading's `confirmation` mark, or raises."""
+    if not value_problems or suggestion is None or set(problems) - set(value_problems):
+        _reject(problems)
+        return None
+    if confirm:
+        return ReadingCheck.as_typed.value
+    if isinstance(suggestion.value, tuple):
+        offered = {"systolic": suggestion.value[0], "diastolic": suggestion.value[1]}
+    else:
+        offered = {"value_mmol": suggestion.value}
+    raise RuleViolation("reading.likely_typo",
+                        f"您是不是想输入 {suggestion.text}？/ this looks mistyped: send the intended value, or resend "
+                        "with confirm=true to store it as typed",
+                        errors={k: [v] for k, v in problems.items()},
+                        suggestion={"kind": suggestion.kind, "text": suggestion.text, **offered})
+
+
 def bp_row(writer: Writer, *, systolic: int, diastolic: int, measured_at: datetime, now: datetime,
             pulse: int | None, client_id: str | None, arm: str | None, position: str | None,
-            device_serial: str | None, symptoms: str | None) -> Row:
-    problems = {**_time_problems(measured_at, now), **bp_problems(systolic, diastolic, pulse)}
+            device_serial: str | None, symptoms: str | None, confirm: bool = False) -> Row:
+    values = bp_problems(systolic, diastolic, pulse)
+    problems = {**_time_problems(measured_at, now), **values}
     if arm is not None and arm not in ARMS:
         problems["arm"] = "left 或 right / arm: left or right"
     if position is not None and position not in POSITIONS:
         problems["position"] = "sitting/standing/lying"
-    _reject(problems)
-    return Row("bp", dict(
+    mark = None
+    if problems:
+        suggestion = measurement.suggest_bp(systolic, diastolic) if values and "pulse" not in values else None
+        mark = _likely_typo(problems, values, suggestion, confirm)
+    return Row("bp", dict(confirmation=mark,
         consortium_id=writer.resident.consortium_id, resident_id=writer.resident.id, client_id=_client_id(client_id),
         measured_at=measured_at, systolic=systolic, diastolic=diastolic, pulse=pulse, arm=arm, position=position,
         source=writer.source, device_serial=writer.device_serial or device_serial,
@@ -153,7 +180,7 @@ def bp_row(writer: Writer, *, systolic: int, diastolic: int, measured_at: dateti
 
 def glucose_row(writer: Writer, *, value: float | None, unit: str, context: str, measured_at: datetime,
                  now: datetime, client_id: str | None, meter_flag: str | None, device_serial: str | None,
-                 symptoms: str | None) -> Row:
+                 symptoms: str | None, confirm: bool = False) -> Row:
     problems = _time_problems(measured_at, now)
     if unit not in UNITS:
         problems["unit"] = "mmol/L 或 mg/dL / unit: mmol/L or mg/dL"
@@ -162,15 +189,20 @@ def glucose_row(writer: Writer, *, value: float | None, unit: str, context: str,
     if meter_flag is not None and meter_flag not in METER_FLAGS:
         problems["meter_flag"] = "HI 或 LO / meter_flag: HI or LO"
     value_mmol = None
+    values: dict[str, str] = {}
     if meter_flag is None:
         if value is None:
             problems["value"] = "请填写血糖值 / value is required"
         elif "unit" not in problems:
             # Stored in mmol/L with one decimal (1 mmol/L = 18.0 mg/dL; ml.clinical).
             value_mmol = mgdl_to_mmol(value) if unit == "mg/dL" else round(float(value), 1)
-            problems.update(glucose_problems(value_mmol))
-    _reject(problems)
-    return Row("glucose", dict(
+            values = glucose_problems(value_mmol)
+            problems.update(values)
+    mark = None
+    if problems:
+        suggestion = measurement.suggest_glucose(float(value), unit=unit) if values else None
+        mark = _likely_typo(problems, values, suggestion, confirm)
+    return Row("glucose", dict(confirmation=mark,
         consortium_id=writer.resident.consortium_id, resident_id=writer.resident.id, client_id=_client_id(client_id),
         measured_at=measured_at, value_mmol=value_mmol, meter_flag=meter_flag, context=GlucoseContext(context),
         original_value=value, original_unit=unit, source=writer.source,
@@ -254,22 +286,28 @@ def store(session: Session, rows: list[Row]) -> tuple[dict[tuple, Any], dict[tup
 def record_bp(session: Session, *, actor: Actor, resident_id: int | None, systolic: int, diastolic: int,
               measured_at: datetime, now: datetime, pulse: int | None = None, client_id: str | None = None,
               source: str | None, arm: str | None = None, position: str | None = None,
-              device_serial: str | None = None, symptoms: str | None = None) -> ReadingOutcome:
-    """Record one home BP reading and run the immediate rules; a retry returns the original (duplicate=True)."""
+              device_serial: str | None = None, symptoms: str | None = None, confirm: bool = False) -> ReadingOutcome:
+    """Record one home BP reading and run the immediate rules; a retry returns the original (duplicate=True).
+
+    A likely typo is refused with its suggestion (reading.likely_typo) unless `confirm`: then it is stored as typed.
+    """
     writer = writer_for(session, actor, resident_id, source, device_serial)
     row = bp_row(writer, systolic=systolic, diastolic=diastolic, measured_at=measured_at, now=now, pulse=pulse,
-                  client_id=client_id, arm=arm, position=position, device_serial=device_serial, symptoms=symptoms)
+                  client_id=client_id, arm=arm, position=position, device_serial=device_serial, symptoms=symptoms,
+                  confirm=confirm)
     return _record_one(session, row, now)
 
 
 def record_glucose(session: Session, *, actor: Actor, resident_id: int | None, value: float | None,
                    unit: str = "mmol/L", context: str, measured_at: datetime, now: datetime,
                    client_id: str | None = None, source: str | None, meter_flag: str | None = None,
-                   device_serial: str | None = None, symptoms: str | None = None) -> ReadingOutcome:
+                   device_serial: str | None = None, symptoms: str | None = None,
+                   confirm: bool = False) -> ReadingOutcome:
     """Record one glucose reading (mg/dL converted to mmol/L, one decimal) and run the immediate rules."""
     writer = writer_for(session, actor, resident_id, source, device_serial)
     row = glucose_row(writer, value=value, unit=unit, context=context, measured_at=measured_at, now=now,
-                       client_id=client_id, meter_flag=meter_flag, device_serial=device_serial, symptoms=symptoms)
+                       client_id=client_id, meter_flag=meter_flag, device_serial=device_serial, symptoms=symptoms,
+                       confirm=confirm)
     return _record_one(session, row, now)
 
 
