@@ -269,3 +269,13 @@ def test_a_reading_kept_as_typed_stays_on_the_chart_but_out_of_its_sessions(sess
     chart = readings.bp_chart(session, a1, consented.ids["res_a1"], now=now + timedelta(minutes=1))
     assert sorted(r.confirmation or "" for r in chart.readings) == ["", "as_typed"]
     assert [(round(s.systolic), round(s.diastolic)) for s in chart.sessions] == [(132, 84)]
+
+
+def test_a_batch_reusing_a_client_id_for_another_value_is_rejected_as_a_conflict(session, consented, actor, now):
+    rid = consented.ids["res_a1"]
+    item = {"type": "bp", "resident_id": rid, "systolic": 132, "diastolic": 84, "measured_at": now.isoformat(),
+            "client_id": "same-key"}
+    system = system_actor(consented.consortium_id)
+    readings.record_batch(session, actor=system, items=[item], now=now)
+    [result] = readings.record_batch(session, actor=system, items=[{**item, "systolic": 140}], now=now)
+    assert (result.status, result.code) == ("rejected", "reading.idempotency_conflict")

@@ -107,16 +107,16 @@ def record_batch(session: Session, *, actor: Actor, items: list[dict], now: date
         if same(row.type, reading, row.values):
             result.status, result.reading_id = "duplicate", reading.id
         else:
-            conflict = conflict()
-            result.code, result.detail = conflict.code, conflict.detail
+            clash = conflict()
+            result.code, result.detail = clash.code, clash.detail
     for row in later:
         result, original = results[row.index], results[first[row.key].index]
         reading = created.get(row.key) or existing.get(row.key)
         if original.reading_id is not None and reading is not None and same(row.type, reading, row.values):
             result.status, result.reading_id = "duplicate", original.reading_id
         else:
-            conflict = conflict()
-            result.code, result.detail = conflict.code, conflict.detail
+            clash = conflict()
+            result.code, result.detail = clash.code, clash.detail
     for (resident_id, kind), pairs in accepted.items():
         ctx = alerting.Context(session, resident_id, kind, [reading for _, reading in pairs])
         for row, reading in sorted(pairs, key=lambda p: p[1].id):
