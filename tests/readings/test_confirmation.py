@@ -279,3 +279,10 @@ def test_a_batch_reusing_a_client_id_for_another_value_is_rejected_as_a_conflict
     readings.record_batch(session, actor=system, items=[item], now=now)
     [result] = readings.record_batch(session, actor=system, items=[{**item, "systolic": 140}], now=now)
     assert (result.status, result.code) == ("rejected", "reading.idempotency_conflict")
+
+
+def test_an_old_dangerous_value_uploaded_late_waits_for_nothing(session, consented, actor, now):
+    old = now - timedelta(days=4)
+    outcome = bp(session, actor("res_a1"), old, 196, 118, now=now)
+    assert not outcome.needs_repeat and rows(session) == []
+    assert readings.expire_unconfirmed(session, now=now + WAIT).expired == 0 and all_alerts(session) == []

@@ -228,7 +228,8 @@ def outcome(session: Session, kind: str, reading: Any, ctx: Context, *, duplicat
     advice = texts.advice(*keys)
     needs_repeat = any(f.needs_repeat for f in findings)
     raised = [] if duplicate else _apply(session, kind, reading, ordered, symptoms, advice, needs_repeat, now)
-    if not duplicate and check is not None:
+    # Only a fresh value waits for its repeat (an old one uploaded late is history, as for the rules).
+    if not duplicate and check is not None and at - reading.measured_at <= rules.FRESH_FOR:
         acute = next((f for f in ordered if f.code in CONFIRMING_RULES), None)
         alert = next((a for a in raised if acute is not None and a.kind.value == acute.kind), None)
         confirmation.record(session, kind=kind, reading=reading, check=check, rule=acute.code if acute else None,

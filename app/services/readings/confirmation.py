@@ -104,7 +104,7 @@ def record(session: Session, *, kind: str, reading: Any, check: Check | None, ru
         if row is None:  # confirmed at once (a red flag, or index and repeat in one batch before any row)
             _insert(session, kind, _index(session, kind, check.index_id), rule or "", ConfirmationState.confirmed,
                     now=now, reason=check.reason, resolving=reading.id, alert_id=alert_id)
-        elif row.state in (ConfirmationState.awaiting, ConfirmationState.unconfirmed):
+        elif row.state != ConfirmationState.confirmed:  # a later repeat may still confirm: never downgraded
             row.state, row.reason, row.resolved_at = ConfirmationState.confirmed, check.reason, now
             row.resolving_reading_id, row.alert_id = reading.id, alert_id
         ids = [check.index_id] + ([reading.id] if dangerous and reading.id != check.index_id else [])
