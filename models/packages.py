@@ -46,3 +46,8 @@ class PackageItem(IdMixin, Base):
     code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(100))
     yearly_quantity: Mapped[int] = mapped_column(Integer, default=1)
+    # The 履约 ledger (app/services/fulfilment.py): which delivered service counts against this item, and the
+    # period the yearly quantity is spread over (year / quarter / month: 4 a year by quarter = 1 each quarter).
+    # NULL service_kind: no recorded service counts for it, so the ledger leaves the item out.
+    service_kind: Mapped[str | None] = mapped_column(String(24))
+    period: Mapped[str] = mapped_column(String(8), default="year", server_default="year")

@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from app.schemas.common import Name, PageArgsSchema
+from app.services.packages import PERIODS, SERVICE_KINDS
 from models.packages import TargetGroup
 
 GROUPS = [g.value for g in TargetGroup]
@@ -12,6 +13,12 @@ class PackageItemSchema(Schema):
     code = fields.Str(required=True, validate=validate.Regexp(r"^[a-z0-9_]{1,32}$"))
     name = Name(required=True)
     yearly_quantity = fields.Int(required=True, validate=validate.Range(min=0, max=365))
+    service_kind = fields.Str(allow_none=True, validate=validate.OneOf(SERVICE_KINDS), metadata={
+        "description": "the delivered service that counts against this item (履约); null = not tracked. "
+                       "Omitted: the default for the item code (docs/kpis.md)"})
+    period = fields.Str(validate=validate.OneOf(list(PERIODS)), metadata={
+        "description": "the period the yearly quantity is spread over: year / quarter / month "
+                       "(4 a year by quarter = 1 each quarter). Omitted: the code's default, else year"})
 
 
 class PackageSchema(Schema):
