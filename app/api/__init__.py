@@ -22,6 +22,7 @@ MODULES = [
     "followups",
     "timeline",
     "kpis",
+    "ledger",
     "triage",
     "wechat",
 ]

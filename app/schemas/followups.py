@@ -147,6 +147,8 @@ class DueItemSchema(Schema):
     last_bp = fields.Nested(LastBpSchema, allow_none=True)
     last_glucose = fields.Nested(LastGlucoseSchema, allow_none=True)
     last_call = fields.Nested(LastCallSchema, allow_none=True)
+    overdue_items = fields.List(fields.Dict(), metadata={
+        "description": "package items behind schedule on the contract (履约): code, name, overdue, due"})
 
 
 class CallOutcomeCreateSchema(Schema):

@@ -25,7 +25,7 @@ GIVEN = ["秀英", "桂英", "建国", "国强", "玉兰", "志强", "凤英", "
 STANDARD_PACKAGES = [
     ("basic", "基础包", "all", 0, 0, [("health_record", "健康档案管理", 1), ("health_education", "健康教育", 4)]),
     ("hypertension", "高血压包", "hypertension", 12000, 10000,
-     [("followup", "高血压随访", 4), ("annual_check", "年度健康体检", 1), ("home_bp_guidance", "家庭血压监测指导", 1)]),
+     [("followup", "高血压随访", 4), ("annual_check", "年度健康体检", 1), ("home_bp_guidance", "家庭血压监测月度查看", 12)]),
     ("diabetes", "糖尿病包", "diabetes", 15000, 12000,
      [("followup", "糖尿病随访", 4), ("annual_check", "年度健康体检", 1), ("glucose_test", "空腹血糖检测", 4)]),
     ("elderly", "老年人包", "elderly_65", 8000, 8000,

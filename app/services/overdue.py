@@ -12,14 +12,14 @@ them until a newer visit; deceased removes them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, exists, func, literal, not_, or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import Forbidden, RuleViolation
-from app.services import audit, privacy
+from app.services import audit, fulfilment, privacy
 from app.services.actors import Actor
 from app.services.clock import local_date
 from app.services.followups import team_resident
@@ -52,6 +52,8 @@ class DueItem:
     last_bp: dict | None
     last_glucose: dict | None
     last_call: dict | None
+    # Package items behind schedule on the resident's contract (the 履约 ledger, app/services/fulfilment.py).
+    overdue_items: list[dict] = field(default_factory=list)
 
 
 def _latest(column, model, *where, order):
@@ -138,6 +140,8 @@ def due_list(session: Session, actor: Actor, *, now: datetime, team_id: int | No
     page, per_page = max(page, 1), min(max(per_page, 1), 200)
     rows = session.execute(stmt.order_by(r.risk, r.due_on, r.id).limit(per_page).offset((page - 1) * per_page)).all()
     residents = {res.id: res for res in session.scalars(select(Resident).where(Resident.id.in_([x.id for x in rows])))}
+    behind = fulfilment.overdue_items(session, consortium_id=actor.consortium_id, resident_ids=[x.id for x in rows],
+                                      on=today)
     items = []
     for row in rows:
         resident = residents[row.id]
@@ -158,7 +162,8 @@ def due_list(session: Session, actor: Actor, *, now: datetime, team_id: int | No
             due_reason=row.due_reason, risk=row.risk, risk_label=RISK_LABELS[row.risk], last_bp=last_bp,
             last_glucose=last_glucose,
             last_call=None if row.call_at is None else {"outcome": row.call_outcome, "at": row.call_at,
-                                                        "hidden_until": row.call_hidden}))
+                                                        "hidden_until": row.call_hidden},
+            overdue_items=behind.get(row.id, [])))
     audit.note(session, actor, action="list", target="followups_due", data={"resident_ids": [r.id for r in rows]})
     return Page(items=items, page=page, per_page=per_page, total=total)
 

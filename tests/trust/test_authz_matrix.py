@@ -247,6 +247,14 @@ TABLE: dict[tuple[str, str], Case] = {
     ("GET", f"{E}/kpis"): Case(row(team_a=200, admin=200), query=lambda w: {
         "start": (w.today - timedelta(days=30)).isoformat(), "end": w.today.isoformat(), "level": "team",
         "unit_id": w.ids["team_a"]}),
+    # --- the 履约 ledger: the team logs services and reads its lists; a contract's ledger is also the
+    # resident's and (as an aggregate of counts) the admin's ------------------------------------------------
+    ("POST", f"{E}/ledger/services"): Case(TEAM_CREATE, body=lambda w: {
+        "kind": "health_check", "resident_ids": [w.ids["res_a1"]], "delivered_at": _ago(w, hours=1),
+        "method": "clinic"}),
+    ("GET", f"{E}/ledger/contracts/<int:contract_id>"): Case(row(own=200, other=404, team_a=200, team_b=404,
+                                                                 admin=200)),
+    ("GET", f"{E}/ledger/due"): Case(row(teams=200)),
     # --- triage: a resident for themselves (the resident_id in the body is not theirs to choose), staff
     # for a resident in scope --------------------------------------------------------------------------------
     ("POST", f"{E}/triage"): Case(row(residents=200, team_a=200, team_b=404, spec_with=200, spec_without=404),
