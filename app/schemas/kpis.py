@@ -10,6 +10,8 @@ class KpiArgsSchema(Schema):
     level = fields.Str(load_default="consortium", validate=validate.OneOf(LEVELS))
     unit_id = fields.Int(load_default=None, allow_none=True,
                          metadata={"description": "one team / township institution / consortium id"})
+    idle_months = fields.Int(load_default=3, validate=validate.Range(min=1, max=12), metadata={
+        "description": "只签不约: no delivered service in this many months up to `end` (default 3)"})
 
 
 def _rate(**kw):
@@ -77,6 +79,22 @@ class DangerousReadingsSchema(Schema):
     entries_as_typed = fields.Int(metadata={"description": "likely typos stored as typed (confirm=true)"})
 
 
+class FulfilmentSchema(Schema):
+    contracts = fields.Int(metadata={"description": "contracts in force with something expected by `end`"})
+    expected = fields.Int()
+    delivered = fields.Int(metadata={"description": "expected deliveries made on schedule"})
+    rate = _rate()
+    on_schedule = fields.Int()
+    on_schedule_share = _rate()
+
+
+class SignedNotServedSchema(Schema):
+    months = fields.Int()
+    eligible = fields.Int(metadata={"description": "contracts in force that started at least `months` before"})
+    count = fields.Int()
+    share = _rate()
+
+
 class KpiFiguresSchema(Schema):
     population = fields.Int()
     contracted = fields.Int()
@@ -91,6 +109,8 @@ class KpiFiguresSchema(Schema):
     alert_time_to_acknowledge = fields.Nested(AckBySeveritySchema)
     referrals = fields.Nested(ReferralKpiSchema)
     dangerous_readings = fields.Nested(DangerousReadingsSchema)
+    fulfilment = fields.Nested(FulfilmentSchema)
+    signed_not_served = fields.Nested(SignedNotServedSchema)
 
 
 class KpiReportSchema(Schema):

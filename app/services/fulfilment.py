@@ -313,3 +313,41 @@ def undelivered(session: Session, actor: Actor, *, now: datetime, team_id: int |
     audit.note(session, actor, action="list", target="ledger_undelivered",
                data={"resident_ids": sorted({r.resident_id for r in rows})})
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+# 只签不约: a contract with no delivered service in the last N months (default 3, the quarter the 规范 allows
+# between follow-ups); contracts younger than N months are not judged yet.
+SIGNED_NOT_SERVED_MONTHS = 3
+
+
+def unit_figures(session: Session, *, consortium_id: int, contract_units: Any, end: date,
+                 idle_months: int = SIGNED_NOT_SERVED_MONTHS) -> dict[int, dict]:
+    """履约率 and 只签不约 per unit, as of `end`: `contract_units` is a subquery (contract_id, unit_id) of the
+    contracts in force on `end`. Two grouped statements, whatever the number of contracts."""
+    cu = contract_units
+    led = ledger_rows(session, consortium_id=consortium_id, on=end,
+                      where=(Contract.id.in_(select(cu.c.contract_id)),))
+    per_contract = (select(led.c.contract_id, cast(func.sum(led.c.expected), Integer).label("expected"),
+                           cast(func.sum(led.c.overdue), Integer).label("overdue"))
+                    .group_by(led.c.contract_id).subquery("per_contract"))
+    pc = per_contract.c
+    out: dict[int, dict] = {}
+    for row in session.execute(
+            select(cu.c.unit_id, cast(func.sum(pc.expected), Integer).label("expected"),
+                   cast(func.sum(pc.overdue), Integer).label("overdue"),
+                   func.sum(case((pc.expected > 0, 1), else_=0)).label("judged"),
+                   func.sum(case((and_(pc.expected > 0, pc.overdue == 0), 1), else_=0)).label("on_schedule"))
+            .join(per_contract, pc.contract_id == cu.c.contract_id).group_by(cu.c.unit_id)):
+        out[row.unit_id] = {"expected": int(row.expected or 0), "overdue": int(row.overdue or 0),
+                            "judged": int(row.judged or 0), "on_schedule": int(row.on_schedule or 0)}
+    cut = add_months(end, -idle_months)  # served = a delivery on a local day in (cut, end]
+    served = (select(deliveries(session, consortium_id=consortium_id, since=_instant(cut + timedelta(days=1)),
+                                until=_instant(end + timedelta(days=1))).c.resident_id).distinct().subquery("served"))
+    for row in session.execute(
+            select(cu.c.unit_id, func.count().label("eligible"),
+                   func.sum(case((served.c.resident_id.is_(None), 1), else_=0)).label("idle"))
+            .join(Contract, Contract.id == cu.c.contract_id)
+            .outerjoin(served, served.c.resident_id == Contract.resident_id)
+            .where(Contract.starts_on <= cut).group_by(cu.c.unit_id)):
+        out.setdefault(row.unit_id, {}).update(eligible=int(row.eligible), idle=int(row.idle or 0))
+    return out

@@ -14,6 +14,7 @@ from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select, te
 from sqlalchemy.orm import Session, aliased
 
 from app.errors import Forbidden, RuleViolation
+from app.services import fulfilment
 from app.services.actors import Actor
 from app.services.clock import LOCAL_TZ, add_years
 from app.services.followups import add_months
@@ -299,8 +300,37 @@ def _grp(value: Any) -> str:
     return value.value if hasattr(value, "value") else str(value)
 
 
+def _contract_units(level: str, cid: int, unit_ids: list[int], end: date):
+    """(contract_id, unit_id) of the contracts in force on `end`, by the same unit rules as the residents."""
+    end_b = _instant(end + timedelta(days=1))
+    if level == "team":
+        stmt = select(Contract.id.label("contract_id"), Contract.team_id.label("unit_id")).where(
+            _in_force(cid, end, end_b), Contract.team_id.in_(unit_ids))
+    elif level == "consortium":
+        stmt = select(Contract.id.label("contract_id"), Contract.consortium_id.label("unit_id")).where(
+            _in_force(cid, end, end_b))
+    else:
+        vu = _village_units(level, cid, unit_ids)
+        stmt = (select(Contract.id.label("contract_id"), vu.c.unit_id)
+                .join(Resident, Resident.id == Contract.resident_id).join(vu, vu.c.village_id == Resident.village_id)
+                .where(_in_force(cid, end, end_b)))
+    return stmt.subquery("contract_units")
+
+
+def _fulfilment(row: dict, idle_months: int) -> dict:
+    expected, overdue = row.get("expected", 0), row.get("overdue", 0)
+    return {
+        "fulfilment": {"contracts": row.get("judged", 0), "expected": expected, "delivered": expected - overdue,
+                       "rate": _rate(expected - overdue, expected), "on_schedule": row.get("on_schedule", 0),
+                       "on_schedule_share": _rate(row.get("on_schedule", 0), row.get("judged", 0))},
+        "signed_not_served": {"months": idle_months, "eligible": row.get("eligible", 0),
+                              "count": row.get("idle", 0), "share": _rate(row.get("idle", 0), row.get("eligible", 0))},
+    }
+
+
 def compute_kpis(session: Session, *, actor: Actor, start: date, end: date, level: str = "consortium",
-                 unit_id: int | None = None) -> list[KpiReport]:
+                 unit_id: int | None = None,
+                 idle_months: int = fulfilment.SIGNED_NOT_SERVED_MONTHS) -> list[KpiReport]:
     """KPIs for each unit at a level (team / township / consortium) over [start, end], in a few SQL queries."""
     if end < start or (end - start).days >= MAX_PERIOD_DAYS:
         raise RuleViolation("kpi.period", "时间段有误（开始不晚于结束，最长两年）/ start after end or over 2 years",
@@ -317,8 +347,11 @@ def compute_kpis(session: Session, *, actor: Actor, start: date, end: date, leve
         session.execute(text("SET LOCAL work_mem = '64MB'"))
     people = _resident_figures(session, level, cid, ids, start, end)
     events = _event_figures(session, level, cid, ids, start, end)
+    ledger = fulfilment.unit_figures(session, consortium_id=cid, contract_units=_contract_units(level, cid, ids, end),
+                                     end=end, idle_months=idle_months)
     return [KpiReport(level=level, unit_id=uid, unit_name=name, start=start, end=end,
-                      figures=_figures(uid, people, events)) for uid, name in units.items()]
+                      figures={**_figures(uid, people, events), **_fulfilment(ledger.get(uid, {}), idle_months)})
+            for uid, name in units.items()]
 
 
 def _num(value: Any) -> float | None:
