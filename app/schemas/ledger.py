@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from app.schemas.common import Id, PageArgsSchema, Text
+from app.services.service_checks import FLAGS, OUTCOMES
 from app.services.service_records import ENTRY_CHANNELS, MAX_ATTENDEES, METHODS, RECORD_KINDS
 
 
@@ -89,3 +90,43 @@ class UndeliveredSchema(Schema):
     overdue = fields.Int()
     due = fields.Int()
     last_delivered_at = fields.DateTime(allow_none=True)
+
+
+class CheckArgsSchema(PageArgsSchema):
+    since = fields.AwareDateTime(load_default=None, metadata={"description": "default: 90 days before `until`"})
+    until = fields.AwareDateTime(load_default=None, metadata={"description": "default: now"})
+    flag = fields.Str(load_default=None, validate=validate.OneOf(FLAGS))
+    unreviewed = fields.Bool(load_default=False)
+
+
+class CheckSchema(Schema):
+    source = fields.Str(metadata={"description": "followup / service_record"})
+    record_id = fields.Int()
+    flag = fields.Str()
+    message = fields.Str(metadata={"description": "what was observed, ending 需核实"})
+    staff_id = fields.Int()
+    staff_name = fields.Str()
+    resident_id = fields.Int()
+    delivered_at = fields.DateTime()
+    entered_at = fields.DateTime(allow_none=True)
+    minutes = fields.Float()
+    review = fields.Dict(allow_none=True)
+
+
+class ReviewCreateSchema(Schema):
+    source = fields.Str(required=True, validate=validate.OneOf(["followup", "service_record"]))
+    record_id = Id(required=True)
+    flag = fields.Str(required=True, validate=validate.OneOf(FLAGS))
+    outcome = fields.Str(required=True, validate=validate.OneOf(OUTCOMES))
+    note = Text(1000, load_default=None, allow_none=True)
+
+
+class ReviewSchema(Schema):
+    id = fields.Int()
+    source = fields.Str()
+    record_id = fields.Int()
+    flag = fields.Str()
+    outcome = fields.Str()
+    note = fields.Str(allow_none=True)
+    reviewed_by = fields.Int()
+    reviewed_at = fields.DateTime()

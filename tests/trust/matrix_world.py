@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from app.services import alerts, auth, contracts, devices, referrals, residents, wechat_accounts
+from app.services import alerts, auth, contracts, devices, followups, referrals, residents, wechat_accounts
 from app.services.actors import Actor, system_actor
 from app.services.clock import local_date
 from models import Base
@@ -133,6 +133,10 @@ def build(session: Session, *, now: datetime, variant: str = "default") -> Matri
     alert = alerts.raise_alert(session, resident_id=ids["res_a1"], kind="trend_bp", severity="moderate",
                                summary="近7天晨间血压偏高", now=now)
     ids["alert"] = alert.id
+    ids["followup"] = followups.record_followup(session, actor=vdoc_a, resident_id=ids["res_a1"],
+                                                visited_at=now - timedelta(hours=2), method="home",
+                                                classification="controlled", now=now, systolic=128,
+                                                diastolic=80).id
     issued = devices.issue_key(session, actor=vdoc_a, resident_id=ids["res_a1"], device_serial="BP-0001", now=now)
     ids["device_key"], w.device_key = issued.device.id, issued.key
 

@@ -255,6 +255,13 @@ TABLE: dict[tuple[str, str], Case] = {
     ("GET", f"{E}/ledger/contracts/<int:contract_id>"): Case(row(own=200, other=404, team_a=200, team_b=404,
                                                                  admin=200)),
     ("GET", f"{E}/ledger/due"): Case(row(teams=200)),
+    # Review of records flagged 需核实: township doctors (their township) and county staff, not the village
+    # doctors whose records they are.
+    ("GET", f"{E}/ledger/checks"): Case(row(gp1=200, gp2=200, county_a=200, county_b=200, admin=200)),
+    ("POST", f"{E}/ledger/checks/reviews"): Case(row(gp1=201, gp2=404, county_a=201, county_b=201, admin=201),
+                                                 body=lambda w: {"source": "followup",
+                                                                 "record_id": w.ids["followup"],
+                                                                 "flag": "late_entry", "outcome": "verified"}),
     # --- triage: a resident for themselves (the resident_id in the body is not theirs to choose), staff
     # for a resident in scope --------------------------------------------------------------------------------
     ("POST", f"{E}/triage"): Case(row(residents=200, team_a=200, team_b=404, spec_with=200, spec_without=404),
