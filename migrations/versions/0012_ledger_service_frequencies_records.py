@@ -8,7 +8,7 @@ year, quarterly, and one health examination a year; BP monitoring reviewed month
 reading review); `service_reviews` the township's findings on records flagged 需核实.
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-05 09:30:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 
 revision = '0012'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
