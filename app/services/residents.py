@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Forbidden, RuleViolation
@@ -197,6 +197,54 @@ def view(resident: Resident, actor: Actor, today: date) -> ResidentView:
     consent = active_consent(resident)
     return ResidentView(resident=resident, id_card=id_card, phone=phone, bp_target=bp_target(resident, today),
                         age=resident.age_on(today), consent_version=consent.version if consent else None)
+
+
+@dataclass(frozen=True)
+class ResidentCard:
+    """What one WeChat message needs of the resident writing it, loaded once (one statement) and handed down:
+    the bot, the readings service and triage read it instead of loading the resident again."""
+    id: int
+    consortium_id: int
+    name: str
+    sex: str
+    birth_date: date
+    bp_target_sys: int | None
+    bp_target_dia: int | None
+    condition_codes: tuple[str, ...]
+    consent_versions: tuple[str, ...]  # of the consents not withdrawn
+    anonymised_at: datetime | None = None
+
+    def age_on(self, day: date) -> int:
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - int(before_birthday)
+
+    def has_consent(self, version: str | None = None) -> bool:
+        """An active consent (of that notice version, if named)."""
+        return bool(self.consent_versions) if version is None else version in self.consent_versions
+
+    @classmethod
+    def of(cls, resident: Resident) -> ResidentCard:
+        return cls(resident.id, resident.consortium_id, resident.name, resident.sex.value, resident.birth_date,
+                   resident.bp_target_sys, resident.bp_target_dia, tuple(resident.condition_codes),
+                   tuple(c.version for c in resident.consents if c.withdrawn_at is None), resident.anonymised_at)
+
+
+def card_by_openid(session: Session, openid: str) -> ResidentCard | None:
+    """The resident bound to a WeChat openid with their conditions and active consents, in one statement;
+    None when nobody (or an anonymised record) is bound."""
+    conditions = (select(func.aggregate_strings(ResidentCondition.code, ","))
+                  .where(ResidentCondition.resident_id == Resident.id).scalar_subquery())
+    consents = (select(func.aggregate_strings(Consent.version, ","))
+                .where(Consent.resident_id == Resident.id, Consent.withdrawn_at.is_(None)).scalar_subquery())
+    row = session.execute(select(Resident.id, Resident.consortium_id, Resident.name, Resident.sex, Resident.birth_date,
+                                 Resident.bp_target_sys, Resident.bp_target_dia, Resident.anonymised_at,
+                                 conditions.label("conditions"), consents.label("consents"))
+                          .where(Resident.wechat_openid == openid)).first()
+    if row is None or row.anonymised_at is not None:
+        return None
+    return ResidentCard(row.id, row.consortium_id, row.name, row.sex.value, row.birth_date, row.bp_target_sys,
+                        row.bp_target_dia, tuple(sorted(row.conditions.split(","))) if row.conditions else (),
+                        tuple(row.consents.split(",")) if row.consents else ())
 
 
 def find_by_openid(session: Session, openid: str) -> Resident | None:

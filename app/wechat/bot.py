@@ -19,7 +19,7 @@ import hashlib
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Mapping
 
@@ -32,6 +32,7 @@ from app.services import alerts, contracts, outbox, reading_texts, readings, res
 from app.services.actors import Actor
 from app.services.auth import resident_actor
 from app.services.clock import local_date
+from app.services.triage import Profile, Readings
 from app.wechat import dialogue, texts
 from app.wechat.dialogue import (
     AttemptBinding,
@@ -53,8 +54,6 @@ from app.wechat.dialogue import (
 from app.wechat.settings import setting
 from app.wechat.transport import Inbound
 from models.org import Staff, TeamRole
-from models.readings import BpReading, GlucoseReading
-from models.residents import Resident
 from models.wechat import WeChatInbound, WeChatUser
 
 log = logging.getLogger(__name__)
@@ -220,19 +219,18 @@ class _Run:
                  settings: BotSettings, services: Services):
         self.session, self.inbound, self.user, self.now = session, inbound, user, now
         self.settings, self.services = settings, services
-        self.resident = self._bound_resident()
+        # Who is writing, with their conditions and consents: loaded once (one statement) and handed down to
+        # the readings service and triage, which do not load the resident again.
+        self.resident: residents.ResidentCard | None = residents.card_by_openid(session, inbound.openid)
+        self._assessments: dict[int, Any] = {}  # triage runs once per message: by StartTriage action
 
     # -- who is writing ---------------------------------------------------------------------------
-    def _bound_resident(self) -> Resident | None:
-        resident = residents.find_by_openid(self.session, self.inbound.openid)
-        return resident if resident is not None and resident.anonymised_at is None else None
-
     def context(self) -> Context:
         resident = self.resident
-        consent = residents.active_consent(resident, self.settings.consent_version) if resident else None
         locked = None if resident else wechat_accounts.binding_locked_until(self.session, self.inbound.openid,
                                                                            now=self.now)
-        return Context(now=self.now, is_bound=resident is not None, has_consent=consent is not None,
+        has_consent = resident is not None and resident.has_consent(self.settings.consent_version)
+        return Context(now=self.now, is_bound=resident is not None, has_consent=has_consent,
                        display_name=wechat_accounts.mask_name(resident.name) if resident else "",
                        consent_version=self.settings.consent_version, privacy_url=self.settings.privacy_url,
                        binding_locked_until=locked)
@@ -256,6 +254,10 @@ class _Run:
 
     def _execute(self, turn: Turn) -> tuple[list[str], State]:
         replies, state = list(turn.replies), turn.next_state
+        triage = next((a for a in turn.actions if isinstance(a, StartTriage)), None)
+        if triage is not None and self.resident is not None and any(
+                isinstance(a, (RecordBp, RecordGlucose)) for a in turn.actions):
+            self._assess(triage)  # before the readings, which take this assessment instead of running triage again
         for index, action in enumerate(turn.actions):
             if isinstance(action, AttemptBinding):
                 follow = self._bind(action)
@@ -283,9 +285,12 @@ class _Run:
             if isinstance(action, RecordConsent):
                 residents.record_consent(self.session, actor=self.actor, resident_id=self.resident.id,
                                          version=action.version, channel="wechat", now=self.now)
+                self.resident = replace(self.resident,
+                                        consent_versions=(*self.resident.consent_versions, action.version))
             elif isinstance(action, WithdrawConsent):
                 wechat_accounts.withdraw_consent(self.session, actor=self.actor, resident_id=self.resident.id,
                                                  now=self.now)
+                self.resident = replace(self.resident, consent_versions=())
             elif isinstance(action, RecordBp):
                 return self._record_bp(action, index)
             elif isinstance(action, RecordGlucose):
@@ -319,7 +324,7 @@ class _Run:
                                                max_failures=self.settings.bind_max_failures,
                                                lock=self.settings.bind_lock)
         if result.ok:
-            self.resident = result.resident
+            self.resident = residents.ResidentCard.of(result.resident)
         log.info("wechat: binding attempt %s", "succeeded" if result.ok else "failed")
         return dialogue.after_binding(self.context(), ok=result.ok, attempts_left=result.attempts_left)
 
@@ -371,7 +376,8 @@ class _Run:
         outcome = self.services.record_bp(
             self.session, actor=self.actor, resident_id=self.resident.id, systolic=action.systolic,
             diastolic=action.diastolic, pulse=action.pulse, measured_at=self._measured_at(), now=self.now,
-            client_id=self._client_id(index), source="wechat", symptoms="，".join(action.symptoms) or None)
+            client_id=self._client_id(index), source="wechat", symptoms="，".join(action.symptoms) or None,
+            resident=self.resident, assessment=self._triage_of_message())
         reading = outcome.reading
         target = residents.bp_target(self.resident, local_date(self.now))
         # The readings service decides what is acute; its advice is the comment whenever a rule fired.
@@ -383,7 +389,8 @@ class _Run:
         outcome = self.services.record_glucose(
             self.session, actor=self.actor, resident_id=self.resident.id, value=action.value_mmol, unit="mmol/L",
             context=action.context, meter_flag=action.flag, measured_at=self._measured_at(), now=self.now,
-            client_id=self._client_id(index), source="wechat", symptoms="，".join(action.symptoms) or None)
+            client_id=self._client_id(index), source="wechat", symptoms="，".join(action.symptoms) or None,
+            resident=self.resident, assessment=self._triage_of_message())
         reading = outcome.reading
         context = reading.context.value
         comment = (outcome.advice if outcome.findings
@@ -392,30 +399,29 @@ class _Run:
                                    texts.glucose_target(context), comment)
 
     # -- triage -------------------------------------------------------------------------------------
-    def _triage_inputs(self) -> tuple[Any, Any]:
-        try:
-            from app.services.triage import Profile, Readings
-        except ImportError:
-            return None, None
-        resident, since = self.resident, self.now - timedelta(hours=24)
-        profile = Profile(age=resident.age_on(local_date(self.now)), sex=resident.sex.value,
+    def _triage_inputs(self) -> tuple[Profile, Readings]:
+        resident = self.resident
+        profile = Profile(age=resident.age_on(local_date(self.now)), sex=resident.sex,
                           conditions=frozenset(resident.condition_codes))
-        bp = self.session.scalars(select(BpReading).where(BpReading.resident_id == resident.id,
-                                                          BpReading.measured_at >= since)
-                                  .order_by(BpReading.measured_at.desc(), BpReading.id.desc()).limit(1)).first()
-        glucose = self.session.scalars(select(GlucoseReading).where(GlucoseReading.resident_id == resident.id,
-                                                                    GlucoseReading.measured_at >= since,
-                                                                    GlucoseReading.value_mmol.is_not(None))
-                                       .order_by(GlucoseReading.measured_at.desc(), GlucoseReading.id.desc())
-                                       .limit(1)).first()
-        recent = Readings(systolic=bp.systolic if bp else None, diastolic=bp.diastolic if bp else None,
-                          pulse=bp.pulse if bp else None, glucose_mmol=glucose.value_mmol if glucose else None)
-        return profile, recent
+        latest = readings.latest_values(self.session, resident.id, since=self.now - timedelta(hours=24))
+        return profile, Readings(systolic=latest.systolic, diastolic=latest.diastolic, pulse=latest.pulse,
+                                 glucose_mmol=latest.glucose_mmol)
+
+    def _assess(self, action: StartTriage) -> Any:
+        """The triage assessment of this action, run once (the readings of the same message reuse it)."""
+        if id(action) not in self._assessments:
+            profile, recent = self._triage_inputs()
+            self._assessments[id(action)] = self.services.assess(
+                action.text, profile=profile, readings=recent, answers=dict(action.answers), asked=action.asked,
+                interactive=not action.must_conclude)
+        return self._assessments[id(action)]
+
+    def _triage_of_message(self) -> Any:
+        """The assessment already made of this message, if any (None: the readings service assesses)."""
+        return next(iter(self._assessments.values()), None)
 
     def _triage(self, action: StartTriage, state: State) -> tuple[str, State]:
-        profile, recent = self._triage_inputs()
-        result = self.services.assess(action.text, profile=profile, readings=recent, answers=dict(action.answers),
-                                      asked=action.asked, interactive=not action.must_conclude)
+        result = self._assess(action)
         level = getattr(result, "level", None)
         questions = tuple(getattr(result, "questions", ()) or ())
         final = bool(getattr(result, "final", True)) or not questions or action.must_conclude
@@ -459,23 +465,14 @@ class _Run:
                                  today=local_date(self.now))
 
     def _recent_bp(self) -> str:
-        chart = readings.bp_chart(self.session, self.actor, self.resident.id, start=self.now - timedelta(days=7),
-                                  end=self.now, now=self.now)
-        window = chart.windows[0] if chart.windows else None
-        if window is not None and window.systolic is not None:
-            mean_s, mean_d = window.systolic, window.diastolic
-        elif chart.sessions:
-            mean_s = sum(s.systolic for s in chart.sessions) / len(chart.sessions)
-            mean_d = sum(s.diastolic for s in chart.sessions) / len(chart.sessions)
-        else:
-            mean_s = mean_d = None
-        return texts.recent_bp(len(chart.sessions), mean_s, mean_d, chart.target)
+        recent = readings.recent_bp(self.session, self.actor, self.resident.id, now=self.now)
+        return texts.recent_bp(recent.n_sessions, recent.systolic, recent.diastolic, recent.target)
 
     # -- late replies ---------------------------------------------------------------------------------
     def queue_late_reply(self, reply: str, key: str) -> bool:
         """Queue the reply as a customer-service message for a consenting resident; False if there is none."""
         resident = self.resident
-        if resident is None or residents.active_consent(resident) is None:
+        if resident is None or not resident.has_consent():
             return False
         suffix = key if len(key) <= 100 else hashlib.sha256(key.encode()).hexdigest()
         outbox.enqueue(self.session, consortium_id=resident.consortium_id, resident_id=resident.id,

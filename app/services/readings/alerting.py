@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.services import alerts, outbox
 from app.services import reading_texts as texts
-from app.services import rules
+from app.services import rules, triage
 from app.services.readings import confirmation
 from app.services.readings.confirmation import BpRow, GlucoseRow
 from ml.clinical import HYPO_LEVEL1_BELOW
@@ -49,27 +49,26 @@ class ReadingOutcome:
 
 
 # --- rules -------------------------------------------------------------------------------------------------
-def _symptoms(text: str | None) -> rules.Symptoms:
-    """Keyword flags, raised (never lowered) by the triage service's assessment when that service exists."""
-    return rules.symptom_flags(text, emergency=_triage_emergency(text) if text else False)
+def is_emergency(assessment: Any) -> bool:
+    """A triage assessment that calls for emergency care on a red flag actually found: final (an interactive
+    assessment still asking may rest on an assumption) and with its red flags named."""
+    level = getattr(assessment, "level", None)
+    return (getattr(level, "value", level) == "emergency" and bool(getattr(assessment, "red_flags", ()))
+            and bool(getattr(assessment, "final", True)))
 
 
-def _triage_emergency(text: str) -> bool:
-    try:
-        from app.services import triage
-    except ImportError:
-        return False
-    assess = getattr(triage, "assess", None)
-    if assess is None:
-        return False
-    try:
-        # Non-interactive: no questions, and an emergency only when it rests on a red flag actually found.
-        result = assess(text, interactive=False)
-    except Exception:  # the keyword check still stands; a triage bug must not lose the reading
-        log.exception("triage.assess failed; keyword check only")
-        return False
-    level = getattr(result, "level", None)
-    return getattr(level, "value", level) == "emergency" and bool(getattr(result, "red_flags", True))
+def _symptoms(text: str | None, assessment: Any = None) -> rules.Symptoms:
+    """Flags of the reported symptoms, raised (never lowered) by triage: the caller's assessment of this message
+    when it has one (triage runs once per message), else a non-interactive assessment of the symptom text."""
+    if not text:
+        return rules.symptom_flags(text)
+    if assessment is None:
+        try:
+            # Non-interactive: no questions, and an emergency only when it rests on a red flag actually found.
+            assessment = triage.assess(text, interactive=False)
+        except Exception:  # the symptom flags still stand; a triage bug must not lose the reading
+            log.exception("triage.assess failed; symptom flags only")
+    return rules.symptom_flags(text, emergency=is_emergency(assessment))
 
 
 # How far around a new reading the confirmation looks: a repeat up to 15 min after its dangerous reading
@@ -133,9 +132,9 @@ class Context:
         return self._before(self.lows, self.low_times, reading_id, lo, hi)
 
 
-def _findings(kind: str, reading: Any, ctx: Context,
-              now: datetime) -> tuple[list[rules.Finding], rules.Symptoms, confirmation.Check | None]:
-    symptoms = _symptoms(reading.symptoms)
+def _findings(kind: str, reading: Any, ctx: Context, now: datetime,
+              assessment: Any = None) -> tuple[list[rules.Finding], rules.Symptoms, confirmation.Check | None]:
+    symptoms = _symptoms(reading.symptoms, assessment)
     as_typed = reading.confirmation == ReadingCheck.as_typed.value
     lo, hi = reading.measured_at - NEAR, reading.measured_at + rules.CONFIRM_WINDOW
     if kind == "bp":
@@ -218,11 +217,13 @@ def _apply(session: Session, kind: str, reading: Any, findings: list[rules.Findi
     return raised
 
 
-def outcome(session: Session, kind: str, reading: Any, ctx: Context, *, duplicate: bool,
-             now: datetime) -> ReadingOutcome:
+def outcome(session: Session, kind: str, reading: Any, ctx: Context, *, duplicate: bool, now: datetime,
+            assessment: Any = None) -> ReadingOutcome:
+    """The rules' findings for a stored reading and their consequences (none for a retry). `assessment`: the
+    caller's triage assessment of the message the reading came in, so that triage runs once per message."""
     # A retry is judged as of the original's arrival, so it answers exactly what the original did.
     at = reading.received_at if duplicate else now
-    findings, symptoms, check = _findings(kind, reading, ctx, at)
+    findings, symptoms, check = _findings(kind, reading, ctx, at, assessment)
     ordered = rules.by_urgency(findings)
     keys = [f.advice for f in ordered] or ["ok_bp" if kind == "bp" else "ok_glucose"]
     advice = texts.advice(*keys)

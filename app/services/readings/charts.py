@@ -129,3 +129,46 @@ def _mean(values: Iterable[float]) -> float | None:
     items = list(values)
     return round(sum(items) / len(items), 1) if items else None
 
+
+
+@dataclass(frozen=True)
+class RecentBp:
+    """The last week's home BP for the resident's own question (最近血压): sessions and their mean."""
+    n_sessions: int
+    systolic: float | None
+    diastolic: float | None
+    target: BpTarget
+
+
+def recent_bp(session: Session, actor: Actor, resident_id: int, *, now: datetime) -> RecentBp:
+    """The 7-day HBPM mean when the week has enough sessions, else the mean of the sessions there are."""
+    chart = bp_chart(session, actor, resident_id, start=now - timedelta(days=HBPM_WINDOW_DAYS), end=now, now=now)
+    window = chart.windows[0] if chart.windows else None
+    if window is not None and window.systolic is not None:
+        mean_s, mean_d = window.systolic, window.diastolic
+    elif chart.sessions:
+        mean_s = sum(s.systolic for s in chart.sessions) / len(chart.sessions)
+        mean_d = sum(s.diastolic for s in chart.sessions) / len(chart.sessions)
+    else:
+        mean_s = mean_d = None
+    return RecentBp(len(chart.sessions), mean_s, mean_d, chart.target)
+
+
+@dataclass(frozen=True)
+class Latest:
+    """The newest BP and glucose values of a resident since a moment (what triage takes as measured)."""
+    systolic: int | None = None
+    diastolic: int | None = None
+    pulse: int | None = None
+    glucose_mmol: float | None = None
+
+
+def latest_values(session: Session, resident_id: int, *, since: datetime) -> Latest:
+    bp = session.execute(select(BpReading.systolic, BpReading.diastolic, BpReading.pulse)
+                         .where(BpReading.resident_id == resident_id, BpReading.measured_at >= since)
+                         .order_by(BpReading.measured_at.desc(), BpReading.id.desc()).limit(1)).first()
+    glucose = session.scalar(select(GlucoseReading.value_mmol)
+                             .where(GlucoseReading.resident_id == resident_id, GlucoseReading.measured_at >= since,
+                                    GlucoseReading.value_mmol.is_not(None))
+                             .order_by(GlucoseReading.measured_at.desc(), GlucoseReading.id.desc()).limit(1))
+    return Latest(bp.systolic if bp else None, bp.diastolic if bp else None, bp.pulse if bp else None, glucose)

@@ -21,7 +21,7 @@ from app.services import devices, dialects
 from app.services.actors import Actor
 from app.services.readings import alerting
 from app.services.readings.alerting import ReadingOutcome
-from app.services.residents import active_consent
+from app.services.residents import ResidentCard, active_consent
 from app.services.scopes import get_resident
 from ml import measurement
 from ml.clinical import bp_problems, glucose_problems, mgdl_to_mmol
@@ -59,8 +59,11 @@ class Row:
 
 
 # --- who may post ------------------------------------------------------------------------------------------
-def _resident(session: Session, resident_id: int) -> tuple[Any, bool]:
-    """(id, consortium_id, anonymised_at) of the resident and whether an active consent exists, in one query."""
+def _resident(session: Session, resident_id: int, known: ResidentCard | None = None) -> tuple[Any, bool]:
+    """(id, consortium_id, anonymised_at) of the resident and whether an active consent exists, in one query
+    (none when the caller hands down that resident's card)."""
+    if known is not None and known.id == resident_id:
+        return known, known.has_consent()
     active = exists().where(Consent.resident_id == Resident.id, Consent.withdrawn_at.is_(None)).label("consented")
     row = session.execute(select(Resident.id, Resident.consortium_id, Resident.anonymised_at, active)
                           .where(Resident.id == resident_id)).first()
@@ -73,8 +76,9 @@ def require_poster(actor: Actor) -> None:
 
 
 def writer_for(session: Session, actor: Actor, resident_id: int | None, source: str | None,
-            device_serial: str | None) -> Writer:
-    """Acting on behalf: the resident (own), their team (doctor-entered) or the resident's device key."""
+               device_serial: str | None, known: ResidentCard | None = None) -> Writer:
+    """Acting on behalf: the resident (own), their team (doctor-entered) or the resident's device key.
+    `known`: the resident as the caller already loaded them in this transaction (the bot), not loaded again."""
     require_poster(actor)
     if actor.kind == "device":
         device = devices.device_of(session, actor)
@@ -88,7 +92,7 @@ def writer_for(session: Session, actor: Actor, resident_id: int | None, source: 
         if source == ReadingSource.doctor.value:
             raise RuleViolation("reading.source", "来源不能是医生录入 / residents cannot post doctor-entered readings",
                                 errors={"source": ["居民不能选择医生录入"]})
-        resident, consented = _resident(session, actor.id)
+        resident, consented = _resident(session, actor.id, known)
         writer = Writer(resident, ReadingSource(source or ReadingSource.app.value), None, device_serial)
     elif actor.is_team_staff:
         if resident_id is None:
@@ -98,7 +102,7 @@ def writer_for(session: Session, actor: Actor, resident_id: int | None, source: 
         consented = active_consent(resident) is not None
         writer = Writer(resident, ReadingSource.doctor, actor.id, device_serial)
     else:  # the system (the WeChat bot, imports) within its consortium
-        resident, consented = _resident(session, resident_id) if resident_id is not None else (None, False)
+        resident, consented = _resident(session, resident_id, known) if resident_id is not None else (None, False)
         if resident is None or resident.consortium_id != actor.consortium_id:
             raise NotFound("resident.not_found", "没有找到这位居民 / resident not found")
         writer = Writer(resident, ReadingSource(source or ReadingSource.wechat.value), None, device_serial)
@@ -286,32 +290,35 @@ def store(session: Session, rows: list[Row]) -> tuple[dict[tuple, Any], dict[tup
 def record_bp(session: Session, *, actor: Actor, resident_id: int | None, systolic: int, diastolic: int,
               measured_at: datetime, now: datetime, pulse: int | None = None, client_id: str | None = None,
               source: str | None, arm: str | None = None, position: str | None = None,
-              device_serial: str | None = None, symptoms: str | None = None, confirm: bool = False) -> ReadingOutcome:
+              device_serial: str | None = None, symptoms: str | None = None, confirm: bool = False,
+              resident: ResidentCard | None = None, assessment: Any = None) -> ReadingOutcome:
     """Record one home BP reading and run the immediate rules; a retry returns the original (duplicate=True).
 
     A likely typo is refused with its suggestion (reading.likely_typo) unless `confirm`: then it is stored as typed.
+    `resident` and `assessment`: what the caller already loaded and assessed for this message (not redone).
     """
-    writer = writer_for(session, actor, resident_id, source, device_serial)
+    writer = writer_for(session, actor, resident_id, source, device_serial, resident)
     row = bp_row(writer, systolic=systolic, diastolic=diastolic, measured_at=measured_at, now=now, pulse=pulse,
                   client_id=client_id, arm=arm, position=position, device_serial=device_serial, symptoms=symptoms,
                   confirm=confirm)
-    return _record_one(session, row, now)
+    return _record_one(session, row, now, assessment)
 
 
 def record_glucose(session: Session, *, actor: Actor, resident_id: int | None, value: float | None,
                    unit: str = "mmol/L", context: str, measured_at: datetime, now: datetime,
                    client_id: str | None = None, source: str | None, meter_flag: str | None = None,
                    device_serial: str | None = None, symptoms: str | None = None,
-                   confirm: bool = False) -> ReadingOutcome:
+                   confirm: bool = False, resident: ResidentCard | None = None,
+                   assessment: Any = None) -> ReadingOutcome:
     """Record one glucose reading (mg/dL converted to mmol/L, one decimal) and run the immediate rules."""
-    writer = writer_for(session, actor, resident_id, source, device_serial)
+    writer = writer_for(session, actor, resident_id, source, device_serial, resident)
     row = glucose_row(writer, value=value, unit=unit, context=context, measured_at=measured_at, now=now,
                        client_id=client_id, meter_flag=meter_flag, device_serial=device_serial, symptoms=symptoms,
                        confirm=confirm)
-    return _record_one(session, row, now)
+    return _record_one(session, row, now, assessment)
 
 
-def _record_one(session: Session, row: Row, now: datetime) -> ReadingOutcome:
+def _record_one(session: Session, row: Row, now: datetime, assessment: Any = None) -> ReadingOutcome:
     created, existing = store(session, [row])
     reading = created.get(row.key)
     duplicate = reading is None
@@ -320,7 +327,7 @@ def _record_one(session: Session, row: Row, now: datetime) -> ReadingOutcome:
         if not same(row.type, reading, row.values):
             raise conflict()
     ctx = alerting.Context(session, reading.resident_id, row.type, [reading])
-    result = alerting.outcome(session, row.type, reading, ctx, duplicate=duplicate, now=now)
+    result = alerting.outcome(session, row.type, reading, ctx, duplicate=duplicate, now=now, assessment=assessment)
     session.flush()
     return result
 

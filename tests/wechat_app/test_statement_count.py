@@ -1,0 +1,73 @@
+"""One pass per message: the SQL statements of a BP message, counted on the app's engine (docs/benchmarks.md).
+
+The resident and consent are loaded once and handed down (bot -> readings); a plain BP message is six
+statements. A new statement on this path fails this test: say why in docs/benchmarks.md and update both.
+"""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+
+from sqlalchemy import event, select
+
+from app.wechat import bot
+from app.wechat.transport import Inbound
+from models.alerts import Alert
+from models.readings import BpReading
+
+PLAIN_BP = [
+    "INSERT INTO wechat_inbound",  # claim the dedup key
+    "INSERT INTO wechat_users",  # lock (upsert) the user's row, with its dialogue state
+    "SELECT residents.id",  # the resident, their conditions and active consents: one statement, handed down
+    "INSERT INTO bp_readings",  # ON CONFLICT DO NOTHING RETURNING
+    "SELECT bp_readings.id",  # readings within 15 min either side (repeat confirmation)
+    "UPDATE wechat_inbound",  # the reply, for a retry
+]
+
+
+@contextmanager
+def statements(engine):
+    seen: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        seen.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+def _inbound(text: str, msg_id: str) -> Inbound:
+    return Inbound(openid="o-zhang", to_user="gh_test", create_time=int(time.time()), msg_type="text",
+                   content=text, msg_id=msg_id, dedup_key=f"o-zhang:{msg_id}")
+
+
+def test_a_plain_bp_message_is_six_statements(bound, db, session, now):
+    bot.handle(session, _inbound("血压 128/82 心率 70", "9001"), now=now)  # warm: first-use loads stay out
+    with statements(db.engine) as seen:
+        handled = bot.handle(session, _inbound("血压 138/86 心率 72", "9002"), now=now)
+    assert "138/86" in handled.reply
+    run = [s for s in seen if not s.startswith(("BEGIN", "COMMIT"))]
+    assert len(run) == len(PLAIN_BP) and all(s.startswith(p) for s, p in zip(run, PLAIN_BP)), run
+    assert session.scalar(select(BpReading.systolic).order_by(BpReading.id.desc()).limit(1)) == 138
+
+
+def test_a_bp_message_with_symptoms_runs_triage_once_and_loads_the_resident_once(bound, db, session, now):
+    calls: list[str] = []
+    real = bot.Services().assess
+
+    def counting(text, **kw):
+        calls.append(text)
+        return real(text, **kw)
+
+    services = bot.Services(assess=counting)
+    with statements(db.engine) as seen:
+        handled = bot.handle(session, _inbound("血压 190/120 头痛 呕吐", "9003"), now=now, services=services)
+    assert "190/120" in handled.reply and "120" in handled.reply
+    assert calls == ["血压 190/120 头痛 呕吐"]  # the bot's triage; the readings service reused it
+    assert sum(s.startswith("SELECT residents.id, residents.consortium_id, residents.name, residents.sex")
+               for s in seen) == 1, seen
+    kinds = set(session.scalars(select(Alert.kind)))
+    assert {k.value if hasattr(k, "value") else k for k in kinds} == {"acute_bp", "triage_red_flag"}
