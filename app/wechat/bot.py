@@ -247,10 +247,65 @@ class _Run:
         if staff_reply is not None:
             _store_state(self.user, State(), self.now, self.settings.state_ttl)
             return staff_reply or None
-        turn = dialogue.step(state, self.inbound, self.context())
+        context = self.context()
+        engaged = context.is_bound and context.has_consent
+        # Red flags first, whatever the state. Read before the dialogue: someone not bound or not consented, and
+        # anyone in the middle of a dialogue (which then resumes); an idle resident's message is read by the
+        # dialogue's own triage, or after the dialogue when it did not hand the text to triage.
+        complaint_awaited = state.mode == dialogue.TRIAGE and not state.triage_text  # the text goes to triage
+        first = not engaged or (state != State() and not complaint_awaited)
+        urgent = self._red_flags_first(state, alert=engaged) if first else None
+        if urgent is None:
+            turn = dialogue.step(state, self.inbound, context)
+            if engaged and not first and self._unread_by_triage(turn):
+                urgent = self._red_flags_first(state, alert=True)
+        if urgent is not None:  # the advice at once; the interrupted dialogue waits where it was
+            _store_state(self.user, state, self.now, self.settings.state_ttl)
+            return urgent
         replies, next_state = self._execute(turn)
         _store_state(self.user, next_state, self.now, self.settings.state_ttl)
         return texts.join(replies) or None
+
+    # -- red flags first ----------------------------------------------------------------------------
+    def _unread_by_triage(self, turn: Turn) -> bool:
+        """Whether this message still needs its red-flag read: not when the turn hands this very text to triage,
+        nor when the whole text was read as readings with no symptom at all (the BP hot path)."""
+        text = (self.inbound.text or "").strip()
+        if any(isinstance(a, StartTriage) and not a.answers and a.text and a.text in text for a in turn.actions):
+            return False
+        readings_only = bool(turn.actions) and all(
+            isinstance(a, (RecordBp, RecordGlucose)) and not a.symptoms for a in turn.actions)
+        return not readings_only
+
+    def _red_flags_first(self, state: State, *, alert: bool) -> str | None:
+        """Triage's non-interactive read of a text or voice message; for an emergency or urgent red flag actually
+        found, the advice (and, for a bound consenting resident, the team's alert); else None. For someone not
+        bound or not consented nothing is stored: no state, no reading, no alert."""
+        text = (self.inbound.text or "").strip()
+        if self.inbound.msg_type not in ("text", "voice") or not text:
+            return None
+        profile = None
+        if self.resident is not None:
+            profile = Profile(age=self.resident.age_on(local_date(self.now)), sex=self.resident.sex,
+                              conditions=frozenset(self.resident.condition_codes))
+        try:
+            result = self.services.assess(text, profile=profile, readings=None, interactive=False)
+        except Exception:  # the dialogue still answers; a triage bug must not lose the message
+            log.exception("wechat: red-flag read failed; the dialogue goes on")
+            return None
+        level = getattr(result, "level", None)
+        if level not in TRIAGE_ALERT_SEVERITY or not getattr(result, "red_flags", ()):
+            return None
+        log.info("wechat: %s red flag read first (state %s)", level, state.mode)
+        if alert:
+            self._triage_alert(StartTriage(text), result)
+        reply = getattr(result, "advice", "") or texts.triage_result(level)
+        department = getattr(result, "department", "")
+        if level == "urgent" and department:
+            reply += "\n" + texts.triage_department(department)
+        if state != State():
+            reply += "\n" + texts.dialogue_resumes()
+        return reply
 
     def _execute(self, turn: Turn) -> tuple[list[str], State]:
         replies, state = list(turn.replies), turn.next_state

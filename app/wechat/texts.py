@@ -344,6 +344,11 @@ def ask_symptoms() -> str:
     return "请说说哪里不舒服，\n例如：头晕、胸口疼、心慌。"
 
 
+def dialogue_resumes() -> str:
+    """After red-flag advice that interrupted a conversation: the conversation waits where it was."""
+    return "急事先办。之后可以接着回复刚才的问题。"
+
+
 def triage_question(question: str) -> str:
     return question + "\n（不想回答请回复：取消）"
 
