@@ -83,7 +83,7 @@ def trends_score(readings: str, profiles: str, at: str, out: str) -> None:
     from datetime import datetime
 
     from app.services.clock import LOCAL_TZ
-    from ml.scoring import score_csv
+    from ml.scoring_csv import score_csv
 
     try:
         when = datetime.fromisoformat(at)

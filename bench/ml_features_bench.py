@@ -7,7 +7,7 @@ Measures, for N simulated residents with D days of home BP and glucose readings:
 - ceiling:  ml.features.compute_features on preloaded, sorted numpy arrays (pure numpy);
 - columns:  ml.scoring.score_columns on the same arrays (features twice, model, rules, reasons);
 - objects:  ml.scoring.score_residents on ResidentWindow objects (what a per-resident caller pays);
-- csv:      ml.scoring.score_csv end to end (parse, validate, score, write FLAGS.csv).
+- csv:      ml.scoring_csv.score_csv end to end (parse, validate, score, write FLAGS.csv).
 Prints residents/s for each and the ratio of each path to the ceiling.
 """
 from __future__ import annotations
@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ml.features import ProfileColumns, compute_features  # noqa: E402
 from ml.model import load_model  # noqa: E402
-from ml.scoring import score_columns, score_csv, score_residents  # noqa: E402
+from ml.scoring import score_columns, score_residents  # noqa: E402
+from ml.scoring_csv import score_csv  # noqa: E402
 from ml.synthetic import SimConfig, simulate, to_windows, write_csv  # noqa: E402
 
 

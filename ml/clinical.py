@@ -40,6 +40,12 @@ def bp_problems(systolic: int, diastolic: int, pulse: int | None = None) -> dict
     return problems
 
 
+# Meter "HI"/"LO" are flags, not numbers: scored as beyond 33.3 / below 1.1 mmol/L, the usual
+# meter display range (ISO 15197 meters report HI/LO outside it).
+METER_HI_MMOL = 33.4
+METER_LO_MMOL = 1.0
+
+
 def glucose_problems(value_mmol: float) -> dict[str, str]:
     """Field -> message for an implausible glucose value in mmol/L; empty when plausible."""
     lo, hi = GLUCOSE_MMOL_RANGE

@@ -15,6 +15,7 @@ from sklearn.metrics import roc_auc_score, roc_curve
 
 from ml.clinical import ACUTE_DBP, ACUTE_LOOKBACK_HOURS, ACUTE_SBP, DBP_RANGE, SBP_RANGE
 from ml.features import Features, ProfileColumns, ReadingColumns
+from ml.measurement import batch_unconfirmed
 from ml.model import TrendModel
 from ml.scoring import Assessment, assess, flags_from_assessment
 from ml.synthetic import Cohort
@@ -99,16 +100,38 @@ def _kind_metrics(kind: str, a: Assessment, tau: float, cohort: Cohort) -> tuple
     return out, curves
 
 
-def observed_acute(cols: ReadingColumns, at_s: int) -> np.ndarray:
-    """Residents with a plausible dangerous value (BP >=180/110, glucose <3.0 or >=16.7) in 72 h."""
+def observed_acute(cols: ReadingColumns, at_s: int, *, confirmed: bool = True) -> np.ndarray:
+    """Residents with a plausible dangerous value (BP >=180/110, glucose <3.0 or >=16.7) in 72 h.
+
+    confirmed=True (default): only values confirmed by the readings themselves (ml.measurement:
+    an agreeing repeat, or two separate dangerous sessions); False: any such value.
+    """
     n = cols.n_residents
     lo = at_s - ACUTE_LOOKBACK_HOURS * 3600
-    t, s, d = cols.bp_t, cols.bp_sbp, cols.bp_dbp
-    ok = (s >= SBP_RANGE[0]) & (s <= SBP_RANGE[1]) & (d >= DBP_RANGE[0]) & (d <= DBP_RANGE[1]) & (s > d)
-    bp = ok & (t > lo) & (t <= at_s) & ((s >= ACUTE_SBP) | (d >= ACUTE_DBP))
-    g, gt = cols.glu_mmol, cols.glu_t
-    gl = (gt > lo) & (gt <= at_s) & (g >= 1.0) & (g <= 35.0) & ((g < 3.0) | (g >= 16.7))
-    return (np.bincount(cols.bp_res[bp], minlength=n) + np.bincount(cols.glu_res[gl], minlength=n)) > 0
+    out = np.zeros(n, dtype=bool)
+    for kind, res, t, a, b in (("bp", cols.bp_res, cols.bp_t, cols.bp_sbp, cols.bp_dbp),
+                               ("glucose", cols.glu_res, cols.glu_t, cols.glu_mmol, None)):
+        if kind == "bp":
+            ok = (a >= SBP_RANGE[0]) & (a <= SBP_RANGE[1]) & (b >= DBP_RANGE[0]) & (b <= DBP_RANGE[1]) & (a > b)
+            danger = (a >= ACUTE_SBP) | (b >= ACUTE_DBP)
+        else:
+            ok = (a >= 1.0) & (a <= 35.0)
+            danger = (a < 3.0) | (a >= 16.7)
+        sel = ok & (t <= at_s)
+        r, tt, aa = res[sel], t[sel], a[sel].astype(float)
+        bb = b[sel].astype(float) if b is not None else None
+        order = np.lexsort((tt, r))
+        r, tt, aa = r[order], tt[order], aa[order]
+        bb = bb[order] if bb is not None else None
+        d = danger[sel][order] & (tt > lo)
+        if confirmed:
+            drop, _, conf = batch_unconfirmed(r, tt, aa, bb, n=n, at_s=at_s,
+                                              lookback_s=ACUTE_LOOKBACK_HOURS * 3600, kind=kind)
+            # BP: confirmed episodes (an acute repeat of a dismissed episode is no event); glucose: the values kept
+            out |= (conf > 0) if kind == "bp" else np.bincount(r[d & ~drop], minlength=n) > 0
+            continue
+        out |= np.bincount(r[d], minlength=n) > 0
+    return out
 
 
 def inject_artefacts(cohort: Cohort, residents: np.ndarray, kind: int) -> ReadingColumns:

@@ -40,6 +40,7 @@ from ml.clinical import (
     BpTarget,
     default_bp_target,
 )
+from ml.measurement import batch_unconfirmed
 from ml.hbpm import (
     PERIOD_EVENING,
     PERIOD_MORNING,
@@ -369,6 +370,19 @@ def _bp_features(cols: ReadingColumns, prof: ProfileColumns, at_s: int, n: int, 
     if order is not None:
         res, t, sbp, dbp = res[order], t[order], sbp[order], dbp[order]
     ts, td = prof.target_sys, prof.target_dia
+    # a dangerous value that no repeat confirmed feeds neither the features nor the acute state
+    # (ml.measurement; docs/clinical_rules.md §1.3a); it asks for a re-measurement instead
+    drop, unconfirmed, confirmed_72h = batch_unconfirmed(res, t, sbp, dbp, n=n, at_s=at_s, lookback_s=ACUTE_LOOKBACK_HOURS * 3600,
+                                          kind="bp")
+    out["bp_unconfirmed_72h"] = unconfirmed.astype(float)
+    shown = drop & (t > at_s - ACUTE_LOOKBACK_HOURS * 3600)
+    out["bp_unconfirmed_sbp"] = _last(res[shown], sbp[shown], n)
+    out["bp_unconfirmed_dbp"] = _last(res[shown], dbp[shown], n)
+    out["bp_unconfirmed_t"] = _last(res[shown], t[shown].astype(float), n)
+    out["bp_n_unconfirmed_35"] = _count(res, n, drop)
+    if drop.any():
+        keep = ~drop
+        res, t, sbp, dbp = res[keep], t[keep], sbp[keep], dbp[keep]
 
     # reading-level: counts, last reading, acute values in the last 72 h
     r_rel = day_at - local_day(t)
@@ -379,8 +393,7 @@ def _bp_features(cols: ReadingColumns, prof: ProfileColumns, at_s: int, n: int, 
     out["bp_last_sbp_margin"], out["bp_last_dbp_margin"] = last_s - ts, last_d - td
     out["bp_days_since_last"] = (at_s - last_t) / DAY
     recent = t > at_s - ACUTE_LOOKBACK_HOURS * 3600
-    acute_r = recent & ((sbp >= ACUTE_SBP) | (dbp >= ACUTE_DBP))
-    out["bp_acute_72h"] = _count(res, n, acute_r) > 0
+    out["bp_acute_72h"] = confirmed_72h > 0  # confirmed episodes only (ml.measurement)
     low_r = recent & (sbp < 90)
     out["bp_low_72h"] = _count(res, n, low_r)
 
@@ -393,11 +406,10 @@ def _bp_features(cols: ReadingColumns, prof: ProfileColumns, at_s: int, n: int, 
     base = rel >= HBPM_WINDOW_DAYS
     prev = base & (rel < 2 * HBPM_WINDOW_DAYS)
 
-    # acute sessions in the last 72 h: worst one for the reason text, confirmed when two readings agree
+    # acute sessions in the last 72 h: the worst one for the reason text (residents with a confirmed episode)
     s_recent = S.t > at_s - ACUTE_LOOKBACK_HOURS * 3600
-    s_acute = s_recent & ((S.max_sbp >= ACUTE_SBP) | (S.max_dbp >= ACUTE_DBP))
-    confirmed = s_acute & (S.n >= 2) & ((S.confirm_sbp >= ACUTE_SBP) | (S.confirm_dbp >= ACUTE_DBP))
-    out["bp_acute_confirmed_72h"] = _count(sr, n, confirmed) > 0
+    s_acute = s_recent & ((S.max_sbp >= ACUTE_SBP) | (S.max_dbp >= ACUTE_DBP)) & out["bp_acute_72h"][sr]
+    out["bp_acute_confirmed_72h"] = out["bp_acute_72h"]
     worst_s, worst_d, worst_t = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
     if s_acute.any():
         idx = np.flatnonzero(s_acute)
@@ -531,6 +543,15 @@ def _glucose_features(cols: ReadingColumns, at_s: int, n: int, out: dict) -> Non
     order = _sorted_by(res, t)
     if order is not None:
         res, t, g, ctx = res[order], t[order], g[order], ctx[order]
+    drop, unconfirmed, _ = batch_unconfirmed(res, t, g, None, n=n, at_s=at_s, lookback_s=ACUTE_LOOKBACK_HOURS * 3600,
+                                          kind="glucose")
+    out["glu_unconfirmed_72h"] = unconfirmed.astype(float)
+    shown = drop & (t > at_s - ACUTE_LOOKBACK_HOURS * 3600)
+    out["glu_unconfirmed_mmol"] = _last(res[shown], g[shown], n)
+    out["glu_unconfirmed_t"] = _last(res[shown], t[shown].astype(float), n)
+    if drop.any():
+        keep = ~drop
+        res, t, g, ctx = res[keep], t[keep], g[keep], ctx[keep]
     day = local_day(t)
     rel = day_at - day
     w7 = rel < HBPM_WINDOW_DAYS

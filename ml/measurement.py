@@ -43,17 +43,20 @@ Contract
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Literal, Sequence
 
 import numpy as np
 
 from ml.clinical import (
+    ACUTE_DBP,
+    ACUTE_SBP,
     CONFIRM_WAIT_MINUTES,
     CONFIRM_WINDOW_MINUTES,
     DISCORDANT_FIRST_MMHG,
     GLUCOSE_MMOL_RANGE,
     HYPER_URGENT,
+    HYPO_LEVEL1_BELOW,
     HYPO_LEVEL2_BELOW,
     MG_DL_PER_MMOL_L,
     METER_TOLERANCE_FRACTION,
@@ -220,18 +223,26 @@ def _waiting(index, *, now: datetime, red_flag: bool, wait: timedelta) -> Confir
     return Confirmation(AWAITING if now < deadline else UNCONFIRMED, index, (), "", deadline)
 
 
-def confirm_bp(readings: Sequence, *, now: datetime, red_flag: bool = False,
-               wait: timedelta = CONFIRM_WAIT) -> Confirmation:
-    """State of the latest BP episode >=180/110 (规范 2017 danger sign) among plausible `readings`.
+def bp_episodes(readings: Sequence, *, now: datetime, red_flag: bool = False,
+                wait: timedelta = CONFIRM_WAIT) -> list[Confirmation]:
+    """Every BP episode >=180/110 (规范 2017 danger sign) among plausible `readings`, oldest first.
 
     `readings`: objects with .measured_at, .systolic, .diastolic (Bp, ml.hbpm.BpPoint, ORM rows).
     Implausible readings are ignored: they go through `suggest_bp` first.
     """
     ok = [r for r in readings if not bp_problems(int(r.systolic), int(r.diastolic))]
-    episodes = _episodes(ok, lambda r: bp_is_acute(r.systolic, r.diastolic))
-    if not episodes:
-        return Confirmation(NOT_DANGEROUS)
-    index, repeats = episodes[-1]
+    return [_bp_state(index, repeats, now=now, red_flag=red_flag, wait=wait)
+            for index, repeats in _episodes(ok, lambda r: bp_is_acute(r.systolic, r.diastolic))]
+
+
+def confirm_bp(readings: Sequence, *, now: datetime, red_flag: bool = False,
+               wait: timedelta = CONFIRM_WAIT) -> Confirmation:
+    """State of the latest BP episode >=180/110 among `readings` (see `bp_episodes`)."""
+    episodes = bp_episodes(readings, now=now, red_flag=red_flag, wait=wait)
+    return episodes[-1] if episodes else Confirmation(NOT_DANGEROUS)
+
+
+def _bp_state(index, repeats, *, now: datetime, red_flag: bool, wait: timedelta) -> Confirmation:
     if not repeats:
         return _waiting(index, now=now, red_flag=red_flag, wait=wait)
     value = session_value((index, *repeats))
@@ -251,8 +262,11 @@ def confirm_bp(readings: Sequence, *, now: datetime, red_flag: bool = False,
 
 
 def meter_agrees(index: Glucose, repeat: Glucose) -> bool:
-    """A repeat agrees with a dangerous glucose: dangerous the same way, or within ISO 15197:2013 tolerance."""
+    """A repeat agrees with a dangerous glucose: dangerous the same way (a low: still <3.9, hypoglycaemia
+    level 1, CDS 2020), or within ISO 15197:2013 meter tolerance of it."""
     if repeat.danger is not None and repeat.danger == index.danger:
+        return True
+    if index.danger == "low" and repeat.mmol is not None and repeat.mmol < HYPO_LEVEL1_BELOW:
         return True
     if index.mmol is None or repeat.mmol is None:
         return False
@@ -261,15 +275,23 @@ def meter_agrees(index: Glucose, repeat: Glucose) -> bool:
     return abs(repeat.mmol - index.mmol) <= METER_TOLERANCE_FRACTION * index.mmol
 
 
-def confirm_glucose(readings: Sequence[Glucose], *, now: datetime, red_flag: bool = False,
-                    wait: timedelta = CONFIRM_WAIT) -> Confirmation:
-    """State of the latest dangerous glucose episode (<3.0 or >=16.7 mmol/L, LO or HI)."""
+def glucose_episodes(readings: Sequence[Glucose], *, now: datetime, red_flag: bool = False,
+                     wait: timedelta = CONFIRM_WAIT) -> list[Confirmation]:
+    """Every dangerous glucose episode (<3.0 or >=16.7 mmol/L, LO or HI), oldest first."""
     ok = [r for r in readings if r.meter_flag or (r.mmol is not None
                                                   and GLUCOSE_MMOL_RANGE[0] <= r.mmol <= GLUCOSE_MMOL_RANGE[1])]
-    episodes = _episodes(ok, lambda r: r.danger is not None)
-    if not episodes:
-        return Confirmation(NOT_DANGEROUS)
-    index, repeats = episodes[-1]
+    return [_glucose_state(index, repeats, now=now, red_flag=red_flag, wait=wait)
+            for index, repeats in _episodes(ok, lambda r: r.danger is not None)]
+
+
+def confirm_glucose(readings: Sequence[Glucose], *, now: datetime, red_flag: bool = False,
+                    wait: timedelta = CONFIRM_WAIT) -> Confirmation:
+    """State of the latest dangerous glucose episode among `readings` (see `glucose_episodes`)."""
+    episodes = glucose_episodes(readings, now=now, red_flag=red_flag, wait=wait)
+    return episodes[-1] if episodes else Confirmation(NOT_DANGEROUS)
+
+
+def _glucose_state(index, repeats, *, now: datetime, red_flag: bool, wait: timedelta) -> Confirmation:
     if not repeats:
         return _waiting(index, now=now, red_flag=red_flag, wait=wait)
     deadline = index.measured_at + wait
@@ -279,6 +301,60 @@ def confirm_glucose(readings: Sequence[Glucose], *, now: datetime, red_flag: boo
     if red_flag:
         return Confirmation(CONFIRMED, index, repeats, "red_flag", deadline, confirmed_at=index.measured_at)
     return Confirmation(DISMISSED, index, repeats, "", deadline)
+
+
+# --- batch: the trend features and `trends score` (no one to ask, no symptoms) -------------------------
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def batch_unconfirmed(res: np.ndarray, t: np.ndarray, a: np.ndarray, b: np.ndarray | None, *, n: int,
+                      at_s: int, lookback_s: int, kind: Literal["bp", "glucose"]
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Dangerous values that are not confirmed, for readings sorted by (resident, time).
+
+    Returns (drop, unconfirmed_recent, confirmed_recent): `drop` marks each reading that is the dangerous reading of an
+    episode that is not confirmed at `at_s` (awaiting, unconfirmed or dismissed by a normal repeat),
+    so it feeds neither the trend features nor the acute state; `unconfirmed_recent` counts per
+    resident the awaiting or unconfirmed episodes of the last `lookback_s` seconds. Two or more of
+    those count as confirmed (two separate dangerous sessions) and are not dropped;
+    `confirmed_recent` counts the confirmed episodes of the last `lookback_s` seconds.
+    BP: a = SBP, b = DBP; glucose: a = mmol/L (meter HI/LO stored as 33.4 / 1.0).
+    """
+    drop = np.zeros(res.shape[0], dtype=bool)
+    recent = np.zeros(n, dtype=np.int64)
+    confirmed = np.zeros(n, dtype=np.int64)
+    if kind == "bp":
+        danger = (a >= ACUTE_SBP) | (b >= ACUTE_DBP)
+    else:
+        danger = (a < HYPO_LEVEL2_BELOW) | (a >= HYPER_URGENT)
+    if not danger.any():
+        return drop, recent, confirmed
+    now = _EPOCH + timedelta(seconds=int(at_s))
+    bounds = np.searchsorted(res, np.arange(n + 1))
+    for r in np.unique(res[danger]).tolist():
+        lo, hi = int(bounds[r]), int(bounds[r + 1])
+        if kind == "bp":
+            pts = [Bp(_EPOCH + timedelta(seconds=int(tt)), float(x), float(y))
+                   for tt, x, y in zip(t[lo:hi].tolist(), a[lo:hi].tolist(), b[lo:hi].tolist())]
+            episodes = bp_episodes(pts, now=now)
+        else:
+            pts = [Glucose(_EPOCH + timedelta(seconds=int(tt)), float(x)) for tt, x in zip(t[lo:hi].tolist(), a[lo:hi].tolist())]
+            episodes = glucose_episodes(pts, now=now)
+        position = {id(p): lo + k for k, p in enumerate(pts)}
+        open_recent = []
+        for e in episodes:
+            j = position[id(e.index)]
+            if e.state == CONFIRMED:
+                confirmed[r] += int(t[j] > at_s - lookback_s)
+                continue
+            drop[j] = True
+            if e.state != DISMISSED and t[j] > at_s - lookback_s:
+                open_recent.append(j)
+        if len(open_recent) >= 2:
+            drop[open_recent] = False
+            confirmed[r] += len(open_recent)
+        recent[r] = len(open_recent)
+    return drop, recent, confirmed
 
 
 # --- 3. implausible entries ---------------------------------------------------------------------------

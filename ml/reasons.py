@@ -45,11 +45,23 @@ def _when(epoch: float) -> str:
 
 
 def bp_acute(f: Features, i: int) -> str:
-    """An acute BP value in the last 72 h (confirmed or not)."""
+    """A confirmed acute BP value in the last 72 h."""
     s, d, t = _v(f, "bp_acute_sbp", i), _v(f, "bp_acute_dbp", i), _v(f, "bp_acute_t", i)
-    confirmed = f.values["bp_acute_confirmed_72h"][i]
-    tail = "，同次复测仍≥180/110，已确认" if confirmed else "，单次读数未复测确认，请立即联系居民复测并询问症状"
-    return f"72小时内血压{_bp(s, d)}（{_when(t)}，≥{ACUTE_SBP}/{ACUTE_DBP}）{tail}"
+    return f"72小时内血压{_bp(s, d)}（{_when(t)}，≥{ACUTE_SBP}/{ACUTE_DBP}），复测仍≥{ACUTE_SBP}/{ACUTE_DBP}，已确认"
+
+
+def bp_unconfirmed(f: Features, i: int) -> str:
+    """A dangerous BP value in the last 72 h that no repeat confirmed: ask for a re-measurement."""
+    s, d, t = _v(f, "bp_unconfirmed_sbp", i), _v(f, "bp_unconfirmed_dbp", i), _v(f, "bp_unconfirmed_t", i)
+    return (f"72小时内有一次血压{_bp(s, d)}（{_when(t)}）未经复测确认，未计入趋势；"
+            "请联系居民静坐5分钟后复测，并询问有无头痛、胸痛等症状")
+
+
+def glucose_unconfirmed(f: Features, i: int) -> str:
+    """A dangerous glucose value in the last 72 h that no repeat confirmed."""
+    g, t = _v(f, "glu_unconfirmed_mmol", i), _v(f, "glu_unconfirmed_t", i)
+    return (f"72小时内有一次血糖{g:.1f} mmol/L（{_when(t)}）未经复测确认，未计入趋势；"
+            "请联系居民洗手后复测，并询问有无不适")
 
 
 def bp_trend(f: Features, i: int, *, flagged: bool, persistent: bool) -> list[str]:

@@ -40,12 +40,13 @@ from sqlalchemy.orm import Session
 from app.services import alerts, dialects
 from app.services.batch import BatchReport, infrastructure_error
 from app.services.clock import LOCAL_TZ, local_date
-from ml.clinical import FASTING_REVIEW_MIN_VALUES, HBPM_WINDOW_DAYS, default_bp_target
+from ml.clinical import (FASTING_REVIEW_MIN_VALUES, HBPM_WINDOW_DAYS, METER_HI_MMOL, METER_LO_MMOL,
+                         default_bp_target)
 from ml.features import (CTX_BEDTIME, CTX_FASTING, CTX_POSTPRANDIAL, CTX_RANDOM, LOOKBACK_DAYS, ProfileColumns,
                          ReadingColumns, context_code)
 from ml.model import TrendModel
 from ml.reasons import REFERRAL_NOTE
-from ml.scoring import METER_HI_MMOL, METER_LO_MMOL, SEVERITIES, Assessment, assess, resident_reasons
+from ml.scoring import SEVERITIES, Assessment, assess, resident_reasons
 from models.confirmations import ReadingCheck
 from models.jobs import ResidentScanState, ScanMark
 from models.readings import BpReading, GlucoseReading

@@ -19,7 +19,8 @@ def test_trends_score_cli_writes_one_row_per_profile(app, tmp_path):
     with open(profiles, encoding="utf-8") as f:
         n_profiles = sum(1 for _ in f) - 1
     assert len(rows) == n_profiles
-    assert set(rows[0]) == {"resident_id", "flagged", "severity", "score", "reasons"}
+    assert set(rows[0]) == {"resident_id", "flagged", "severity", "score", "reasons", "remeasure"}
+    assert all(not (r["flagged"] == "1" and r["remeasure"] == "1") for r in rows)
     assert {r["flagged"] for r in rows} <= {"0", "1"}
 
 

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from ml.model import load_model
-from ml.scoring import FLAG_COLUMNS, SEVERITIES, score_csv
+from ml.scoring import SEVERITIES
+from ml.scoring_csv import FLAG_COLUMNS, score_csv
 from ml.synthetic import simulate, write_csv
 
 from .helpers import AT
@@ -86,19 +87,39 @@ def test_implausible_values_are_reported_and_never_flag(tmp_path, model):
 
 
 def test_only_readings_up_to_at_are_used(tmp_path, model):
-    later = (AT + timedelta(minutes=30)).isoformat()
-    readings = steady_rows("A", 124, 76) + [f"A,{later},bp,200,120,90,,"]
+    later, repeat = AT + timedelta(minutes=30), AT + timedelta(minutes=31)
+    readings = steady_rows("A", 124, 76) + [f"A,{later.isoformat()},bp,200,120,90,,",
+                                            f"A,{repeat.isoformat()},bp,198,118,90,,"]
     code, rows, err, _ = run(tmp_path, readings, ["A,66,F,hypertension,,"], model)
     assert rows["A"]["flagged"] == "0" and "after --at" in err
     code, rows, _, _ = run(tmp_path, readings, ["A,66,F,hypertension,,"], model, at=AT + timedelta(hours=1))
-    assert (rows["A"]["flagged"], rows["A"]["severity"]) == ("1", "critical")
+    assert (rows["A"]["flagged"], rows["A"]["severity"], rows["A"]["remeasure"]) == ("1", "critical", "0")
 
 
-def test_acute_glucose_and_meter_hi_are_critical(tmp_path, model):
-    t = (AT - timedelta(hours=5)).isoformat()
-    code, rows, _, _ = run(tmp_path, [f"A,{t},glucose,,,,HI,random", f"B,{t},glucose,,,,2.7,"],
-                           ["A,60,M,diabetes,,", "B,60,M,diabetes,,"], model)
+def test_confirmed_dangerous_glucose_and_meter_hi_are_critical(tmp_path, model):
+    t, r = AT - timedelta(hours=5), AT - timedelta(hours=5) + timedelta(minutes=3)
+    readings = [f"A,{t.isoformat()},glucose,,,,HI,random", f"A,{r.isoformat()},glucose,,,,HI,random",
+                f"B,{t.isoformat()},glucose,,,,2.7,", f"B,{r.isoformat()},glucose,,,,3.2,"]
+    code, rows, _, _ = run(tmp_path, readings, ["A,60,M,diabetes,,", "B,60,M,diabetes,,"], model)
     assert rows["A"]["severity"] == rows["B"]["severity"] == "critical"
+
+
+def test_a_single_unconfirmed_dangerous_value_asks_for_a_remeasurement_not_a_page(tmp_path, model):
+    t = (AT - timedelta(hours=5)).isoformat()
+    readings = steady_rows("A", 124, 76) + [f"A,{t},bp,192,104,80,,", f"B,{t},glucose,,,,HI,random"]
+    code, rows, _, _ = run(tmp_path, readings, ["A,66,F,hypertension,,", "B,60,M,diabetes,,"], model)
+    for rid in "AB":
+        assert (rows[rid]["flagged"], rows[rid]["severity"], rows[rid]["remeasure"]) == ("0", "none", "1")
+        assert "未经复测确认" in rows[rid]["reasons"]
+
+
+def test_a_cuff_error_with_normal_repeats_is_neither_flagged_nor_remeasured(tmp_path, model):
+    t = AT - timedelta(hours=5)
+    readings = steady_rows("A", 124, 76) + [
+        f"A,{(t + timedelta(minutes=k)).isoformat()},bp,{s},{d},80,," for k, (s, d) in enumerate(
+            [(231, 128), (126, 78), (124, 77)])]
+    code, rows, _, _ = run(tmp_path, readings, ["A,66,F,hypertension,,"], model)
+    assert (rows["A"]["flagged"], rows["A"]["remeasure"]) == ("0", "0")
 
 
 def test_explicit_target_is_used_and_bad_profiles_are_reported(tmp_path, model):

@@ -51,8 +51,10 @@ def test_readings_after_at_do_not_count():
 def test_lbgi_matches_kovatchev_and_hypo_episodes_merge_rechecks():
     values = np.array([2.5, 3.5, 5.5, 9.0, 20.0])
     assert np.allclose(_bgi(values)[0], [lbgi_risk(v) for v in values])
-    glu = [glucose(3, 11, 3.4, "random"), glucose(3, 11, 3.6, "random"), glucose(2, 16, 2.8, "random")]
+    glu = [glucose(3, 11, 3.4, "random"), glucose(3, 11, 3.6, "random"), glucose(2, 16, 2.8, "random"),
+           glucose(2, 16, 3.1, "random")]
     glu[1] = glu[1].__class__(glu[1].measured_at + timedelta(minutes=20), 3.6, "random")
+    glu[3] = glu[3].__class__(glu[3].measured_at + timedelta(minutes=4), 3.1, "random")  # confirms the 2.8
     f = features_for_windows([resident(conditions=("diabetes",), glucose=glu)], AT)
     assert (f["glu_hypo1_episodes_7"][0], f["glu_hypo2_episodes_7"][0]) == (1, 1)
 
@@ -78,3 +80,12 @@ def test_without_top_values_removes_one_session_per_resident():
     fewer = without_top_values(cols, prof, AT)
     removed = np.bincount(cols.bp_res, minlength=2) - np.bincount(fewer.bp_res, minlength=2)
     assert removed.tolist() == [2, 2]  # each session holds two readings
+
+
+def test_an_unconfirmed_dangerous_value_feeds_no_feature_and_is_counted_apart():
+    base = [glucose(d, 7, 6.2) for d in range(20, 0, -2)]
+    f = features_for_windows([resident(conditions=("diabetes",), glucose=base + [glucose(1, 7, 2.4, "random")]),
+                              resident(conditions=("diabetes",), glucose=base)], AT)
+    assert f["glu_unconfirmed_72h"].tolist() == [1, 0]
+    for name in GLUCOSE_FEATURES:
+        assert np.allclose(f[name][0], f[name][1], equal_nan=True), name

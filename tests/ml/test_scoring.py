@@ -8,7 +8,7 @@ import pytest
 
 from ml.evaluate import inject_artefacts, observed_acute
 from ml import reasons
-from ml.features import ProfileColumns, columns_from_windows, compute_features
+from ml.features import GlucosePoint, ProfileColumns, columns_from_windows, compute_features
 from ml.hbpm import BpPoint
 from ml.model import RulesOnlyModel, load_model
 from ml.scoring import SEVERITIES, assess, flags_from_assessment, resident_reasons, score_residents
@@ -86,11 +86,18 @@ def test_every_acute_value_in_72h_is_critical(cohort, m):
 
 
 @pytest.mark.parametrize("reading", [(182, 95), (150, 112), (240, 130)])
-def test_single_unconfirmed_acute_bp_is_critical_and_says_so(model, reading):
+def test_single_unconfirmed_acute_bp_asks_for_a_remeasurement_and_says_so(model, reading):
     bp = steady_bp(126, 78) + [BpPoint(AT - timedelta(hours=30), *reading, 80)]
     [r] = score_residents([resident(bp=bp)], model, AT)
-    assert (r.flagged, r.severity, r.acute) == (True, "critical", True)
-    assert "未复测确认" in r.reasons[0] and r.score >= 0.99
+    assert (r.flagged, r.severity, r.acute, r.remeasure) == (False, "none", False, True)
+    assert "未经复测确认" in r.reasons[0] and r.score < 0.99
+
+
+def test_two_separate_unconfirmed_acute_sessions_are_critical(model):
+    bp = steady_bp(126, 78) + [BpPoint(AT - timedelta(hours=30), 192, 104, 80),
+                               BpPoint(AT - timedelta(hours=6), 188, 100, 80)]
+    [r] = score_residents([resident(bp=bp)], model, AT)
+    assert (r.flagged, r.severity, r.remeasure) == (True, "critical", False)
 
 
 def test_confirmed_acute_bp_says_confirmed(model):
@@ -108,7 +115,8 @@ def test_acute_value_older_than_72h_is_not_critical(model):
 
 @pytest.mark.parametrize("value", [2.6, 18.4])
 def test_dangerous_glucose_in_72h_is_critical(model, value):
-    glu = [glucose(d, 7, 6.2) for d in range(20, 0, -2)] + [glucose(0, 7, value, "random")]
+    repeat = GlucosePoint(glucose(0, 7, value).measured_at + timedelta(minutes=3), value + 0.3, "random")
+    glu = [glucose(d, 7, 6.2) for d in range(20, 0, -2)] + [glucose(0, 7, value, "random"), repeat]
     w = resident(conditions=("diabetes",), glucose=glu)
     r = by_kind(score_residents([w], model, AT), "trend_glucose")
     assert (r.flagged, r.severity) == (True, "critical")
