@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+from sklearn.calibration import calibration_curve
 from sklearn.metrics import roc_auc_score, roc_curve
 
 from ml.clinical import ACUTE_DBP, ACUTE_LOOKBACK_HOURS, ACUTE_SBP, DBP_RANGE, SBP_RANGE
@@ -18,7 +19,7 @@ from ml.features import Features, ProfileColumns, ReadingColumns
 from ml.measurement import batch_unconfirmed
 from ml.model import TrendModel
 from ml.scoring import Assessment, assess, flags_from_assessment
-from ml.synthetic import Cohort
+from ml.synthetic import ARTEFACT_KINDS, Cohort, inject_artefact
 
 NO_DATA = -1e6  # baseline score when a baseline has nothing to say (ranks lowest)
 
@@ -37,6 +38,23 @@ def sens_spec(y: np.ndarray, pred: np.ndarray) -> tuple[float, float]:
     sens = float((pred & y).sum() / max(y.sum(), 1))
     spec = float((~pred & ~y).sum() / max((~y).sum(), 1))
     return sens, spec
+
+
+def sensitivity_at_specificity(y: np.ndarray, score: np.ndarray, specificity: float) -> float:
+    """The highest sensitivity of any cut-off of `score` whose specificity is at least `specificity`."""
+    fpr, tpr, _ = roc_curve(np.asarray(y, bool), score)
+    ok = fpr <= 1.0 - specificity + 1e-12
+    return float(tpr[ok].max()) if ok.any() else 0.0
+
+
+def specificity_threshold(y: np.ndarray, p: np.ndarray, specificity: float) -> float:
+    """The lowest probability threshold whose specificity on (y, p) is at least `specificity`."""
+    y = np.asarray(y, bool)
+    negatives = np.sort(p[~y])
+    if negatives.size == 0:
+        return 0.5
+    k = min(int(np.ceil(specificity * negatives.size)), negatives.size - 1)
+    return float(min(max(np.nextafter(negatives[k - 1] if k > 0 else negatives[0], 1.0), 0.05), 0.95))
 
 
 def youden_threshold(y: np.ndarray, p: np.ndarray) -> float:
@@ -95,6 +113,12 @@ def _kind_metrics(kind: str, a: Assessment, tau: float, cohort: Cohort) -> tuple
         if y.any() and not y.all():
             fpr, tpr, _ = roc_curve(y, s)
             curves[name] = (fpr, tpr)
+    if y.any() and not y.all():
+        pm = p[mask]
+        observed, mean_p = calibration_curve(y, pm, n_bins=10, strategy="uniform")
+        counts = np.bincount(np.minimum((pm * 10).astype(int), 9), minlength=10)
+        curves["_calibration"] = (mean_p, observed, counts[counts > 0])
+        out["model"]["brier"] = round(float(np.mean((pm - y) ** 2)), 4)
     out["model"]["threshold"] = round(tau, 4)
     out["n_sufficient_data"] = int(sufficient[mask].sum())
     return out, curves
@@ -184,6 +208,7 @@ def evaluate(model: TrendModel, cohort: Cohort, *, with_curves: bool = False) ->
     metrics["flag"] = {
         "needs_review_prevalence": round(float(y.mean()), 4),
         "auroc": round(auroc(y, score), 4),
+        "sensitivity_at_specificity_90": round(sensitivity_at_specificity(y, score, 0.90), 4),
         "sensitivity": round(sens, 4),
         "specificity": round(spec, 4),
         "acute_observed_n": int(obs.sum()),
@@ -205,6 +230,34 @@ def evaluate(model: TrendModel, cohort: Cohort, *, with_curves: bool = False) ->
         a2 = assess(inject_artefacts(cohort, quiet, kind), prof, model, cohort.at)
         artefacts[name] = int(a2.bp.trend[quiet].sum())
     metrics["artefacts_raising_trend_flags"] = artefacts
+    metrics["artefact_rates"] = artefact_rates(model, cohort)
     if with_curves:
         metrics["_curves"] = curves
     return metrics
+
+
+def artefact_residents(cohort: Cohort, limit: int = 2000) -> np.ndarray:
+    """Well-controlled residents (nothing needs review) who measure BP and have no artefact yet."""
+    L, c = cohort.labels, cohort.columns
+    at_s = int(cohort.at.timestamp())
+    recent = np.bincount(c.bp_res[c.bp_t > at_s - 7 * 86400], minlength=c.n_residents) > 0
+    kind = cohort.bp_artefact_kind if cohort.bp_artefact_kind is not None else cohort.bp_artefact.astype(np.int8)
+    dirty = np.bincount(c.bp_res[kind > 0], minlength=c.n_residents) > 0
+    return np.flatnonzero(~L["needs_review"] & recent & ~dirty)[:limit]
+
+
+def artefact_rates(model: TrendModel, cohort: Cohort, limit: int = 2000) -> dict[str, dict[str, float]]:
+    """Per artefact kind: share of well-controlled residents flagged, critical and asked to re-measure
+    after one artefact of that kind ("none": the same residents without one)."""
+    rows = artefact_residents(cohort, limit)
+    prof = ProfileColumns.from_profiles(cohort.profiles)
+    out: dict[str, dict[str, float]] = {}
+    for kind in ARTEFACT_KINDS:
+        cols = cohort.columns if kind == "none" else inject_artefact(cohort, rows, kind, seed=ARTEFACT_KINDS.index(kind))
+        a = assess(cols, prof, model, cohort.at)
+        flagged = (a.bp.flagged | a.glucose.flagged)[rows]
+        critical = (a.bp.severity == 4)[rows] | (a.glucose.severity == 4)[rows]
+        remeasure = ((a.bp.remeasure | a.glucose.remeasure) & ~(a.bp.flagged | a.glucose.flagged))[rows]
+        out[kind] = {"n": int(rows.size), "flagged": round(float(flagged.mean()), 4),
+                     "critical": round(float(critical.mean()), 4), "remeasure": round(float(remeasure.mean()), 4)}
+    return out

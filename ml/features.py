@@ -40,7 +40,7 @@ from ml.clinical import (
     BpTarget,
     default_bp_target,
 )
-from ml.measurement import batch_unconfirmed
+from ml.measurement import batch_unconfirmed, discordant_first
 from ml.hbpm import (
     PERIOD_EVENING,
     PERIOD_MORNING,
@@ -645,6 +645,12 @@ def without_top_values(cols: ReadingColumns, profiles: ProfileColumns, at: datet
     sbp, dbp = cols.bp_sbp[idx].astype(float), cols.bp_dbp[idx].astype(float)
     sel = np.flatnonzero((t <= at_s) & (t >= since) & plausible_mask(sbp, dbp))
     if sel.shape[0]:
+        # the top session among what the features see: unconfirmed dangerous values are not there, and
+        # a discordant first reading does not count in its session's value (ml.measurement)
+        unconfirmed, _, _ = batch_unconfirmed(res[sel], t[sel], sbp[sel], dbp[sel], n=cols.n_residents, at_s=at_s,
+                                              lookback_s=ACUTE_LOOKBACK_HOURS * 3600, kind="bp")
+        sel = sel[~unconfirmed]
+    if sel.shape[0]:
         r, tt = res[sel], t[sel]
         new = np.empty(sel.shape[0], dtype=bool)
         new[0] = True
@@ -653,14 +659,23 @@ def without_top_values(cols: ReadingColumns, profiles: ProfileColumns, at: datet
         starts = np.flatnonzero(new)
         counts = np.diff(np.append(starts, sel.shape[0]))
         s_res = r[starts]
-        ms = np.add.reduceat(sbp[sel], starts) / counts - profiles.target_sys[s_res]
-        md = np.add.reduceat(dbp[sel], starts) / counts - profiles.target_dia[s_res]
+        ss, dd = sbp[sel], dbp[sel]
+        drop = discordant_first(starts, counts, ss, dd)
+        counted = counts - drop
+        ms = (np.add.reduceat(ss, starts) - np.where(drop, ss[starts], 0.0)) / counted - profiles.target_sys[s_res]
+        md = (np.add.reduceat(dd, starts) - np.where(drop, dd[starts], 0.0)) / counted - profiles.target_dia[s_res]
         top = _argmax_per_group(s_res, np.maximum(ms, 1.5 * md))
         keep_bp[idx[sel[np.isin(sid, top)]]] = False
     keep_glu = np.ones(cols.glu_res.shape[0], dtype=bool)
     g, ctx = cols.glu_mmol.astype(float), cols.glu_ctx
     gsel = np.flatnonzero((cols.glu_t <= at_s) & (cols.glu_t >= since)
                           & (g >= GLUCOSE_MMOL_RANGE[0]) & (g <= GLUCOSE_MMOL_RANGE[1]))
+    if gsel.shape[0]:
+        go = np.lexsort((cols.glu_t[gsel], cols.glu_res[gsel]))
+        gsel = gsel[go]
+        unconfirmed, _, _ = batch_unconfirmed(cols.glu_res[gsel], cols.glu_t[gsel], g[gsel], None, n=cols.n_residents,
+                                              at_s=at_s, lookback_s=ACUTE_LOOKBACK_HOURS * 3600, kind="glucose")
+        gsel = gsel[~unconfirmed]
     if gsel.shape[0]:
         target = np.where(ctx[gsel] == CTX_FASTING, FASTING_TARGET[1], NON_FASTING_TARGET_BELOW)
         top = _argmax_per_group(cols.glu_res[gsel], g[gsel] - target)

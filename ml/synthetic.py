@@ -9,9 +9,14 @@ parametric generator calibrated to published home-BP statistics:
 - noise between duplicate readings 1 min apart and a higher first reading;
 - missing days, sparse and lapsed measurers, 7-day blocks, starters;
 - gradual drifts, step changes after stopping (or adding) a drug, true spikes >=180/110;
-- artefacts: swapped SBP/DBP, typos such as 1500/90, 150/900, 15/90, a slipped digit;
+- artefacts (`ARTEFACT_KINDS`): a typo (one digit wrong), swapped SBP/DBP, a dropped or an extra
+  digit, a unit slip (kPa), a digit slip (a single plausible 180-199 reading, never repeated) and a
+  cuff error (a wild first reading 190-245/112-140, then two normal repeats in the same session);
+- residents re-measure a dangerous value as they are asked to (docs/clinical_rules.md §1.3a): a
+  true spike >=180/110 and a true glucose <3.0 or >=16.7 come with an agreeing repeat;
 - glucose (diabetes): fasting/post-meal 2-7 times a week (CDS 2020 SMBG advice), meter CV ~5 %,
-  drifts, single and recurrent hypoglycaemia (level 1 and 2), rare values >=16.7, mg/dL typos.
+  drifts, single and recurrent hypoglycaemia (level 1 and 2), rare values >=16.7, mg/dL unit slips
+  and single unrepeated high values (sugar on the finger).
 
 Labels are computed from the latent true values (the person's underlying level and the true
 value of each measured session), never from the noisy readings.
@@ -57,6 +62,9 @@ WARMUP_DAYS = 7  # simulated before the output range so that block starts are kn
 # measurement patterns (BP)
 DAILY_BOTH, MORNING_ONLY, BLOCK, SPARSE, LAPSED, STARTER, NEVER = range(7)
 PATTERN_NAMES = ("daily_both", "morning_only", "block", "sparse", "lapsed", "starter", "never")
+# measurement artefacts (per BP reading; 0 = none)
+ARTEFACT_KINDS = ("none", "typo", "swapped", "dropped_digit", "extra_digit", "unit_slip", "digit_slip", "cuff_error")
+TYPO, SWAPPED, DROPPED, EXTRA, UNIT, SLIP, CUFF = range(1, 8)
 # latent BP events
 STABLE, DRIFT_UP, DRIFT_DOWN, STEP_UP, STEP_DOWN = range(5)
 EVENT_NAMES = ("stable", "drift_up", "drift_down", "step_up", "step_down")
@@ -96,7 +104,9 @@ class SimConfig:
     drift_sbp: tuple[float, float] = (8.0, 30.0)
     step_sbp: tuple[float, float] = (10.0, 25.0)
     p_spike: float = 0.03
-    artefact_rate: float = 0.006
+    artefact_rate: float = 0.006  # per reading: typo, swapped, dropped/extra digit, unit slip
+    digit_slip_rate: float = 0.004  # per single-reading session: one plausible 180-199 reading
+    cuff_error_rate: float = 0.004  # per session: a wild first reading, two normal repeats
     # glucose
     fasting_mean: float = 6.9
     fasting_sd: float = 1.6
@@ -117,6 +127,7 @@ class Cohort:
     columns: ReadingColumns
     bp_pulse: np.ndarray
     bp_artefact: np.ndarray  # per BP reading: True when the value is an injected artefact
+    bp_artefact_kind: np.ndarray | None = None  # per BP reading: index into ARTEFACT_KINDS
     labels: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
@@ -231,6 +242,10 @@ def simulate(n_residents: int, *, seed: int, at: datetime = DEFAULT_AT, config: 
     excess_d = cfg.day1_excess[1] * (block1[s_res, s_k] + cfg.day2_fraction * day2[s_res, s_k])
 
     n_read = rng.choice([1, 2, 3], ns, p=cfg.readings_per_session_p)
+    n_read[spike] = np.maximum(n_read[spike], 2)  # told to re-measure, the resident does: it agrees
+    cuff = (rng.random(ns) < cfg.cuff_error_rate) & ~spike
+    n_read[cuff] = 3
+    slip = (rng.random(ns) < cfg.digit_slip_rate) & ~spike & ~cuff & (n_read == 1)
     r_sess = np.repeat(np.arange(ns), n_read)
     r_j = np.arange(r_sess.shape[0]) - np.repeat(np.cumsum(n_read) - n_read, n_read)
     gaps = rng.integers(60, 121, r_sess.shape[0]) * (r_j > 0)
@@ -242,10 +257,19 @@ def simulate(n_residents: int, *, seed: int, at: datetime = DEFAULT_AT, config: 
     r_s, r_d = np.round(r_s), np.round(r_d)
     r_d = np.minimum(r_d, r_s - 15)  # a real SBP stays above DBP
     pulse = np.round(rng.normal(74, 9, n)[s_res[r_sess]] + rng.normal(0, 3, m))
-    r_s, r_d, artefact = _bp_artefacts(rng, r_s, r_d, cfg.artefact_rate)
+    r_s, r_d, kind = _bp_artefacts(rng, r_s, r_d, cfg.artefact_rate)
+    first_cuff = first & cuff[r_sess]
+    r_s[first_cuff] = rng.integers(190, 246, int(first_cuff.sum()))
+    r_d[first_cuff] = rng.integers(112, 141, int(first_cuff.sum()))
+    kind[first_cuff] = CUFF
+    slipped = slip[r_sess]
+    r_s[slipped] = rng.integers(180, 200, int(slipped.sum()))
+    r_d[slipped] = np.minimum(r_d[slipped], r_s[slipped] - 40)
+    kind[slipped] = SLIP
+    artefact = kind > 0
     r_res = s_res[r_sess]
     in_range = r_t <= at_s  # a session just before `at` may have readings after it
-    r_res, r_t, r_s, r_d, pulse, artefact = (a[in_range] for a in (r_res, r_t, r_s, r_d, pulse, artefact))
+    r_res, r_t, r_s, r_d, pulse, artefact, kind = (a[in_range] for a in (r_res, r_t, r_s, r_d, pulse, artefact, kind))
 
     # --- glucose ---
     g_res, g_t, g_val, g_ctx, g_latent, g_latent_level = _glucose(rng, n, T, k_out, dm, day_start, at_s, cfg)
@@ -297,7 +321,7 @@ def simulate(n_residents: int, *, seed: int, at: datetime = DEFAULT_AT, config: 
         glu_ctx=g_ctx,
     )
     return Cohort(at=at, seed=seed, profiles=profiles, columns=cols, bp_pulse=pulse,
-                  bp_artefact=artefact, labels=labels)
+                  bp_artefact=artefact, bp_artefact_kind=kind.astype(np.int8), labels=labels)
 
 
 # --- pieces ---------------------------------------------------------------------------------------
@@ -395,17 +419,34 @@ def _cumsum_within(vals, group):
 
 
 def _bp_artefacts(rng, s, d, rate):
+    """Per-reading entry slips; returns (sbp, dbp, kind) with kind an index into ARTEFACT_KINDS."""
     s, d = s.copy(), d.copy()
-    hit = rng.random(s.shape[0]) < rate
-    kind = rng.integers(0, 5, s.shape[0])
-    swap = hit & (kind == 0)
-    s[swap], d[swap] = d[swap], s[swap].copy()
-    s = np.where(hit & (kind == 1), s * 10, s)  # 1500/90
-    d = np.where(hit & (kind == 2), d * 10, d)  # 150/900
-    s = np.where(hit & (kind == 3), np.floor(s / 10), s)  # 15/90
-    slip = hit & (kind == 4)  # one digit off: plausible, e.g. 138 -> 148 or 128
-    s = np.where(slip, s + rng.choice([-20, -10, 10, 20], s.shape[0]), s)
-    return s, d, hit
+    m = s.shape[0]
+    hit = rng.random(m) < rate
+    kind = np.where(hit, rng.choice([TYPO, SWAPPED, DROPPED, EXTRA, UNIT], m), 0).astype(np.int8)
+    for j in np.flatnonzero(hit):
+        field = int(rng.integers(0, 2))  # 0 systolic, 1 diastolic
+        value = int(s[j] if field == 0 else d[j])
+        text = str(value)
+        k = int(rng.integers(0, len(text)))
+        if kind[j] == SWAPPED:
+            s[j], d[j] = d[j], s[j]
+            continue
+        if kind[j] == UNIT:  # read off a kPa scale: 135/85 -> 18/11
+            s[j], d[j] = round(s[j] / 7.5), round(d[j] / 7.5)
+            continue
+        if kind[j] == TYPO:  # one digit replaced by another
+            new = text[:k] + str((int(text[k]) + int(rng.integers(1, 10))) % 10) + text[k + 1:]
+        elif kind[j] == DROPPED:
+            new = text[:k] + text[k + 1:]
+        else:  # EXTRA: a key pressed twice
+            new = text[:k + 1] + text[k] + text[k + 1:]
+        new_value = int(new) if new and new.lstrip("0") else 0
+        if field == 0:
+            s[j] = new_value
+        else:
+            d[j] = new_value
+    return s, d, kind
 
 
 def _glucose(rng, n, T, k_out, dm, day_start, at_s, cfg):
@@ -458,11 +499,19 @@ def _glucose(rng, n, T, k_out, dm, day_start, at_s, cfg):
                           + rng.integers(-2700, 2700, er.shape[0])).astype(np.int64)
     elat = np.where(rng.random(er.shape[0]) < 0.7, rng.uniform(3.0, 3.85, er.shape[0]), rng.uniform(2.2, 2.95, er.shape[0]))
     parts.append((er, ek, et, elat, np.full(er.shape[0], CTX_RANDOM, np.int8)))
+    # a level-2 low is re-measured at once, as the resident is asked to (still <3.9 before the sugar acts)
+    lv2 = elat < 3.0
+    parts.append((er[lv2], ek[lv2], et[lv2] + rng.integers(120, 600, int(lv2.sum())),
+                  np.minimum(elat[lv2] + rng.uniform(-0.2, 0.5, int(lv2.sum())), 3.8),
+                  np.full(int(lv2.sum()), CTX_RANDOM, np.int8)))
     # rare true hyperglycaemia >=16.7
     hr = np.flatnonzero(dm & (rng.random(n) < cfg.p_hyper_event))
     hk = rng.integers(T - 10, T, hr.shape[0])
     ht = day_start[hk] + ((9.0 + rng.random(hr.shape[0]) * 12) * 3600).astype(np.int64)
-    parts.append((hr, hk, ht, rng.uniform(17.0, 26.0, hr.shape[0]), np.full(hr.shape[0], CTX_POSTPRANDIAL, np.int8)))
+    hv = rng.uniform(17.0, 26.0, hr.shape[0])
+    parts.append((hr, hk, ht, hv, np.full(hr.shape[0], CTX_POSTPRANDIAL, np.int8)))
+    parts.append((hr, hk, ht + rng.integers(120, 600, hr.shape[0]), hv * rng.uniform(0.93, 1.07, hr.shape[0]),
+                  np.full(hr.shape[0], CTX_POSTPRANDIAL, np.int8)))  # and re-measured
 
     res = np.concatenate([p[0] for p in parts]).astype(np.int64)
     kk = np.concatenate([p[1] for p in parts])
@@ -476,6 +525,8 @@ def _glucose(rng, n, T, k_out, dm, day_start, at_s, cfg):
     val = np.round(lat * (1 + rng.normal(0, cfg.meter_cv, lat.shape[0])), 1)
     typo = rng.random(val.shape[0]) < cfg.glucose_artefact_rate
     val = np.where(typo, np.round(val * 18.0), val)  # a mg/dL value typed into the mmol/L field
+    sugar = (rng.random(val.shape[0]) < cfg.glucose_artefact_rate / 2) & ~typo
+    val = np.where(sugar, np.round(rng.uniform(17.0, 25.0, val.shape[0]), 1), val)  # sugar on the finger, not repeated
     return res, t, val, ctx, lat, level
 
 
@@ -521,3 +572,59 @@ def write_csv(cohort: Cohort, readings_path: Path | str, profiles_path: Path | s
             t = p.bp_target
             w.writerow((p.resident_id, p.age if p.age is not None else "", p.sex or "", ";".join(sorted(p.conditions)),
                         t.systolic if t else "", t.diastolic if t else ""))
+
+
+# --- one artefact per resident (the model card's artefact flag rates) ----------------------------------
+
+
+def inject_artefact(cohort: Cohort, residents: np.ndarray, kind: str, *, seed: int = 0,
+                    hours_before: float = 20.0) -> ReadingColumns:
+    """A copy of the readings with one artefact of `kind` (a name in ARTEFACT_KINDS) per resident.
+
+    The artefact is a new session `hours_before` the scan, built on the resident's last plausible
+    reading (or 128/78): a cuff error is three readings (wild first, two normal repeats); a digit
+    slip is one plausible reading of 180-199; the entry slips are one reading of the typical value
+    with the slip applied.
+    """
+    rng = np.random.default_rng(seed)
+    c = cohort.columns
+    code = ARTEFACT_KINDS.index(kind)
+    last_s = np.full(c.n_residents, 128.0)
+    last_d = np.full(c.n_residents, 78.0)
+    ok = (c.bp_sbp >= 70) & (c.bp_sbp <= 250) & (c.bp_dbp >= 40) & (c.bp_dbp <= 150) & (c.bp_sbp > c.bp_dbp + 10)
+    if ok.any():
+        r_ok = c.bp_res[ok]
+        is_last = np.r_[r_ok[1:] != r_ok[:-1], True]
+        last_s[r_ok[is_last]] = c.bp_sbp[ok][is_last]
+        last_d[r_ok[is_last]] = c.bp_dbp[ok][is_last]
+    r_new, t_new, s_new, d_new = [], [], [], []
+    t0 = int(cohort.at.timestamp() - hours_before * 3600)
+    for r in np.asarray(residents, np.int64).tolist():
+        s, d = int(min(last_s[r], 150)), int(min(last_d[r], 92))
+        t = t0 + int(rng.integers(-1800, 1800))
+        if code == CUFF:
+            pts = [(int(rng.integers(190, 246)), int(rng.integers(112, 141))), (s, d), (s - 2, d - 1)]
+        elif code == SLIP:
+            pts = [(int(rng.integers(180, 200)), d)]
+        else:
+            ks, kd, _ = _bp_artefacts_one(rng, s, d, code)
+            pts = [(ks, kd)]
+        for k, (a, b) in enumerate(pts):
+            r_new.append(r)
+            t_new.append(t + 70 * k)
+            s_new.append(a)
+            d_new.append(b)
+    res = np.r_[c.bp_res, np.array(r_new, np.int64)]
+    tt = np.r_[c.bp_t, np.array(t_new, np.int64)]
+    order = np.lexsort((tt, res))
+    return replace(c, bp_res=res[order], bp_t=tt[order], bp_sbp=np.r_[c.bp_sbp, s_new][order].astype(float),
+                   bp_dbp=np.r_[c.bp_dbp, d_new][order].astype(float))
+
+
+def _bp_artefacts_one(rng, s: int, d: int, code: int) -> tuple[int, int, int]:
+    """One entry slip of kind `code` applied to s/d (rate 1)."""
+    for _ in range(50):  # draw until the slip of the requested kind changes the value
+        a, b, kind = _bp_artefacts(rng, np.array([float(s)]), np.array([float(d)]), 1.0)
+        if kind[0] == code and (a[0], b[0]) != (s, d):
+            return int(a[0]), int(b[0]), code
+    raise RuntimeError(f"could not draw artefact {code}")

@@ -1,12 +1,14 @@
 """Train the trend model on a simulated cohort, evaluate it on held-out residents, write the artefacts.
 
 `train(seed, n_residents, out_dir)` writes `trend_model.joblib` + `trend_model.json` (sidecar) to
-`out_dir` and regenerates the model card (docs/model_card.md + docs/img/roc.png). The flask
-command `flask ml train` calls it; so does `python -m ml.train --seed 20260601 --n 40000`.
+`out_dir` and regenerates the model card (docs/model_card.md + docs/img/roc_calibration.png, drawn
+with matplotlib, a training- and docs-time dependency only). The flask command `flask ml train`
+calls it; so does `python -m ml.train --seed 20260601 --n 40000`.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from ml.evaluate import evaluate, youden_threshold
+from ml.evaluate import evaluate, specificity_threshold
 from ml.features import BP_FEATURES, GLUCOSE_FEATURES, ProfileColumns, compute_features
 from ml.model import (
     ARTIFACT_DIR,
@@ -26,14 +28,19 @@ from ml.model import (
     build_pipeline,
     save_model,
 )
-from ml.png import roc_panels
-from ml.synthetic import Cohort, shifted_config, simulate
+from ml.synthetic import ARTEFACT_KINDS, Cohort, shifted_config, simulate
 
 DOCS_DIR = Path(__file__).resolve().parents[1] / "docs"
 DEFAULT_SEED = 20260601
 DEFAULT_N = 40_000
 HELD_OUT_FRACTION = 0.25
 VALIDATION_FRACTION = 0.2
+# The flag threshold: the model's specificity on the validation residents (a flag is a doctor's time;
+# the issue's target is sensitivity >=0.88 at specificity >=0.90 for the combined flag).
+TARGET_SPECIFICITY = 0.92
+# Artefact flag rates of the scorer before confirmation and session interpretation, measured once by
+# `python bench/artefact_rates.py --code-root <checkout of the old code>` on the same injected cohorts.
+ARTEFACT_RATES_BEFORE = Path(__file__).resolve().parent / "artifacts" / "artefact_rates_before.json"
 _LABEL = {"trend_bp": ("bp_assessed", "bp_uncontrolled"), "trend_glucose": ("glu_assessed", "glu_uncontrolled")}
 
 
@@ -78,7 +85,8 @@ def train(
         # fit on 80 %, choose the flag threshold on the other 20 % (never on the held-out residents)
         val = rng.random(y.shape[0]) < VALIDATION_FRACTION
         pipelines[kind] = build_pipeline(kind).fit(X[~val], y[~val])
-        thresholds[kind] = youden_threshold(y[val], pipelines[kind].predict_proba(X[val])[:, 1])
+        thresholds[kind] = specificity_threshold(y[val], pipelines[kind].predict_proba(X[val])[:, 1],
+                                                 TARGET_SPECIFICITY)
         steps.update()
     model = SklearnTrendModel(pipelines=pipelines, thresholds=thresholds)
 
@@ -103,11 +111,13 @@ def train(
     if docs_dir is not None:
         docs_dir = Path(docs_dir)
         (docs_dir / "img").mkdir(parents=True, exist_ok=True)
-        roc_panels(
-            [(f"{kind.upper()} HELD OUT", [(_curve_label(name, held_out[kind][name]["auroc"]), *curves[kind][name])
-                                           for name in ("model", "rule_7day_mean", "last_reading")])
-             for kind in KINDS],
-            docs_dir / "img" / "roc.png",
+        from ml.figures import roc_and_calibration  # matplotlib: training and docs only
+
+        roc_and_calibration(
+            {kind: [(_curve_label(name, held_out[kind][name]["auroc"]), *curves[kind][name])
+                    for name in ("model", "rule_7day_mean", "last_reading")] for kind in KINDS},
+            {kind: curves[kind]["_calibration"] for kind in KINDS},
+            docs_dir / "img" / "roc_calibration.png",
         )
         (docs_dir / "model_card.md").write_text(model_card(sidecar), encoding="utf-8")
     steps.update()
@@ -116,8 +126,8 @@ def train(
 
 
 def _curve_label(name: str, auc: float) -> str:
-    short = {"model": "MODEL", "rule_7day_mean": "7-DAY RULE", "last_reading": "LAST READING"}[name]
-    return f"{short} {auc:.3f}"
+    short = {"model": "model", "rule_7day_mean": "7-day-mean rule", "last_reading": "last reading"}[name]
+    return f"{short} (AUROC {auc:.3f})"
 
 
 def _pct(x: float | None) -> str:
@@ -150,8 +160,8 @@ def model_card(sidecar: dict[str, Any]) -> str:
         f"| held-out data | {sidecar['n_held_out']} other simulated residents (seed {sidecar['seed'] + 1}); "
         f"robustness: {sidecar['n_held_out']} residents from a shifted generator (seed {sidecar['seed'] + 2}) |",
         f"| thresholds | trend_bp {sidecar['kinds']['trend_bp']['threshold']:.3f}, "
-        f"trend_glucose {sidecar['kinds']['trend_glucose']['threshold']:.3f} (Youden index on 20 % of the "
-        "training residents held back for validation) |",
+        f"trend_glucose {sidecar['kinds']['trend_glucose']['threshold']:.3f} (the model's specificity "
+        f"{TARGET_SPECIFICITY:.2f} on 20 % of the training residents held back for validation) |",
         f"| created | {sidecar['created_at']} |",
         "",
         "## Intended use",
@@ -200,7 +210,7 @@ def model_card(sidecar: dict[str, Any]) -> str:
         f"{m['trend_bp']['n_sufficient_data']} with a sufficient 7-day window. "
         f"`trend_glucose`: {m['trend_glucose']['n']} residents, prevalence {_pct(m['trend_glucose']['prevalence'])}.",
         "",
-        "![ROC curves on the held-out residents](img/roc.png)",
+        "![ROC curves (left) and the model's calibration (right) on the held-out residents](img/roc_calibration.png)",
         "",
         "### The combined flag (FLAGS.csv) on held-out residents",
         "",
@@ -209,6 +219,7 @@ def model_card(sidecar: dict[str, Any]) -> str:
         f"| needs review (any kind, acute, recurrent hypo): prevalence | {_pct(m['flag']['needs_review_prevalence'])} |",
         f"| AUROC of `score` / sensitivity / specificity of `flagged` | {_num(m['flag']['auroc'])} / "
         f"{_pct(m['flag']['sensitivity'])} / {_pct(m['flag']['specificity'])} |",
+        f"| sensitivity of `score` at specificity ≥90 % | {_pct(m['flag']['sensitivity_at_specificity_90'])} |",
         f"| acute dangerous values (observed, last 72 h) flagged critical | {_pct(m['flag']['acute_observed_sensitivity'])} "
         f"of {m['flag']['acute_observed_n']} |",
         f"| injected true spikes ≥180/110 in the last 72 h flagged critical | "
@@ -224,6 +235,7 @@ def model_card(sidecar: dict[str, Any]) -> str:
         f"| single artefacts raising a trend flag (in {art['residents']} unflagged residents) | "
         f"1500/90: {art['typo_1500_90']}, swapped 90/150: {art['swapped_90_150']}, 150/900: {art['typo_150_900']}, "
         f"slipped digit +30 mmHg: {art['slipped_digit_plus30']} |")
+    lines += _artefact_rate_lines(m.get("artefact_rates"))
     lines += [
         "",
         "A slipped digit (+30 mmHg, still plausible) cannot be told from a real high reading. It never flags",
@@ -281,13 +293,45 @@ def model_card(sidecar: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _artefact_rate_lines(after: dict | None) -> list[str]:
+    """The card's table of flag rates by artefact kind, before and after confirmation."""
+    if not after:
+        return []
+    try:
+        before = json.loads(ARTEFACT_RATES_BEFORE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        before = {}
+    n = after["none"]["n"]
+    lines = [
+        "",
+        "### Measurement artefacts: flag rates by kind, before and after confirmation",
+        "",
+        f"{n} held-out residents with nothing to review (latent labels) and no artefact get exactly one",
+        "artefact 20 h before the scan (`ml.synthetic.inject_artefact`); \"none\" is the same residents",
+        "without it. *Before*: the scorer before session interpretation and confirmation (the previous",
+        "model and `trends score`), scored through the same CSV contract",
+        f"({before.get('_source', 'not measured')}); *after*: this model.",
+        "",
+        "| artefact | flagged before | critical before | flagged after | critical after | remeasure after |",
+        "|---|---|---|---|---|---|",
+    ]
+    for kind in ARTEFACT_KINDS:
+        a, b = after.get(kind), before.get(kind, {})
+        if a is None:
+            continue
+        lines.append(f"| {kind} | {_pct(b.get('flagged'))} | {_pct(b.get('critical'))} | {_pct(a['flagged'])} | "
+                     f"{_pct(a['critical'])} | {_pct(a['remeasure'])} |")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: python -m ml.train [--seed S] [--n N] [--out DIR] [--no-docs]."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--n", type=int, default=DEFAULT_N, help="residents (train + held out)")
     parser.add_argument("--out", type=Path, default=ARTIFACT_DIR)
-    parser.add_argument("--no-docs", action="store_true", help="do not rewrite docs/model_card.md and docs/img/roc.png")
+    parser.add_argument("--no-docs", action="store_true",
+                        help="do not rewrite docs/model_card.md and docs/img/roc_calibration.png")
     args = parser.parse_args(argv)
     sidecar = train(args.seed, args.n, args.out, progress=True, docs_dir=None if args.no_docs else DOCS_DIR)
     m = sidecar["metrics"]["held_out"]

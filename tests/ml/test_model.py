@@ -4,6 +4,9 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -97,7 +100,17 @@ def test_training_writes_artefacts_and_beats_both_baselines(tmp_path):
     assert art["typo_1500_90"] == art["swapped_90_150"] == art["typo_150_900"] == 0
     assert not load_model(tmp_path / "a" / DEFAULT_MODEL_PATH.name).is_fallback
     card = (tmp_path / "docs" / "model_card.md").read_text(encoding="utf-8")
-    assert "never a diagnosis" in card and "img/roc.png" in card
-    png = (tmp_path / "docs" / "img" / "roc.png").read_bytes()
+    assert "never a diagnosis" in card and "img/roc_calibration.png" in card and "cuff_error" in card
+    png = (tmp_path / "docs" / "img" / "roc_calibration.png").read_bytes()
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 2000
     assert np.isfinite(held["trend_bp"]["model"]["auroc"])
+
+
+def test_the_runtime_never_imports_matplotlib():
+    """matplotlib draws the model card at training time only; the app and the scorer must not need it."""
+    code = ("import sys; from app import create_app; import ml.scoring, ml.scoring_csv, ml.train, jobs; "
+            "create_app({'TESTING': True, 'SQLALCHEMY_DATABASE_URI': 'sqlite://'}); "
+            "assert 'matplotlib' not in sys.modules, 'matplotlib imported'")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert result.returncode == 0, result.stderr[-2000:]
