@@ -236,14 +236,23 @@ def evaluate(model: TrendModel, cohort: Cohort, *, with_curves: bool = False) ->
     return metrics
 
 
+# "Well controlled": the latent 7-day home level at least this far below the personal target.
+WELL_CONTROLLED_MARGIN = (10.0, 5.0)
+
+
 def artefact_residents(cohort: Cohort, limit: int = 2000) -> np.ndarray:
-    """Well-controlled residents (nothing needs review) who measure BP and have no artefact yet."""
+    """Well-controlled residents (nothing to review; latent level >=10/5 mmHg below target) who
+    measure BP and have no artefact yet."""
     L, c = cohort.labels, cohort.columns
+    ts = np.array([p.target.systolic for p in cohort.profiles], float)
+    td = np.array([p.target.diastolic for p in cohort.profiles], float)
+    well = ((L["bp_true_sbp_7"] <= ts - WELL_CONTROLLED_MARGIN[0])
+            & (L["bp_true_dbp_7"] <= td - WELL_CONTROLLED_MARGIN[1]))
     at_s = int(cohort.at.timestamp())
     recent = np.bincount(c.bp_res[c.bp_t > at_s - 7 * 86400], minlength=c.n_residents) > 0
     kind = cohort.bp_artefact_kind if cohort.bp_artefact_kind is not None else cohort.bp_artefact.astype(np.int8)
     dirty = np.bincount(c.bp_res[kind > 0], minlength=c.n_residents) > 0
-    return np.flatnonzero(~L["needs_review"] & recent & ~dirty)[:limit]
+    return np.flatnonzero(~L["needs_review"] & well & recent & ~dirty)[:limit]
 
 
 def artefact_rates(model: TrendModel, cohort: Cohort, limit: int = 2000) -> dict[str, dict[str, float]]:
