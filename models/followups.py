@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, BigId, IdMixin, utcnow
@@ -16,6 +16,7 @@ class VisitMethod(str, enum.Enum):
     phone = "phone"
     wechat = "wechat"
     home = "home"
+    video = "video"  # 微信/视频: JiaYi extensions of the 规范's 门诊/家庭/电话
 
 
 class Classification(str, enum.Enum):
@@ -43,6 +44,17 @@ class FollowUp(IdMixin, Base):
     notes: Mapped[str | None] = mapped_column(Text)
     alert_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("alerts.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The complete 随访服务记录表 (规范 第三版); the fields are defined once in app/services/phs/codes.py.
+    program: Mapped[str] = mapped_column(String(8), default="htn")  # htn 高血压 / dm 2型糖尿病
+    next_step: Mapped[str] = mapped_column(String(24), default="routine")  # 下一步管理措施
+    outcome: Mapped[str] = mapped_column(String(24), default="continue")  # 转归
+    form: Mapped[dict] = mapped_column(JSON, default=dict)  # the other boxes, keyed by codes.FIELDS keys
+    # Provenance: who entered the record, when and how (app / web / import); a correction bumps `version`.
+    entered_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("staff.id"))
+    entered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    entry_channel: Mapped[str] = mapped_column(String(8), default="app")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     medications: Mapped[list[MedicationChange]] = relationship(cascade="all, delete-orphan", lazy="selectin",
                                                                order_by="MedicationChange.id")
@@ -83,3 +95,23 @@ class CallOutcome(IdMixin, Base):
     outcome: Mapped[str] = mapped_column(String(16))  # reached / no_answer / will_come / call_later / moved / deceased
     hidden_until: Mapped[datetime | None] = mapped_column()
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class PhsExport(IdMixin, Base):
+    """One follow-up version sent to one destination (the export's memory: each version goes once)."""
+
+    __tablename__ = "phs_exports"
+    __table_args__ = (UniqueConstraint("destination", "followup_id", "version"),)
+    destination: Mapped[str] = mapped_column(String(64))
+    followup_id: Mapped[int] = mapped_column(BigId, ForeignKey("followups.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    exported_at: Mapped[datetime] = mapped_column()
+
+
+class PhsExportCursor(Base):
+    """Per destination: the `updated_at` up to which follow-ups have been exported."""
+
+    __tablename__ = "phs_export_cursors"
+    destination: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cursor_at: Mapped[datetime] = mapped_column()
+    runs: Mapped[int] = mapped_column(Integer, default=0)

@@ -20,6 +20,7 @@ class Resident(IdMixin, TimestampMixin, Base):
     __tablename__ = "residents"
     __table_args__ = (
         UniqueConstraint("consortium_id", "id_card_bidx"),
+        UniqueConstraint("consortium_id", "phs_record_no"),
     )
     consortium_id: Mapped[int] = mapped_column(BigId, ForeignKey("consortia.id"), index=True)
     name: Mapped[str] = mapped_column(String(64), index=True)
@@ -35,6 +36,8 @@ class Resident(IdMixin, TimestampMixin, Base):
     bp_target_sys: Mapped[int | None] = mapped_column(Integer)
     bp_target_dia: Mapped[int | None] = mapped_column(Integer)
     wechat_openid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # 健康档案编号: the county 基本公卫 system's record number (registry import; exports key on it).
+    phs_record_no: Mapped[str | None] = mapped_column(String(32))
     # Set when a deletion request has been carried out: the row stays for aggregates, without identity.
     anonymised_at: Mapped[datetime | None] = mapped_column()
 

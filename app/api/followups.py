@@ -8,8 +8,9 @@ from app.extensions import db
 from app.schemas.common import page_of
 from app.schemas.followups import (CallOutcomeCreateSchema, CallOutcomeSchema, CareStatusSchema, DueArgsSchema,
                                    DueItemSchema, FollowUpArgsSchema, FollowUpCreateSchema, FollowUpOutcomeSchema,
-                                   FollowUpSchema, TaskArgsSchema, TaskSchema)
+                                   FollowUpSchema, FollowUpUpdateSchema, TaskArgsSchema, TaskSchema)
 from app.services import followups, overdue
+from app.services.phs import codes
 from models.base import utcnow
 
 blp = Blueprint("followups", __name__, description="随访 / follow-ups, due and overdue lists, call outcomes")
@@ -33,6 +34,30 @@ class FollowUps(MethodView):
         else in 3 months; two consecutive uncontrolled visits or a complication suggest a referral
         (`referral_suggested`). Open follow-up tasks of the resident are closed."""
         return committed(followups.record_followup(db.session, actor=current_actor(), now=utcnow(), **data))
+
+
+@blp.get("/form-definition")
+@blp.response(200)
+def form_definition():
+    """The 随访服务记录表 fields, value sets and codes (WS 363 / WS/T 364 / 规范) that the entry form renders."""
+    return codes.definition()
+
+
+@blp.route("/<int:followup_id>")
+class OneFollowUp(MethodView):
+    @blp.response(200, FollowUpSchema)
+    def get(self, followup_id):
+        """One follow-up (whoever may read the resident's record)."""
+        return followups.get_followup(db.session, current_actor(), followup_id)
+
+    @allow(*TEAM_ROLES)
+    @blp.arguments(FollowUpUpdateSchema)
+    @blp.response(200, FollowUpOutcomeSchema)
+    def patch(self, data, followup_id):
+        """Correct a visit (the resident's team): checked again by the 规范; the version goes up, so the next
+        export sends the corrected record."""
+        return committed(followups.amend_followup(db.session, actor=current_actor(), followup_id=followup_id,
+                                                  now=utcnow(), **data))
 
 
 @blp.get("/due")

@@ -5,7 +5,9 @@ from webargs.fields import DelimitedList
 from app.schemas.common import PageArgsSchema, Text
 from app.services import care_texts
 from app.services.followups import MEDICATION_CHANGES, suggestion_reason
+from app.services.followup_forms import CHANNELS, NEXT_STEP_ORDER
 from app.services.overdue import CALL_OUTCOMES
+from app.services.phs import codes
 from app.services.timeline import TYPES
 from models.followups import Classification, VisitMethod
 
@@ -35,6 +37,34 @@ class FollowUpCreateSchema(Schema):
     medications = fields.List(fields.Nested(MedicationSchema), load_default=list, validate=validate.Length(max=20))
     notes = Text(2000, load_default=None, allow_none=True)
     alert_id = fields.Int(load_default=None, allow_none=True)
+    program = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(codes.PROGRAMS),
+                         metadata={"description": "htn 高血压 / dm 2型糖尿病 随访表; default from the resident's conditions"})
+    form = fields.Dict(keys=fields.Str(), load_default=None, allow_none=True,
+                       metadata={"description": "the other boxes of the 随访表, keyed as in "
+                                                "GET /followups/form-definition (codes as `key`s of the value sets)"})
+    next_step = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(NEXT_STEP_ORDER),
+                           metadata={"description": "下一步管理措施; default and minimum by the 规范"})
+    next_due_on = fields.Date(load_default=None, allow_none=True,
+                              metadata={"description": "下次随访日期; default by the next step, never later"})
+    outcome = fields.Str(load_default="continue", validate=validate.OneOf(codes.VALUE_SETS["outcome"].keys))
+    entry_channel = fields.Str(load_default="app", validate=validate.OneOf(["app", "web"]))
+
+
+class FollowUpUpdateSchema(Schema):
+    """A correction: only the fields given change; the version goes up."""
+    method = fields.Str(validate=validate.OneOf(METHODS))
+    classification = fields.Str(validate=validate.OneOf(CLASSIFICATIONS))
+    systolic = fields.Int(allow_none=True, validate=validate.Range(min=0, max=400))
+    diastolic = fields.Int(allow_none=True, validate=validate.Range(min=0, max=400))
+    glucose_mmol = fields.Float(allow_none=True, validate=validate.Range(min=0, max=100))
+    medications = fields.List(fields.Nested(MedicationSchema), validate=validate.Length(max=20))
+    notes = Text(2000, allow_none=True)
+    program = fields.Str(validate=validate.OneOf(codes.PROGRAMS))
+    form = fields.Dict(keys=fields.Str())
+    next_step = fields.Str(validate=validate.OneOf(NEXT_STEP_ORDER))
+    next_due_on = fields.Date()
+    outcome = fields.Str(validate=validate.OneOf(codes.VALUE_SETS["outcome"].keys))
+    entry_channel = fields.Str(validate=validate.OneOf(["app", "web"]))
 
 
 class FollowUpSchema(Schema):
@@ -54,6 +84,16 @@ class FollowUpSchema(Schema):
     notes = fields.Str(allow_none=True)
     alert_id = fields.Int(allow_none=True)
     medications = fields.List(fields.Nested(MedicationSchema))
+    program = fields.Str()
+    form = fields.Dict()
+    next_step = fields.Str()
+    next_step_label = fields.Function(lambda o: codes.label("next_step", o.next_step))
+    outcome = fields.Str()
+    entered_by = fields.Int(allow_none=True)
+    entered_at = fields.DateTime()
+    entry_channel = fields.Str(metadata={"description": "/".join(CHANNELS)})
+    version = fields.Int()
+    updated_at = fields.DateTime()
 
 
 class FollowUpOutcomeSchema(Schema):
@@ -149,6 +189,7 @@ class DueItemSchema(Schema):
     last_call = fields.Nested(LastCallSchema, allow_none=True)
     overdue_items = fields.List(fields.Dict(), metadata={
         "description": "package items behind schedule on the contract (履约): code, name, overdue, due"})
+    next_step = fields.Str(allow_none=True, metadata={"description": "下一步管理措施 of the last visit"})
 
 
 class CallOutcomeCreateSchema(Schema):

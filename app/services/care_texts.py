@@ -61,4 +61,5 @@ REFERRAL_SUGGESTION_REASONS = {
     "two_uncontrolled": "连续两次随访控制不满意，建议转诊 / two consecutive uncontrolled visits: refer",
     "two_adverse": "药物不良反应难以控制，建议转诊 / adverse reactions hard to control: refer",
     "complication": "出现新的并发症或原有并发症加重，建议转诊 / new or worse complication: refer",
+    "emergency": "出现危险情况，需紧急转诊 / danger signs: emergency referral",
 }

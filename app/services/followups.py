@@ -18,7 +18,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.errors import Forbidden, NotFound, RuleViolation
-from app.services import care_texts, outbox
+from app.services import audit, care_texts, outbox
+from app.services import followup_forms as forms
 from app.services.actors import Actor
 from app.services.clock import local_date
 from app.services.pagination import Page, paginate
@@ -137,25 +138,14 @@ def _medications(items: Iterable[dict]) -> list[MedicationChange]:
 def record_followup(session: Session, *, actor: Actor, resident_id: int, visited_at: datetime, method: str,
                     classification: str, now: datetime, systolic: int | None = None, diastolic: int | None = None,
                     glucose_mmol: float | None = None, medications: Iterable[dict] = (), notes: str | None = None,
-                    alert_id: int | None = None) -> FollowUpOutcome:
-    """Record a visit by the resident's team; set the next due date by the 规范 and close open tasks."""
+                    alert_id: int | None = None, program: str | None = None, form: dict | None = None,
+                    next_step: str | None = None, next_due_on: date | None = None, outcome: str = "continue",
+                    entry_channel: str = "app") -> FollowUpOutcome:
+    """Record a visit (the complete 随访服务记录表) by the resident's team; the 下一步管理措施 sets the next due
+    date by the 规范; open tasks are closed."""
     resident, contract = team_resident(session, actor, resident_id)
-    try:
-        method_ = VisitMethod(method)
-    except ValueError:
-        raise RuleViolation("followup.method", "未知随访方式 / unknown visit method",
-                            errors={"method": ["/".join(m.value for m in VisitMethod)]}) from None
-    try:
-        class_ = Classification(classification)
-    except ValueError:
-        raise RuleViolation("followup.classification", "未知随访分类 / unknown classification",
-                            errors={"classification": ["/".join(c.value for c in Classification)]}) from None
-    if visited_at.tzinfo is None:
-        raise RuleViolation("followup.visited_at", "时间需带时区 / visited_at needs a time zone",
-                            errors={"visited_at": ["需带时区"]})
-    if visited_at > now + FUTURE_TOLERANCE or visited_at < now - BACKFILL_LIMIT:
-        raise RuleViolation("followup.visited_at", "随访时间不能在将来或一年以前 / visit time in the future or over a year ago",
-                            errors={"visited_at": ["随访时间不能在将来或一年以前"]})
+    method_, class_ = _method(method), _classification(classification)
+    _check_time(visited_at, now)
     _check_values(systolic, diastolic, glucose_mmol)
     if glucose_mmol is not None:
         glucose_mmol = round(glucose_mmol, 1)
@@ -165,16 +155,14 @@ def record_followup(session: Session, *, actor: Actor, resident_id: int, visited
         if alert is None or alert.resident_id != resident.id:
             raise RuleViolation("followup.alert", "预警不属于该居民 / alert belongs to another resident",
                                 errors={"alert_id": ["预警不属于该居民"]})
-    previous = list(session.scalars(
-        select(FollowUp.classification).where(FollowUp.resident_id == resident.id, FollowUp.visited_at < visited_at)
-        .order_by(FollowUp.visited_at.desc(), FollowUp.id.desc()).limit(2)))
-    rule = followup_rule(class_, previous)
-    due_on, suggested = next_due(class_, previous, local_date(visited_at))
     followup = FollowUp(consortium_id=resident.consortium_id, resident_id=resident.id, team_id=contract.team_id,
                         staff_id=actor.id, visited_at=visited_at, method=method_, systolic=systolic,
-                        diastolic=diastolic, glucose_mmol=glucose_mmol, classification=class_, next_due_on=due_on,
-                        referral_suggested=suggested, notes=notes, alert_id=alert_id, created_at=now,
-                        medications=meds)
+                        diastolic=diastolic, glucose_mmol=glucose_mmol, classification=class_, notes=notes,
+                        alert_id=alert_id, created_at=now, medications=meds, entered_by=actor.id, entered_at=now,
+                        updated_at=now, version=1)
+    program = program or forms.default_program(resident.condition_codes, systolic=systolic, glucose_mmol=glucose_mmol)
+    _fill_form(session, followup, resident, program=program, form=form, next_step=next_step,
+               next_due_on=next_due_on, outcome=outcome, entry_channel=entry_channel)
     session.add(followup)
     session.flush()
     closed = list(session.scalars(select(FollowUpTask.id).where(FollowUpTask.resident_id == resident.id,
@@ -183,14 +171,111 @@ def record_followup(session: Session, *, actor: Actor, resident_id: int, visited
         session.execute(update(FollowUpTask).where(FollowUpTask.id.in_(closed))
                         .values(status="done", done_followup_id=followup.id)
                         .execution_options(synchronize_session="fetch"))
-    if due_on >= local_date(now):
+    due_on = followup.next_due_on
+    if due_on >= local_date(now) and followup.outcome == "continue":
         outbox.enqueue(session, consortium_id=resident.consortium_id, kind="followup_next", now=now,
                        resident_id=resident.id, text=care_texts.next_followup(due_on),
                        data={"followup_id": followup.id, "next_due_on": due_on.isoformat()},
                        dedup_key=f"followup:{followup.id}:next")
     session.flush()
-    return FollowUpOutcome(followup=followup, next_due_on=due_on, referral_suggested=suggested,
-                           referral_reason=rule.referral_reason, closed_task_ids=closed)
+    return FollowUpOutcome(followup=followup, next_due_on=due_on, referral_suggested=followup.referral_suggested,
+                           referral_reason=suggestion_reason(followup), closed_task_ids=closed)
+
+
+def amend_followup(session: Session, *, actor: Actor, followup_id: int, now: datetime, **changes) -> FollowUpOutcome:
+    """Correct a recorded visit (its doctor's team only): the form is checked again, the version goes up
+    (so the next export sends the corrected record again), and the correction is who-and-when stamped."""
+    followup = session.get(FollowUp, followup_id)
+    if followup is None:
+        raise NotFound("followup.not_found", "没有找到这次随访 / follow-up not found")
+    resident, _ = team_resident(session, actor, followup.resident_id)
+    if followup.team_id not in actor.team_ids:
+        raise NotFound("followup.not_found", "没有找到这次随访 / follow-up not found")
+    if "method" in changes:
+        followup.method = _method(changes.pop("method"))
+    if "classification" in changes:
+        followup.classification = _classification(changes.pop("classification"))
+    for name in ("systolic", "diastolic", "glucose_mmol", "notes"):
+        if name in changes:
+            setattr(followup, name, changes.pop(name))
+    _check_values(followup.systolic, followup.diastolic, followup.glucose_mmol)
+    if "medications" in changes:
+        followup.medications = _medications(changes.pop("medications"))
+    form = {**(followup.form or {}), **(changes.pop("form", None) or {})}
+    _fill_form(session, followup, resident, program=changes.pop("program", followup.program), form=form,
+               next_step=changes.pop("next_step", None), next_due_on=changes.pop("next_due_on", None),
+               outcome=changes.pop("outcome", followup.outcome),
+               entry_channel=changes.pop("entry_channel", followup.entry_channel))
+    if changes:
+        raise RuleViolation("followup.fields", "不能修改这些项 / these fields cannot be changed",
+                            errors={k: ["不能修改"] for k in changes})
+    followup.version += 1
+    followup.updated_at = now
+    audit.note(session, actor, action="update", target=f"followup:{followup.id}", resident_id=resident.id,
+               data={"version": followup.version})
+    session.flush()
+    return FollowUpOutcome(followup=followup, next_due_on=followup.next_due_on,
+                           referral_suggested=followup.referral_suggested, referral_reason=suggestion_reason(followup))
+
+
+def get_followup(session: Session, actor: Actor, followup_id: int, *, audit_action: str = "read") -> FollowUp:
+    """One follow-up, for whoever may read its resident's record (404 otherwise)."""
+    followup = session.get(FollowUp, followup_id)
+    if followup is None:
+        raise NotFound("followup.not_found", "没有找到这次随访 / follow-up not found")
+    get_resident(session, actor, followup.resident_id, audit_action=audit_action)
+    return followup
+
+
+def _method(method: str) -> VisitMethod:
+    try:
+        return VisitMethod(method)
+    except ValueError:
+        raise RuleViolation("followup.method", "未知随访方式 / unknown visit method",
+                            errors={"method": ["/".join(m.value for m in VisitMethod)]}) from None
+
+
+def _classification(classification: str) -> Classification:
+    try:
+        return Classification(classification)
+    except ValueError:
+        raise RuleViolation("followup.classification", "未知随访分类 / unknown classification",
+                            errors={"classification": ["/".join(c.value for c in Classification)]}) from None
+
+
+def _check_time(visited_at: datetime, now: datetime) -> None:
+    if visited_at.tzinfo is None:
+        raise RuleViolation("followup.visited_at", "时间需带时区 / visited_at needs a time zone",
+                            errors={"visited_at": ["需带时区"]})
+    if visited_at > now + FUTURE_TOLERANCE or visited_at < now - BACKFILL_LIMIT:
+        raise RuleViolation("followup.visited_at", "随访时间不能在将来或一年以前 / visit time in the future or over a year ago",
+                            errors={"visited_at": ["随访时间不能在将来或一年以前"]})
+
+
+def _fill_form(session: Session, followup: FollowUp, resident: Resident, *, program: str, form: dict | None,
+               next_step: str | None, next_due_on: date | None, outcome: str, entry_channel: str) -> None:
+    """Check the whole 随访表 and set program, boxes, next step, due date, referral suggestion and 转归."""
+    clean = forms.clean_form(program, form)
+    forms.check_channel(entry_channel)
+    visited_on = local_date(followup.visited_at)
+    class_ = followup.classification.value
+    forms.check_classification(program, class_, age=resident.age_on(visited_on), systolic=followup.systolic,
+                               diastolic=followup.diastolic, glucose_mmol=followup.glucose_mmol, form=clean)
+    previous = list(session.scalars(
+        select(FollowUp.classification).where(FollowUp.resident_id == resident.id,
+                                              FollowUp.visited_at < followup.visited_at,
+                                              FollowUp.id != (followup.id or -1))
+        .order_by(FollowUp.visited_at.desc(), FollowUp.id.desc()).limit(1)))
+    dangers = forms.danger_signs(program, systolic=followup.systolic, diastolic=followup.diastolic,
+                                 glucose_mmol=followup.glucose_mmol)
+    required = forms.required_next_step(class_, [Classification(c).value for c in previous], dangers)
+    step = forms.choose_next_step(required, next_step)
+    forms.check_referral(step, required, clean, full_form=bool(form))
+    forms.check_outcome(outcome, clean)
+    followup.program, followup.form, followup.next_step, followup.outcome = program, clean, step, outcome
+    followup.entry_channel = entry_channel
+    followup.next_due_on = forms.check_next_visit(next_due_on, forms.due_date(step, visited_on), visited_on)
+    followup.referral_suggested = step in forms.REFERRAL_STEPS
 
 
 def list_followups(session: Session, actor: Actor, *, resident_id: int, page: int = 1, per_page: int = 20) -> Page:
@@ -202,9 +287,11 @@ def list_followups(session: Session, actor: Actor, *, resident_id: int, page: in
 
 
 def suggestion_reason(followup: FollowUp) -> str | None:
-    """Why a stored follow-up suggested a referral (the rule is deterministic in its classification)."""
+    """Why a stored follow-up suggested a referral (a key of care_texts.REFERRAL_SUGGESTION_REASONS)."""
     if not followup.referral_suggested:
         return None
+    if followup.next_step == "emergency_referral":
+        return "emergency"
     return {Classification.complication: "complication", Classification.uncontrolled: "two_uncontrolled",
             Classification.adverse_reaction: "two_adverse"}.get(followup.classification)
 

@@ -54,6 +54,7 @@ class DueItem:
     last_call: dict | None
     # Package items behind schedule on the resident's contract (the 履约 ledger, app/services/fulfilment.py).
     overdue_items: list[dict] = field(default_factory=list)
+    next_step: str | None = None  # 下一步管理措施 of the last visit
 
 
 def _latest(column, model, *where, order):
@@ -76,6 +77,8 @@ def _due_query(team_ids: frozenset[int] | set[int], now: datetime):
         select(
             rid.label("id"), Contract.team_id.label("team_id"), Contract.starts_on.label("starts_on"),
             _latest(FollowUp.next_due_on, FollowUp, FollowUp.resident_id == rid, order=FollowUp.visited_at).label("fu_due"),
+            _latest(FollowUp.next_step, FollowUp, FollowUp.resident_id == rid, order=FollowUp.visited_at).label("fu_step"),
+            _latest(FollowUp.outcome, FollowUp, FollowUp.resident_id == rid, order=FollowUp.visited_at).label("fu_outcome"),
             select(func.max(FollowUp.visited_at)).where(FollowUp.resident_id == rid).scalar_subquery().label("visit_at"),
             select(func.min(FollowUpTask.due_on)).where(FollowUpTask.resident_id == rid, FollowUpTask.status == "open")
             .scalar_subquery().label("task_due"),
@@ -114,7 +117,8 @@ def _due_query(team_ids: frozenset[int] | set[int], now: datetime):
     risk = case((or_(bp_sys >= ACUTE_SBP, bp_dia >= ACUTE_DBP), 0),
                 (and_(b.cvd, or_(bp_sys >= UNCONTROLLED_SBP, bp_dia >= UNCONTROLLED_DBP)), 1),
                 (glucose_high, 2), else_=3)
-    hidden = or_(b.call_hidden > now, b.call_outcome == "deceased",
+    # 转归 终止管理 at the last visit ends the 规范 follow-up (death, moved, refused): off the list.
+    hidden = or_(b.call_hidden > now, b.call_outcome == "deceased", b.fu_outcome == "ended",
                  and_(b.call_outcome == "moved", or_(b.visit_at.is_(None), b.call_at > b.visit_at)))
     ranked = select(b, due_on.label("due_on"), due_reason.label("due_reason"), risk.label("risk")).where(
         not_(func.coalesce(hidden, False))).subquery("ranked")
@@ -160,7 +164,7 @@ def due_list(session: Session, actor: Actor, *, now: datetime, team_id: int | No
             resident=resident, phone=privacy.decrypt(resident.phone_enc) if resident.phone_enc else None,
             team_id=row.team_id, due_on=row.due_on, days_overdue=max((today - row.due_on).days, 0),
             due_reason=row.due_reason, risk=row.risk, risk_label=RISK_LABELS[row.risk], last_bp=last_bp,
-            last_glucose=last_glucose,
+            last_glucose=last_glucose, next_step=row.fu_step,
             last_call=None if row.call_at is None else {"outcome": row.call_outcome, "at": row.call_at,
                                                         "hidden_until": row.call_hidden},
             overdue_items=behind.get(row.id, [])))

@@ -83,8 +83,13 @@ def refer(client, world, who="vdoc_a", resident="res_a1", **over):
     return client.post("/api/v1/referrals", json=body, headers=world.headers(who))
 
 
-def visit(client, world, who="vdoc_a", resident="res_a1", *, at=None, classification="controlled", **over):
+def visit(client, world, who="vdoc_a", resident="res_a1", *, at=None, classification=None, **over):
+    """Post a visit; without a classification it is the 规范's for the BP (≥140/90 控制不满意)."""
     body = {"resident_id": world.ids[resident], "visited_at": (at or utcnow()).isoformat(),
-            "method": "face_to_face", "classification": classification, "systolic": 132, "diastolic": 82}
+            "method": "face_to_face", "systolic": 132, "diastolic": 82}
     body.update(over)
+    if classification is None:
+        high = body.get("systolic") is not None and (body["systolic"] >= 140 or body["diastolic"] >= 90)
+        classification = "uncontrolled" if high else "controlled"
+    body["classification"] = classification
     return client.post("/api/v1/followups", json=body, headers=world.headers(who))
