@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 STAMP  := $(VENV)/.installed
 # The project's Debian packages: the browser tests drive Debian's chromium through its chromedriver;
-# a CJK font draws the Chinese pages in their screenshots.
+# a CJK font draws the Chinese pages in their screenshots and is embedded in the printed 随访表 PDFs.
 DEBIAN_PACKAGES := chromium chromium-driver fonts-noto-cjk
 
 .PHONY: run test install system bench clean
@@ -31,7 +31,7 @@ system:
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-run: $(STAMP)
+run: system $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --if-empty
 	@$(FLASK) demo info --url http://$(HOST):$(PORT)

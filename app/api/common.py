@@ -13,3 +13,11 @@ def committed(result: T) -> T:
     db.session.commit()
     return result
 
+
+
+def pdf_response(body: bytes, filename: str):
+    """A PDF download (printed forms), not cached by shared proxies: it carries personal data."""
+    from flask import Response
+
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "private, no-store"})

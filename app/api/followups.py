@@ -2,7 +2,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.api.common import committed
+from app.api.common import committed, pdf_response
 from app.auth import allow, current_actor
 from app.extensions import db
 from app.schemas.common import page_of
@@ -10,7 +10,7 @@ from app.schemas.followups import (CallOutcomeCreateSchema, CallOutcomeSchema, C
                                    DueItemSchema, FollowUpArgsSchema, FollowUpCreateSchema, FollowUpOutcomeSchema,
                                    FollowUpSchema, FollowUpUpdateSchema, TaskArgsSchema, TaskSchema)
 from app.services import followups, overdue
-from app.services.phs import codes
+from app.services.phs import codes, printing
 from models.base import utcnow
 
 blp = Blueprint("followups", __name__, description="随访 / follow-ups, due and overdue lists, call outcomes")
@@ -58,6 +58,14 @@ class OneFollowUp(MethodView):
         export sends the corrected record."""
         return committed(followups.amend_followup(db.session, actor=current_actor(), followup_id=followup_id,
                                                   now=utcnow(), **data))
+
+
+@blp.get("/<int:followup_id>/form.pdf")
+@blp.response(200, {"format": "binary", "type": "string"}, content_type="application/pdf")
+def form_pdf(followup_id):
+    """The visit printed on its 随访服务记录表 (A4; the 规范's paper layout, four visit columns)."""
+    return pdf_response(printing.followup_form_pdf(db.session, current_actor(), followup_id),
+                        f"followup-{followup_id}.pdf")
 
 
 @blp.get("/due")

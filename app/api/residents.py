@@ -6,13 +6,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from app.api.common import committed
+from app.api.common import committed, pdf_response
 from app.auth import current_actor
 from app.extensions import db
 from app.schemas.common import page_of
-from app.schemas.residents import (ConsentCreateSchema, ConsentSchema, ResidentArgsSchema, ResidentCreateSchema,
-                                   ResidentSchema, ResidentUpdateSchema)
+from app.schemas.residents import (ConsentCreateSchema, ConsentSchema, FollowupFormsArgsSchema, ResidentArgsSchema,
+                                   ResidentCreateSchema, ResidentSchema, ResidentUpdateSchema)
 from app.services import residents, rights
+from app.services.phs import printing
 from app.services.clock import local_date
 from app.services.pagination import Page
 from app.services.scopes import get_resident
@@ -86,6 +87,15 @@ def withdraw_consent(resident_id):
 class DeletionRequestSchema(Schema):
     requested_at = fields.DateTime()
     due_at = fields.DateTime()
+
+
+@blp.get("/<int:resident_id>/followup-forms.pdf")
+@blp.arguments(FollowupFormsArgsSchema, location="query")
+@blp.response(200, {"format": "binary", "type": "string"}, content_type="application/pdf")
+def followup_forms(args, resident_id):
+    """The resident's 随访服务记录表 of one year (A4, four visits a page; both forms for a resident on both)."""
+    return pdf_response(printing.year_forms_pdf(db.session, current_actor(), resident_id, args["year"]),
+                        f"followup-forms-{resident_id}-{args['year']}.pdf")
 
 
 @blp.get("/me/export")

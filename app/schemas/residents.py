@@ -73,3 +73,7 @@ class ResidentArgsSchema(PageArgsSchema):
 class ConsentCreateSchema(Schema):
     version = fields.Str(required=True, validate=validate.Length(min=1, max=16))
     channel = fields.Str(load_default="api", validate=validate.OneOf(["api", "wechat", "paper"]))
+
+
+class FollowupFormsArgsSchema(Schema):
+    year = fields.Int(required=True, validate=validate.Range(min=2000, max=2100))
