@@ -25,6 +25,7 @@ MODULES = [
     "ledger",
     "triage",
     "wechat",
+    "phs",
 ]
 
 

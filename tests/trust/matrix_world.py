@@ -139,6 +139,11 @@ def build(session: Session, *, now: datetime, variant: str = "default") -> Matri
                                                 diastolic=80).id
     issued = devices.issue_key(session, actor=vdoc_a, resident_id=ids["res_a1"], device_serial="BP-0001", now=now)
     ids["device_key"], w.device_key = issued.device.id, issued.key
+    if variant != "contract_pending":
+        visit = followups.record_followup(session, actor=vdoc_a, resident_id=ids["res_a1"],
+                                          visited_at=now - timedelta(hours=2), method="face_to_face",
+                                          classification="controlled", systolic=128, diastolic=80, now=now)
+        ids["followup"] = visit.id
 
     if variant in ("referral_accepted", "referral_completed"):
         referrals.accept_referral(session, actor=cardio, referral_id=referral.id, now=now)

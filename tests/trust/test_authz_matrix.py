@@ -47,7 +47,7 @@ ITEM_NOT_FOUND = "200 item rejected resident.not_found"
 PARAM_IDS = {
     "resident_id": "res_a1", "contract_id": "contract_res_a1", "alert_id": "alert", "referral_id": "referral",
     "key_id": "device_key", "team_id": "team_a", "institution_id": "clinic_a", "village_id": "village_a",
-    "staff_id": "vdoc_a", "package_id": "pkg_basic",
+    "staff_id": "vdoc_a", "package_id": "pkg_basic", "followup_id": "followup",
 }
 
 RESIDENTS = ("resident_own", "resident_other")
@@ -242,6 +242,12 @@ TABLE: dict[tuple[str, str], Case] = {
     ("GET", f"{E}/followups/due"): Case(row(teams=200)),
     ("GET", f"{E}/followups/tasks"): Case(row(teams=200)),
     ("GET", f"{E}/followups/status/<int:resident_id>"): Case(RECORD_READ),
+    ("GET", f"{E}/followups/form-definition"): Case(ORG_READ, share=True),
+    ("GET", f"{E}/followups/<int:followup_id>"): Case(RECORD_READ),
+    ("PATCH", f"{E}/followups/<int:followup_id>"): Case(TEAM_WORK, body=lambda w: {"form": {"weight_kg": 66}}),
+    ("GET", f"{E}/followups/<int:followup_id>/form.pdf"): Case(RECORD_READ),
+    ("GET", f"{E}/residents/<int:resident_id>/followup-forms.pdf"): Case(
+        RECORD_READ, query=lambda w: {"year": w.today.year}),
     ("GET", f"{E}/timeline/<int:resident_id>"): Case(row(team_a=200, team_b=404, spec_with=200, spec_without=404)),
     # --- KPIs: admins every unit, team staff their own team ------------------------------------------------
     ("GET", f"{E}/kpis"): Case(row(team_a=200, admin=200), query=lambda w: {
@@ -266,6 +272,9 @@ TABLE: dict[tuple[str, str], Case] = {
     # for a resident in scope --------------------------------------------------------------------------------
     ("POST", f"{E}/triage"): Case(row(residents=200, team_a=200, team_b=404, spec_with=200, spec_without=404),
                                   body=lambda w: {"text": "有点咳嗽，流鼻涕", "resident_id": w.ids["res_a1"]}),
+    # --- 基本公卫 exports: admins, for the county's scheduled job -------------------------------------------
+    ("POST", f"{E}/phs/exports"): Case(row(admin=200), body=lambda w: {"since": "2026-01-01T00:00:00+08:00",
+                                                                       "format": "rows", "dry_run": True}),
     # --- WeChat --------------------------------------------------------------------------------------------
     ("POST", f"{E}/wechat/staff-code"): Case(row(staff=201), share=True),
 }

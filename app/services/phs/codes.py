@@ -49,6 +49,12 @@ class ValueSet:
                 return c
         raise KeyError(key)
 
+    def by_key_code(self, code: str) -> Code:
+        for c in self.codes:
+            if c.code == code:
+                return c
+        raise KeyError(code)
+
     @property
     def keys(self) -> list[str]:
         return [c.key for c in self.codes]
