@@ -45,6 +45,19 @@ def info_command(url: str) -> None:
                f"-d '{{\"username\":\"gp1\",\"password\":\"{demo.DEMO_PASSWORD}\"}}'")
     click.echo(f"  WeChat bot:   .venv/bin/flask --app wsgi wechat chat --openid {demo.DEMO_OPENID} --url {url}"
                "   (a bound demo resident; try 血压 150/95)")
+    shown = demo.showcase(db.session)
+    if shown is not None:
+        followup_id, resident_id, username, year = shown
+        login = (f"TOKEN=$(curl -s {url}/api/v1/auth/login -H 'Content-Type: application/json' -d "
+                 f"'{{\"username\":\"{username}\",\"password\":\"{demo.DEMO_PASSWORD}\"}}' | "
+                 "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"token\"])')")
+        click.echo(f"  随访表 PDF:   {login}")
+        click.echo(f"                curl -s -H \"Authorization: Bearer $TOKEN\" "
+                   f"{url}/api/v1/followups/{followup_id}/form.pdf -o followup.pdf")
+        click.echo(f"                curl -s -H \"Authorization: Bearer $TOKEN\" "
+                   f"'{url}/api/v1/residents/{resident_id}/followup-forms.pdf?year={year}' -o year.pdf")
+        click.echo(f"  基本公卫 export: .venv/bin/flask --app wsgi phs export --since {year - 1}-01-01T00:00:00+08:00 "
+                   "--out instance/phs-export --format all")
 
 
 jobs_cli = AppGroup("jobs", help="The scheduler's jobs.")
@@ -141,6 +154,72 @@ def audit_verify() -> None:
     raise SystemExit(1)
 
 
+phs_cli = AppGroup("phs", help="基本公卫: exports to the county system and the regional platform, registry import.")
+
+
+def _consortium(consortium_id: int | None) -> int:
+    from sqlalchemy import select
+
+    from models.org import Consortium
+
+    ids = list(db.session.scalars(select(Consortium.id).order_by(Consortium.id)))
+    if consortium_id is None and len(ids) == 1:
+        return ids[0]
+    if consortium_id not in ids:
+        raise click.UsageError(f"--consortium: one of {ids}")
+    return consortium_id
+
+
+@phs_cli.command("export")
+@click.option("--since", required=True, help="ISO time with zone, e.g. 2026-01-01T00:00:00+08:00")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["rows", "cda", "fhir", "all"]), default="all", show_default=True)
+@click.option("--destination", default="county", show_default=True, help="each destination keeps its own cursor")
+@click.option("--dry-run", is_flag=True, help="say what would go; write nothing, move no cursor")
+@click.option("--consortium", "consortium_id", type=int, default=None)
+def phs_export(since: str, out_dir: str, fmt: str, destination: str, dry_run: bool, consortium_id: int | None):
+    """Export new and corrected follow-ups (rows CSV/JSONL, CDA R2 HSDB04.01/02, FHIR R4B) once each."""
+    from datetime import datetime
+    from pathlib import Path
+
+    from app.services.actors import system_actor
+    from app.services.phs import export
+
+    try:
+        since_at = datetime.fromisoformat(since)
+    except ValueError:
+        raise click.BadParameter("ISO time, e.g. 2026-01-01T00:00:00+08:00", param_hint="--since") from None
+    actor = system_actor(_consortium(consortium_id))
+    for one in (export.FORMATS if fmt == "all" else (fmt,)):
+        report = export.export_followups(db.session, actor=actor, since=since_at, fmt=one, now=utcnow(),
+                                         destination=destination, out_dir=Path(out_dir), dry_run=dry_run)
+        db.session.commit()
+        verb = "would export" if dry_run else "exported"
+        click.echo(f"{report.destination}: {verb} {report.exported} follow-ups ({report.corrections} corrections), "
+                   f"left out {report.withheld_no_consent} (consent to sharing withdrawn), "
+                   f"{len(report.files)} files")
+
+
+@phs_cli.command("import")
+@click.argument("registry", type=click.Path(exists=True, dir_okay=False))
+@click.option("--consortium", "consortium_id", type=int, default=None)
+def phs_import(registry: str, consortium_id: int | None) -> None:
+    """Import the county's registry CSV (档案编号,身份证号,姓名,联系电话,疾病,诊断日期,管理机构,村): match by
+    ID card, create unsigned residents, record 档案编号; conflicts are listed, never overwritten."""
+    from app.services.actors import system_actor
+    from app.services.phs import registry as reg
+
+    actor = system_actor(_consortium(consortium_id))
+    with open(registry, encoding="utf-8-sig", newline="") as stream:
+        report = reg.import_registry(db.session, actor=actor, rows=reg.read_rows(stream))
+    db.session.commit()
+    click.echo(f"{report.rows} rows: {report.created} created, {report.matched} matched "
+               f"({report.record_no_set} 档案编号 recorded, {report.conditions_added} conditions added, "
+               f"{report.unchanged} unchanged), {len(report.conflicts)} conflicts")
+    for c in report.conflicts:
+        click.echo(f"  line {c.line}: {c.kind}: {c.detail}")
+
+
 def register_commands(app: Flask) -> None:
     from app.wechat.cli import wechat_cli
 
@@ -151,3 +230,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(triage_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(phs_cli)

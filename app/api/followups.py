@@ -11,6 +11,7 @@ from app.schemas.followups import (CallOutcomeCreateSchema, CallOutcomeSchema, C
                                    FollowUpSchema, FollowUpUpdateSchema, TaskArgsSchema, TaskSchema)
 from app.services import followups, overdue
 from app.services.phs import codes, printing
+from app.services.scopes import require_staff
 from models.base import utcnow
 
 blp = Blueprint("followups", __name__, description="随访 / follow-ups, due and overdue lists, call outcomes")
@@ -40,6 +41,7 @@ class FollowUps(MethodView):
 @blp.response(200)
 def form_definition():
     """The 随访服务记录表 fields, value sets and codes (WS 363 / WS/T 364 / 规范) that the entry form renders."""
+    require_staff(current_actor())
     return codes.definition()
 
 

@@ -87,6 +87,7 @@ def seed_demo(session: Session, *, now: datetime, n_residents: int = 300, seed: 
 
     all_teams = []
     village_of_team = {}
+    vdoc_of_team: dict[int, int] = {}
     for t, township_name in enumerate(TOWNSHIPS):
         township = institutions.create_institution(session, actor=admin_actor, name=f"{township_name}卫生院",
                                                    level="township", parent_id=county.id)
@@ -103,9 +104,11 @@ def seed_demo(session: Session, *, now: datetime, n_residents: int = 300, seed: 
                                      village_doctor_id=vdoc.id, village_ids=[village.id])
             all_teams.append(team)
             village_of_team[team.id] = village.id
+            vdoc_of_team[team.id] = vdoc.id
 
     today = now.date()
     seeded: list[tuple[int, list[str]]] = []
+    doctor_of: dict[int, Actor] = {}
     for i in range(n_residents):
         team = all_teams[i % len(all_teams)]
         age = rng.randrange(35, 91)
@@ -127,7 +130,11 @@ def seed_demo(session: Session, *, now: datetime, n_residents: int = 300, seed: 
         lead = Actor(kind="staff", id=team.lead_id, consortium_id=consortium.id, role="township_doctor",
                      team_ids=frozenset({team.id}))
         contracts.approve_contract(session, actor=lead, contract_id=contract.id, now=now)
+        resident.phs_record_no = f"330102001{t_index(team, all_teams):03d}{i:05d}"  # 健康档案编号 (county registry)
         seeded.append((resident.id, conditions))
+        doctor_of[resident.id] = Actor(kind="staff", id=vdoc_of_team[team.id], consortium_id=consortium.id,
+                                       role="village_doctor", team_ids=frozenset({team.id}))
+    _followups(session, seeded, doctor_of, now=now, rng=rng)
     _home_readings(session, sys_actor, seeded, now=now, rng=rng)
     _confirmation_stories(session, sys_actor, seeded, now=now)
     # The trend scan the scheduler runs hourly, once now: the teams' queues start with trend alerts.
@@ -165,6 +172,82 @@ def _confirmation_stories(session: Session, actor: Actor, seeded: list[tuple[int
             readings.record_bp(session, actor=actor, resident_id=rid, systolic=sbp, diastolic=dbp, measured_at=at,
                                now=at, client_id=f"demo-confirm-{rid}-{n}", source="wechat")
     readings.expire_unconfirmed(session, now=now)
+
+
+def showcase(session: Session) -> tuple[int, int, str, int] | None:
+    """A follow-up to print: (followup id, resident id, the village doctor's username, the year)."""
+    from models.followups import FollowUp
+
+    f = session.scalar(select(FollowUp).order_by(FollowUp.visited_at.desc(), FollowUp.id.desc()).limit(1))
+    if f is None:
+        return None
+    username = session.scalar(select(Staff.username).where(Staff.id == f.staff_id))
+    return f.id, f.resident_id, username, local_date(f.visited_at).year
+
+
+def t_index(team, all_teams) -> int:
+    """The team's number in the demo county (part of the demo 健康档案编号)."""
+    return all_teams.index(team) + 1
+
+
+VISIT_DAYS_AGO = (335, 245, 155, 65)  # a year of quarterly 规范 visits, the last one two months ago
+
+
+def _followups(session: Session, seeded: list[tuple[int, list[str]]], doctor_of: dict[int, Actor], *,
+               now: datetime, rng: random.Random) -> None:
+    """A year of follow-ups on the complete 随访表 through the follow-up service (its 规范 checks run):
+    the 高血压 form for hypertension, the 2型糖尿病 form for diabetes (with BP), quarterly, entered through
+    the app or the web pages; two unsatisfactory visits in a row are referred to the county hospital."""
+    from app.services import followups
+
+    for rid, conds in seeded:
+        program = "dm" if "diabetes" in conds else "htn"
+        high = rng.random() < 0.35
+        previous = None
+        weight = round(rng.uniform(52, 85), 1)
+        for n, days in enumerate(VISIT_DAYS_AGO):
+            at = now - timedelta(days=days + rng.randrange(0, 10), hours=rng.randrange(0, 6))
+            bp_high = high and rng.random() < 0.7
+            sbp, dbp = (rng.randrange(142, 168), rng.randrange(86, 100)) if bp_high else (
+                rng.randrange(112, 136), rng.randrange(68, 86))
+            glucose = None
+            if program == "dm":
+                glucose = round(rng.uniform(7.2, 9.8) if high and rng.random() < 0.6 else rng.uniform(5.2, 6.8), 1)
+            uncontrolled = sbp >= 140 or dbp >= 90 or (glucose is not None and glucose >= 7.0)
+            classification = "uncontrolled" if uncontrolled else "controlled"
+            height_m = 1.62
+            form = {"symptoms": ["headache_dizziness"] if bp_high and program == "htn" else ["none"],
+                    "weight_kg": weight, "weight_target_kg": min(weight, 65.0),
+                    "bmi": round(weight / height_m ** 2, 1), "bmi_target": 24.0,
+                    "smoking_per_day": rng.choice([0, 0, 0, 5, 10]), "smoking_target": 0,
+                    "drinking_per_day": rng.choice([0, 0, 1, 2]), "drinking_target": 0,
+                    "exercise_per_week": rng.randrange(0, 7), "exercise_minutes": rng.choice([0, 20, 30, 45]),
+                    "exercise_per_week_target": 5, "exercise_minutes_target": 30,
+                    "psychological": rng.choice(["good", "good", "fair"]),
+                    "compliance": rng.choice(["good", "good", "fair"]),
+                    "adherence": "regular" if not high else rng.choice(["regular", "intermittent"]),
+                    "adverse_reaction": "no"}
+            if form["adherence"] == "intermittent":
+                form["nonadherence_reason"] = rng.choice(["forgot", "cost", "supply"])
+            if program == "htn":
+                form.update(heart_rate=rng.randrange(62, 90), salt=rng.choice(["light", "moderate", "heavy"]),
+                            salt_target="light")
+                meds = [{"drug": "氨氯地平片", "dose": "5mg", "frequency": "每日1次"}]
+            else:
+                form.update(foot_pulse="normal", foot_pulse_side="both", staple_g_per_day=rng.choice([300, 350, 400]),
+                            staple_target_g_per_day=300, hypoglycaemia="none")
+                if n % 2 == 0:
+                    form.update(hba1c_percent=round(glucose * 0.9 + 1.0, 1),
+                                hba1c_on=local_date(at - timedelta(days=3)).isoformat())
+                meds = [{"drug": "二甲双胍片", "dose": "0.5g", "frequency": "每日3次"}]
+            if uncontrolled and previous == "uncontrolled":
+                form["referral_to"] = "示范县人民医院 " + ("内分泌科" if program == "dm" else "心内科")
+            followups.record_followup(
+                session, actor=doctor_of[rid], resident_id=rid, visited_at=at, now=now,
+                method=rng.choice(["face_to_face", "face_to_face", "home", "phone"]), classification=classification,
+                systolic=sbp, diastolic=dbp, glucose_mmol=glucose, program=program, form=form, medications=meds,
+                entry_channel=rng.choice(["app", "web"]))
+            previous = classification
 
 
 def _home_readings(session: Session, actor: Actor, seeded: list[tuple[int, list[str]]], *, now: datetime,

@@ -13,7 +13,7 @@ the next step (下一步管理措施) that decides the next due date. Pure: no F
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Mapping, Sequence
 
 from app.errors import RuleViolation
@@ -224,7 +224,8 @@ def check_referral(next_step: str, required: NextStep, form: dict[str, Any], *, 
 def check_outcome(outcome: str, form: Mapping[str, Any]) -> None:
     """转归: 终止管理 needs its reason."""
     if outcome not in codes.VALUE_SETS["outcome"].keys:
-        raise _fail("followup.outcome", "未知转归 / unknown outcome", {"outcome": ["/".join(codes.VALUE_SETS["outcome"].keys)]})
+        raise _fail("followup.outcome", "未知转归 / unknown outcome",
+                    {"outcome": ["/".join(codes.VALUE_SETS["outcome"].keys)]})
     if outcome == "ended" and not form.get("end_reason"):
         raise _fail("followup.outcome", "终止管理需填写原因 / ending management needs a reason",
                     {"end_reason": ["/".join(codes.VALUE_SETS["end_reason"].keys)]})
