@@ -253,7 +253,7 @@ def followup_form(actor, resident_id):
     schema = FollowUpCreateSchema()
     if request.method == "POST":
         data = forms.form_data(schema, request.form)
-        data.update(resident_id=resident_id)
+        data.update(resident_id=resident_id, entry_channel="web")  # provenance: entered through the web pages
         alert_id = request.form.get("alert_id")
         if alert_id and alert_id.isdigit():
             data["alert_id"] = int(alert_id)
