@@ -9,8 +9,6 @@ import os
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from fpdf import FPDF
-
 from app.services.clock import local_date
 from app.services.phs import codes
 
@@ -188,6 +186,8 @@ def render(*, program: str, name: str, record_no: str | None, visits: Sequence[V
 def render_forms(*, parts: Sequence[tuple[str, Sequence[Visit]]], name: str, record_no: str | None,
                  title_note: str = "") -> bytes:
     """Several forms in one file (a resident on both programmes): each program's visits, four a page."""
+    from fpdf import FPDF  # imported on first print: it is slow to import, and most processes never print
+
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_auto_page_break(False)
     path, index = font_path()
@@ -200,7 +200,7 @@ def render_forms(*, parts: Sequence[tuple[str, Sequence[Visit]]], name: str, rec
     return bytes(pdf.output())
 
 
-def _page(pdf: FPDF, program: str, name: str, record_no: str | None, visits: Sequence[Visit], note: str) -> None:
+def _page(pdf, program: str, name: str, record_no: str | None, visits: Sequence[Visit], note: str) -> None:
     pdf.add_page()
     pdf.set_font("cjk", size=14)
     pdf.set_xy(MARGIN, MARGIN)
@@ -250,5 +250,5 @@ def _page(pdf: FPDF, program: str, name: str, record_no: str | None, visits: Seq
                    "随访方式含微信、视频为本系统扩展。" + (f"  {note}" if note else ""))
 
 
-def _lines_needed(pdf: FPDF, text: str) -> int:
+def _lines_needed(pdf, text: str) -> int:
     return max(1, int(pdf.get_string_width(text) // (VISIT_W - 2)) + 1)

@@ -187,7 +187,10 @@ def cda(record: FollowUpRecord, *, now: datetime) -> bytes:
     sub(doc, "setId", root=ID_ROOTS["document"], extension=f"JY-FU-{record.followup_id}")
     sub(doc, "versionNumber", value=record.version)
     role = sub(sub(doc, "recordTarget", typeCode="RCT", contextControlCode="OP"), "patientRole", classCode="PAT")
-    sub(role, "id", root=ID_ROOTS["record_no"], extension=record.record_no or "")
+    if record.record_no:
+        sub(role, "id", root=ID_ROOTS["record_no"], extension=record.record_no)
+    else:
+        sub(role, "id", root=ID_ROOTS["record_no"], nullFlavor="NI")
     patient = sub(role, "patient", classCode="PSN", determinerCode="INSTANCE")
     sub(patient, "id", root=ID_ROOTS["id_card"], extension=record.id_card)
     sub(patient, "name", record.name)
