@@ -8,7 +8,7 @@ diabetic are dm), next step from the stored classification and referral suggesti
 entered by the visiting doctor at creation through the app, version 1.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-05 09:30:00
 
 """
@@ -18,7 +18,7 @@ import models.base
 
 
 revision = '0011'
-down_revision = '0009'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

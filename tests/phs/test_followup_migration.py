@@ -19,7 +19,7 @@ def test_existing_followups_get_program_next_step_and_provenance():
     url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='jiayi-mig-')) / 'm.db'}"
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "DEMO_MODE": True})
     with app.app_context():
-        upgrade(revision="0009")  # the revision before 0011
+        upgrade(revision="0012")  # the revision before 0011
     engine = sa.create_engine(url)
     sa.event.listen(engine, "connect", _foreign_keys_off)  # old rows without their org rows: keys unchecked
     rows = [  # id, resident, systolic, glucose, classification, referral_suggested
