@@ -137,6 +137,16 @@ def triage_batch(in_file, out_file) -> None:
     click.echo(f"{ok} assessed, {bad} bad lines skipped", err=True)
 
 
+@triage_cli.command("report")
+@click.argument("cases_file", type=click.File("r", encoding="utf-8"))
+def triage_report(cases_file) -> None:
+    """Score CASES.jsonl (expected "level" per case): confusion matrices (4-level and 3-class),
+    accuracies, per-protocol emergency sensitivity and the over-triage rate."""
+    from app.services.triage.report import format_report, score_cases
+
+    click.echo(format_report(score_cases(cases_file)))
+
+
 audit_cli = AppGroup("audit", help="The tamper-evident audit log.")
 
 

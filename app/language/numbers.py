@@ -257,6 +257,8 @@ def durations(t: str) -> list[tuple[int, float]]:
         num, ge, duo, ban, unit, duo2, _ = m.groups()
         start = m.start()
         before, after = t[max(0, start - 3):start], t[m.end():m.end() + 2]
+        if m.group(7):  # "3个月了的宝宝" keeps its 了; the age check looks past it
+            after = t[m.end():m.end() + 2]
         if unit == "月" and not ge and not (duo2 or m.group(7)):
             continue  # "3月5日" is a date
         if unit in ("周", "星期") and (after.startswith("岁") or after.startswith("大") or "孕" in before):
@@ -265,7 +267,7 @@ def durations(t: str) -> list[tuple[int, float]]:
             continue
         if unit == "月" and any(w in t[max(0, start - 4):start] for w in _CHILD_WORDS):
             continue  # "孩子8个月" is an age
-        if unit in ("月",) and (after.startswith("大") or after.startswith("的宝") or after.startswith("的孩")):
+        if unit in ("月",) and (after.startswith(("大", "的宝", "的孩", "宝宝", "孩子", "小孩", "婴儿", "的娃", "娃"))):
             continue
         if unit in ("天", "日") and (after.startswith("大") or "出生" in before or "生下来" in before):
             continue

@@ -22,7 +22,7 @@ class Subject:
 
 
 _AGE_Y_RE = re.compile(rf"{NUM}(多|来)?(?:周)?岁(半|多)?")
-_AGE_M_RE = re.compile(rf"{NUM}(个)?(多|半)?月(大|的宝宝|的孩子|的小孩|的婴儿)?")
+_AGE_M_RE = re.compile(rf"{NUM}(个)?(多|半)?月(大|的宝宝|的孩子|的小孩|的婴儿|的娃|宝宝|孩子|小孩|婴儿|娃|的女儿|的儿子)?")
 _AGE_W_RE = re.compile(rf"{NUM}(?:个)?(?:周|星期)(?:大|的宝宝|的孩子|的婴儿)")
 _AGE_D_RE = re.compile(rf"(?:出生|生下来|才){NUM}天|{NUM}天(?:大|的宝宝|的孩子|的婴儿)")
 _SEX_SELF_RE = re.compile(r"我是?(?:个)?(女|男)(?:的|性|人)"

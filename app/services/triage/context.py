@@ -131,7 +131,8 @@ class Ctx:
         return self.has("worsening")
 
     def resolved(self) -> bool:
-        return self.has("resolved")
+        """Said to be over: a resolution word ("好了") or a finding asserted resolved ("已经止住了")."""
+        return self.has("resolved") or bool(getattr(self.p, "resolved_codes", ()))
 
     # the person ---------------------------------------------------------------------------------
     def cond(self, *names: str) -> bool:

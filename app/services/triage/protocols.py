@@ -72,6 +72,35 @@ MENTAL = "共识(2018) 表1 Ⅲ级: 行为障碍/急性精神症状"
 GENERAL = "共识(2018) 表1 Ⅳ级: 症状轻微、生命体征平稳"
 
 
+DELIRIUM = "NICE CG103 delirium (2023): new inattention/drowsiness in older people -> urgent medical assessment"
+CAP = "NICE CKS chest infections - adult (2023), CRB-65; 中国成人社区获得性肺炎诊断和治疗指南(2016)"
+RADICULOPATHY = "NICE NG59 / CKS sciatica (2020): new motor deficit (foot drop) -> same-day assessment"
+CCB_SE = "NICE CKS hypertension (2023): dihydropyridine CCB ankle oedema is a common adverse effect; review, do not stop"
+BREAST = "NICE NG12 suspected cancer (2015, 2023): breast lump -> suspected-cancer pathway referral"
+THRUSH = "NICE CKS candida - oral (2022): infant oral thrush, self-care / pharmacist unless feeding poorly"
+RASH_FEVER_CHILD = "NICE NG143 fever in under 5s (2019): fever with rash -> assess same day; non-blanching rash red"
+
+
+def period_pain(c: Ctx) -> bool:
+    """Pain with a period ("来大姨妈肚子疼") is period pain, said in one word or two."""
+    return c.has("dysmenorrhoea") or (c.has("menstruation") and c.has("abdominal_pain") and not c.pregnant)
+
+
+def explained_by_shingles(c: Ctx) -> bool:
+    """Named explained-evidence rule (NICE CKS shingles): vesicles in a band explain the pain only in
+    someone without cardiac risk features."""
+    band = c.has("shingles") or (c.has("blisters") and c.has("one_side_band", "burning"))
+    no_risk = not c.cardiac_risk and (c.age is None or c.age < 50) and not c.cond("heart_disease")
+    return band and no_risk and c.has("chest_pain", "chest_tightness")
+
+
+def explained_by_radiculopathy(c: Ctx) -> bool:
+    """Named explained-evidence rule (NICE NG59): foot drop after a back strain, with back pain and no
+    face, speech or arm sign, is a nerve-root lesion, not a stroke."""
+    return c.has("foot_drop") and c.has("back_pain", "radiating_leg", "lifting") and \
+        not c.has("face_droop", "speech", "unilateral_numbness", "vision_loss")
+
+
 # Symptom groups used by several protocols.
 STROKE_SIGNS = ("face_droop", "unilateral_weakness", "speech")
 NEURO_ALARM = ("confusion", "unresponsive", "drowsy", "seizure")
@@ -115,6 +144,9 @@ def consciousness(c: Ctx, r: Out) -> None:
     if c.has("drowsy"):
         if c.child or c.diabetic or c.fever or c.has("head_injury", "poison_ingestion", "drunk", "co_exposure"):
             r.hit(E, "conscious.drowsy_high_risk", CONSENSUS + " Ⅱ级: 昏睡; " + IMCI, flag="conscious.drowsy")
+        elif c.elderly and not c.chronic("drowsy"):
+            # New sleepiness in an older person is hypoactive delirium until shown otherwise: urgent.
+            r.hit(U, "conscious.drowsy_elderly_new", DELIRIUM, flag="conscious.drowsy")
         else:
             r.hit(U, "conscious.drowsy", CONSENSUS + " Ⅲ级: 嗜睡可唤醒", flag="conscious.drowsy")
 
@@ -123,6 +155,8 @@ def consciousness(c: Ctx, r: Out) -> None:
           "vision_loss diplopia ataxia", questions="stroke_sudden")
 def stroke(c: Ctx, r: Out) -> None:
     signs = [s for s in STROKE_SIGNS if c.has(s)] + (["stroke_suspected"] if c.has("stroke_suspected") else [])
+    if signs == ["unilateral_weakness"] and explained_by_radiculopathy(c):
+        return  # the back-pain protocol answers a foot drop (explained evidence, NICE NG59)
     if signs == ["speech"] and c.has("sore_throat", "trismus", "toothache", "mouth_ulcer", "hoarseness"):
         signs = []  # muffled "hot potato" speech of a throat or mouth problem, not aphasia
     all_sx = tuple(signs) + ("unilateral_numbness", "vision_loss", "diplopia", "ataxia")
@@ -180,9 +214,18 @@ def chest_pain(c: Ctx, r: Out) -> None:
         r.hit(E, "chest.known_chd_worse", CHEST + " 已知冠心病疼痛较平时加重", flag="chest.acs_features", advice="chest")
     if r.level == E:
         return
+    if explained_by_shingles(c):
+        # Explained evidence: a band of vesicles on one side explains burning chest-wall pain, only
+        # without cardiac risk features (age >= 50, known heart disease/diabetes/hypertension) and
+        # without ACS features (checked above). NICE CKS shingles (2023); 急性胸痛急诊诊疗专家共识(2019).
+        r.hit(R, "chest.explained_by_shingles", SKIN + "; " + CHEST + " 皮疹沿神经分布解释胸壁痛", advice="skin",
+              dept=tx.DERM)
+        return
     if c.has("pleuritic") and c.has("cough") and c.fever and not c.has("dyspnoea") and not c.elderly:
-        r.hit(R, "chest.pleuritic_infection", CHEST + " 咳嗽发热伴吸气时胸痛(肺部感染)", advice="chest_routine",
-              dept=tx.RESP)
+        # Fever with pleuritic pain and cough: possible pneumonia, same-day assessment (NICE CKS
+        # chest infections / CAP 2023: pleuritic pain is a feature of pneumonia; CRB-65).
+        r.hit(U, "chest.pleuritic_fever", CAP + " 发热咳嗽伴吸气时胸痛: 肺炎待排当天就医", flag="chest.pleuritic_fever",
+              advice="chest_routine", dept=tx.RESP)
         return
     benign = c.has("tender_on_press", "movement_pain", "brief_stab", "heartburn") or c.yes("chest_benign") or \
         (c.has("pleuritic") and c.has(*URTI_SX)) or c.has("trauma", "fall", "chest_injury")
@@ -465,7 +508,7 @@ def abdominal_pain(c: Ctx, r: Out) -> None:
         r.hit(U, "abdo.worsening", ABDO + " 腹痛进行性加重", flag="abdo.severe", advice="abdominal")
     if r.level >= U:
         return
-    if c.has("dysmenorrhoea") and not c.severe(*a):
+    if period_pain(c) and not c.severe(*a):
         r.hit(S, "abdo.period_pain", GENERAL + "; 原发性痛经", advice="abdominal_self", dept=tx.OBGYN)
         return
     hours = c.hours(*a)
@@ -956,7 +999,7 @@ def pregnancy(c: Ctx, r: Out) -> None:
         r.hit(S, "preg.morning_sickness", PREG + " 早孕反应可居家", advice="gi_fluids")
 
 
-@protocol("gynae", tx.OBGYN, paediatric=False,
+@protocol("gynae", tx.OBGYN, paediatric=False, when=lambda c: period_pain(c),
           triggers="vaginal_bleeding menorrhagia dysmenorrhoea amenorrhoea vaginal_discharge testicular_pain lump")
 def gynae(c: Ctx, r: Out) -> None:
     if c.pregnant and c.has("vaginal_bleeding"):
@@ -981,7 +1024,8 @@ def gynae(c: Ctx, r: Out) -> None:
     if c.has("vaginal_bleeding") and c.age is not None and c.age >= 50:
         r.hit(R, "gyn.postmenopausal_bleeding", "绝经后出血需妇科检查(NICE NG12)")
         return
-    if c.has("dysmenorrhoea") and not c.severe("dysmenorrhoea") and not c.has("vaginal_bleeding", "menorrhagia"):
+    if period_pain(c) and not c.severe("dysmenorrhoea", "abdominal_pain") and \
+            not c.has("vaginal_bleeding", "menorrhagia"):
         r.hit(S, "gyn.period_pain", GENERAL + "; 原发性痛经可居家", advice="abdominal_self")
         return
     if c.has("lump"):
@@ -1056,15 +1100,20 @@ def wound(c: Ctx, r: Out) -> None:
     r.hit(S, "wound.minor", BURN + "; 小伤口/轻度烫伤可居家处理", advice="burn" if c.has("burn") else "wound")
 
 
-@protocol("allergy", tx.DERM, triggers="allergy_word lip_tongue_swelling throat_swelling hives",
-          when=lambda c: c.has("allergen_exposure", "insect_sting") and c.has("face_swelling", "eyelid_swelling",
-                                                                              "rash", "itch", "dyspnoea"),
+@protocol("allergy", tx.DERM, triggers="allergy_word lip_tongue_swelling throat_swelling hives tongue_swelling",
+          when=lambda c: c.has("allergen_exposure", "insect_sting", "exposure_then", "drug_trigger") and
+          c.has("face_swelling", "eyelid_swelling", "rash", "itch", "dyspnoea", "throat_tight", "voice_change",
+                "dysphagia", "stridor", "tongue_swelling"),
           questions="allergy_airway")
 def allergy(c: Ctx, r: Out) -> None:
-    context = c.has("allergy_word", "allergen_exposure", "insect_sting", "hives")
-    airway = c.has("throat_tight", "lip_tongue_swelling", "stridor", "wheeze", "dyspnoea", "severe_dyspnoea",
-                   "syncope", "near_syncope", "confusion") or (c.has("throat_swelling") and context) or \
-        c.yes("allergy_airway")
+    # WAO 2020: after an exposure, airway (throat tightness, voice change, difficulty swallowing,
+    # stridor, tongue swelling), breathing or circulation (faint) involvement is anaphylaxis, whatever
+    # the trigger; swollen lips alone are mucosal (angioedema), not airway.
+    context = c.has("allergy_word", "allergen_exposure", "insect_sting", "hives", "exposure_then", "drug_trigger")
+    airway = c.has("throat_tight", "tongue_swelling", "stridor", "wheeze", "dyspnoea", "severe_dyspnoea",
+                   "syncope", "near_syncope", "confusion") or \
+        (context and c.has("throat_swelling", "voice_change", "hoarseness", "dysphagia", "drooling")) or \
+        (c.has("lip_tongue_swelling") and not context) or c.yes("allergy_airway")
     if context and airway:
         r.hit(E, "allergy.anaphylaxis", ANAPH + "; " + HTN + " 6.严重过敏反应", flag="allergy.anaphylaxis",
               advice="allergy")
@@ -1154,7 +1203,7 @@ def leg_swelling(c: Ctx, r: Out) -> None:
         return
     if c.has("gout", "insect_sting", "sprain") and not c.has("calf_pain") or c.has("red_swollen") and not one_side:
         return  # gout, cellulitis, a sting or a sprain: the limb/skin protocols decide
-    if c.has("calf_pain") and not c.has("leg_swelling") and not c.has("recent_surgery", "long_travel"):
+    if c.has("calf_pain") and not c.has("leg_swelling") and not c.has("recent_surgery", "long_travel", "immobilisation"):
         if c.has("exertional"):
             r.hit(R, "leg.claudication", "下肢动脉硬化闭塞症诊治指南: 间歇性跛行门诊", advice="leg_swelling",
                   dept=tx.VASC)
@@ -1163,7 +1212,7 @@ def leg_swelling(c: Ctx, r: Out) -> None:
         else:
             r.hit(R, "leg.calf_pain", DVT + " 单侧小腿痛需排除血栓", advice="leg_swelling", dept=tx.VASC)
         return
-    if c.has("recent_surgery", "long_travel") and c.has("leg_swelling", "calf_pain"):
+    if c.has("recent_surgery", "long_travel", "immobilisation") and c.has("leg_swelling", "calf_pain"):
         r.hit(U, "leg.vte_risk", DVT, flag="leg.dvt", advice="leg_swelling", dept=tx.VASC)
         return
     if c.mild("leg_swelling") and not c.elderly and not c.cond("heart_disease", "ckd", "pregnancy") and \
@@ -1173,7 +1222,7 @@ def leg_swelling(c: Ctx, r: Out) -> None:
     r.hit(R, "leg.bilateral", HF + "; 双下肢水肿门诊查心肾功能", advice="leg_swelling")
 
 
-@protocol("back_pain", tx.ORTHO, triggers="back_pain flank_pain neck_pain radiating_leg saddle_anaesthesia",
+@protocol("back_pain", tx.ORTHO, triggers="back_pain flank_pain neck_pain radiating_leg saddle_anaesthesia foot_drop",
           questions="back_red", paediatric=False)
 def back_pain(c: Ctx, r: Out) -> None:
     b = ("back_pain", "flank_pain", "neck_pain")
@@ -1185,6 +1234,9 @@ def back_pain(c: Ctx, r: Out) -> None:
                                                         c.severe("back_pain") and (c.cond("hypertension") or
                                                                                   (c.age or 0) >= 60)):
         r.hit(E, "back.dissection", CHEST + " 主动脉夹层/动脉瘤", flag="chest.dissection")
+        return
+    if c.has("foot_drop") and (c.has("back_pain", "radiating_leg", "lifting")):
+        r.hit(U, "back.motor_deficit", RADICULOPATHY, flag="back.motor_deficit", advice="back")
         return
     if c.has("major_trauma_mech"):
         r.hit(E, "back.major_trauma", CONSENSUS + " Ⅰ级: 多发伤", flag="limb.major_trauma", advice="limb")
@@ -1507,3 +1559,4 @@ def general(c: Ctx, r: Out) -> None:
 _PRIORITY = ("consciousness", "stroke", "chest_pain", "dyspnoea", "palpitations", "syncope", "headache", "dizziness",
              "abdominal_pain", "gastro", "respiratory", "fever")
 PROTOCOLS.sort(key=lambda p: _PRIORITY.index(p.code) if p.code in _PRIORITY else len(_PRIORITY))
+from app.services.triage import coverage as _coverage  # noqa: E402,F401  (registers the ordered protocols)

@@ -1,0 +1,85 @@
+"""Protocols written as ordered disposition questions (app.services.triage.ordered), for
+presentations the function protocols did not cover (issue 12 item 3). Each question cites its source.
+"""
+from __future__ import annotations
+
+from app.services.triage import texts as tx
+from app.services.triage.context import E, R, U
+from app.services.triage.ordered import Ask, ordered_protocol
+from app.services.triage.protocols import BLEED, BREAST, CCB_SE, IMCI, NICE_FEVER, RASH_FEVER_CHILD, THRUSH
+
+# Fever with a rash in a child: non-blanching rash or danger signs are red (NICE NG143); any other
+# fever with a rash is seen the same day (measles, scarlet fever, Kawasaki, meningococcal disease early).
+ordered_protocol(
+    "fever_rash_child", tx.PAED,
+    when=lambda c: c.child and c.fever and c.has("rash", "hives", "petechiae", "target_rash"),
+    asks=[
+        Ask("fever_rash.non_blanching", E, NICE_FEVER + " 红: 按压不褪色皮疹", lambda c: c.has("petechiae"),
+            ask="fever_red", flag="fever.rash_non_blanching", advice="fever_child"),
+        Ask("fever_rash.danger_sign", E, IMCI + " 一般危险体征",
+            lambda c: c.has("lethargy", "unresponsive", "drowsy", "seizure", "neck_stiffness", "poor_feeding"),
+            flag="fever.child_danger", advice="fever_child"),
+        Ask("fever_rash.same_day", U, RASH_FEVER_CHILD, lambda c: not c.has("viral_exanthem"),
+            flag="fever.rash_child", advice="fever_child"),
+    ],
+    # A named mild viral exanthem (hand-foot-mouth, chickenpox, roseola) without danger signs: the
+    # clinic, or self-care where the skin protocol says so (NICE CKS HFMD, chickenpox).
+    otherwise=("fever_rash.named_viral_exanthem", "NICE CKS hand, foot and mouth disease; chickenpox (2023)",
+               "fever_child"))
+
+# A new breast lump: suspected-cancer pathway (NICE NG12); red, hot and feverish is an abscess.
+ordered_protocol(
+    "breast_lump", tx.SURG, triggers="breast_lump", paediatric=False,
+    asks=[
+        Ask("breast.abscess", U, "NICE CKS mastitis and breast abscess (2021)",
+            lambda c: c.has("red_swollen", "pus") and c.fever, flag="breast.abscess"),
+    ],
+    otherwise=("breast.new_lump", BREAST, "breast"))
+
+# Ankle swelling on a dihydropyridine calcium-channel blocker (amlodipine, nifedipine): an adverse
+# effect to review, not to stop alone; one-sided, painful or breathless swelling goes to its own protocols.
+ordered_protocol(
+    "medicine_side_effect", tx.GP, paediatric=False,
+    when=lambda c: c.has("ccb") and c.has("leg_swelling", "face_swelling", "joint_swelling"),
+    asks=[
+        Ask("med.ccb_oedema_breathless", U, CCB_SE + "; 心衰待排",
+            lambda c: c.has("dyspnoea", "orthopnoea"), flag="leg.heart_failure"),
+    ],
+    otherwise=("med.ccb_ankle_oedema", CCB_SE, "medicine"))
+
+# Oral thrush: self-care (pharmacist) in a feeding baby; poor feeding, an adult without a reason,
+# or immunosuppression is seen (NICE CKS candida - oral).
+ordered_protocol(
+    "oral_thrush", tx.GP, triggers="oral_thrush",
+    asks=[
+        Ask("thrush.review", R, THRUSH, lambda c: c.has("poor_feeding") or c.cond("immunosuppressed") or not c.child,
+            advice="thrush"),
+    ],
+    self_care=Ask("thrush.self_care", 0, THRUSH, lambda c: True, advice="thrush"))
+
+# Blood-streaked saliva is not vomited blood: gums, nose or throat; seen in clinic.
+ordered_protocol(
+    "saliva_blood", tx.ENT, triggers="saliva_blood", paediatric=False,
+    when=lambda c: False,
+    asks=[],
+    otherwise=("mouth.saliva_blood", "NICE CKS haemoptysis (2023): blood-streaked saliva without cough -> "
+               "routine review of gums, nose and throat", "saliva_blood"))
+
+# Bleeding while on an anticoagulant: major bleeding (GI, vomited or coughed blood, a head injury,
+# faintness, bleeding that will not stop) is an emergency; any other bleeding needs a same-day INR /
+# clinical check (NICE CKS anticoagulation - oral (2023); 2018 共识 Ⅱ级 活动性出血).
+ANTICOAG = "NICE CKS anticoagulation - oral (2023): major bleeding -> emergency; minor bleeding -> same-day review"
+_MAJOR = ("melena", "haematemesis", "haemoptysis", "uncontrolled_bleeding", "bloody_stool")
+_ANY_BLEED = _MAJOR + ("gum_bleeding", "epistaxis", "haematuria", "bruise", "vaginal_bleeding", "bleeding_generic",
+                       "sputum_blood", "petechiae", "menorrhagia", "minor_rectal_blood")  # a head injury: the fall protocol
+ordered_protocol(
+    "anticoagulant_bleeding", tx.GP, paediatric=False,
+    when=lambda c: (c.cond("anticoagulants") or c.has("cond_anticoagulants")) and c.has(*_ANY_BLEED),
+    asks=[
+        Ask("anticoag.major_bleed", E, ANTICOAG + "; " + BLEED,
+            lambda c: c.has(*_MAJOR) or (c.has(*_ANY_BLEED) and c.has("syncope", "near_syncope", "dizziness")),
+            flag="bleed.anticoagulant", advice="bleeding"),
+        Ask("anticoag.minor_bleed", U, ANTICOAG, lambda c: not c.resolved() or c.has("gum_bleeding", "haematuria"),
+            flag="bleed.anticoagulant", advice="anticoag", dept=tx.GP),
+    ],
+    otherwise=("anticoag.resolved_bleed", ANTICOAG, "anticoag"))

@@ -1,0 +1,65 @@
+"""Protocols as ordered disposition questions (the structure of Schmitt-Thompson telephone triage).
+
+A protocol is chosen by its chief-complaint findings (``triggers``/``when``). Its questions are listed
+from the most urgent disposition to the least; each is answered from the findings:
+
+- **yes**  a finding (or an answer in the dialogue) says so: that disposition is the protocol's answer;
+- **no**   a finding denies it, or the resident answered no: go on to the next question;
+- **unknown** otherwise. If the question has a dialogue question (``ask``), an unknown is taken as the
+  safer answer (yes, marked *assumed*); the engine asks it in the bot when the answer would change the
+  level, and in batch the safer level stands. Without ``ask`` an unknown counts as no.
+
+When no question is answered yes, ``self_care`` (explicit criteria and care advice) is tried, and
+``otherwise`` (routine by default) is the answer. Every question names its source.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from app.services.triage.context import R, S, Ctx, Out, protocol
+
+
+@dataclass(frozen=True)
+class Ask:
+    rule: str
+    level: int
+    source: str
+    yes: Callable[[Ctx], bool]
+    no: Callable[[Ctx], bool] = lambda c: True   # default: silence counts as no
+    ask: str | None = None                        # dialogue question id (texts.QUESTIONS)
+    flag: str | None = None
+    advice: str | None = None
+    dept: str | None = None
+
+
+def ordered_protocol(code: str, dept: str, *, asks: list[Ask], self_care: Ask | None = None,
+                     otherwise: tuple[str, str, str | None] | None = None, triggers: str = "",
+                     when: Callable[[Ctx], bool] | None = None, paediatric: bool = True,
+                     obstetric: bool = False) -> Callable[[Ctx, Out], None]:
+    """Register a protocol whose questions run from the most urgent disposition to the least.
+    ``otherwise`` is (rule, source, advice) for the routine answer when nothing else applies."""
+    ordered = sorted(asks, key=lambda a: -a.level)  # stable: the listed order within one level
+    questions = " ".join(dict.fromkeys(a.ask for a in ordered if a.ask))
+
+    def run(c: Ctx, r: Out) -> None:
+        for a in ordered:
+            answered = c.ans(a.ask) if a.ask else None
+            if answered is True or (answered is None and a.yes(c)):
+                r.hit(a.level, a.rule, a.source, flag=a.flag, advice=a.advice, dept=a.dept)
+                return
+            if answered is None and a.ask and not a.no(c):
+                r.hit(a.level, a.rule + ".unknown", a.source + " (未知按较高级别)", flag=a.flag, advice=a.advice,
+                      dept=a.dept, assumed=True)
+                return
+        if self_care is not None and self_care.yes(c):
+            r.hit(S, self_care.rule, self_care.source, advice=self_care.advice, dept=self_care.dept)
+            return
+        if otherwise is not None:
+            rule, source, advice = otherwise
+            r.hit(R, rule, source, advice=advice)
+
+    run.__name__ = code
+    protocol(code, dept, triggers=triggers, when=when, questions=questions, paediatric=paediatric,
+             obstetric=obstetric)(run)
+    return run
