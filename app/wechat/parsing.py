@@ -18,7 +18,7 @@ from typing import Union
 from ml.clinical import bp_problems, glucose_problems, mgdl_to_mmol
 
 # A glucose number above this, with no unit, is taken for mg/dL and confirmed (plausibility
-# ceiling 35.0 mmol/L, DESIGN.md; 36 mg/dL = 2.0 mmol/L).
+# ceiling 35.0 mmol/L, docs/clinical_rules.md; 36 mg/dL = 2.0 mmol/L).
 MGDL_GUESS_ABOVE = 35.0
 
 GLUCOSE_CONTEXTS = ("fasting", "postprandial", "random", "bedtime")

@@ -8,7 +8,7 @@ the one question that settles it.
 
 Every rule cites its guideline inline, in the ``source`` argument of ``r.hit(...)`` (constants below
 hold the full references); the source travels into the assessment trace for clinical audit. The
-thresholds are defaults a clinician must sign off (see shared/reference/triage_criteria.md).
+thresholds are defaults a clinician must sign off (sources: docs/triage.md, docs/clinical_rules.md).
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ STROKE = "中风120 (Zhao & Liu, Lancet Neurol 2017); BE-FAST (中国卒中学�
 TIA = "短暂性脑缺血发作中国急诊诊疗专家共识(2021)"
 CHEST = "急性胸痛急诊诊疗专家共识(2019)"
 HTN = "国家基层高血压防治管理指南(2020) 急诊转诊标准"
-DESIGN = "JiaYi DESIGN.md 临床规则 (home BP / glucose)"
+DESIGN = "docs/clinical_rules.md (home BP / glucose)"
 DM = "中国2型糖尿病防治指南(2020) 低血糖分级"
 HYPERGLY = "中国高血糖危象诊断与治疗指南(2012); ICD-11 5A20 (HHS)"
 DM_PRIMARY = "国家基层糖尿病防治管理指南(2022) 转诊"

@@ -25,7 +25,7 @@ VASC = "血管外科"
 NEUROSURG = "神经外科"
 DENT = "口腔科"
 
-# --- what each level tells the resident (DESIGN.md "Triage dispositions") ----------------------
+# --- what each level tells the resident (docs/triage.md, the four dispositions) ----------------------
 LEVEL_HEAD = {
     "emergency": "情况可能很危险：请马上拨打120急救电话，或立刻去最近医院的急诊。不要自己开车，身边要有人陪着。",
     "urgent": "请今天就去医院看医生（县医院或乡镇卫生院），不要拖到明天；也可以请家庭医生帮您转诊。",
