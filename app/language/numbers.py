@@ -269,7 +269,8 @@ def durations(t: str) -> list[tuple[int, float]]:
             continue  # "孩子8个月" is an age
         if unit in ("月",) and (after.startswith(("大", "的宝", "的孩", "宝宝", "孩子", "小孩", "婴儿", "的娃", "娃"))):
             continue
-        if unit in ("天", "日") and (after.startswith("大") or "出生" in before or "生下来" in before):
+        if unit in ("天", "日") and (after.startswith(("大", "宝宝", "孩子", "婴儿")) or "出生" in before or
+                                   "生下来" in before or before.endswith(("宝宝", "孩子", "婴儿", "新生儿", "娃", "宝宝才"))):
             continue
         v = to_number(num)
         if v is None:

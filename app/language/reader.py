@@ -225,6 +225,8 @@ def read(text: str) -> Reading:
             gap = "".join(g for g in m.groupdict().values() if g)
             raw.append((m.start(), m.end(), code, False, gap))
 
+    raw.extend(_carried_site(t, tn, clauses, raw, comp.patterns))
+
     # A literal term hides the shorter terms inside it ("喘不上气" is not also "喘").
     literal_spans = [(s, e) for s, e, _, lit, _ in raw if lit]
     kept = [(s, e, code, lit, gap) for s, e, code, lit, gap in raw
@@ -293,6 +295,33 @@ def read(text: str) -> Reading:
     r.max_hours = max(hours) if hours else None
     r.findings = _findings(r, comp.lex)
     return r
+
+
+def _carried_site(t: str, tn: str, clauses: list[Clause], raw, patterns) -> list[tuple[int, int, str, bool, str]]:
+    """Ellipsis of the body site: in "胸口不疼，就是有点闷" the second clause means 胸口闷. When a
+    clause follows one whose site-and-quality pattern was denied, the patterns are run again over
+    that site + the clause; what matches is a mention in the clause (not negated by the first)."""
+    out: list[tuple[int, int, str, bool, str]] = []
+    for k in range(1, len(clauses)):
+        prev, cur = clauses[k - 1], clauses[k]
+        denied = [(s, e, gap) for s, e, code, lit, gap in raw
+                  if not lit and prev.start <= s < prev.end and gap and any(ch in gap for ch in _GAP_NEG)]
+        if not denied or any(not lit and cur.start <= s < cur.end for s, _e, _c, lit, _g in raw):
+            continue
+        s0, e0, gap = denied[0]
+        site = tn[s0:e0].split(gap, 1)[0] if gap in tn[s0:e0] else ""
+        if not site:
+            continue
+        body = tn[cur.start:cur.end]
+        synthetic = site + body
+        for code, rx in patterns:
+            for m in rx.finditer(synthetic):
+                if m.end() <= len(site) or m.start() >= len(site):
+                    continue  # it must use the carried site and the clause's own words
+                g = "".join(x for x in m.groupdict().values() if x)
+                start = cur.start + max(0, m.start() - len(site))
+                out.append((start, cur.start + m.end() - len(site), code, False, g))
+    return out
 
 
 def findings(text: str) -> list[Finding]:

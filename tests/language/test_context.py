@@ -123,3 +123,17 @@ def test_laterality_and_site():
 @pytest.mark.parametrize("text, code", [("脑壳疼", "headache"), ("屙血", "bloody_stool"), ("拉的是柏油样的", "melena")])
 def test_dialect_words(text, code):
     assert code in read(text).positive
+
+
+@pytest.mark.parametrize("text, denied, present", [("胸口不疼，就是有点闷", "chest_pain", "chest_tightness"),
+                                                   ("肚子不疼，就是胀", "abdominal_pain", "abdo_distension")])
+def test_a_body_site_carries_into_the_next_clause(text, denied, present):
+    r = read(text)
+    assert denied in r.negative and present in r.positive
+
+
+@pytest.mark.parametrize("text, code", [("宝宝20天 发烧38度", None), ("我女儿3个月 拉肚子", None)])
+def test_an_infant_age_in_days_or_months_is_an_age_not_a_duration(text, code):
+    r = read(text)
+    assert r.subject.age_years is not None and r.subject.age_years < 0.3
+    assert r.max_hours is None or r.max_hours < 24 * 10

@@ -529,7 +529,8 @@ def abdominal_pain(c: Ctx, r: Out) -> None:
 
 @protocol("gastro", tx.GI, triggers="vomiting persistent_vomiting vomits_everything diarrhoea nausea haematemesis "
           "melena bloody_stool minor_rectal_blood heartburn constipation abdo_distension bilious projectile "
-          "jaundice dysphagia hiccups haemorrhoids bowel_change", obstetric=True,
+          "jaundice hiccups haemorrhoids bowel_change", obstetric=True,
+          when=lambda c: c.has("dysphagia") and not c.has("sore_throat", "tonsil_exudate"),
           questions="gi_fluids gi_blood child_dehyd")
 def gastro(c: Ctx, r: Out) -> None:
     if c.has("haematemesis"):
@@ -586,7 +587,9 @@ def gastro(c: Ctx, r: Out) -> None:
     if c.has("bloody_stool", "minor_rectal_blood"):
         r.hit(R, "gi.rectal_blood", GI_BLEED + "; 少量便血门诊(肛门/肠镜)", advice="gi_self")
         return
-    if c.has("dysphagia") or (c.has("weight_loss") and c.has("heartburn", "dysphagia", "anorexia")):
+    # Painful swallowing with a sore throat is the throat (respiratory protocol), not a GI alarm.
+    if (c.has("dysphagia") and not c.has("sore_throat", "tonsil_exudate")) or \
+            (c.has("weight_loss") and c.has("heartburn", "dysphagia", "anorexia")):
         r.hit(R, "gi.alarm_dyspepsia", GENERAL + "; 吞咽困难/消瘦需胃镜", advice="gi_self")
         return
     long_diarrhoea = h_d is not None and h_d > 24 * 7 or c.chronic("diarrhoea") or c.recurrent("diarrhoea")
