@@ -31,6 +31,8 @@ system:
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# The demo: public development secrets, derived keys and /auth/dev-login. Production never sets DEMO_MODE.
+run: export DEMO_MODE = 1
 run: system $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --if-empty

@@ -12,7 +12,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import configure_mappers
 
-from app.config import load_config
+from app.config import InsecureConfiguration, insecure_settings, load_config, warnings, with_demo_defaults
+
+log = logging.getLogger(__name__)
 
 
 class BoundedInt(IntegerConverter):
@@ -29,7 +31,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = BoundedInt  # ids in paths fit a BIGINT, or the route does not match
     app.config.update(load_config())
     app.config.update(overrides or {})
+    with_demo_defaults(app.config)
     register_logging(app)
+    check_settings(app)
     register_extensions(app)
     register_observability(app)
     register_errors(app)
@@ -39,6 +43,29 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     # Relationships resolved now, when the process starts, rather than inside its first request or job
     # (about a tenth of a second).
     configure_mappers()
+    return app
+
+
+def check_settings(app: Flask) -> None:
+    """Outside demo mode refuse missing or public secrets, naming each; log what is allowed but weak."""
+    problems = [p for p in insecure_settings(app.config) if not p.startswith("DEMO_MODE")]
+    if problems and not app.config["DEMO_MODE"]:
+        error = InsecureConfiguration(problems)
+        log.critical("%s", error)
+        raise error
+    if app.config["DEMO_MODE"]:
+        log.warning("DEMO_MODE is on: development secrets and /auth/dev-login; never in production")
+    for note in warnings(app.config):
+        log.warning("%s", note)
+
+
+def settings_check_app() -> Flask:
+    """A bare app that only carries the settings and `flask config check` (the real app would refuse to start)."""
+    from app.cli import config_cli
+
+    app = Flask(__name__)
+    app.config.update(with_demo_defaults(load_config()))
+    app.cli.add_command(config_cli)
     return app
 
 

@@ -11,6 +11,23 @@ from app.extensions import db
 from models.base import utcnow
 
 demo_cli = AppGroup("demo", help="Demo data.")
+config_cli = AppGroup("config", help="Settings.")
+
+
+@config_cli.command("check")
+def config_check() -> None:
+    """Print every insecure or missing setting; exit 1 when there is one (0: production may start)."""
+    from app.config import insecure_settings, warnings
+
+    problems = insecure_settings(current_app.config)
+    for problem in problems:
+        click.echo(f"insecure: {problem}")
+    for note in warnings(current_app.config):
+        click.echo(f"warning:  {note}")
+    if problems:
+        click.echo(f"{len(problems)} setting(s) to fix before production (docs/deploy.md)")
+        sys.exit(1)
+    click.echo("settings are fit for production")
 
 
 @demo_cli.command("seed")
@@ -241,3 +258,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(phs_cli)
+    app.cli.add_command(config_cli)

@@ -1,72 +1,197 @@
-"""Settings from the environment. Defaults give a one-command demo on embedded SQLite."""
+"""Every setting, loaded from the environment once and checked (README: Configuration).
+
+`load_config()` reads and casts every setting the web service, the bot (app/wechat/settings.py) and the
+scheduler (jobs/settings.py) use; a value that does not cast stops start-up naming the setting.
+`setting()` is the one reader the wechat and jobs modules use.
+
+Production is the default. Only with `DEMO_MODE=1` (what `make run` sets) do missing secrets fall back to
+public development values, and only then are the field-encryption and blind-index keys derived from
+`SECRET_KEY`. Outside demo mode `insecure_settings()` names every secret that is missing or still holds a
+public development value, and `create_app()` refuses to start (`flask --app wsgi config check` reports the
+same list without starting anything).
+"""
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Public development values: in the repo, so never secret. Accepted in demo mode only.
 DEV_SECRET = "jiayi-dev-only-secret"
+DEV_WECHAT = {
+    "WECHAT_TOKEN": "jiayi-dev-token",
+    "WECHAT_APPID": "wx0000000000000000",
+    "WECHAT_APPSECRET": "dev-app-secret",
+    "WECHAT_ENCODING_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+}
+DEV_APPID = DEV_WECHAT["WECHAT_APPID"]
+MIN_SECRET_LENGTH = 32  # SECRET_KEY and BLIND_INDEX_KEY: at least 32 characters (about 190 bits when random)
 
 
-def _env(name: str, default: str | None = None) -> str | None:
-    value = os.environ.get(name)
-    return value if value not in (None, "") else default
+class ConfigError(RuntimeError):
+    """A setting that cannot be used; start-up stops with this message."""
 
 
-def _bool(name: str, default: bool) -> bool:
-    value = _env(name)
-    return default if value is None else value.lower() in ("1", "true", "yes", "on")
+class InsecureConfiguration(ConfigError):
+    """Outside demo mode a secret is missing or holds a public development value."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("JiaYi refuses to start: insecure or missing settings (set them, or set DEMO_MODE=1 "
+                         "for a local demo):\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One tunable setting: its default and how a text value becomes its type."""
+
+    default: Any
+    cast: Callable[[Any], Any]
+
+
+# Bot and scheduler settings (their meanings: app/wechat/settings.py and jobs/settings.py).
+TUNABLES: dict[str, Spec] = {
+    # the WeChat bot
+    "WECHAT_REPLAY_WINDOW_SECONDS": Spec(300, int),
+    "WECHAT_MAX_BODY_BYTES": Spec(64 * 1024, int),
+    "WECHAT_REPLY_DEADLINE": Spec(4.0, float),
+    "WECHAT_COMMIT_GRACE": Spec(0.6, float),
+    "WECHAT_WORKER_THREADS": Spec(8, int),
+    "WECHAT_WARM_UP": Spec(True, _bool),
+    "WECHAT_STATE_TTL_SECONDS": Spec(1800.0, float),
+    "WECHAT_BIND_MAX_FAILURES": Spec(5, int),
+    "WECHAT_BIND_LOCK_MINUTES": Spec(30.0, float),
+    "WECHAT_BIND_TARGET_MAX_FAILURES": Spec(5, int),
+    "WECHAT_BIND_GLOBAL_MAX_FAILURES_PER_HOUR": Spec(200, int),
+    "WECHAT_PUSH": Spec(None, _bool),  # None: on unless the development appid is configured
+    "WECHAT_TEMPLATE_ID": Spec(None, _optional_str),
+    "WECHAT_TEMPLATE_IDS": Spec(None, lambda v: v),
+    "WECHAT_SUBSCRIBE_TEMPLATE_ID": Spec(None, _optional_str),
+    "WECHAT_TEMPLATE_FIELDS": Spec("thing1,thing2,time3", str),
+    "WECHAT_HTTP_TIMEOUT": Spec(5.0, float),
+    "WECHAT_INBOUND_KEEP_DAYS": Spec(7, int),
+    # the scheduler
+    "JOBS_ONLY": Spec("", str),
+    "JOBS_JOBSTORE_URL": Spec("", str),
+    "JOBS_LEASE_SECONDS": Spec(60.0, float),
+    "JOBS_LOCK_BACKEND": Spec("", str),
+    "JOBS_NOTIFIER": Spec("", str),
+    "JOBS_TREND_MODEL": Spec("ml.model:load_model", str),
+    "JOBS_METRICS_PORT": Spec(9108, int),
+    "OUTBOX_INTERVAL_SECONDS": Spec(5.0, float),
+    "OUTBOX_BATCH": Spec(200, int),
+    "OUTBOX_CLAIM_SECONDS": Spec(60.0, float),
+    "OUTBOX_MAX_ATTEMPTS": Spec(8, int),
+    "TREND_SCAN_CHUNK": Spec(5000, int),
+    "TREND_SCAN_INTERVAL_SECONDS": Spec(3600.0, float),
+    "MISSED_MONITORING_DAYS": Spec(14, int),
+}
+
+_UNSET = object()
+
+
+def setting(source: Any, name: str, default: Any = _UNSET, cast: Callable[[Any], Any] | None = None) -> Any:
+    """A loaded setting from an app, its config or a mapping (None: the environment, as load_config reads it).
+
+    Values set directly on app.config (tests, overrides) may be text: they are cast like the environment's.
+    An absent or empty value gives `default` (or the registered default).
+    """
+    spec = TUNABLES.get(name)
+    if default is _UNSET:
+        default = spec.default if spec else None
+    config = getattr(source, "config", source)
+    value = config.get(name) if config is not None else os.environ.get(name)
+    if value is None or value == "":
+        return default
+    caster = cast or (spec.cast if spec else (type(default) if default is not None else str))
+    if caster is int and isinstance(value, str):
+        return int(value.strip())
+    return caster(value)
+
+
+def flag(source: Any, name: str, default: bool) -> bool:
+    """A yes/no setting: 1/true/yes/on."""
+    value = setting(source, name, None, str)
+    return default if value is None else _bool(value)
 
 
 def _derived_fernet_key(secret: str, purpose: str) -> str:
+    """Demo mode only: a key derived from SECRET_KEY, so the demo needs no set-up."""
     digest = hashlib.sha256(f"{purpose}:{secret}".encode()).digest()
     return base64.urlsafe_b64encode(digest).decode()
 
 
-def load_config() -> dict:
+def load_config(environ: Mapping[str, str] | None = None) -> dict:
     """Build the Flask config mapping from environment variables (see README: Configuration)."""
-    secret = _env("SECRET_KEY", DEV_SECRET)
-    database_url = _env("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'jiayi.db'}")
+    env = os.environ if environ is None else environ
+
+    def get(name: str, default: str | None = None) -> str | None:
+        value = env.get(name)
+        return value if value not in (None, "") else default
+
+    def number(name: str, default: int) -> int:
+        raw = get(name)
+        try:
+            return default if raw is None else int(raw)
+        except ValueError:
+            raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+
+    demo = _bool(get("DEMO_MODE", "0"))
+    database_url = get("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'jiayi.db'}")
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
-    return {
-        "SECRET_KEY": secret,
+    config = {
+        "SECRET_KEY": get("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "DEMO_MODE": demo,
         # Comma-separated Fernet keys, newest first: old keys still decrypt (rotation).
-        "FIELD_ENCRYPTION_KEYS": _env("FIELD_ENCRYPTION_KEYS", _derived_fernet_key(secret, "fields")),
-        "BLIND_INDEX_KEY": _env("BLIND_INDEX_KEY", _derived_fernet_key(secret, "blind-index")),
-        "TOKEN_TTL_HOURS": int(_env("TOKEN_TTL_HOURS", "12")),
+        "FIELD_ENCRYPTION_KEYS": get("FIELD_ENCRYPTION_KEYS"),
+        "BLIND_INDEX_KEY": get("BLIND_INDEX_KEY"),
+        "TOKEN_TTL_HOURS": number("TOKEN_TTL_HOURS", 12),
         # Workspace pages (/staff/, /me/): the session cookie is sent over HTTPS only; browsers treat
         # http://127.0.0.1 and localhost as secure, so the local demo still signs in.
-        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", True),
+        "SESSION_COOKIE_SECURE": _bool(get("SESSION_COOKIE_SECURE", "1")),
         # The service's public address (https://…): WeChat messages and menu buttons link to its pages.
-        "PUBLIC_URL": _env("PUBLIC_URL"),
-        "DEMO_MODE": _bool("DEMO_MODE", secret == DEV_SECRET),
-        "TIMEZONE": _env("TIMEZONE", "Asia/Shanghai"),
-        "PRIVACY_NOTICE_VERSION": _env("PRIVACY_NOTICE_VERSION", "2026-01"),
-        "PRIVACY_NOTICE_URL": _env("PRIVACY_NOTICE_URL", "https://jiayi.example.cn/privacy"),
-        "LOGIN_MAX_FAILURES": int(_env("LOGIN_MAX_FAILURES", "5")),
-        "LOGIN_LOCK_MINUTES": int(_env("LOGIN_LOCK_MINUTES", "15")),
-        "WECHAT_TOKEN": _env("WECHAT_TOKEN", "jiayi-dev-token"),
-        "WECHAT_APPID": _env("WECHAT_APPID", "wx0000000000000000"),
-        "WECHAT_APPSECRET": _env("WECHAT_APPSECRET", "dev-app-secret"),
-        "WECHAT_ENCODING_AES_KEY": _env("WECHAT_ENCODING_AES_KEY", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"),
-        "WECHAT_API_BASE": _env("WECHAT_API_BASE", "https://api.weixin.qq.com"),
+        "PUBLIC_URL": get("PUBLIC_URL"),
+        "PRIVACY_NOTICE_VERSION": get("PRIVACY_NOTICE_VERSION", "2026-01"),
+        "PRIVACY_NOTICE_URL": get("PRIVACY_NOTICE_URL", "https://jiayi.example.cn/privacy"),
+        "LOGIN_MAX_FAILURES": number("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_LOCK_MINUTES": number("LOGIN_LOCK_MINUTES", 15),
+        "WECHAT_API_BASE": get("WECHAT_API_BASE", "https://api.weixin.qq.com"),
         # Where the workspace pages send a browser for WeChat web authorisation (snsapi_base).
-        "WECHAT_OAUTH_URL": _env("WECHAT_OAUTH_URL", "https://open.weixin.qq.com/connect/oauth2/authorize"),
-        "REDIS_URL": _env("REDIS_URL"),
-        "LOG_FORMAT": _env("LOG_FORMAT", "plain"),
+        "WECHAT_OAUTH_URL": get("WECHAT_OAUTH_URL", "https://open.weixin.qq.com/connect/oauth2/authorize"),
+        "REDIS_URL": get("REDIS_URL"),
+        "LOG_FORMAT": get("LOG_FORMAT", "plain"),
         # Medical records are kept for a retention period before a deletion request is carried out
         # (医疗机构病历管理规定: outpatient records at least 15 years); configurable per deployment.
-        "RETENTION_DAYS": int(_env("RETENTION_DAYS", str(15 * 365))),
+        "RETENTION_DAYS": number("RETENTION_DAYS", 15 * 365),
         # Rate limits (flask-limiter syntax); storage is Redis when REDIS_URL is set, memory otherwise.
-        "RATELIMIT_LOGIN": _env("RATELIMIT_LOGIN", "20 per minute"),
-        "RATELIMIT_READINGS": _env("RATELIMIT_READINGS", "120 per minute"),
-        "RATELIMIT_TRIAGE": _env("RATELIMIT_TRIAGE", "30 per minute"),
-        "MAX_CONTENT_LENGTH": int(_env("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))),
+        "RATELIMIT_LOGIN": get("RATELIMIT_LOGIN", "20 per minute"),
+        "RATELIMIT_READINGS": get("RATELIMIT_READINGS", "120 per minute"),
+        "RATELIMIT_TRIAGE": get("RATELIMIT_TRIAGE", "30 per minute"),
+        "MAX_CONTENT_LENGTH": number("MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
+        # Security headers and metrics (app/security.py, app/observability.py).
+        "HSTS_SECONDS": number("HSTS_SECONDS", 31536000),  # sent only on HTTPS requests; 0 switches it off
+        "PROXY_FIX": number("PROXY_FIX", 0),  # proxies in front that set X-Forwarded-For/-Proto (0: none)
+        "METRICS_TOKEN": get("METRICS_TOKEN"),
         # flask-smorest / OpenAPI
         "API_TITLE": "JiaYi 家医 API",
         "API_VERSION": "v1",
@@ -84,3 +209,92 @@ def load_config() -> dict:
             "security": [{"bearerAuth": []}],
         },
     }
+    for name in DEV_WECHAT:
+        config[name] = get(name)
+    for name, spec in TUNABLES.items():
+        raw = get(name)
+        try:
+            config[name] = spec.default if raw is None else spec.cast(raw)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{name}={raw!r} cannot be read ({getattr(spec.cast, '__name__', 'value')})") from None
+    return with_demo_defaults(config)
+
+
+def with_demo_defaults(config: dict) -> dict:
+    """In demo mode only: fill missing secrets with the public development values and derived keys."""
+    if not config.get("DEMO_MODE"):
+        return config
+    config["SECRET_KEY"] = config.get("SECRET_KEY") or DEV_SECRET
+    for name, value in DEV_WECHAT.items():
+        if config.get(name) is None:
+            config[name] = value
+    config["FIELD_ENCRYPTION_KEYS"] = (config.get("FIELD_ENCRYPTION_KEYS")
+                                       or _derived_fernet_key(config["SECRET_KEY"], "fields"))
+    config["BLIND_INDEX_KEY"] = config.get("BLIND_INDEX_KEY") or _derived_fernet_key(config["SECRET_KEY"],
+                                                                                     "blind-index")
+    return config
+
+
+def _fernet_problem(value: str) -> str | None:
+    keys = [k.strip() for k in value.split(",") if k.strip()]
+    if not keys:
+        return "FIELD_ENCRYPTION_KEYS is empty"
+    for index, key in enumerate(keys, 1):
+        try:
+            if len(base64.urlsafe_b64decode(key.encode())) != 32:
+                raise ValueError
+        except (ValueError, binascii.Error):
+            return f"FIELD_ENCRYPTION_KEYS key {index} is not a Fernet key (32 url-safe base64 bytes)"
+    return None
+
+
+def insecure_settings(config: Mapping[str, Any]) -> list[str]:
+    """What is missing, malformed or public in these settings; empty when production may start."""
+    problems: list[str] = []
+    secret = config.get("SECRET_KEY")
+    dev_derived = {_derived_fernet_key(DEV_SECRET, "fields"), _derived_fernet_key(DEV_SECRET, "blind-index")}
+    if not secret:
+        problems.append("SECRET_KEY is not set")
+    elif secret == DEV_SECRET:
+        problems.append("SECRET_KEY has the public development value")
+    elif len(secret) < MIN_SECRET_LENGTH:
+        problems.append(f"SECRET_KEY is shorter than {MIN_SECRET_LENGTH} characters")
+    field_keys = config.get("FIELD_ENCRYPTION_KEYS")
+    if not field_keys:
+        problems.append("FIELD_ENCRYPTION_KEYS is not set")
+    elif any(k.strip() in dev_derived for k in field_keys.split(",")):
+        problems.append("FIELD_ENCRYPTION_KEYS is derived from the public development secret")
+    elif (problem := _fernet_problem(field_keys)) is not None:
+        problems.append(problem)
+    index_key = config.get("BLIND_INDEX_KEY")
+    if not index_key:
+        problems.append("BLIND_INDEX_KEY is not set")
+    elif index_key in dev_derived:
+        problems.append("BLIND_INDEX_KEY is derived from the public development secret")
+    elif len(index_key) < MIN_SECRET_LENGTH:
+        problems.append(f"BLIND_INDEX_KEY is shorter than {MIN_SECRET_LENGTH} characters")
+    for name in ("WECHAT_TOKEN", "WECHAT_APPID", "WECHAT_APPSECRET"):
+        value = config.get(name)
+        if not value:
+            problems.append(f"{name} is not set")
+        elif value == DEV_WECHAT[name]:
+            problems.append(f"{name} has the public development value")
+    aes_key = config.get("WECHAT_ENCODING_AES_KEY")
+    if aes_key == DEV_WECHAT["WECHAT_ENCODING_AES_KEY"]:
+        problems.append("WECHAT_ENCODING_AES_KEY has the public development value")
+    elif aes_key and len(aes_key) != 43:
+        problems.append("WECHAT_ENCODING_AES_KEY is not 43 characters (the MP console's EncodingAESKey)")
+    if config.get("DEMO_MODE"):
+        problems.append("DEMO_MODE is on: /auth/dev-login gives anyone a resident token")
+    return problems
+
+
+def warnings(config: Mapping[str, Any]) -> list[str]:
+    """Allowed but worth a line in the start-up log."""
+    notes = []
+    if not config.get("WECHAT_ENCODING_AES_KEY"):
+        notes.append("WECHAT_ENCODING_AES_KEY is not set: the WeChat callback accepts plain-mode messages, whose "
+                     "signature does not cover the body; configure safe mode (安全模式) in production")
+    if not config.get("REDIS_URL"):
+        notes.append("REDIS_URL is not set: rate limits are counted per process; production sets REDIS_URL")
+    return notes

@@ -36,7 +36,7 @@ def _app(url: str):
 
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_COST": (1, 1024)})
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_COST": (1, 1024), "DEMO_MODE": True})
 
 
 def _copy(cur, table: str, columns: list[str], rows) -> int:

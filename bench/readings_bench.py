@@ -71,6 +71,7 @@ def wsgi():
 def seed(url: str, n_residents: int) -> list[str]:
     """Migrate and seed through the services; returns one resident token per resident."""
     os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DEMO_MODE", "1")  # a local benchmark: demo secrets
     from flask_migrate import upgrade
 
     from app import create_app
@@ -265,7 +266,7 @@ def batch_accepted(data: bytes) -> int:
 
 # --- driver ----------------------------------------------------------------------------------------------------------------
 def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "RATELIMIT_READINGS": "100000000 per minute"}
+    env = {**os.environ, "DEMO_MODE": os.environ.get("DEMO_MODE", "1"), "DATABASE_URL": url, "RATELIMIT_READINGS": "100000000 per minute"}
     cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", str(workers), "--threads", str(threads),
            "--worker-class", "gthread", "--keep-alive", "75", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
            "--chdir", str(ROOT), "bench.readings_bench:wsgi()"]

@@ -103,7 +103,7 @@ def reset_schema(url: str) -> None:
 
     from app import create_app
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url)})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url), "DEMO_MODE": True})
     with app.app_context():
         upgrade(revision="heads")
         from app.extensions import db
@@ -275,7 +275,7 @@ def run_scan(url: str, now: datetime, chunk: int, attempts: int = 6) -> dict:
     and then), the job stops with its partial report logged and is simply run again: the queue is in
     the database, so the next run picks up where the last one stopped. Counts and times are summed.
     """
-    env = {**os.environ, "DATABASE_URL": sqlalchemy_url(url), "TREND_SCAN_CHUNK": str(chunk)}
+    env = {**os.environ, "DEMO_MODE": os.environ.get("DEMO_MODE", "1"), "DATABASE_URL": sqlalchemy_url(url), "TREND_SCAN_CHUNK": str(chunk)}
     total: dict = {"wall": 0.0, "seconds": 0.0, "scanned": 0.0, "alerts": 0.0, "errors": 0.0, "restarts": 0,
                    "timings": {}, "peak_rss_mb": 0.0, "logs": []}
     for attempt in range(attempts):

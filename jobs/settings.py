@@ -1,4 +1,4 @@
-"""Scheduler settings: the app's config first, then the environment, then the default.
+"""Scheduler settings, loaded and checked once by app/config.py (`setting()` reads them from there).
 
 | name | default | meaning |
 |---|---|---|
@@ -16,28 +16,18 @@
 | TREND_SCAN_INTERVAL_SECONDS | 3600 | how often the trend scan runs |
 | MISSED_MONITORING_DAYS | 14 | days without a reading before a missed_monitoring alert |
 | CONFIRM_WAIT_MINUTES | 30 | how long a dangerous home value waits for its repeat before the village doctor is asked to call |
+| JOBS_METRICS_PORT | 9108 | the scheduler's /metrics port on 127.0.0.1 (0: off) |
 """
 from __future__ import annotations
 
 import importlib
-import os
 from datetime import datetime
-from typing import Any, Callable, TypeVar
+from typing import Any
 
+from app.config import setting
 from app.services.clock import LOCAL_TZ
 
-T = TypeVar("T")
-
-
-def setting(app: Any, name: str, default: T, cast: Callable[[Any], T] | None = None) -> T:
-    """A setting from app.config, else the environment, else `default` (cast to the default's type)."""
-    value = app.config.get(name) if app is not None else None
-    if value is None:
-        value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    caster = cast or (type(default) if default is not None else str)
-    return caster(value)
+__all__ = ["load_object", "parse_now", "setting"]
 
 
 def load_object(path: str) -> Any:

@@ -16,6 +16,13 @@ import pytest
 from tests import snapshots
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+# Explicit keys for the test app (never derived from SECRET_KEY); subprocesses get them through TEST_ENV.
+TEST_KEYS = {
+    "SECRET_KEY": "test-secret-key-0123456789abcdef0123456789",
+    "FIELD_ENCRYPTION_KEYS": "x9Q2m3xXo3bq0yJ8pQ1t7kM0Qd3nV6wZr1sE2uH4aF8=",
+    "BLIND_INDEX_KEY": "test-blind-index-key-0123456789abcdef0123",
+}
+TEST_ENV = {**TEST_KEYS, "DEMO_MODE": "1"}  # demo mode for /auth/dev-login and the development WeChat account
 
 
 def _database_url(tmp_dir: Path) -> str:
@@ -33,6 +40,7 @@ def app():
 
     tmp_dir = Path(tempfile.mkdtemp(prefix="jiayi-test-"))
     app = create_app({
+        **TEST_KEYS,
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_dir),
         "DEMO_MODE": True,

@@ -4,7 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+from ml.clinical import LOCAL_TZ_NAME
+
+# One zone for the whole programme (a county in China; no daylight saving): ml.clinical names it, and it is
+# not a setting, because stored business days (readings' local dates, KPIs, quiet hours) depend on it.
+LOCAL_TZ = ZoneInfo(LOCAL_TZ_NAME)
 
 
 def local_date(now: datetime) -> date:

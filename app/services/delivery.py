@@ -43,15 +43,6 @@ QUIET_END = time(7, 0)
 DEFAULT_CLAIM = timedelta(seconds=60)  # well inside WeChat's 10-minute client_msg_id dedup window
 
 
-@dataclass(frozen=True)
-class NotifierResult:
-    """A plain SendResult for notifiers without their own (the logging notifier, test fakes)."""
-
-    ok: bool
-    retryable: bool = False
-    error: str | None = None
-
-
 class LoggingNotifier:
     """The notifier when WeChat is not configured: logs each message (no text: it is health data)."""
 
@@ -59,11 +50,11 @@ class LoggingNotifier:
         self.log = logger or log
 
     def send(self, *, openid: str, text: str, data: dict[str, Any] | None, client_msg_id: str,
-             kind: str) -> NotifierResult:
+             kind: str) -> SendResult:
         """Log and report success."""
         self.log.info("outbox (logging notifier): %s to %s…, %d chars, client_msg_id=%s",
                       kind, openid[:6], len(text), client_msg_id)
-        return NotifierResult(True)
+        return SendResult(True)
 
 
 @dataclass(frozen=True)
@@ -216,7 +207,7 @@ def _deliver(session: Session, message_id: int, *, notifier: Notifier, now: date
                                            client_msg_id=message.client_msg_id, kind=message.kind)
     except Exception as exc:  # a notifier bug or a transport error we did not classify: retry later
         log.exception("notifier raised on outbox message %s", message_id)
-        result = NotifierResult(False, retryable=True, error=f"{type(exc).__name__}: {exc}")
+        result = SendResult(False, retryable=True, error=f"{type(exc).__name__}: {exc}")
     # 3. record the result
     done = clock()
     if result.ok:
@@ -225,10 +216,10 @@ def _deliver(session: Session, message_id: int, *, notifier: Notifier, now: date
     error = _error_text(result)
     if result.retryable and attempt < backoff.max_attempts:
         retry_at = done + backoff.delay(attempt, rng)
-        hint = getattr(result, "retry_after", None)  # seconds, when the channel says how long to wait
+        hint = result.retry_after
         if hint:
             retry_at = max(retry_at, done + timedelta(seconds=float(hint)))
-        if getattr(result, "retry_tomorrow", False):  # daily quota: it resets at local midnight
+        if result.retry_tomorrow:  # daily quota: it resets at local midnight
             tomorrow = done.astimezone(LOCAL_TZ).date() + timedelta(days=1)
             retry_at = max(retry_at, datetime.combine(tomorrow, time(0, 5), tzinfo=LOCAL_TZ))
         _finish(session, message_id, attempt, next_attempt_at=retry_at, last_error=error)
@@ -242,12 +233,10 @@ def _deliver(session: Session, message_id: int, *, notifier: Notifier, now: date
     return "failed"
 
 
-def _error_text(result: Any) -> str:
-    """A reason string from any SendResult shape (error, or WeChat's errcode/errmsg)."""
-    error = getattr(result, "error", None)
-    if error:
-        return str(error)
-    errcode, errmsg = getattr(result, "errcode", None), getattr(result, "errmsg", "")
-    if errcode is not None or errmsg:
-        return f"errcode {errcode}: {errmsg}".strip()
+def _error_text(result: SendResult) -> str:
+    """A reason string: the result's own, or WeChat's errcode/errmsg."""
+    if result.error:
+        return str(result.error)
+    if result.errcode or result.errmsg:
+        return f"errcode {result.errcode}: {result.errmsg}".strip()
     return "send failed"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Protocol
@@ -56,10 +57,26 @@ def _values(*, consortium_id: int, kind: str, text: str, now: datetime, resident
             "status": OutboxStatus.pending, "attempts": 0, "next_attempt_at": now, "created_at": now}
 
 
-class SendResult(Protocol):
+@dataclass(frozen=True)
+class SendResult:
+    """The one outcome of one send: WeChat API calls, notifiers and the outbox sender all use it."""
+
     ok: bool
-    retryable: bool
-    error: str | None
+    errcode: int | None = 0  # WeChat's errcode; None: no WeChat answer (timeout, connection error, HTTP error)
+    errmsg: str = ""
+    retryable: bool = False
+    reroute: bool = False  # final on this channel, another channel may work (45015, 45047, 43101)
+    retry_tomorrow: bool = False  # a daily quota: it resets at local midnight
+    config_error: bool = False  # an operator must fix settings (IP whitelist, secret, template id…)
+    http_status: int | None = None
+    msgid: str | None = None
+    error: str | None = None  # the reason the outbox records
+    retry_after: float | None = None  # seconds, when the channel says how long to wait
+    channel: str = ""
+
+    @property
+    def final(self) -> bool:
+        return not self.ok and not self.retryable
 
 
 class Notifier(Protocol):

@@ -17,10 +17,11 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, ContextManager, Protocol
 
 import requests
+
+from app.services.outbox import SendResult
 
 log = logging.getLogger(__name__)
 
@@ -45,25 +46,6 @@ ERROR_NAMES = {
 
 
 # --- results and errors --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SendResult:
-    """Outcome of one API call, classified for the outbox."""
-
-    ok: bool
-    errcode: int | None = 0  # None: no WeChat answer (timeout, connection error, HTTP error)
-    errmsg: str = ""
-    retryable: bool = False
-    reroute: bool = False  # final on this channel, another channel may work (45015, 45047, 43101)
-    retry_tomorrow: bool = False  # 45009 daily quota
-    config_error: bool = False  # an operator must fix settings (IP whitelist, secret, template id…)
-    http_status: int | None = None
-    msgid: str | None = None
-
-    @property
-    def final(self) -> bool:
-        return not self.ok and not self.retryable
-
-
 class WeChatApiError(Exception):
     """A failed call where a value was expected (token, OAuth); carries the classification."""
 

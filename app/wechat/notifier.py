@@ -20,16 +20,17 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from app.config import DEV_APPID
 from app.services.clock import LOCAL_TZ
 from app.wechat import texts
-from app.wechat.client import DEFAULT_BASE_URL, SendResult, WeChatClient
+from app.services.outbox import SendResult
+from app.wechat.client import DEFAULT_BASE_URL, WeChatClient
 from app.wechat.settings import flag, setting
 from app.wechat.tokens import store_from_config
 from models.wechat import WeChatUser
@@ -38,32 +39,18 @@ log = logging.getLogger(__name__)
 
 CS_WINDOW = timedelta(hours=48)
 CS_WINDOW_MARGIN = timedelta(minutes=10)  # clocks differ; near the edge use the template instead
-DEV_APPID = "wx0000000000000000"
 RATE_LIMIT_RETRY_SECONDS = 60  # 45011: "retry next minute"
 DEFAULT_TEMPLATE_FIELDS = ("thing1", "thing2", "time3")  # title, summary, time
 
 
-@dataclass(frozen=True)
-class NotifyResult:
-    """SendResult for the outbox sender (app.services.delivery reads these attributes)."""
-
-    ok: bool
-    retryable: bool = False
-    error: str | None = None
-    retry_tomorrow: bool = False
-    retry_after: float | None = None
-    errcode: int | None = None
-    channel: str = ""
-
-
-def to_notify_result(result: SendResult, channel: str) -> NotifyResult:
+def to_notify_result(result: SendResult, channel: str) -> SendResult:
     """Map the client's classification onto retryable / final for the outbox."""
     if result.ok:
-        return NotifyResult(True, channel=channel)
+        return SendResult(True, channel=channel)
     error = f"{channel}: errcode {result.errcode}: {result.errmsg}".strip()
     if result.config_error:
         error += " (配置错误，需管理员处理 / configuration error)"
-    return NotifyResult(False, retryable=result.retryable or result.retry_tomorrow, error=error,
+    return SendResult(False, retryable=result.retryable or result.retry_tomorrow, error=error,
                         retry_tomorrow=result.retry_tomorrow,
                         retry_after=RATE_LIMIT_RETRY_SECONDS if result.errcode == 45011 else None,
                         errcode=result.errcode, channel=channel)
@@ -103,7 +90,7 @@ class WeChatNotifier:
         return last is not None and self.clock() - last < CS_WINDOW - CS_WINDOW_MARGIN
 
     def send(self, *, openid: str, text: str, data: dict[str, Any] | None, client_msg_id: str,
-             kind: str) -> NotifyResult:
+             kind: str) -> SendResult:
         """Send one outbox message; never raises for WeChat errors."""
         from app.wechat.links import page_link, with_link
 
@@ -123,7 +110,7 @@ class WeChatNotifier:
             result = self.client.send_subscribe(openid, self.subscribe_template_id,
                                                 self.template_data(kind, text, data), page=(data or {}).get("url"))
             return to_notify_result(result, "subscribe")
-        return NotifyResult(False, error="用户48小时内未互动且未配置模板或订阅消息 / outside the 48 h window and no "
+        return SendResult(False, error="用户48小时内未互动且未配置模板或订阅消息 / outside the 48 h window and no "
                                          "template configured", channel="none")
 
     def template_data(self, kind: str, text: str, data: dict[str, Any] | None) -> dict[str, Any]:

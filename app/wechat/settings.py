@@ -1,7 +1,7 @@
-"""The bot's settings: the app's config first, then the environment, then the default.
+"""The bot's settings, loaded and checked once by app/config.py (`setting()` reads them from there).
 
-WECHAT_TOKEN, WECHAT_APPID, WECHAT_APPSECRET, WECHAT_ENCODING_AES_KEY and WECHAT_API_BASE come from
-app/config.py; these tune the bot:
+WECHAT_TOKEN, WECHAT_APPID, WECHAT_APPSECRET, WECHAT_ENCODING_AES_KEY and WECHAT_API_BASE are secrets and
+endpoints checked by app/config.py (outside demo mode they must be set); these tune the bot:
 
 | name | default | meaning |
 |---|---|---|
@@ -12,7 +12,10 @@ app/config.py; these tune the bot:
 | WECHAT_WORKER_THREADS | 8 | bot threads per process |
 | WECHAT_WARM_UP | true | load the triage dictionaries when the first message arrives in a process |
 | WECHAT_STATE_TTL_SECONDS | 1800 | a conversation left this long starts again |
-| WECHAT_BIND_MAX_FAILURES / WECHAT_BIND_LOCK_MINUTES | 5 / 30 | binding attempts before the lock, and its length |
+| WECHAT_BIND_MAX_FAILURES / WECHAT_BIND_LOCK_MINUTES | 5 / 30 | binding attempts per openid before the lock, and its length |
+| WECHAT_BIND_TARGET_MAX_FAILURES | 5 | failed attempts naming one resident (name + identity) before binding to them locks |
+| WECHAT_BIND_GLOBAL_MAX_FAILURES_PER_HOUR | 200 | failed binding attempts per hour, all openids together, before binding pauses |
+| WECHAT_INBOUND_KEEP_DAYS | 7 | days the dedup/reply log and the replay cache are kept |
 | WECHAT_PUSH | on unless the development appid | send outbox messages through WeChat (else they are logged) |
 | WECHAT_TEMPLATE_ID | — | template message id used outside the 48 h window |
 | WECHAT_TEMPLATE_IDS | — | JSON {outbox kind: template id} overriding WECHAT_TEMPLATE_ID per kind |
@@ -22,27 +25,6 @@ app/config.py; these tune the bot:
 """
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from app.config import flag, setting
 
-T = TypeVar("T")
-
-
-def setting(config: Mapping[str, Any], name: str, default: T, cast: Callable[[Any], T] | None = None) -> T:
-    """config[name], else the environment variable, else `default` (cast to the default's type)."""
-    value = config.get(name)
-    if value is None:
-        value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    caster = cast or (type(default) if default is not None else str)
-    return caster(value)
-
-
-def flag(config: Mapping[str, Any], name: str, default: bool) -> bool:
-    """A yes/no setting: 1/true/yes/on."""
-    value = setting(config, name, None, str)
-    if value is None:
-        return default
-    return str(value).strip().lower() in ("1", "true", "yes", "on")
+__all__ = ["flag", "setting"]

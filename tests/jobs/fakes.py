@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.services.delivery import NotifierResult
+from app.services.outbox import SendResult
 from ml.model import RulesOnlyModel
 
 
@@ -20,17 +20,17 @@ from ml.model import RulesOnlyModel
 class FakeWeChat:
     """In-process notifier: records every call and every delivery; `script` holds results to return first."""
 
-    script: list[NotifierResult] = field(default_factory=list)
+    script: list[SendResult] = field(default_factory=list)
     calls: list[dict[str, Any]] = field(default_factory=list)
     delivered: dict[str, dict[str, Any]] = field(default_factory=dict)  # client_msg_id -> message
 
-    def send(self, *, openid: str, text: str, data: dict | None, client_msg_id: str, kind: str) -> NotifierResult:
+    def send(self, *, openid: str, text: str, data: dict | None, client_msg_id: str, kind: str) -> SendResult:
         call = {"openid": openid, "text": text, "data": data, "client_msg_id": client_msg_id, "kind": kind}
         self.calls.append(call)
         if self.script:
             return self.script.pop(0)
         self.delivered.setdefault(client_msg_id, call)  # WeChat drops a repeat of the same client_msg_id
-        return NotifierResult(True)
+        return SendResult(True)
 
 
 class FileWeChat:
@@ -50,13 +50,13 @@ class FileWeChat:
         except FileNotFoundError:
             return set()
 
-    def send(self, *, openid: str, text: str, data: dict | None, client_msg_id: str, kind: str) -> NotifierResult:
+    def send(self, *, openid: str, text: str, data: dict | None, client_msg_id: str, kind: str) -> SendResult:
         with open(self.path, "a", encoding="utf-8") as fh:
             fh.write(f"attempt {client_msg_id}\n")
             if client_msg_id not in self._seen():
                 fh.write(f"delivered {client_msg_id}\n")
         time.sleep(self.delay)
-        return NotifierResult(True)
+        return SendResult(True)
 
 
 class SlowRulesModel(RulesOnlyModel):

@@ -9,7 +9,8 @@ from sqlalchemy import update
 
 from app.services import delivery, outbox, residents
 from app.services.actors import system_actor
-from app.services.delivery import Backoff, NotifierResult
+from app.services.delivery import Backoff
+from app.services.outbox import SendResult
 from models.outbox import OutboxMessage, OutboxStatus
 from tests.jobs.fakes import FakeWeChat
 
@@ -53,8 +54,8 @@ def test_due_messages_are_sent_once_with_their_client_msg_id(session, resident, 
 
 def test_retryable_failure_backs_off_with_jitter_then_succeeds(session, resident, now):
     (mid,) = _queue(session, resident, now)
-    fake = FakeWeChat(script=[NotifierResult(False, retryable=True, error="errcode -1: system busy"),
-                              NotifierResult(False, retryable=True, error="timeout")])
+    fake = FakeWeChat(script=[SendResult(False, retryable=True, error="errcode -1: system busy"),
+                              SendResult(False, retryable=True, error="timeout")])
     backoff = Backoff(base=timedelta(seconds=30), cap=timedelta(hours=1), max_attempts=5)
     r1 = delivery.send_due(session, notifier=fake, now=now, backoff=backoff, rng=random.Random(1))
     m = _msg(session, mid)
@@ -76,7 +77,7 @@ def test_retryable_failure_backs_off_with_jitter_then_succeeds(session, resident
 
 def test_final_failure_stops_with_the_recorded_reason(session, resident, now):
     (mid,) = _queue(session, resident, now)
-    fake = FakeWeChat(script=[NotifierResult(False, retryable=False, error="errcode 43004: user unsubscribed")])
+    fake = FakeWeChat(script=[SendResult(False, retryable=False, error="errcode 43004: user unsubscribed")])
     report = delivery.send_due(session, notifier=fake, now=now)
     m = _msg(session, mid)
     assert report.failed == 1 and m.status == OutboxStatus.failed and m.last_error == "errcode 43004: user unsubscribed"
@@ -86,7 +87,7 @@ def test_final_failure_stops_with_the_recorded_reason(session, resident, now):
 
 def test_retryable_failures_give_up_after_max_attempts(session, resident, now):
     (mid,) = _queue(session, resident, now)
-    fake = FakeWeChat(script=[NotifierResult(False, retryable=True, error="busy")] * 3)
+    fake = FakeWeChat(script=[SendResult(False, retryable=True, error="busy")] * 3)
     backoff = Backoff(base=timedelta(seconds=1), max_attempts=3)
     t = now
     for _ in range(3):

@@ -24,6 +24,7 @@ from models.alerts import Alert, AlertKind
 from models.base import utcnow
 from models.jobs import ResidentScanState
 from models.outbox import OutboxMessage, OutboxStatus
+from tests.conftest import TEST_ENV
 from tests.jobs.conftest import add_bp_days
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,7 +59,7 @@ def test_sigkill_mid_run_then_restart_loses_nothing_and_duplicates_nothing(app, 
     session.commit()
 
     wechat_log, sched_log = tmp_path / "wechat.log", tmp_path / "scheduler.log"
-    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+    env = {**os.environ, **TEST_ENV, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
            "JOBS_ONLY": "outbox_sender,trend_scan", "JOBS_NOTIFIER": "tests.jobs.fakes:FileWeChat",
            "JOBS_TREND_MODEL": "tests.jobs.fakes:slow_rules_model", "FAKE_WECHAT_LOG": str(wechat_log),
            "FAKE_WECHAT_DELAY": "0.08", "FAKE_MODEL_DELAY": "0.06", "TREND_SCAN_CHUNK": "2",

@@ -100,4 +100,7 @@ def test_now_without_an_offset_is_shanghai_time_and_settings_fall_back_to_the_en
     assert parse_now("2026-06-01T09:00") == datetime(2026, 6, 1, 1, 0, tzinfo=timezone.utc)
     assert parse_now("2026-06-01T09:00:00+00:00").utcoffset() == timedelta(0)
     monkeypatch.setenv("OUTBOX_BATCH", "17")
-    assert setting(None, "OUTBOX_BATCH", 200, int) == 17 and setting(None, "NO_SUCH_SETTING", 5) == 5
+    assert setting(None, "OUTBOX_BATCH") == 17 and setting(None, "NO_SUCH_SETTING", 5) == 5
+    from app.config import load_config
+
+    assert load_config()["OUTBOX_BATCH"] == 17  # loaded and cast once, with every other setting
