@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, UniqueConstraint, false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, BigId, IdMixin, TimestampMixin
@@ -45,6 +45,8 @@ class Consortium(IdMixin, TimestampMixin, Base):
     __tablename__ = "consortia"
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
+    # 绑定码: residents bind WeChat only with a one-time code from their doctor, not with name + ID suffix.
+    binding_code_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 class Institution(IdMixin, TimestampMixin, Base):

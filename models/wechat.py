@@ -57,3 +57,25 @@ class StaffBindingCode(IdMixin, Base):
     used_at: Mapped[datetime | None] = mapped_column()
     used_by_openid: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ResidentBindingCode(IdMixin, Base):
+    """A one-time code a resident's doctor gives them to bind their WeChat (绑定码)."""
+
+    __tablename__ = "wechat_resident_codes"
+    resident_id: Mapped[int] = mapped_column(BigId, ForeignKey("residents.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)  # HMAC blind index of the code
+    issued_by: Mapped[int] = mapped_column(BigId, ForeignKey("staff.id"))
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CallbackNonce(Base):
+    """A signed callback's (timestamp, nonce), kept for twice the replay window: a second use with another
+    body is a replay (the cache when no Redis is configured; shared by every worker)."""
+
+    __tablename__ = "wechat_nonces"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of timestamp:nonce
+    body_digest: Mapped[str] = mapped_column(String(64))
+    seen_at: Mapped[datetime] = mapped_column(index=True)

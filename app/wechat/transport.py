@@ -4,7 +4,9 @@ Pure functions over bytes and query parameters; no Flask. The view maps the exce
 `BadSignature`/`ReplayRejected` → 403, `BodyTooLarge` → 413, `MalformedMessage` (and its
 subclasses) → log and answer "success" (WeChat retries on anything else and then shows
 "该公众号暂时无法提供服务"). Each exception carries `http_status` (None = answer "success").
-See docs/wechat_protocol.md §1, §2 and §6.
+With an EncodingAESKey configured only safe mode is accepted (`msg_signature` covers the encrypted body);
+plain mode, whose signature covers only token, timestamp and nonce, is accepted only without a key. The
+view adds a seen-once nonce cache (app.services.nonces). See docs/wechat_protocol.md §1, §2 and §6.
 """
 from __future__ import annotations
 
@@ -46,7 +48,13 @@ class BadSignature(TransportError):
 
 
 class ReplayRejected(TransportError):
-    """Timestamp missing, not a number, or outside the replay window."""
+    """Timestamp missing, not a number, outside the replay window, or its nonce already used for another body."""
+
+    http_status = 403
+
+
+class PlainModeRefused(TransportError):
+    """A plain-mode message while an EncodingAESKey is configured: safe mode signs the body, plain mode does not."""
 
     http_status = 403
 
@@ -273,8 +281,11 @@ def open_message(
     nonce = query.get("nonce")
     check_signature(config.token, query.get("signature"), timestamp, nonce)
     check_replay_window(timestamp, now=now, window_seconds=config.replay_window_seconds)
-    fields = parse_xml(body)
     encrypted = (query.get("encrypt_type") or "").lower() == "aes"
+    if config.encoding_aes_key and not encrypted:
+        # With a key configured WeChat sends safe mode only; a plain body is signed by nothing and is refused.
+        raise PlainModeRefused("plain-mode message refused: an EncodingAESKey is configured (safe mode only)")
+    fields = parse_xml(body)
     if encrypted:
         # Compatible mode also carries plaintext fields; only Encrypt is signed, so only it counts.
         fields = parse_xml(decrypt(config, fields, query.get("msg_signature"), timestamp or "", nonce or ""))

@@ -16,6 +16,7 @@ import logging
 import os
 import threading
 import time
+from datetime import timedelta
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, Mapping
@@ -23,6 +24,7 @@ from typing import Any, Mapping
 from flask import Blueprint, Flask, Response, current_app, request
 
 from app.extensions import db
+from app.services import nonces
 from app.wechat import bot, texts
 from app.wechat.settings import flag, setting
 from app.wechat.transport import (
@@ -31,6 +33,7 @@ from app.wechat.transport import (
     SUCCESS,
     BodyTooLarge,
     Inbound,
+    ReplayRejected,
     TransportConfig,
     TransportError,
     check_handshake,
@@ -63,6 +66,26 @@ def transport_config(config: Mapping[str, Any]) -> TransportConfig:
     )
 
 
+NONCES_KEY = "wechat.nonces"
+
+
+def nonce_cache(app: Flask) -> nonces.NonceCache:
+    """The seen-once cache: Redis when REDIS_URL is set, else the database; shared by every worker."""
+    cache = app.extensions.get(NONCES_KEY)
+    if cache is None:
+        window = setting(app.config, "WECHAT_REPLAY_WINDOW_SECONDS") or DEFAULT_REPLAY_WINDOW_SECONDS
+        ttl = timedelta(seconds=2 * int(window))  # timestamps pass up to one window either side of now
+        if app.config.get("REDIS_URL"):
+            import redis
+
+            cache = nonces.RedisNonces(redis.Redis.from_url(app.config["REDIS_URL"], socket_timeout=5), ttl=ttl)
+        else:
+            with app.app_context():
+                cache = nonces.DatabaseNonces(db.engine, ttl=ttl)
+        app.extensions[NONCES_KEY] = cache
+    return cache
+
+
 def _plain(body: str, status: int = 200) -> Response:
     return Response(body, status=status, mimetype="text/plain")
 
@@ -91,6 +114,9 @@ def callback() -> Response:
     try:
         body = request.stream.read(config.max_body_bytes + 1)  # the cap, plus one byte to notice more
         opened = open_message(config, request.args, body, now=time.time())
+        if not nonce_cache(current_app._get_current_object()).first_use(
+                opened.timestamp, opened.nonce, body, now=utcnow()):
+            raise ReplayRejected("timestamp and nonce already used for another body")
     except TransportError as exc:
         if exc.http_status:
             return _rejected(exc)

@@ -24,7 +24,7 @@ def test_wechat_prune_job_drops_only_old_reply_logs(app, session, world):
     session.add_all([WeChatInbound(dedup_key="old", openid="o", reply="血压 150/95", created_at=utcnow() - timedelta(days=8)),
                      WeChatInbound(dedup_key="new", openid="o", reply="血压 150/95", created_at=utcnow())])
     session.commit()
-    assert run_job(app, "wechat_prune", now=utcnow()) == {"removed": 1}
+    assert run_job(app, "wechat_prune", now=utcnow()) == {"removed": 1, "nonces_removed": 0}
     session.expire_all()
     assert [row.dedup_key for row in session.query(WeChatInbound)] == ["new"]
 

@@ -65,7 +65,8 @@ C_ENCRYPT = (
     "t6NMxuGhcUGAPOQipvWTT4dShyqio7mlsl5noTrb++x6En749zCpQVhDpbV6GDnTbcX2e8K9QaNWHp91eBdCRxthuL0="
 )
 
-PLAIN_CONFIG = TransportConfig(token="jiayi-test-token", appid="wxtest", encoding_aes_key=A_KEY)
+PLAIN_CONFIG = TransportConfig(token="jiayi-test-token", appid="wxtest")  # plain mode: no EncodingAESKey
+SAFE_CONFIG = TransportConfig(token="jiayi-test-token", appid="wxtest", encoding_aes_key=A_KEY)
 NOW = 1_800_000_000.0
 
 
@@ -116,9 +117,12 @@ def test_compatible_mode_uses_only_the_signed_ciphertext():
     assert opened.inbound.content == "abcdteT"
 
 
-def test_compatible_body_without_encrypt_type_is_read_as_plaintext():
+def test_compatible_body_without_encrypt_type_is_refused_with_a_key_and_plain_without():
     query = {k: A_QUERY[k] for k in ("signature", "timestamp", "nonce")}
-    opened = open_message(A_CONFIG, query, A_FROM_XML.encode(), now=A_NOW)
+    with pytest.raises(transport.PlainModeRefused):  # stripping encrypt_type must not skip the body's signature
+        open_message(A_CONFIG, query, A_FROM_XML.encode(), now=A_NOW)
+    plain_account = TransportConfig(token=A_TOKEN, appid=A_APPID)
+    opened = open_message(plain_account, query, A_FROM_XML.encode(), now=A_NOW)
     assert opened.encrypted is False
     assert opened.inbound.content == "abcdteT"
 
@@ -296,18 +300,18 @@ def test_unknown_message_type_is_unsupported_and_answered_success():
 # --- safe mode ---------------------------------------------------------------------------------
 def test_safe_mode_round_trip_through_build_and_open():
     inner = text_xml("高压150低压95", msg_id="77").decode()
-    body, query = transport.build_encrypted_body(PLAIN_CONFIG, inner, nonce="abc", timestamp=str(int(NOW)), to_user="gh")
+    body, query = transport.build_encrypted_body(SAFE_CONFIG, inner, nonce="abc", timestamp=str(int(NOW)), to_user="gh")
     assert "<Content>" not in body  # safe mode: only the ciphertext travels
-    opened = open_message(PLAIN_CONFIG, query, body.encode(), now=NOW)
+    opened = open_message(SAFE_CONFIG, query, body.encode(), now=NOW)
     assert opened.encrypted and opened.inbound.content == "高压150低压95" and opened.inbound.msg_id == "77"
 
 
 def test_wrong_msg_signature_in_safe_mode_is_a_bad_signature():
     inner = text_xml().decode()
-    body, query = transport.build_encrypted_body(PLAIN_CONFIG, inner, nonce="abc", timestamp=str(int(NOW)))
+    body, query = transport.build_encrypted_body(SAFE_CONFIG, inner, nonce="abc", timestamp=str(int(NOW)))
     query["msg_signature"] = "0" * 40
     with pytest.raises(BadSignature):
-        open_message(PLAIN_CONFIG, query, body.encode(), now=NOW)
+        open_message(SAFE_CONFIG, query, body.encode(), now=NOW)
 
 
 def test_missing_encrypt_element_in_safe_mode_is_malformed():
@@ -364,11 +368,11 @@ def test_long_reply_is_cut_to_the_byte_limit():
 
 def test_encrypted_reply_decrypts_back_and_is_signed():
     opened = _opened(True)
-    body = render_reply(PLAIN_CONFIG, opened, "收到：血压 150/95 已记录", create_time=5)
+    body = render_reply(SAFE_CONFIG, opened, "收到：血压 150/95 已记录", create_time=5)
     envelope = parse_xml(body.encode())
     assert set(envelope) == {"Encrypt", "MsgSignature", "TimeStamp", "Nonce"}
-    assert envelope["MsgSignature"] == compute_signature(PLAIN_CONFIG.token, envelope["TimeStamp"], envelope["Nonce"], envelope["Encrypt"])
-    plain = transport.decrypt(PLAIN_CONFIG, envelope, envelope["MsgSignature"], envelope["TimeStamp"], envelope["Nonce"])
+    assert envelope["MsgSignature"] == compute_signature(SAFE_CONFIG.token, envelope["TimeStamp"], envelope["Nonce"], envelope["Encrypt"])
+    plain = transport.decrypt(SAFE_CONFIG, envelope, envelope["MsgSignature"], envelope["TimeStamp"], envelope["Nonce"])
     assert plain == render_text_reply(opened.inbound, "收到：血压 150/95 已记录", create_time=5)
 
 
@@ -433,3 +437,21 @@ def test_nested_elements_are_flattened_one_level():
             b"<Event>scancode_waitmsg</Event><ScanCodeInfo><ScanType>qrcode</ScanType><ScanResult>R1</ScanResult></ScanCodeInfo></xml>")
     fields = parse_xml(body)
     assert fields["ScanCodeInfo.ScanResult"] == "R1" and fields["ScanCodeInfo"] == ""
+
+
+# --- forged messages (issue 14 finding 2) ------------------------------------------------------------
+def test_plain_mode_message_is_refused_when_an_aes_key_is_configured():
+    """Plain mode signs token, timestamp and nonce only: with a key configured such a body could be anything."""
+    with pytest.raises(transport.PlainModeRefused) as err:
+        open_message(SAFE_CONFIG, signed_query(SAFE_CONFIG), text_xml("血压 188/111"), now=NOW)
+    assert err.value.http_status == 403
+
+
+def test_safe_mode_signature_does_not_carry_another_body():
+    """A leaked (signature, msg_signature, timestamp, nonce) cannot carry a different encrypted body."""
+    _, query = transport.build_encrypted_body(SAFE_CONFIG, text_xml("你好", msg_id="1").decode(), nonce="abc",
+                                              timestamp=str(int(NOW)))
+    forged, _ = transport.build_encrypted_body(SAFE_CONFIG, text_xml("血压 188/111", msg_id="2").decode(),
+                                               nonce="abc", timestamp=str(int(NOW)))
+    with pytest.raises(BadSignature):
+        open_message(SAFE_CONFIG, query, forged.encode(), now=NOW)

@@ -2,6 +2,7 @@
 a bound and consenting resident, the fake WeChat API server."""
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable
 
@@ -42,6 +43,13 @@ def wx_settings(app):
     app.extensions.pop(views.SERVICES_KEY, None)
 
 
+@pytest.fixture
+def plain_wx(wx_settings):
+    """The account in plain mode (明文模式): no EncodingAESKey, so unsigned bodies are accepted."""
+    wx_settings["WECHAT_ENCODING_AES_KEY"] = ""
+    return wx_settings
+
+
 def transport(app) -> TransportConfig:
     return views.transport_config(app.config)
 
@@ -63,8 +71,9 @@ def simulate(app, client, wx_settings):
     return make
 
 
-def plain_query(token: str = TOKEN, *, timestamp: int | None = None, nonce: str = "n1") -> dict[str, str]:
+def plain_query(token: str = TOKEN, *, timestamp: int | None = None, nonce: str | None = None) -> dict[str, str]:
     ts = str(int(time.time()) if timestamp is None else timestamp)
+    nonce = nonce or secrets.token_hex(6)  # WeChat's nonces differ per delivery; the callback refuses a reused one
     return {"signature": compute_signature(token, ts, nonce), "timestamp": ts, "nonce": nonce}
 
 

@@ -87,7 +87,7 @@ def test_handshake_with_an_old_timestamp_is_403(wx_settings, client):
 
 
 # --- POST rejections -------------------------------------------------------------------------------------
-def test_plaintext_message_gets_a_plaintext_reply(wx_settings, client, session):
+def test_plaintext_message_gets_a_plaintext_reply(plain_wx, client, session):
     response = client.post("/wechat", query_string=plain_query(), data=text_xml("你好"), content_type="text/xml")
     assert response.status_code == 200
     reply = parse_xml(response.get_data())
@@ -95,39 +95,39 @@ def test_plaintext_message_gets_a_plaintext_reply(wx_settings, client, session):
     assert "绑定" in reply["Content"]
 
 
-def test_bad_signature_is_403_and_nothing_is_stored(wx_settings, client, session):
+def test_bad_signature_is_403_and_nothing_is_stored(plain_wx, client, session):
     response = client.post("/wechat", query_string=plain_query(token="wrong"), data=text_xml("你好"),
                            content_type="text/xml")
     assert response.status_code == 403
     assert count(session, WeChatInbound) == 0
 
 
-def test_missing_signature_is_403(wx_settings, client):
+def test_missing_signature_is_403(plain_wx, client):
     response = client.post("/wechat", data=text_xml("你好"), content_type="text/xml")
     assert response.status_code == 403
 
 
-def test_replayed_timestamp_is_403(wx_settings, client, session):
+def test_replayed_timestamp_is_403(plain_wx, client, session):
     query = plain_query(timestamp=int(time.time()) - 301)
     response = client.post("/wechat", query_string=query, data=text_xml("你好"), content_type="text/xml")
     assert response.status_code == 403
     assert count(session, WeChatUser) == 0
 
 
-def test_replay_window_is_configurable(wx_settings, client):
-    wx_settings["WECHAT_REPLAY_WINDOW_SECONDS"] = 30
+def test_replay_window_is_configurable(plain_wx, client):
+    plain_wx["WECHAT_REPLAY_WINDOW_SECONDS"] = 30
     query = plain_query(timestamp=int(time.time()) - 60)
     assert client.post("/wechat", query_string=query, data=text_xml("你好"), content_type="text/xml").status_code == 403
 
 
-def test_body_over_the_cap_is_413_before_parsing(wx_settings, client, session):
+def test_body_over_the_cap_is_413_before_parsing(plain_wx, client, session):
     body = text_xml("血压 150/95" + " " * (64 * 1024))
     response = client.post("/wechat", query_string=plain_query(), data=body, content_type="text/xml")
     assert response.status_code == 413
     assert count(session, WeChatInbound) == 0
 
 
-def test_body_over_the_cap_without_content_length_is_413(wx_settings, client):
+def test_body_over_the_cap_without_content_length_is_413(plain_wx, client):
     body = text_xml("x" * (64 * 1024 + 10))
     response = client.post("/wechat", query_string=plain_query(), input_stream=io.BytesIO(body),
                            content_type="text/xml", headers={"Transfer-Encoding": "chunked"},
@@ -136,7 +136,7 @@ def test_body_over_the_cap_without_content_length_is_413(wx_settings, client):
 
 
 @pytest.mark.parametrize("body", [BILLION_LAUGHS, XXE], ids=["billion-laughs", "xxe"])
-def test_entity_attacks_are_refused_unparsed_and_answered_success(wx_settings, client, session, body):
+def test_entity_attacks_are_refused_unparsed_and_answered_success(plain_wx, client, session, body):
     started = time.monotonic()
     response = client.post("/wechat", query_string=plain_query(), data=body, content_type="text/xml")
     assert response.status_code == 200
@@ -153,7 +153,7 @@ def test_entity_attacks_are_refused_unparsed_and_answered_success(wx_settings, c
     b"<xml><FromUserName>o-x</FromUserName><CreateTime>1</CreateTime><MsgType>hologram</MsgType></xml>",
     b"",
 ], ids=["not-xml", "truncated", "wrong-root", "no-sender", "unknown-type", "empty"])
-def test_malformed_or_unknown_messages_are_answered_success(wx_settings, client, session, body):
+def test_malformed_or_unknown_messages_are_answered_success(plain_wx, client, session, body):
     response = client.post("/wechat", query_string=plain_query(), data=body, content_type="text/xml")
     assert response.status_code == 200
     assert response.get_data(as_text=True) == "success"
@@ -173,7 +173,7 @@ def test_events_the_bot_ignores_get_success(wx_settings, simulate, session):
     assert count(session, WeChatInbound) == 1
 
 
-def test_the_callback_needs_no_bearer_token_and_is_not_under_the_api(wx_settings, client):
+def test_the_callback_needs_no_bearer_token_and_is_not_under_the_api(plain_wx, client):
     response = client.post("/wechat", query_string=plain_query(), data=text_xml("你好"), content_type="text/xml",
                            headers={"Authorization": "Bearer nonsense"})
     assert response.status_code == 200

@@ -2,9 +2,6 @@
 SQLite) and Redis (SET NX with a TTL), each refreshed by one holder at a time."""
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
 import threading
 import time
 
@@ -13,6 +10,7 @@ import pytest
 from app.wechat.client import WeChatClient
 from app.wechat.tokens import DatabaseTokenStore, RedisTokenStore, store_from_config
 from models.wechat import WeChatToken
+from tests.fakes.redis_server import running_redis
 from tests.wechat_app.conftest import APPID, SECRET
 
 
@@ -109,25 +107,8 @@ def _postgres_row_lock_makes_a_second_refresher_wait(db):
 # --- Redis ---------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def redis_url():
-    binary = shutil.which("redis-server")
-    assert binary is not None, "redis-server is part of this machine kind (apt-get install redis-server)"
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    import redis
-
-    client = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(5)
+    with running_redis() as url:
+        yield url
 
 
 @pytest.fixture
