@@ -3,12 +3,20 @@ unsubscribe or withdrawn consent, medication reminder times.
 
 No Flask. A resident binds with name + the last 6 characters of the ID-card number or the registered
 mobile number, matched against residents registered by their team (PIPL: identity fields are only
-decrypted for rows with that exact name). Five wrong attempts lock binding for that openid for 30
-minutes (app.services.throttle), which makes guessing 10^6 ID suffixes impractical.
+decrypted for rows with that exact name), or with a one-time binding code (绑定码) their doctor gives them.
+
+Guessing is limited three ways (app.services.throttle), because a fresh openid costs an attacker nothing
+and an ID suffix is mostly a birth day plus a 3-digit sequence (about 1,000 guesses when the birth date is
+known): five wrong attempts lock binding for that openid for 30 minutes; five failed attempts naming a
+registered resident lock binding *to that resident* for 30 minutes, whatever the openid, and tell their team
+(outbox); and 200 failures an hour across all openids pause name binding for everyone for an hour. A
+consortium can require the code (`binding_code_required`): its residents never bind by name + ID suffix.
+Lock-outs are logged as security events with ids only, never names, numbers or openids.
 """
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,18 +25,25 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.errors import Forbidden, RuleViolation
-from app.services import privacy, residents, throttle
+from app.services import outbox, privacy, residents, scopes, throttle
 from app.services.actors import Actor
+from models.contracts import Contract, ContractStatus
 from models.jobs import ReminderSetting
-from models.org import Staff
+from models.org import Consortium, Staff, TeamMember
 from models.outbox import OutboxMessage, OutboxStatus
 from models.residents import Resident
-from models.wechat import StaffBindingCode
+from models.wechat import ResidentBindingCode, StaffBindingCode
+
+security_log = logging.getLogger("jiayi.security")
 
 BIND_MAX_FAILURES = 5
 BIND_LOCK = timedelta(minutes=30)
+BIND_TARGET_MAX_FAILURES = 5
+BIND_GLOBAL_MAX_FAILURES_PER_HOUR = 200
+GLOBAL_BIND_KEY = "wechat-bind:all"
 STAFF_CODE_TTL = timedelta(minutes=10)
 STAFF_CODE_DIGITS = 8
+RESIDENT_CODE_TTL = timedelta(days=3)  # long enough to reach a resident on the next visit or phone call
 
 
 def bind_key(openid: str) -> str:
@@ -44,6 +59,21 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def target_key(resident_id: int) -> str:
+    """The throttle key for failed attempts naming one registered resident, from any openid."""
+    return f"wechat-bind-target:{resident_id}"
+
+
+@dataclass(frozen=True)
+class BindLimits:
+    """How many failures each throttle allows (settings WECHAT_BIND_*)."""
+
+    per_openid: int = BIND_MAX_FAILURES
+    lock: timedelta = BIND_LOCK
+    per_target: int = BIND_TARGET_MAX_FAILURES
+    per_hour: int = BIND_GLOBAL_MAX_FAILURES_PER_HOUR
 
 
 @dataclass(frozen=True)
@@ -67,25 +97,147 @@ def _matches(resident: Resident, secret: str) -> bool:
     return hmac.compare_digest(id_card[-6:], secret.upper())
 
 
+def _count_failure(session: Session, openid: str, *, now: datetime, limits: BindLimits) -> BindingResult:
+    """A failed attempt from this openid: count it per openid and in the hourly total."""
+    if throttle.locked_until(session, GLOBAL_BIND_KEY, now=now) is None:
+        throttle.record_failure(session, GLOBAL_BIND_KEY, now=now, limit=limits.per_hour, lock=timedelta(hours=1))
+        if throttle.locked_until(session, GLOBAL_BIND_KEY, now=now) is not None:
+            security_log.warning("security event: wechat binding paused for everyone for an hour after %d failed "
+                                 "attempts", limits.per_hour)
+    failures = throttle.record_failure(session, bind_key(openid), now=now, limit=limits.per_openid, lock=limits.lock)
+    locked = binding_locked_until(session, openid, now=now)
+    if locked is not None:
+        security_log.warning("security event: wechat binding locked for one openid after %d failed attempts",
+                             limits.per_openid)
+    return BindingResult(False, attempts_left=0 if locked else limits.per_openid - failures, locked_until=locked)
+
+
+def _count_target_failure(session: Session, resident: Resident, *, now: datetime, limits: BindLimits) -> None:
+    """A failed attempt naming this resident: at the limit binding to them locks and their team is told."""
+    key = target_key(resident.id)
+    if throttle.locked_until(session, key, now=now) is not None:
+        return
+    throttle.record_failure(session, key, now=now, limit=limits.per_target, lock=limits.lock)
+    if throttle.locked_until(session, key, now=now) is None:
+        return
+    security_log.warning("security event: wechat binding to resident #%s locked for %d minutes after %d failed "
+                         "attempts", resident.id, int(limits.lock.total_seconds() // 60), limits.per_target)
+    notify_team_of_binding_attempts(session, resident=resident, now=now)
+
+
+def notify_team_of_binding_attempts(session: Session, *, resident: Resident, now: datetime) -> int:
+    """Tell the resident's team (outbox) that someone keeps trying to bind their WeChat; returns messages queued."""
+    team_id = session.scalar(select(Contract.team_id).where(
+        Contract.resident_id == resident.id, Contract.status.in_((ContractStatus.active, ContractStatus.pending))))
+    if team_id is None:
+        return 0
+    text = (f"【安全提醒】有人多次尝试用居民{mask_name(resident.name)}的身份绑定微信，已暂停绑定"
+            f"{int(BIND_LOCK.total_seconds() // 60)}分钟。如是居民本人，请在工作台为其发放绑定码。")
+    queued = 0
+    for staff_id in session.scalars(select(TeamMember.staff_id).where(TeamMember.team_id == team_id)):
+        outbox.enqueue(session, consortium_id=resident.consortium_id, staff_id=staff_id, kind="security_notice",
+                       text=text, now=now, data={"resident_id": resident.id},
+                       dedup_key=f"bind-attempts:{resident.id}:{staff_id}:{now:%Y%m%d%H}")
+        queued += 1
+    return queued
+
+
+def _code_required(session: Session, consortium_ids: set[int]) -> set[int]:
+    if not consortium_ids:
+        return set()
+    return set(session.scalars(select(Consortium.id).where(Consortium.id.in_(consortium_ids),
+                                                           Consortium.binding_code_required.is_(True))))
+
+
 def bind_resident(session: Session, *, openid: str, name: str, secret: str, now: datetime,
-                  max_failures: int = BIND_MAX_FAILURES, lock: timedelta = BIND_LOCK) -> BindingResult:
-    """Bind the openid to the one registered resident with this name and ID suffix / phone; count failures."""
+                  max_failures: int = BIND_MAX_FAILURES, lock: timedelta = BIND_LOCK,
+                  limits: BindLimits | None = None) -> BindingResult:
+    """Bind the openid to the one registered resident with this name and ID suffix / phone; count failures
+    per openid, per named resident and per hour."""
+    limits = limits or BindLimits(per_openid=max_failures, lock=lock)
     locked = binding_locked_until(session, openid, now=now)
     if locked is not None:
         return BindingResult(False, locked_until=locked, attempts_left=0)
+    paused = throttle.locked_until(session, GLOBAL_BIND_KEY, now=now)
+    if paused is not None:
+        return BindingResult(False, locked_until=paused, attempts_left=0)
     candidates = session.scalars(select(Resident).where(Resident.name == name.strip(),
                                                         Resident.anonymised_at.is_(None))).all()
-    found = [r for r in candidates if _matches(r, secret)]
+    coded = _code_required(session, {r.consortium_id for r in candidates})
+    # A locked target or a code-only consortium is never tested: the answer is the same plain failure.
+    open_candidates = [r for r in candidates if r.consortium_id not in coded
+                       and throttle.locked_until(session, target_key(r.id), now=now) is None]
+    found = [r for r in open_candidates if _matches(r, secret)]
     # Exactly one match, not bound to another WeChat user: anything else is the same plain failure.
     if len(found) == 1 and found[0].wechat_openid in (None, openid):
         resident = found[0]
         resident.wechat_openid = openid
         throttle.reset(session, bind_key(openid))
+        throttle.reset(session, target_key(resident.id))
         session.flush()
         return BindingResult(True, resident=resident)
-    failures = throttle.record_failure(session, bind_key(openid), now=now, limit=max_failures, lock=lock)
-    locked = binding_locked_until(session, openid, now=now)
-    return BindingResult(False, attempts_left=0 if locked else max_failures - failures, locked_until=locked)
+    for resident in candidates:
+        _count_target_failure(session, resident, now=now, limits=limits)
+    return _count_failure(session, openid, now=now, limits=limits)
+
+
+# --- resident binding codes (绑定码) ----------------------------------------------------------------
+def _resident_code_hash(code: str) -> str:
+    return privacy.blind_index(code, "wechat-resident-code")
+
+
+def issue_resident_code(session: Session, *, actor: Actor, resident_id: int, now: datetime,
+                        ttl: timedelta = RESIDENT_CODE_TTL) -> StaffCode:
+    """A one-time binding code for a resident in the staff member's scope; earlier codes lapse."""
+    if actor.kind != "staff":
+        raise Forbidden("wechat.staff_only", "只有医生可以发放绑定码 / staff only")
+    resident = scopes.get_resident(session, actor, resident_id, audit_action="binding_code")
+    session.execute(update(ResidentBindingCode)
+                    .where(ResidentBindingCode.resident_id == resident.id, ResidentBindingCode.used_at.is_(None),
+                           ResidentBindingCode.expires_at > now)
+                    .values(expires_at=now).execution_options(synchronize_session=False))
+    while True:
+        code = "".join(secrets.choice("0123456789") for _ in range(STAFF_CODE_DIGITS))
+        digest = _resident_code_hash(code)
+        if session.scalar(select(ResidentBindingCode.id).where(ResidentBindingCode.code_hash == digest)) is None:
+            break
+    session.add(ResidentBindingCode(resident_id=resident.id, code_hash=digest, issued_by=actor.id,
+                                    expires_at=now + ttl, created_at=now))
+    session.flush()
+    return StaffCode(code, now + ttl)
+
+
+def bind_resident_with_code(session: Session, *, openid: str, code: str, now: datetime,
+                            limits: BindLimits | None = None) -> BindingResult:
+    """Bind the openid to the resident whose unused, unexpired code this is (throttled like name binding)."""
+    limits = limits or BindLimits()
+    locked = binding_locked_until(session, openid, now=now) or throttle.locked_until(session, GLOBAL_BIND_KEY,
+                                                                                     now=now)
+    if locked is not None:
+        return BindingResult(False, locked_until=locked, attempts_left=0)
+    row = session.scalar(select(ResidentBindingCode).where(
+        ResidentBindingCode.code_hash == _resident_code_hash(code.strip()), ResidentBindingCode.used_at.is_(None),
+        ResidentBindingCode.expires_at > now))
+    resident = session.get(Resident, row.resident_id) if row is not None else None
+    if (row is None or resident is None or resident.anonymised_at is not None
+            or resident.wechat_openid not in (None, openid)):
+        return _count_failure(session, openid, now=now, limits=limits)
+    resident.wechat_openid = openid
+    row.used_at = now
+    throttle.reset(session, bind_key(openid))
+    throttle.reset(session, target_key(resident.id))
+    session.flush()
+    return BindingResult(True, resident=resident)
+
+
+def set_binding_code_required(session: Session, *, actor: Actor, required: bool) -> Consortium:
+    """Admin: the consortium's residents bind only with a code from their doctor (or also by name + ID)."""
+    if not actor.is_admin:
+        raise Forbidden("auth.role", "只有管理员可以修改 / admin only")
+    consortium = session.get(Consortium, actor.consortium_id)
+    consortium.binding_code_required = required
+    session.flush()
+    return consortium
 
 
 def cancel_pending(session: Session, *, reason: str, resident_id: int | None = None,

@@ -62,6 +62,7 @@ MAX_DEDUP_KEY = 200
 LATE_REPLY_KIND = "wechat_reply"
 READING_TIME_SKEW = timedelta(minutes=5)  # CreateTime is the moment the user sent it; beyond this use now
 STAFF_CODE_RE = re.compile(r"^(?:绑定医生|医生绑定|绑定工作微信)[:：\s]*(\d{8})$")
+RESIDENT_CODE_RE = re.compile(r"^(?:绑定码|居民绑定码|我的绑定码)[:：\s]*(\d{8})$")  # the code from their doctor
 STAFF_UNBIND_WORDS = frozenset({"解除医生绑定", "医生解绑", "解除绑定医生"})
 TRIAGE_ALERT_SEVERITY = {"emergency": "critical", "urgent": "high"}  # docs/design.md "Triage dispositions"
 
@@ -76,6 +77,8 @@ class BotSettings:
     state_ttl: timedelta = timedelta(seconds=dialogue.STATE_TTL_SECONDS)
     bind_max_failures: int = wechat_accounts.BIND_MAX_FAILURES
     bind_lock: timedelta = wechat_accounts.BIND_LOCK
+    bind_target_max_failures: int = wechat_accounts.BIND_TARGET_MAX_FAILURES
+    bind_max_failures_per_hour: int = wechat_accounts.BIND_GLOBAL_MAX_FAILURES_PER_HOUR
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> BotSettings:
@@ -85,7 +88,15 @@ class BotSettings:
             state_ttl=timedelta(seconds=setting(config, "WECHAT_STATE_TTL_SECONDS", dialogue.STATE_TTL_SECONDS, float)),
             bind_max_failures=setting(config, "WECHAT_BIND_MAX_FAILURES", wechat_accounts.BIND_MAX_FAILURES, int),
             bind_lock=timedelta(minutes=setting(config, "WECHAT_BIND_LOCK_MINUTES", 30.0, float)),
+            bind_target_max_failures=setting(config, "WECHAT_BIND_TARGET_MAX_FAILURES"),
+            bind_max_failures_per_hour=setting(config, "WECHAT_BIND_GLOBAL_MAX_FAILURES_PER_HOUR"),
         )
+
+    @property
+    def bind_limits(self) -> wechat_accounts.BindLimits:
+        return wechat_accounts.BindLimits(per_openid=self.bind_max_failures, lock=self.bind_lock,
+                                          per_target=self.bind_target_max_failures,
+                                          per_hour=self.bind_max_failures_per_hour)
 
 
 @dataclass(frozen=True)
@@ -243,6 +254,10 @@ class _Run:
     # -- the turn ---------------------------------------------------------------------------------
     def process(self) -> str | None:
         state = load_state(self.user, self.now)
+        code_turn = self._resident_code()
+        if code_turn is not None:
+            _store_state(self.user, code_turn.next_state, self.now, self.settings.state_ttl)
+            return texts.join(list(code_turn.replies)) or None
         staff_reply = self._staff(state)
         if staff_reply is not None:
             _store_state(self.user, State(), self.now, self.settings.state_ttl)
@@ -375,13 +390,30 @@ class _Run:
     # -- binding ------------------------------------------------------------------------------------
     def _bind(self, action: AttemptBinding) -> Turn:
         result = wechat_accounts.bind_resident(self.session, openid=self.inbound.openid, name=action.name,
-                                               secret=action.secret, now=self.now,
-                                               max_failures=self.settings.bind_max_failures,
-                                               lock=self.settings.bind_lock)
+                                               secret=action.secret, now=self.now, limits=self.settings.bind_limits)
         if result.ok:
             self.resident = residents.ResidentCard.of(result.resident)
         log.info("wechat: binding attempt %s", "succeeded" if result.ok else "failed")
         return dialogue.after_binding(self.context(), ok=result.ok, attempts_left=result.attempts_left)
+
+    def _resident_code(self) -> Turn | None:
+        """绑定码 12345678 from a user not yet bound: bind with the one-time code their doctor gave them."""
+        if self.resident is not None or self.inbound.msg_type != "text":
+            return None
+        word = unicodedata.normalize("NFKC", self.inbound.text or "").strip().replace(" ", "")
+        match = RESIDENT_CODE_RE.match(word)
+        if match is None:
+            return None
+        result = wechat_accounts.bind_resident_with_code(self.session, openid=self.inbound.openid,
+                                                         code=match.group(1), now=self.now,
+                                                         limits=self.settings.bind_limits)
+        log.info("wechat: binding-code attempt %s", "succeeded" if result.ok else "failed")
+        if result.ok:
+            self.resident = result.resident
+            return dialogue.after_binding(self.context(), ok=True)
+        if result.locked_until is not None:
+            return dialogue.after_binding(self.context(), ok=False)
+        return Turn([texts.resident_code_failed(result.attempts_left)], State())
 
     def _staff(self, state: State) -> str | None:
         """Staff binding codes and staff-only users; None hands the message to the resident dialogue."""

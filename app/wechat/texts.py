@@ -106,6 +106,11 @@ def binding_failed(attempts_left: int | None) -> str:
     return "没有找到您的登记信息。\n请核对后重新回复姓名。" + tail + "\n如有问题，请联系村医。"
 
 
+def resident_code_failed(attempts_left: int | None) -> str:
+    tail = f"\n还可以再试{attempts_left}次。" if attempts_left else ""
+    return "绑定码不对或已过期。\n请向村医重新要一个绑定码。" + tail
+
+
 def binding_locked(minutes: int) -> str:
     return f"试错次数太多，请{max(minutes, 1)}分钟后再试。\n也可以联系村医帮您绑定。"
 

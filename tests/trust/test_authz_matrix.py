@@ -277,6 +277,9 @@ TABLE: dict[tuple[str, str], Case] = {
                                                                        "format": "rows", "dry_run": True}),
     # --- WeChat --------------------------------------------------------------------------------------------
     ("POST", f"{E}/wechat/staff-code"): Case(row(staff=201), share=True),
+    ("POST", f"{E}/wechat/residents/<int:resident_id>/binding-code"): Case(
+        row(team_a=201, team_b=404, spec_with=201, spec_without=404)),
+    ("PUT", f"{E}/wechat/binding-policy"): Case(row(admin=200), body=lambda w: {"binding_code_required": True}),
 }
 
 
