@@ -175,6 +175,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict:
         "PRIVACY_NOTICE_URL": get("PRIVACY_NOTICE_URL", "https://jiayi.example.cn/privacy"),
         "LOGIN_MAX_FAILURES": number("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_MINUTES": number("LOGIN_LOCK_MINUTES", 15),
+        "LOGIN_BACKOFF_FAILURES": number("LOGIN_BACKOFF_FAILURES", 50),
         "WECHAT_API_BASE": get("WECHAT_API_BASE", "https://api.weixin.qq.com"),
         # Where the workspace pages send a browser for WeChat web authorisation (snsapi_base).
         "WECHAT_OAUTH_URL": get("WECHAT_OAUTH_URL", "https://open.weixin.qq.com/connect/oauth2/authorize"),

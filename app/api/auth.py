@@ -30,7 +30,8 @@ def login(data):
     try:
         issued = auth.login(db.session, username=data["username"], password=data["password"], now=utcnow(),
                             ttl=_ttl(), max_failures=cfg["LOGIN_MAX_FAILURES"],
-                            lock=timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"]))
+                            lock=timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"]), client=request.remote_addr or "",
+                            backoff_failures=cfg["LOGIN_BACKOFF_FAILURES"])
     except Exception:
         db.session.commit()  # keep the failure count
         raise

@@ -112,6 +112,22 @@ def register_error_handlers(app: Flask) -> None:
         return problem(503, "database.unavailable", "服务暂时不可用，请稍后重试 / database unavailable, retry",
                        headers={"Retry-After": "1"})
 
+    @app.errorhandler(RecursionError)
+    def too_deep(exc: RecursionError):
+        # json.loads of thousands of nested [ or { raises RecursionError: the body is refused, not a crash.
+        db.session.rollback()
+        log.warning("refused a too deeply nested body on %s %s", request.method, request.path)
+        return problem(400, "request.too_deep", "请求内容嵌套太深 / the JSON body is nested too deeply")
+
+    @app.errorhandler(ValueError)
+    def bad_value(exc: ValueError):
+        db.session.rollback()
+        if "integer string conversion" in str(exc):  # a JSON integer over Python's 4,300-digit limit
+            log.warning("refused a huge JSON number on %s %s", request.method, request.path)
+            return problem(400, "request.malformed", "请求中的数字太长 / a number in the body is too long")
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return problem(500, "internal", "服务器出错，请稍后再试 / internal error")
+
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         db.session.rollback()

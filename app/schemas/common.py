@@ -1,13 +1,28 @@
 """Shared schema pieces: pagination and strict bounded fields."""
 from __future__ import annotations
 
+import unicodedata
+
 from marshmallow import Schema, fields, validate
 
 from app.services.pagination import MAX_PER_PAGE
 
+class CleanStr(fields.Str):
+    """A string stripped of surrounding white space before it is validated; control characters are refused
+    (a NUL or a bidi override inside a name would be stored and shown to others)."""
+
+    default_error_messages = {"control": "不能含有控制字符 / control characters are not allowed"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
+            raise self.make_error("control")
+        return text
+
+
 # Bounded strings: no field takes a megabyte.
 def Name(**kw):  # noqa: N802 - reads like a field type
-    return fields.Str(validate=validate.Length(min=1, max=64), **kw)
+    return CleanStr(validate=validate.Length(min=1, max=64), **kw)
 
 
 def Text(max_len: int = 500, **kw):  # noqa: N802

@@ -82,6 +82,7 @@ class StaffUpdateSchema(Schema):
     phone = fields.Str(allow_none=True, validate=validate.Length(max=20))
     active = fields.Bool()
     on_duty = fields.Bool()
+    role = fields.Str(validate=validate.OneOf(ROLES), metadata={"description": "revokes the member's tokens"})
 
 
 class StaffArgsSchema(PageArgsSchema):

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError, InvalidHashError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.errors import Forbidden, NotFound, Unauthorized
@@ -65,18 +65,32 @@ def _issue(session: Session, *, staff: Staff | None = None, resident: Resident |
     return IssuedToken(token=token, expires_at=row.expires_at, actor=actor)
 
 
+LOGIN_BACKOFF_FAILURES = 50  # failures for one username from all addresses before the short backoff
+LOGIN_BACKOFF = timedelta(minutes=1)
+
+
 def login(session: Session, *, username: str, password: str, now: datetime, ttl: timedelta,
-          max_failures: int = 5, lock: timedelta = timedelta(minutes=15)) -> IssuedToken:
-    """Check a staff password and issue a bearer token; repeated failures lock the username."""
-    key = f"login:{username.lower()}"
-    throttle.check(session, key, now=now)
+          max_failures: int = 5, lock: timedelta = timedelta(minutes=15), client: str = "",
+          backoff_failures: int = LOGIN_BACKOFF_FAILURES, backoff: timedelta = LOGIN_BACKOFF) -> IssuedToken:
+    """Check a staff password and issue a bearer token.
+
+    Repeated failures lock the (username, client address) pair, so a stranger cannot lock the admin out of
+    the admin's own desk; failures for the username from everywhere together only slow it down for a
+    minute at a time (a distributed guess), never lock it for long.
+    """
+    name = username.lower()
+    pair_key = f"login:{name}:{client or '-'}"[:128]
+    all_key = f"login-all:{name}"[:128]
+    throttle.check(session, pair_key, now=now)
+    throttle.check(session, all_key, now=now)
     staff = session.scalar(select(Staff).where(Staff.username == username))
     if not _verify(staff.password_hash if staff else _DUMMY_HASH, password) or staff is None:
-        throttle.record_failure(session, key, now=now, limit=max_failures, lock=lock)
+        throttle.record_failure(session, pair_key, now=now, limit=max_failures, lock=lock)
+        throttle.record_failure(session, all_key, now=now, limit=backoff_failures, lock=backoff)
         raise Unauthorized("auth.invalid_credentials", "用户名或密码不对 / wrong username or password")
     if not staff.active:
         raise Forbidden("auth.inactive", "账号已停用 / this account is disabled")
-    throttle.reset(session, key)
+    throttle.reset(session, pair_key)
     return _issue(session, staff=staff, now=now, ttl=ttl)
 
 
@@ -85,6 +99,14 @@ def logout(session: Session, *, token: str, now: datetime) -> None:
     row = session.scalar(select(AuthToken).where(AuthToken.token_hash == _token_hash(token)))
     if row is not None and row.revoked_at is None:
         row.revoked_at = now
+
+
+def revoke_staff_tokens(session: Session, *, staff_id: int, now: datetime) -> int:
+    """Revoke every live bearer token of a staff member (password, active flag, role or department changed)."""
+    result = session.execute(update(AuthToken).where(AuthToken.staff_id == staff_id, AuthToken.revoked_at.is_(None),
+                                                     AuthToken.expires_at > now)
+                             .values(revoked_at=now).execution_options(synchronize_session=False))
+    return result.rowcount or 0
 
 
 def staff_actor(session: Session, staff: Any) -> Actor:

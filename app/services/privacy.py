@@ -5,7 +5,7 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
@@ -80,8 +80,13 @@ def id_card_check_char(first17: str) -> str:
     return _CHECK_CHARS[total % 11]
 
 
-def parse_id_card(raw: str) -> IdCardInfo:
-    """Validate an 18-digit ID-card number (format, birth date, check digit) and read birth date and sex."""
+EARLIEST_BIRTH_YEAR = 1900  # nobody alive was born earlier; an earlier date is a typing error
+
+
+def parse_id_card(raw: str, *, today: date | None = None) -> IdCardInfo:
+    """Validate an 18-digit ID-card number (format, birth date, check digit) and read birth date and sex.
+
+    The birth date must be a real day between 1900 and today (Asia/Shanghai)."""
     number = raw.strip().upper()
     if not _ID_RE.match(number):
         raise RuleViolation("id_card.format", "身份证号应为18位 / ID-card number must have 18 characters",
@@ -91,6 +96,13 @@ def parse_id_card(raw: str) -> IdCardInfo:
     except ValueError:
         raise RuleViolation("id_card.birth_date", "身份证号中的出生日期无效 / invalid birth date in ID-card number",
                             errors={"id_card": ["出生日期无效"]}) from None
+    if today is None:
+        from app.services.clock import local_date
+
+        today = local_date(datetime.now(timezone.utc))
+    if not date(EARLIEST_BIRTH_YEAR, 1, 1) <= born <= today:
+        raise RuleViolation("id_card.birth_date", "身份证号中的出生日期不可能 / the birth date in the ID-card number "
+                            "is in the future or before 1900", errors={"id_card": ["出生日期不可能，请核对"]})
     if id_card_check_char(number[:17]) != number[17]:
         raise RuleViolation("id_card.check_digit", "身份证号校验位不对 / ID-card check digit mismatch",
                             errors={"id_card": ["校验位不对，请核对"]})

@@ -1,14 +1,17 @@
 """Staff users (医生、管理员) with roles and institution membership."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, NotFound, RuleViolation
 from app.services.actors import Actor, require_role
-from app.services.auth import hash_password
+from app.services.auth import hash_password, revoke_staff_tokens
 from app.services.institutions import get_institution
 from app.services.pagination import Page, paginate
+from models.base import utcnow
 from models.org import InstitutionLevel, Staff, StaffRole
 
 # Where each role works: village doctors in village clinics, township GPs in township centres,
@@ -69,18 +72,37 @@ def create_staff(session: Session, *, actor: Actor, username: str, password: str
     return staff
 
 
-def update_staff(session: Session, *, actor: Actor, staff_id: int, **changes) -> Staff:
-    """Change a staff member's name, phone, department, duty flag, active flag or password."""
+# Changes after which a signed-in session must not go on as before: its bearer tokens are revoked.
+_REVOKING = ("password", "active", "role", "department")
+
+
+def update_staff(session: Session, *, actor: Actor, staff_id: int, now: datetime | None = None, **changes) -> Staff:
+    """Change a staff member's name, phone, department, role, duty flag, active flag or password.
+
+    A new password, a change of role, department or active flag revokes the member's existing tokens, so a
+    leaked or old session does not outlive the change (deactivating and reactivating included)."""
     require_role(actor, "admin")
     staff = get_staff(session, actor, staff_id)
+    revoke = "password" in changes
     if "password" in changes:
         password = changes.pop("password")
         if len(password) < MIN_PASSWORD_LENGTH:
             raise RuleViolation("staff.password", "密码至少8位 / password needs at least 8 characters",
                                 errors={"password": ["密码至少8位"]})
         staff.password_hash = hash_password(password)
+    if "role" in changes:
+        role = StaffRole(changes.pop("role"))
+        if role != staff.role:
+            level = _ROLE_LEVEL.get(role)
+            if level is not None and staff.institution.level != level:
+                raise RuleViolation("staff.role_institution", "角色与所在机构级别不符 / role does not fit the institution")
+            staff.role, revoke = role, True
     for field in ("full_name", "phone", "department", "active", "on_duty"):
         if field in changes:
+            if field in _REVOKING and changes[field] != getattr(staff, field):
+                revoke = True
             setattr(staff, field, changes[field])
+    if revoke:
+        revoke_staff_tokens(session, staff_id=staff.id, now=now or utcnow())
     session.flush()
     return staff

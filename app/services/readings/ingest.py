@@ -92,6 +92,9 @@ def writer_for(session: Session, actor: Actor, resident_id: int | None, source: 
         if source == ReadingSource.doctor.value:
             raise RuleViolation("reading.source", "来源不能是医生录入 / residents cannot post doctor-entered readings",
                                 errors={"source": ["居民不能选择医生录入"]})
+        if source == ReadingSource.device.value:  # a device reading is one its device key posted, nothing else
+            raise RuleViolation("reading.source", "设备数据只能由绑定的设备上传 / source device needs a device key",
+                                errors={"source": ["设备数据只能由绑定的设备上传"]})
         resident, consented = _resident(session, actor.id, known)
         writer = Writer(resident, ReadingSource(source or ReadingSource.app.value), None, device_serial)
     elif actor.is_team_staff:
@@ -194,6 +197,10 @@ def glucose_row(writer: Writer, *, value: float | None, unit: str, context: str,
         problems["meter_flag"] = "HI 或 LO / meter_flag: HI or LO"
     value_mmol = None
     values: dict[str, str] = {}
+    if meter_flag is not None and value is not None:
+        # HI / LO is what a meter shows when it has no number: a number beside it contradicts it (a LO with
+        # 25.0 would page a hypoglycaemia alert for a high reading), so neither is believed.
+        problems["meter_flag"] = "HI/LO 表示仪器没有显示数值，请只填一项 / send value or meter_flag, not both"
     if meter_flag is None:
         if value is None:
             problems["value"] = "请填写血糖值 / value is required"
