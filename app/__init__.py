@@ -36,6 +36,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     check_settings(app)
     register_extensions(app)
     register_observability(app)
+    register_security(app)
     register_errors(app)
     register_auth(app)
     register_blueprints(app)
@@ -109,6 +110,12 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+def register_security(app: Flask) -> None:
+    from app.security import register_security as register
+
+    register(app)
 
 
 def register_errors(app: Flask) -> None:

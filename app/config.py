@@ -200,9 +200,8 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_SWAGGER_UI_PATH": "docs",
-        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
-        "OPENAPI_REDOC_PATH": "redoc",
-        "OPENAPI_REDOC_URL": "https://cdn.jsdelivr.net/npm/redoc/bundles/redoc.standalone.js",
+        # Served from the pinned swagger-ui-bundle package (app/security.py): no script from a CDN.
+        "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",
         "API_SPEC_OPTIONS": {
             "components": {
                 "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
@@ -296,6 +295,8 @@ def warnings(config: Mapping[str, Any]) -> list[str]:
     if not config.get("WECHAT_ENCODING_AES_KEY"):
         notes.append("WECHAT_ENCODING_AES_KEY is not set: the WeChat callback accepts plain-mode messages, whose "
                      "signature does not cover the body; configure safe mode (安全模式) in production")
+    if not config.get("METRICS_TOKEN"):
+        notes.append("METRICS_TOKEN is not set: /metrics is not served outside demo mode")
     if not config.get("REDIS_URL"):
         notes.append("REDIS_URL is not set: rate limits are counted per process; production sets REDIS_URL")
     return notes

@@ -1,15 +1,16 @@
-"""Request ids, structured JSON access logs, and Prometheus metrics at /metrics.
+"""Request ids, structured JSON access logs, and Prometheus metrics at /metrics (behind METRICS_TOKEN).
 
 Job durations (the trend scan's included) are served by the scheduler process itself: jobs/metrics.py.
 """
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import time
 import uuid
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from sqlalchemy import func, select
 
@@ -57,8 +58,19 @@ def _finish(response: Response) -> Response:
 
 
 def metrics() -> Response:
-    """Prometheus text format; backlog gauges are read from the database at scrape time."""
+    """Prometheus text format; backlog gauges are read from the database at scrape time.
+
+    The backlog is operational data: with METRICS_TOKEN set a scraper sends `Authorization: Bearer <token>`;
+    without one /metrics is served in demo mode only (404 in production)."""
     from app.extensions import db
+
+    token = current_app.config.get("METRICS_TOKEN")
+    if token:
+        scheme, _, supplied = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(supplied.strip().encode(), token.encode()):
+            return Response("", status=401, headers={"WWW-Authenticate": "Bearer"})
+    elif not current_app.config.get("DEMO_MODE"):
+        return Response("", status=404)
     from models.alerts import ACTIVE_ALERT_STATUSES, Alert, Severity
     from models.outbox import OutboxMessage, OutboxStatus
 

@@ -24,6 +24,14 @@ class AuditEntrySchema(Schema):
     hash = fields.Str()
 
 
+class AccessToMeSchema(Schema):
+    at = fields.DateTime()
+    action = fields.Str()
+    purpose = fields.Str(allow_none=True)
+    actor_role = fields.Str(metadata={"description": "the role of who read the record (village_doctor, …)"})
+    institution = fields.Str(allow_none=True, metadata={"description": "their institution"})
+
+
 class AuditArgsSchema(PageArgsSchema):
     resident_id = fields.Int()
     staff_id = fields.Int()
@@ -43,7 +51,7 @@ def search(args):
 @blp.get("/me")
 @allow("resident")
 @blp.arguments(PageArgsSchema, location="query")
-@blp.response(200, page_of(AuditEntrySchema))
+@blp.response(200, page_of(AccessToMeSchema))
 def mine(args):
     """For a resident: who accessed my record, and when."""
     return audit.accesses_to_me(db.session, current_actor(), **args)

@@ -40,7 +40,11 @@ class Residents(MethodView):
     def post(self, data):
         """Register a resident (team staff or admin); sex and birth date are read from the ID-card number."""
         actor = current_actor()
-        resident = committed(residents.register_resident(db.session, actor=actor, **data))
+        try:
+            resident = committed(residents.register_resident(db.session, actor=actor, **data))
+        except residents.TransferRequested:
+            db.session.commit()  # keep the transfer request; the caller gets the 409
+            raise
         return residents.view(resident, actor, local_date(utcnow()))
 
 

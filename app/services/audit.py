@@ -173,9 +173,30 @@ def search(session: Session, actor: Actor, *, resident_id: int | None = None, st
     return paginate(session, stmt.order_by(AuditEntry.seq.desc()), page=page, per_page=per_page)
 
 
+@dataclass(frozen=True)
+class AccessToMe:
+    """What a resident is shown of one access: when, what, why, and the role and institution that read it.
+    Never the staff member's network address (a resident has no use for it; it locates a person)."""
+
+    at: datetime
+    action: str
+    purpose: str | None
+    actor_role: str
+    institution: str | None
+
+
 def accesses_to_me(session: Session, actor: Actor, *, page: int = 1, per_page: int = 50) -> Page:
-    """For a resident: which staff accessed their record, and when."""
+    """For a resident: which roles at which institutions accessed their record, and when."""
+    from models.org import Institution, Staff
+
     if not actor.is_resident:
         raise Forbidden("auth.role", "仅限居民本人 / residents only")
     stmt = select(AuditEntry).where(AuditEntry.resident_id == actor.id).order_by(AuditEntry.seq.desc())
-    return paginate(session, stmt, page=page, per_page=per_page)
+    found = paginate(session, stmt, page=page, per_page=per_page)
+    staff_ids = {e.actor_id for e in found.items if e.actor_kind == "staff" and e.actor_id is not None}
+    institutions = dict(session.execute(select(Staff.id, Institution.name).join(
+        Institution, Institution.id == Staff.institution_id).where(Staff.id.in_(staff_ids))).all()) if staff_ids else {}
+    items = [AccessToMe(at=e.at, action=e.action, purpose=e.purpose, actor_role=e.actor_role,
+                        institution=institutions.get(e.actor_id) if e.actor_kind == "staff" else None)
+             for e in found.items]
+    return Page(items=items, page=found.page, per_page=found.per_page, total=found.total)

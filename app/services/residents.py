@@ -11,7 +11,8 @@ from app.errors import Conflict, Forbidden, RuleViolation
 from app.services import audit, privacy
 from app.services.actors import Actor
 from app.services.pagination import Page, paginate
-from app.services.scopes import get_resident, require_clinical_reader, resident_clause
+from app.services.scopes import can_see, get_resident, require_clinical_reader, resident_clause
+from models.base import utcnow
 from ml.clinical import BpTarget, Condition, default_bp_target
 from models.org import Village
 from models.residents import Consent, Resident, ResidentCondition, Sex
@@ -43,6 +44,25 @@ def bp_target(resident: Resident, today: date) -> BpTarget:
     return default_bp_target(resident.age_on(today), resident.condition_codes)
 
 
+class TransferRequested(Conflict):
+    """The ID-card number is registered with a team the caller does not serve (the view commits the request)."""
+
+
+def request_transfer(session: Session, *, actor: Actor, resident_id: int, now: datetime) -> int:
+    """转签申请: tell the consortium's admins that a team wants to register a resident another team holds."""
+    from app.services import outbox
+    from models.org import Staff, StaffRole
+
+    admins = session.scalars(select(Staff.id).where(Staff.consortium_id == actor.consortium_id,
+                                                    Staff.role == StaffRole.admin, Staff.active.is_(True))).all()
+    for admin_id in admins:
+        outbox.enqueue(session, consortium_id=actor.consortium_id, staff_id=admin_id, kind="transfer_request",
+                       text=f"【转签申请】工作人员#{actor.id}要登记的居民已由其他团队登记（居民#{resident_id}），请协调转签。",
+                       now=now, data={"resident_id": resident_id, "requested_by": actor.id},
+                       dedup_key=f"transfer:{resident_id}:{actor.id}:{now:%Y%m%d}:{admin_id}")
+    return len(admins)
+
+
 def register_resident(session: Session, *, actor: Actor, name: str, id_card: str, village_id: int,
                       phone: str | None = None, conditions: list[str] | None = None, sex: str | None = None,
                       birth_date: date | None = None, bp_target_sys: int | None = None,
@@ -62,9 +82,17 @@ def register_resident(session: Session, *, actor: Actor, name: str, id_card: str
         raise RuleViolation("resident.village", "找不到这个村 / village not found", errors={"village_id": ["找不到这个村"]})
     _check_target(bp_target_sys, bp_target_dia)
     bidx = privacy.blind_index(info.number, "id_card")
-    if session.scalar(select(Resident.id).where(Resident.consortium_id == actor.consortium_id,
-                                                Resident.id_card_bidx == bidx)):
-        raise Conflict("resident.exists", "该身份证号已登记 / a resident with this ID-card number exists")
+    existing = session.scalar(select(Resident.id).where(Resident.consortium_id == actor.consortium_id,
+                                                        Resident.id_card_bidx == bidx))
+    if existing is not None:
+        if actor.is_admin or actor.is_system or can_see(session, actor, existing):
+            raise Conflict("resident.exists", "该身份证号已登记 / a resident with this ID-card number exists")
+        # Registered with a team the caller does not serve: no name, team or id comes back, only the
+        # consortium-level transfer request (转签申请) the admins now see.
+        request_transfer(session, actor=actor, resident_id=existing, now=utcnow())
+        raise TransferRequested("resident.transfer_requested",
+                       "该居民已在本医共体其他团队登记，已通知医共体管理员协调转签 / registered with another team of "
+                       "the consortium; the consortium admin has been asked to arrange a transfer")
     resident = Resident(consortium_id=actor.consortium_id, name=name.strip(), sex=Sex(info.sex),
                         birth_date=info.birth_date, id_card_enc=privacy.encrypt(info.number), id_card_bidx=bidx,
                         village_id=village_id, bp_target_sys=bp_target_sys, bp_target_dia=bp_target_dia)

@@ -36,7 +36,7 @@ from tests.trust import matrix_world
 from tests.trust.matrix_world import CARDIOLOGY, ENDOCRINOLOGY, OPENID_OWN, ROLES, STAFF_ROLES, MatrixWorld
 
 API = "/api/v1"
-DOC_RULES = {f"{API}/openapi.json", f"{API}/docs", f"{API}/redoc"}
+DOC_RULES = {f"{API}/openapi.json", f"{API}/docs", f"{API}/redoc", f"{API}/docs/assets/<path:filename>"}
 OAUTH_CODE = "matrix-oauth-code"
 
 # A batch answers 200 and says per item what became of it: these are the per-item outcomes.
