@@ -409,7 +409,7 @@ class _Run:
                                                          limits=self.settings.bind_limits)
         log.info("wechat: binding-code attempt %s", "succeeded" if result.ok else "failed")
         if result.ok:
-            self.resident = result.resident
+            self.resident = residents.ResidentCard.of(result.resident)
             return dialogue.after_binding(self.context(), ok=True)
         if result.locked_until is not None:
             return dialogue.after_binding(self.context(), ok=False)
