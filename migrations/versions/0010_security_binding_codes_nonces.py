@@ -1,7 +1,7 @@
 """security: resident binding codes, the WeChat callback nonce cache, "code required" per consortium
 
 Revision ID: 0010
-Revises: 0012
+Revises: 0011
 Create Date: 2026-12-05 10:00:00
 
 """
@@ -12,7 +12,7 @@ import models.base
 
 
 revision = '0010'
-down_revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
