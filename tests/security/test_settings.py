@@ -116,7 +116,7 @@ def test_config_check_lists_what_is_insecure_and_exits_non_zero(tmp_path):
 def test_demo_mode_needs_no_set_up_and_config_check_says_it_is_a_demo(tmp_path):
     flask = str(Path(sys.executable).parent / "flask")
     env = _clean_env(tmp_path, DEMO_MODE="1")
-    info = subprocess.run([flask, "--app", "wsgi", "demo", "info"], cwd=ROOT, env=env, capture_output=True,
+    info = subprocess.run([flask, "--app", "wsgi", "jobs", "list"], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=120)
     assert info.returncode == 0, info.stderr
     check = subprocess.run([flask, "--app", "wsgi", "config", "check"], cwd=ROOT, env=env, capture_output=True,
