@@ -6,6 +6,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from tests.conftest import TEST_KEYS
+
 
 def post_package(client, world, items, who="admin", code="visits"):
     return client.post("/api/v1/packages", json={"code": code, "name": "随访包", "target_group": "hypertension",
@@ -68,7 +70,7 @@ def test_migration_0012_gives_existing_items_their_defaults():
     from app import create_app
 
     path = Path(tempfile.mkdtemp(prefix="jiayi-0012-")) / "m.db"
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    app = create_app({**TEST_KEYS, "DEMO_MODE": True, "TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     with app.app_context():
         upgrade(revision="0008")
         engine = sa.create_engine(f"sqlite:///{path}")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from ml.model import DEFAULT_MODEL_PATH, RulesOnlyModel, SklearnTrendModel, load
 from ml.scoring import score_residents
 from ml.synthetic import simulate
 from ml.train import train
+from tests.conftest import TEST_ENV
 
 from .helpers import AT, resident, steady_bp
 
@@ -112,5 +114,5 @@ def test_the_runtime_never_imports_matplotlib():
             "create_app({'TESTING': True, 'SQLALCHEMY_DATABASE_URI': 'sqlite://'}); "
             "assert 'matplotlib' not in sys.modules, 'matplotlib imported'")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=Path(__file__).resolve().parents[2])
+                            cwd=Path(__file__).resolve().parents[2], env={**os.environ, **TEST_ENV})
     assert result.returncode == 0, result.stderr[-2000:]
