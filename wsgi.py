@@ -1,10 +1,10 @@
 """WSGI entry point: gunicorn 'wsgi:app', flask --app wsgi …
 
-Outside DEMO_MODE=1 create_app() refuses insecure settings. `flask --app wsgi config check` gets a bare app
-that only reports them, so that it can run where the service would refuse to start.
+Outside DEMO_MODE=1 create_app() refuses insecure settings. The offline commands (`config check`, `triage
+batch|report`, `trends score`) get a bare app without database or secrets, so they run anywhere.
 """
 import sys
 
-from app import create_app, settings_check_app
+from app import create_app, is_offline_command, offline_app
 
-app = settings_check_app() if sys.argv[-2:] == ["config", "check"] else create_app()
+app = offline_app() if is_offline_command(sys.argv) else create_app()

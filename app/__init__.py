@@ -60,13 +60,24 @@ def check_settings(app: Flask) -> None:
         log.warning("%s", note)
 
 
-def settings_check_app() -> Flask:
-    """A bare app that only carries the settings and `flask config check` (the real app would refuse to start)."""
-    from app.cli import config_cli
+# Commands that read files and need neither the database nor the service's secrets: the clinical QA and
+# integration tools, and the settings check itself. They run where the service would refuse to start.
+OFFLINE_COMMANDS = frozenset({("config", "check"), ("triage", "batch"), ("triage", "report"), ("trends", "score")})
+
+
+def is_offline_command(argv: list[str]) -> bool:
+    """Whether a `flask … GROUP COMMAND …` command line names one of OFFLINE_COMMANDS."""
+    return any(pair in OFFLINE_COMMANDS for pair in zip(argv, argv[1:]))
+
+
+def offline_app() -> Flask:
+    """A bare app with the settings and the offline commands only (no database, no secrets required)."""
+    from app.cli import config_cli, trends_cli, triage_cli
 
     app = Flask(__name__)
     app.config.update(with_demo_defaults(load_config()))
-    app.cli.add_command(config_cli)
+    for group in (config_cli, triage_cli, trends_cli):
+        app.cli.add_command(group)
     return app
 
 

@@ -52,6 +52,15 @@ def app():
     yield app
 
 
+@pytest.fixture(autouse=True)
+def _test_field_keys():
+    """Every test ends with the test keys installed: a test that builds another app cannot leave its keys behind."""
+    yield
+    from app.services import privacy
+
+    privacy.configure(TEST_KEYS["FIELD_ENCRYPTION_KEYS"], TEST_KEYS["BLIND_INDEX_KEY"])
+
+
 @pytest.fixture
 def db(app):
     """The Flask-SQLAlchemy handle inside an app context; tables are emptied afterwards."""

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from tests.conftest import TEST_KEYS
+
 
 def _foreign_keys_off(dbapi_connection, _record):
     dbapi_connection.execute("PRAGMA foreign_keys=OFF")
@@ -17,7 +19,7 @@ def test_existing_followups_get_program_next_step_and_provenance():
     from app import create_app
 
     url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='jiayi-mig-')) / 'm.db'}"
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "DEMO_MODE": True})
+    app = create_app({**TEST_KEYS, "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "DEMO_MODE": True})
     with app.app_context():
         upgrade(revision="0012")  # the revision before 0011
     engine = sa.create_engine(url)
