@@ -28,7 +28,7 @@ from ml.hbpm import LOCAL_TZ
 from ml.model import TrendModel, load_model
 from ml.scoring import ResidentFlag, resident_flags
 
-# --- CSV contract (issue 4 item 4) ------------------------------------------------------------------
+# --- CSV contract of `flask trends score` (README, docs/model_card.md) -------------------------------------
 
 READING_COLUMNS = ("resident_id", "measured_at", "kind", "systolic", "diastolic", "pulse", "glucose_mmol", "context")
 PROFILE_COLUMNS = ("resident_id", "age", "sex", "conditions", "bp_target_sys", "bp_target_dia")

@@ -552,7 +552,7 @@ PROFILES_HEADER = ("resident_id", "age", "sex", "conditions", "bp_target_sys", "
 
 
 def write_csv(cohort: Cohort, readings_path: Path | str, profiles_path: Path | str) -> None:
-    """Write the cohort in the `trends score` CSV formats (issue 4 item 4)."""
+    """Write the cohort in the `trends score` CSV formats (ml.scoring_csv)."""
     c = cohort.columns
     tz = cohort.at.tzinfo
     ids = [p.resident_id for p in cohort.profiles]

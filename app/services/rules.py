@@ -270,7 +270,7 @@ class Finding:
 
 BP_RULES: tuple[Rule, ...] = (
     # BP-E1: >=180/110 with red-flag symptoms -> 120 now (基层高血压防治管理指南 2020 急诊转诊). A red
-    # flag is never downgraded for want of a repeat (DESIGN.md triage), so one reading suffices.
+    # flag is never downgraded for want of a repeat (docs/clinical_rules.md), so one reading suffices.
     Rule("BP-E1", "acute", lambda f: f.fresh and bp_red_flag(f.symptoms) and (f.single_acute or f.confirmed_acute),
          "bp_emergency", "acute_bp", "critical"),
     # BP-U1: confirmed SBP >=180 or DBP >=110 (规范 2017 danger sign; confirmed = a repeat in the same session
@@ -281,7 +281,7 @@ BP_RULES: tuple[Rule, ...] = (
     Rule("BP-R1", "acute", lambda f: f.fresh and f.state in WAITING, "bp_repeat", needs_repeat=True),
     # The repeat did not agree: nothing is raised; the high reading is kept, marked not confirmed.
     Rule("BP-N1", "acute", lambda f: f.fresh and f.state == DISMISSED and not f.single_acute, "bp_repeat_normal"),
-    # BP-L1: SBP <90 with dizziness or fainting -> same-day contact (DESIGN.md; 基层指南 2020).
+    # BP-L1: SBP <90 with dizziness or fainting -> same-day contact (基层指南 2020; docs/clinical_rules.md §1.5).
     Rule("BP-L1", "low", lambda f: f.fresh and f.low and f.symptoms.dizziness, "bp_low_symptoms", "low_bp", "high"),
     Rule("BP-L0", "low", lambda f: f.fresh and f.low, "bp_low"),
     # Chest pain or stroke signs with any BP value: emergency (clinical_rules §1.5 BP-E1, second clause).

@@ -1,6 +1,6 @@
 """Batch triage for clinical QA: one JSON object per line in, the same objects with results out.
 
-Contract (issue 6): IN {"id", "text", optional "age", "sex" (M|F), "conditions" (list)}; OUT adds
+Contract: IN {"id", "text", optional "age", "sex" (M|F), "conditions" (list)}; OUT adds
 "level", "department", "red_flags", "questions", "advice". A bad line is reported with its line
 number and skipped; no questions are asked.
 """

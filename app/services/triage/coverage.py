@@ -1,5 +1,5 @@
 """Protocols written as ordered disposition questions (app.services.triage.ordered), for
-presentations the function protocols did not cover (issue 12 item 3). Each question cites its source.
+presentations the function protocols did not cover. Each question cites its source.
 """
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from app.services.triage.questions import (
     question_text,
 )
 
-MAX_QUESTIONS = 3  # issue 6 item 4: after at most 3 questions answer with the safer level
+MAX_QUESTIONS = 3  # then answer with the safer level still possible (docs/triage.md)
 BATCH_QUESTIONS = 3
 
 # Conditions a profile may carry, with the synonyms other modules use (ml.clinical.Condition).
