@@ -29,6 +29,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app from environment settings plus optional overrides (tests)."""
     app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
     app.url_map.converters["int"] = BoundedInt  # ids in paths fit a BIGINT, or the route does not match
+    app.json.ensure_ascii = False  # Chinese leaves as UTF-8, not \uXXXX (jsonify, flask-smorest, problems)
     app.config.update(load_config())
     app.config.update(overrides or {})
     with_demo_defaults(app.config)
