@@ -15,14 +15,29 @@ def redact(text: str) -> str:
     return _PHONE.sub("1**********", _ID_CARD.sub("******************", text))
 
 
+# The attributes every LogRecord has; anything else on a record came in through `extra=` (paths, request ids).
+_RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+
 class RedactingFilter(logging.Filter):
-    """Redacts personal numbers from every record that passes through a handler."""
+    """Redacts personal numbers from every record that passes through a handler: the message, the `extra=`
+    fields (a path such as /residents/<ID number> answered 404, a client's X-Request-ID) and a traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        for name, value in list(vars(record).items()):
+            if name not in _RECORD_FIELDS and isinstance(value, str):
+                setattr(record, name, redact(value))
+        if record.exc_info:  # formatted once here; formatters print exc_text when exc_info is gone
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 

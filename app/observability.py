@@ -33,8 +33,8 @@ class JsonFormatter(logging.Formatter):
         for key in ("request_id", "method", "path", "status", "duration_ms", "actor"):
             if hasattr(record, key):
                 payload[key] = getattr(record, key)
-        if record.exc_info:
-            payload["exc"] = self.formatException(record.exc_info)
+        if record.exc_info or record.exc_text:  # exc_text: already formatted (and redacted) by app/logs.py
+            payload["exc"] = record.exc_text or self.formatException(record.exc_info)
         return json.dumps(payload, ensure_ascii=False)
 
 

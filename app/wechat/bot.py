@@ -204,7 +204,8 @@ def handle(session: Session, inbound: Inbound, *, now: datetime, settings: BotSe
     if claimed is None:
         row = session.scalars(select(WeChatInbound).where(WeChatInbound.dedup_key == key)).one_or_none()
         session.rollback()
-        log.info("wechat: duplicate delivery %s answered from the log", key)
+        # an event's key starts with the openid: the log names the message type only
+        log.info("wechat: duplicate delivery of a %s answered from the log", inbound.msg_type)
         return Handled(None if row is None or row.deferred else row.reply, duplicate=True, openid=inbound.openid)
     try:
         user = _lock_user(session, inbound.openid, now, wrote=inbound.msg_type != "event")
