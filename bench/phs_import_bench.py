@@ -3,8 +3,9 @@
 Run:
     .venv/bin/python bench/phs_import_bench.py --rows 10000
 Builds a throwaway SQLite file (migrations, one consortium, 20 villages, ~10 % of the registry already
-registered as residents), writes the registry CSV, then times `phs import` through the service (first run:
-creates ~90 %, matches the rest; second run: nothing changes). The baseline, measured in the same run, is the
+registered as residents), writes the registry CSV, then times the command `flask --app wsgi phs import` end to end
+on a copy of that database, and `phs import` through the service (first run: creates ~90 %, matches the rest;
+second run: nothing changes). The baseline, measured in the same run, is the
 irreducible part: reading the CSV, checking every ID card and computing its blind index.
 The issue's bar: 10,000 rows under 30 s on SQLite.
 """
@@ -12,7 +13,10 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import random
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,7 +44,7 @@ def main() -> None:
     from tests.factories import id_card_for
 
     path = Path(tempfile.mkdtemp(prefix="jiayi-phs-bench-")) / "bench.db"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "DEMO_MODE": True})  # demo keys: a local bench
     rng = random.Random(args.seed)
     with app.app_context():
         upgrade(revision="heads")
@@ -76,7 +80,20 @@ def main() -> None:
             lines.append(f"JY{i:08d},{card},{name},139{i:08d},{disease},2020-01-01,{clinic},{village}")
         s.commit()
         text = "\n".join(lines) + "\n"
+        csv_path = path.parent / "registry.csv"
+        csv_path.write_text(text, encoding="utf-8")
+        db.session.close()
+        db.engine.dispose()  # every connection closed: the file holds everything (no WAL left behind)
+        copy = path.parent / "cli.db"  # the same seeded database, for the command end to end
+        shutil.copy(path, copy)
         print(f"seeded {args.rows // 10} residents; timing the import", flush=True)
+
+        t0 = time.perf_counter()
+        env = {**os.environ, "DEMO_MODE": "1", "DATABASE_URL": f"sqlite:///{copy}"}
+        command = [str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "phs", "import", str(csv_path)]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+        cli_s = time.perf_counter() - t0
+        cli_summary = done.stdout.splitlines()[0] if done.returncode == 0 else f"failed: {done.stderr[-300:]}"
 
         t0 = time.perf_counter()
         for _, row in registry.read_rows(io.StringIO(text)):
@@ -98,7 +115,9 @@ def main() -> None:
           f"unchanged {second.unchanged})")
     print(f"baseline (read CSV, check ID cards, blind index) {baseline:.2f} s; "
           f"first import = {first_s / baseline:.1f}x baseline, re-run = {second_s / baseline:.1f}x baseline; "
-          f"bar 30 s: {'met' if first_s < 30 else 'NOT met'}")
+          f"bar 30 s: {'met' if max(first_s, second_s, cli_s) < 30 else 'NOT met'}")
+    print(f"command `flask --app wsgi phs import` end to end (process start included), first import: {cli_s:.2f} s "
+          f"({cli_summary})")
 
 
 if __name__ == "__main__":

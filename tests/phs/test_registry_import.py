@@ -73,3 +73,34 @@ def test_cli_import_prints_counts(app, session, world, tmp_path):
     result = app.test_cli_runner().invoke(args=["phs", "import", str(path)])
     assert result.exit_code == 0, result.output
     assert "1 rows: 1 created" in result.output
+
+
+def test_conflicts_across_chunks_are_found_and_a_rerun_changes_nothing(session, world):
+    """The import looks residents up chunk by chunk: a phone or 档案编号 taken in an earlier chunk, an ID card
+    repeated two chunks later, an existing resident's phone and the existing resident are all still found."""
+    cards = [id_card_for(date(1950, 1, 1 + i), i % 2 == 0, seed=950 + i) for i in range(7)]
+    card_a1 = res_a1_card(session, world)
+    lines = [
+        f"K1,{cards[0]},甲,13900000111,高血压,,东村卫生室,东村",
+        f"K2,{cards[1]},乙,,2型糖尿病,,东村卫生室,东村",
+        f"K3,{cards[2]},丙,13900000111,高血压,,东村卫生室,东村",   # phone of line 2, another chunk
+        f"K1,{cards[3]},丁,,高血压,,东村卫生室,东村",              # 档案编号 of line 2
+        f"K5,{cards[4]},戊,,高血压,,东村卫生室,东村",
+        f"K6,{cards[0]},甲,,高血压,,东村卫生室,东村",              # the ID card of line 2 again
+        f"K7,{card_a1},res_a1,,高血压;2型糖尿病,,东村卫生室,东村",  # an existing resident, matched
+        f"K8,{cards[5]},己,13800000002,高血压,,东村卫生室,东村",   # res_c1's phone (res_c1 not in the file)
+    ]
+    text = HEADER + "\n".join(lines) + "\n"
+    report = registry.import_registry(session, actor=system_actor(world.consortium_id),
+                                      rows=registry.read_rows(io.StringIO(text)), batch=2)
+    session.commit()
+    conflicts = [(4, "phone"), (5, "record_no"), (7, "duplicate"), (9, "phone")]
+    assert [(c.line, c.kind) for c in report.conflicts] == conflicts
+    assert (report.created, report.matched, report.record_no_set) == (5, 1, 1)
+    assert sorted(session.get(Resident, world.ids["res_a1"]).condition_codes) == ["diabetes", "hypertension"]
+    third = session.scalar(select(Resident).where(Resident.phs_record_no == "K3"))
+    assert third.phone_bidx is None
+    again = registry.import_registry(session, actor=system_actor(world.consortium_id),
+                                     rows=registry.read_rows(io.StringIO(text)), batch=3)
+    assert (again.created, again.record_no_set, again.conditions_added, again.matched) == (0, 0, 0, 6)
+    assert [(c.line, c.kind) for c in again.conflicts] == conflicts
