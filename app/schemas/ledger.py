@@ -53,6 +53,9 @@ class LedgerItemSchema(Schema):
     due = fields.Int(metadata={"description": "still to deliver this contract year, not late yet"})
     period_ends_on = fields.Date()
     last_delivered_at = fields.DateTime(allow_none=True)
+    next_due_on = fields.Date(allow_none=True, metadata={"description": (
+        "when the next delivery is due: for follow-up items the date the last visit's 下一步管理措施 set (the "
+        "follow-up due list's date), else the end of the current period; null when nothing is left this year")})
 
 
 class ContractLedgerSchema(Schema):
@@ -90,6 +93,7 @@ class UndeliveredSchema(Schema):
     overdue = fields.Int()
     due = fields.Int()
     last_delivered_at = fields.DateTime(allow_none=True)
+    next_due_on = fields.Date(allow_none=True, metadata={"description": "as in the contract ledger"})
 
 
 class CheckArgsSchema(PageArgsSchema):

@@ -1,6 +1,7 @@
 """Time: stored in UTC, business days and quiet hours in Asia/Shanghai."""
 from __future__ import annotations
 
+import calendar
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,13 @@ LOCAL_TZ = ZoneInfo(LOCAL_TZ_NAME)
 def local_date(now: datetime) -> date:
     """The calendar day in Asia/Shanghai at an instant."""
     return now.astimezone(LOCAL_TZ).date()
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day N calendar months later; the 31st becomes the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def add_years(day: date, years: int) -> date:

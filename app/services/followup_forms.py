@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any, Mapping, Sequence
 
 from app.errors import RuleViolation
+from app.services.clock import add_months
 from app.services.phs import codes
 from ml.clinical import ACUTE_DBP, ACUTE_SBP, FASTING_TARGET, HYPER_URGENT
 
@@ -32,7 +33,7 @@ ROUTINE_MONTHS = 3                              # 规范: ≥4 face-to-face visi
 NEXT_STEP_ORDER = ("routine", "two_weeks", "referral", "emergency_referral")
 REFERRAL_STEPS = ("referral", "emergency_referral")
 UNSATISFACTORY = ("uncontrolled", "adverse_reaction")
-CHANNELS = ("app", "web", "import")
+CHANNELS = tuple(codes.VALUE_SETS["entry_channel"].keys)  # provenance: app / web / import
 
 
 @dataclass(frozen=True)
@@ -200,14 +201,6 @@ def due_date(next_step: str, visited_on: date) -> date:
     if next_step == "routine":
         return add_months(visited_on, ROUTINE_MONTHS)
     return visited_on + TWO_WEEKS
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day N calendar months later; the 31st becomes the month's last day."""
-    import calendar
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def check_referral(next_step: str, required: NextStep, form: dict[str, Any], *, full_form: bool) -> None:

@@ -1,20 +1,17 @@
 """Follow-ups (随访, 国家基本公共卫生服务规范 第三版): record a visit, the next due date, referral suggestions.
 
 The 规范 (2017, 国卫基层发〔2017〕13号; clinical_rules.md §1.6, §2.5, §3.1) classes every visit of a
-hypertension or type 2 diabetes patient:
-- 控制满意 (controlled): next routine visit, at least quarterly (基层指南 2020: every 3 months at target);
-- first 控制不满意 (uncontrolled) or a 药物不良反应 (adverse reaction): adjust treatment, revisit in 2 weeks;
-- two consecutive 不满意 visits, adverse reactions that are hard to control (we read: two consecutive
-  adverse-reaction visits), or a new or worse 并发症 (complication): refer up and follow up within 2 weeks.
+hypertension or type 2 diabetes patient, and its 下一步管理措施 sets the next due date: the rules live in one
+place, app/services/followup_forms.py (required_next_step, due_date); the due list, the resident's care status
+and the 履约 ledger read the stored `next_due_on` through `next_due_dates`, never a rule of their own.
 """
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Iterable, Sequence
+from typing import Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.errors import Forbidden, NotFound, RuleViolation
@@ -31,50 +28,11 @@ from models.followups import Classification, FollowUp, FollowUpTask, MedicationC
 from models.referrals import Referral, ReferralStatus
 from models.residents import Resident
 
-# 规范: "2周内随访" after an unsatisfactory visit, an adverse reaction or a referral.
-SHORT_INTERVAL = timedelta(days=14)
-# 规范 / 基层指南 2020: patients at target are seen at least every 3 months (≥4 face-to-face visits a year).
-ROUTINE_MONTHS = 3
 MEDICATION_CHANGES = ("start", "stop", "adjust", "continue")
 MAX_MEDICATIONS = 20
 # A visit may be entered a little ahead of the server clock (phone clocks drift), and back-filled up to a year.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 BACKFILL_LIMIT = timedelta(days=366)
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day N calendar months later; the 31st becomes the month's last day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-@dataclass(frozen=True)
-class Rule:
-    """What the 规范 asks after a visit: when to come back, and whether to refer up (with a reason code)."""
-    short_interval: bool
-    referral_reason: str | None  # key of care_texts.REFERRAL_SUGGESTION_REASONS
-
-
-def followup_rule(classification: Classification | str, previous: Sequence[Classification | str]) -> Rule:
-    """The 规范 rule for a visit given the earlier visits' classifications, newest first."""
-    current = Classification(classification)
-    last = Classification(previous[0]) if previous else None
-    if current == Classification.complication:
-        return Rule(True, "complication")
-    if current == Classification.uncontrolled:
-        return Rule(True, "two_uncontrolled" if last == Classification.uncontrolled else None)
-    if current == Classification.adverse_reaction:
-        return Rule(True, "two_adverse" if last == Classification.adverse_reaction else None)
-    return Rule(False, None)
-
-
-def next_due(classification: Classification | str, previous: Sequence[Classification | str],
-             visited_on: date) -> tuple[date, bool]:
-    """Next due date and whether to suggest a referral (规范): `previous` lists earlier visits newest first."""
-    rule = followup_rule(classification, previous)
-    due = visited_on + SHORT_INTERVAL if rule.short_interval else add_months(visited_on, ROUTINE_MONTHS)
-    return due, rule.referral_reason is not None
 
 
 @dataclass(frozen=True)
@@ -312,6 +270,33 @@ class CareStatus:
 OPEN_REFERRAL_STATUSES = (ReferralStatus.requested, ReferralStatus.accepted, ReferralStatus.booked)
 
 
+def next_due_dates(session: Session, resident_ids: Iterable[int]) -> dict[int, date]:
+    """Each resident's next follow-up date as the 规范 set it: the date the last visit's 下一步管理措施 gave
+    (`next_due_on`), or an open task's (2 weeks after a referral) when sooner. None after 转归 终止管理, and
+    nothing for a resident never visited without a task. Two statements, whatever the number of residents."""
+    ids = sorted(set(resident_ids))
+    if not ids:
+        return {}
+    newest = func.row_number().over(partition_by=FollowUp.resident_id,
+                                    order_by=(FollowUp.visited_at.desc(), FollowUp.id.desc()))
+    ranked = (select(FollowUp.resident_id, FollowUp.next_due_on, FollowUp.outcome, newest.label("n"))
+              .where(FollowUp.resident_id.in_(ids)).subquery("ranked"))
+    due: dict[int, date] = {}
+    ended: set[int] = set()
+    for rid, day, outcome in session.execute(select(ranked.c.resident_id, ranked.c.next_due_on, ranked.c.outcome)
+                                             .where(ranked.c.n == 1)):
+        if outcome == "ended":
+            ended.add(rid)
+        else:
+            due[rid] = day
+    for rid, day in session.execute(select(FollowUpTask.resident_id, func.min(FollowUpTask.due_on))
+                                    .where(FollowUpTask.resident_id.in_(ids), FollowUpTask.status == "open")
+                                    .group_by(FollowUpTask.resident_id)):
+        if rid not in ended and (rid not in due or day < due[rid]):
+            due[rid] = day
+    return due
+
+
 def care_status(session: Session, actor: Actor, *, resident_id: int, now: datetime) -> CareStatus:
     """The resident's follow-up status; a suggestion stays until a referral is made after that visit."""
     resident = get_resident(session, actor, resident_id)
@@ -330,9 +315,7 @@ def care_status(session: Session, actor: Actor, *, resident_id: int, now: dateti
                                                             FollowUpTask.status == "open")
                                  .order_by(FollowUpTask.due_on)))
     today = local_date(now)
-    due = last.next_due_on if last is not None else None
-    if tasks and (due is None or tasks[0].due_on < due):
-        due = tasks[0].due_on
+    due = next_due_dates(session, [resident.id]).get(resident.id)
     return CareStatus(resident_id=resident.id, last_followup=last, next_due_on=due,
                       days_overdue=max((today - due).days, 0) if due else 0, referral_suggested=suggested,
                       referral_reason=suggestion_reason(last) if suggested else None,

@@ -14,6 +14,11 @@ one health check a year: 1 by month 12; a monthly review: 1 by the end of each m
 - overdue: expected − Σ over periods of min(deliveries in the period, expected in that period by now);
 - due: still to deliver this contract year but not yet late = required − delivered − overdue;
 - 履约率 (to date) = (expected − overdue) / expected.
+
+When the next one is due: for the kinds a follow-up visit delivers (FOLLOWUP_KINDS) the ledger does not compute a
+date of its own: it shows the follow-up schedule's, the date the last visit's 下一步管理措施 set
+(app.services.followups.next_due_dates, the date the follow-up due list uses); for the other kinds, the end of
+the item's current period.
 """
 from __future__ import annotations
 
@@ -28,9 +33,9 @@ from sqlalchemy.orm import Session
 from app.errors import Forbidden, NotFound, RuleViolation
 from app.services import audit
 from app.services.actors import Actor
-from app.services.clock import LOCAL_TZ, local_date
+from app.services.clock import LOCAL_TZ, add_months, local_date
 from app.services.dialects import is_postgresql
-from app.services.followups import add_months
+from app.services.followups import next_due_dates
 from app.services.pagination import Page
 from models.alerts import Alert
 from models.contracts import Contract, ContractStatus, contract_packages
@@ -44,6 +49,8 @@ MONTHS_PER_PERIOD = {"year": 12, "quarter": 3, "month": 1}
 # 规范 2017: the ≥4 follow-ups a year are face to face (门诊 or 入户); telephone or app contact does not replace
 # them, so remote follow-ups are their own kind (`remote_followup`).
 FACE_TO_FACE = (VisitMethod.face_to_face, VisitMethod.home)
+# Kinds delivered at a follow-up visit: their next due date is the follow-up schedule's (下一步管理措施).
+FOLLOWUP_KINDS = ("followup", "glucose_test", "medication_review")
 # Where each kind's evidence comes from (the union in `deliveries`).
 EVIDENCE = {
     "followup": "a follow-up visit in person (门诊 or 家庭)",
@@ -189,6 +196,7 @@ class LedgerItem:
     due: int
     period_ends_on: date  # the last day of the item's current period (what is due now is due by then)
     last_delivered_at: datetime | None
+    next_due_on: date | None = None  # when the next delivery is due (None: nothing left this contract year)
 
 
 @dataclass(frozen=True)
@@ -232,13 +240,14 @@ def contract_ledger(session: Session, *, actor: Actor, contract_id: int, now: da
                            .join(PackageItem, PackageItem.id == led.c.item_id).order_by(led.c.item_id)).all()
     year_index = rows[0].year_index if rows else months_between(contract.starts_on, day) // 12
     year_start = add_months(contract.starts_on, 12 * year_index)
+    visits = next_due_dates(session, [contract.resident_id])
     items = []
     for r in rows:
-        period_end = add_months(year_start, min((r.elapsed // r.period_months + 1) * r.period_months, 12))
+        period_end = _period_end(r)
         items.append(LedgerItem(item_id=r.item_id, code=r.code, name=r.name, service_kind=r.kind, period=r.period,
                                 required=r.required, expected=r.expected, delivered=r.delivered, overdue=r.overdue,
-                                due=r.due, period_ends_on=period_end - timedelta(days=1),
-                                last_delivered_at=r.last_delivered_at))
+                                due=r.due, period_ends_on=period_end, last_delivered_at=r.last_delivered_at,
+                                next_due_on=_next_due(r, period_end, visits)))
     expected = sum(i.expected for i in items)
     overdue = sum(i.overdue for i in items)
     return ContractLedger(contract_id=contract.id, resident_id=contract.resident_id, team_id=contract.team_id, on=day,
@@ -247,6 +256,23 @@ def contract_ledger(session: Session, *, actor: Actor, contract_id: int, now: da
                           required=sum(i.required for i in items), expected=expected,
                           delivered=sum(i.delivered for i in items), overdue=overdue,
                           rate=_rate(expected - overdue, expected), items=items)
+
+
+def _period_end(row: Any) -> date:
+    """The last day of a ledger row's current period (what is due now is due by then)."""
+    year_start = add_months(row.starts_on, 12 * row.year_index)
+    return add_months(year_start, min((row.elapsed // row.period_months + 1) * row.period_months, 12)) - timedelta(
+        days=1)
+
+
+def _next_due(row: Any, period_end: date, visits: dict[int, date]) -> date | None:
+    """When a ledger row's next delivery is due: the follow-up schedule's date for what a visit delivers (a
+    contract never visited: from its start, as on the follow-up due list), else the period's end."""
+    if row.overdue + row.due <= 0:
+        return None
+    if row.kind in FOLLOWUP_KINDS:
+        return visits.get(row.resident_id, row.starts_on)
+    return period_end
 
 
 def _active_team_contracts(team_ids: frozenset[int] | set[int]) -> tuple:
@@ -283,6 +309,7 @@ class Undelivered:
     overdue: int
     due: int
     last_delivered_at: datetime | None
+    next_due_on: date | None = None
 
 
 def undelivered(session: Session, actor: Actor, *, now: datetime, team_id: int | None = None,
@@ -306,10 +333,12 @@ def undelivered(session: Session, actor: Actor, *, now: datetime, team_id: int |
     page, per_page = max(page, 1), min(max(per_page, 1), 200)
     rows = session.execute(stmt.order_by(led.c.overdue.desc(), led.c.resident_id, led.c.item_id)
                            .limit(per_page).offset((page - 1) * per_page)).all()
+    visits = next_due_dates(session, [r.resident_id for r in rows if r.kind in FOLLOWUP_KINDS])
     items = [Undelivered(contract_id=r.contract_id, resident_id=r.resident_id,
                          resident_name=r.resident_name, team_id=r.team_id, item_id=r.item_id,
                          code=r.code, name=r.name, service_kind=r.kind, required=r.required, delivered=r.delivered,
-                         overdue=r.overdue, due=r.due, last_delivered_at=r.last_delivered_at) for r in rows]
+                         overdue=r.overdue, due=r.due, last_delivered_at=r.last_delivered_at,
+                         next_due_on=_next_due(r, _period_end(r), visits)) for r in rows]
     audit.note(session, actor, action="list", target="ledger_undelivered",
                data={"resident_ids": sorted({r.resident_id for r in rows})})
     return Page(items=items, page=page, per_page=per_page, total=total)

@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session, aliased
 from app.errors import Forbidden, RuleViolation
 from app.services import fulfilment
 from app.services.actors import Actor
-from app.services.clock import LOCAL_TZ, add_years
-from app.services.followups import add_months
+from app.services.clock import LOCAL_TZ, add_months, add_years
 from ml.clinical import DEFAULT_HOME_TARGET, DIABETES_CKD_HOME_TARGET, ELDERLY_80_HOME_TARGET, FASTING_TARGET
 from models.alerts import Alert, Severity
 from models.confirmations import ConfirmationState, ReadingCheck, ReadingConfirmation

@@ -18,7 +18,8 @@ from app.errors import Conflict, Forbidden, NotFound, RuleViolation
 from app.services import audit, care_texts, outbox
 from app.services.actors import Actor
 from app.services.clock import local_date
-from app.services.followups import SHORT_INTERVAL, current_medications, team_resident
+from app.services.followup_forms import TWO_WEEKS
+from app.services.followups import current_medications, team_resident
 from app.services.pagination import Page, paginate
 from app.services.residents import bp_target
 from app.services.scopes import register_scope
@@ -369,7 +370,7 @@ def complete_referral(session: Session, *, actor: Actor, referral_id: int, advic
     referral.advice, referral.completed_at, referral.closed_at = advice.strip(), now, now
     referral.handled_by_id = referral.handled_by_id or actor.id
     session.add(FollowUpTask(consortium_id=referral.consortium_id, resident_id=referral.resident_id,
-                             team_id=referral.team_id, due_on=local_date(now) + SHORT_INTERVAL,
+                             team_id=referral.team_id, due_on=local_date(now) + TWO_WEEKS,
                              reason="referral_followup", referral_id=referral.id, status="open", created_at=now))
     try:
         with session.begin_nested():

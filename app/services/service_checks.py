@@ -58,15 +58,11 @@ def _minutes(session: Session, start: Any, end: Any):
 def _services(consortium_id: int, since: datetime, until: datetime):
     """Follow-ups and logged services in the window: (source, record_id, staff_id, resident_id, at, entered_at,
     channel, home)."""
-    # Follow-ups record who entered them and how once the form fields land (entered_at / entry_channel);
-    # until then the server's created_at is the entry time and the channel is unknown.
-    fu_entered = getattr(FollowUp, "entered_at", FollowUp.created_at)
-    fu_channel = getattr(FollowUp, "entry_channel", None)
+    # The follow-up's own provenance (随访表: entered_at, entry_channel app / web / import), as on service records.
     followups = select(_const("followup").label("source"), FollowUp.id.label("record_id"),
                        FollowUp.staff_id.label("staff_id"), FollowUp.resident_id.label("resident_id"),
-                       FollowUp.visited_at.label("at"), fu_entered.label("entered_at"),
-                       (cast(fu_channel, String(8)) if fu_channel is not None
-                        else cast(literal_column("NULL"), String(8))).label("channel"),
+                       FollowUp.visited_at.label("at"), FollowUp.entered_at.label("entered_at"),
+                       cast(FollowUp.entry_channel, String(8)).label("channel"),
                        (FollowUp.method == VisitMethod.home).label("home")).where(
         FollowUp.consortium_id == consortium_id, FollowUp.visited_at >= since, FollowUp.visited_at < until)
     records = select(_const("service_record"), ServiceRecord.id, ServiceRecord.staff_id, ServiceRecord.resident_id,

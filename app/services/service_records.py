@@ -10,12 +10,13 @@ from sqlalchemy.orm import Session
 from app.errors import RuleViolation
 from app.services import audit
 from app.services.actors import Actor
+from app.services.followup_forms import CHANNELS
 from app.services.followups import BACKFILL_LIMIT, FUTURE_TOLERANCE, team_resident
 from models.ledger import ServiceRecord
 
 RECORD_KINDS = ("health_check", "education", "reading_review")
 METHODS = ("clinic", "home", "phone", "wechat", "group")
-ENTRY_CHANNELS = ("app", "web", "import")
+ENTRY_CHANNELS = CHANNELS  # provenance, as on follow-ups (the code table's 录入方式)
 MAX_ATTENDEES = 200  # one group session (健康教育讲座) logged at once
 
 

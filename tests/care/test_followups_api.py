@@ -4,8 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.services.clock import local_date
-from app.services.followups import add_months
+from app.services.clock import add_months, local_date
 from models.base import utcnow
 from models.followups import FollowUpTask
 from models.outbox import OutboxMessage

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from app.services.clock import local_date
-from app.services.followups import add_months
+from app.services import followups
+from app.services.clock import add_months, local_date
 from models.base import utcnow
 from tests.ledger.conftest import local
 
@@ -58,3 +58,26 @@ def test_the_follow_up_due_list_names_the_overdue_package_items(client, ledger, 
     row = next(item for item in r.get_json()["items"] if item["resident_id"] == world.ids["r1"])
     codes = {item["code"]: item for item in row["overdue_items"]}
     assert codes["followup"]["overdue"] == 2 and codes["home_bp_guidance"]["overdue"] == 6
+
+
+def test_the_ledger_dates_follow_ups_as_the_next_step_set_them(client, ledger, world):
+    """A visit 控制不满意 sets 第1次控制不满意2周随访: the ledger's follow-up items are due on that date, the
+    one the follow-up due list shows, not at the end of the ledger's quarter."""
+    ledger.resident("r1", starts_on=START)
+    at = ledger.now - timedelta(days=3)
+    followups.record_followup(ledger.session, actor=ledger.actor("vdoc_a"), resident_id=world.ids["r1"],
+                              visited_at=at, method="face_to_face", classification="uncontrolled", now=ledger.now,
+                              systolic=152, diastolic=94, medications=[{"drug": "氨氯地平片", "change": "adjust"}])
+    ledger.session.commit()
+    two_weeks = local_date(at) + timedelta(days=14)
+    headers = world.headers("vdoc_a")
+    due = client.get("/api/v1/followups/due?kind=due&within_days=30&per_page=100", headers=headers).get_json()
+    assert next(i for i in due["items"] if i["resident_id"] == world.ids["r1"])["due_on"] == two_weeks.isoformat()
+    book = client.get(f"/api/v1/ledger/contracts/{world.ids['contract_r1']}", headers=headers).get_json()
+    items = {i["code"]: i for i in book["items"]}
+    assert items["followup"]["next_due_on"] == two_weeks.isoformat()
+    assert items["medication_review"]["next_due_on"] == two_weeks.isoformat()
+    assert items["annual_check"]["next_due_on"] == items["annual_check"]["period_ends_on"]  # not a visit's item
+    rows = client.get("/api/v1/ledger/due?status=open&per_page=100", headers=headers).get_json()["items"]
+    assert {r["code"]: r["next_due_on"] for r in rows if r["resident_id"] == world.ids["r1"]}["followup"] == \
+        two_weeks.isoformat()
