@@ -15,7 +15,7 @@ from app.extensions import db
 from app.pages import charts
 from app.pages.common import act, protect, register_error_pages
 from app.pages.session import end_session, page_actor, resident_page, safe_next, start_session
-from app.services import auth, contracts, demo, readings, residents, rights
+from app.services import auth, contracts, demo, fulfilment, readings, residents, rights
 from app.services.clock import local_date
 from app.wechat import texts
 from models.base import utcnow
@@ -157,7 +157,8 @@ def team(actor):
 def contract(actor):
     residents.get_own(db.session, actor)
     found = contracts.open_contract(db.session, actor.id)
-    return render_template("me/contract.html", actor=actor, contract=found, delivered=None,
+    ledger = fulfilment.contract_ledger(db.session, actor=actor, contract_id=found.id, now=utcnow()) if found else None
+    return render_template("me/contract.html", actor=actor, contract=found, ledger=ledger,
                            summary=texts.my_contract(found.team.name, [p.name for p in found.packages], found.ends_on,
                                                      today=local_date(utcnow())) if found else texts.no_contract())
 

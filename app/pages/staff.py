@@ -17,7 +17,7 @@ from app.pages.common import act, errors_text, form_dict, load, protect, registe
 from app.pages.session import end_session, page_actor, safe_next, staff_page, start_session
 from app.schemas.followups import CallOutcomeCreateSchema
 from app.schemas.referrals import ReferralCreateSchema
-from app.services import alerts, auth, contracts, followups, readings, referrals, residents, timeline
+from app.services import alerts, auth, contracts, followups, fulfilment, readings, referrals, residents, timeline
 from app.services.clock import local_date
 from app.services.scopes import get_resident
 from models.alerts import AlertKind, AlertStatus, Severity
@@ -214,6 +214,9 @@ def resident_page(actor, resident_id):
     if actor.is_team_staff or actor.is_admin:
         found = contracts.list_contracts(db.session, actor, resident_id=resident_id, per_page=1).items
         contract = found[0] if found else None
+    ledger = None
+    if contract is not None and (actor.is_admin or contract.team_id in actor.team_ids):
+        ledger = fulfilment.contract_ledger(db.session, actor=actor, contract_id=contract.id, now=now)
     care = followups.care_status(db.session, actor, resident_id=resident_id, now=now)
     visits = followups.list_followups(db.session, actor, resident_id=resident_id, per_page=10).items
     refs = referrals.list_referrals(db.session, actor, resident_id=resident_id, per_page=10).items
@@ -225,7 +228,8 @@ def resident_page(actor, resident_id):
     bp = chart_context(actor, resident_id, "bp", days)
     glucose = chart_context(actor, resident_id, "glucose", days)
     open_alerts = alerts.team_queue(db.session, actor, resident_id=resident_id).items
-    return render_template("staff/resident.html", actor=actor, r=view, contract=contract, care=care, visits=visits,
+    return render_template("staff/resident.html", actor=actor, r=view, contract=contract, ledger=ledger, care=care,
+                           visits=visits,
                            refs=refs, feed=feed, triage=triage, bp=bp, glucose=glucose, days=days,
                            open_alerts=open_alerts)
 
@@ -381,7 +385,10 @@ def slots(actor):
 KPI_COLUMNS = (("签约率", ("contract_coverage",)), ("规范管理率", ("standard_management", "rate")),
                ("血压控制率", ("bp_control", "rate")), ("血糖控制率", ("glucose_control", "rate")),
                ("危急预警响应P50(分)", ("alert_time_to_acknowledge", "critical", "p50_minutes")),
-               ("转诊周转P50(时)", ("referrals", "turnaround_hours_p50")))
+               ("转诊周转P50(时)", ("referrals", "turnaround_hours_p50")),
+               # The 履约 ledger (docs/kpis.md): deliveries on schedule, and contracts with no service in N months.
+               ("履约率", ("fulfilment", "rate")), ("只签不约率", ("signed_not_served", "share")),
+               ("只签不约(份)", ("signed_not_served", "count")))
 
 
 def _dig(figures: dict, path: tuple) -> object:
@@ -405,8 +412,7 @@ def _kpi_reports(actor):
     except ValueError:
         end = today
     reports = kpis.compute_kpis(db.session, actor=actor, start=start, end=end, level=level)
-    extra = _ledger_columns(reports)
-    columns = KPI_COLUMNS + extra
+    columns = KPI_COLUMNS
     rows = [{"name": r.unit_name, "values": [_shown(label, _dig(r.figures, path)) for label, path in columns]}
             for r in reports]
     return level, start, end, columns, rows
@@ -417,16 +423,6 @@ def _shown(label: str, value):
     if label.endswith("率") and isinstance(value, (int, float)):
         return round(value * 100, 1)
     return value
-
-
-def _ledger_columns(reports) -> tuple:
-    """履约率 where the KPI report carries it (the ledger's figures)."""
-    for r in reports:
-        for key in ("fulfilment", "fulfilment_rate", "ledger"):
-            if key in r.figures:
-                value = r.figures[key]
-                return (("履约率", (key, "rate") if isinstance(value, dict) else (key,)),)
-    return ()
 
 
 @blp.get("/kpis")

@@ -75,3 +75,23 @@ def test_my_team_shows_the_village_doctors_phone(browser, consented):
     demo_sign_in(browser, consented)
     page = browser.get("/me/team").get_data(as_text=True)
     assert "vdoc_a" in page and "tel:13900000001" in page
+
+
+def test_my_contract_shows_what_was_delivered_and_what_is_due(browser, consented, session):
+    import re
+
+    from app.services import followups
+    from app.services.clock import add_months, local_date
+
+    at = utcnow() - timedelta(hours=1)
+    followups.record_followup(session, actor=consented.actor(session, "vdoc_a"), resident_id=consented.ids["res_a1"],
+                              visited_at=at, method="face_to_face", classification="controlled", now=utcnow(),
+                              systolic=128, diastolic=80)
+    session.commit()
+    demo_sign_in(browser, consented)
+    page = browser.get("/me/contract").get_data(as_text=True)
+    assert "本年度已为您提供 1 次服务" in page
+    row = re.search(r'<tr data-item="followup">(.*?)</tr>', page, re.S).group(1)
+    assert '<td class="delivered">1</td>' in row
+    assert f'<td class="next-due">{add_months(local_date(at), 3)}</td>' in row  # 常规随访: in 3 months
+    assert "履约率" not in page  # the staff's word, not the resident's

@@ -152,3 +152,38 @@ def test_resident_page_lists_the_triage_history(browser, world, session):
     browser.sign_in("vdoc_a")
     page = browser.get(f"/staff/residents/{world.ids['res_a1']}").get_data(as_text=True)
     assert "头有点晕" in page
+
+
+def _uncontrolled_visit(session, world, who="vdoc_a", name="res_a1"):
+    """A visit 控制不满意 an hour ago (the pages read the real clock): 第1次控制不满意2周随访."""
+    from datetime import timedelta
+
+    from app.services import followups
+    from app.services.clock import local_date
+    from models.base import utcnow
+
+    at = utcnow() - timedelta(hours=1)
+    followups.record_followup(session, actor=world.actor(session, who), resident_id=world.ids[name], visited_at=at,
+                              method="home", classification="uncontrolled", now=utcnow(), systolic=152, diastolic=94)
+    session.commit()
+    return local_date(at) + timedelta(days=14)
+
+
+def test_resident_page_shows_the_ledgers_delivered_and_due_items(browser, world, session):
+    import re
+
+    due_on = _uncontrolled_visit(session, world)
+    browser.sign_in("vdoc_a")
+    page = browser.get(f"/staff/residents/{world.ids['res_a1']}").get_data(as_text=True)
+    row = re.search(r'<tr data-item="followup">(.*?)</tr>', page, re.S).group(1)
+    assert '<td class="delivered">1</td>' in row and '<td class="due">3' in row  # 4 a year: 1 done, 3 to go
+    assert f'<td class="next-due">{due_on}</td>' in row  # the date the visit's 下一步管理措施 set
+    assert 'id="fulfilment-rate"' in page
+
+
+def test_kpi_dashboard_shows_fulfilment_and_signed_not_served(browser, world):
+    browser.sign_in("admin")
+    page = browser.get("/staff/kpis?level=team").get_data(as_text=True)
+    assert "<th>履约率</th>" in page and "<th>只签不约率</th>" in page
+    body = browser.get("/staff/kpis.csv?level=team").get_data(as_text=True)
+    assert "履约率" in body.splitlines()[0] and "只签不约率" in body.splitlines()[0]
