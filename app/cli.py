@@ -62,6 +62,13 @@ def info_command(url: str) -> None:
                f"-d '{{\"username\":\"gp1\",\"password\":\"{demo.DEMO_PASSWORD}\"}}'")
     click.echo(f"  WeChat bot:   .venv/bin/flask --app wsgi wechat chat --openid {demo.DEMO_OPENID} --url {url}"
                "   (a bound demo resident; try 血压 150/95)")
+    teams = demo.ledger_summary(db.session, now=utcnow())
+    if teams:
+        rates = [rate for _, rate, _, _ in teams if rate is not None]
+        idle, eligible = sum(t[2] for t in teams), sum(t[3] for t in teams)
+        span = f"{min(rates):.0%}–{max(rates):.0%}" if rates else "—"
+        click.echo(f"  履约 ledger:  履约率 by team {span}; 只签不约 {idle} of {eligible} contracts signed 3+ months ago "
+                   f"(admin: {url}/staff/kpis?level=team, API: /api/v1/kpis?level=team)")
     shown = demo.showcase(db.session)
     if shown is not None:
         followup_id, resident_id, username, year = shown

@@ -1,16 +1,19 @@
-"""Demo data: one county consortium with 9 teams and ~300 contracted chronic residents, two weeks of their home
-readings, and the alerts those raise (acute ones on ingest, trend ones from one trend scan)."""
+"""Demo data: one county consortium with 9 teams and ~300 contracted chronic residents, a year of follow-ups and
+other delivered services (the 履约 ledger: teams keep their schedules to different degrees, and a few contracts
+see no service at all, 只签不约), two weeks of home readings, and the alerts those raise (acute ones on ingest,
+trend ones from one trend scan)."""
 from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
+from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services import contracts, institutions, packages, readings, residents, staff, teams, trends
 from app.services.actors import Actor, system_actor
-from app.services.clock import LOCAL_TZ, local_date
+from app.services.clock import LOCAL_TZ, add_months, add_years, local_date
 from app.services.privacy import id_card_check_char
 from ml.model import load_model
 from models.org import Consortium, Staff
@@ -42,6 +45,12 @@ DEMO_LOGINS = [
     ("cardio1", "specialist", "心内科专科医生"),
     ("endo1", "specialist", "内分泌科专科医生"),
 ]
+
+
+# How reliably each team delivers what its contracts promise (the share of scheduled services it makes): the
+# demo's 履约率 then differs by team. A design choice for the demo, not data.
+TEAM_DILIGENCE = (0.95, 0.85, 0.7, 0.9, 0.6, 0.8, 0.75, 0.95, 0.5)
+IDLE_EVERY = 25  # one resident in 25 is contracted and never served (只签不约)
 
 
 def make_id_card(rng: random.Random, region: str, born: date, male: bool) -> str:
@@ -109,6 +118,9 @@ def seed_demo(session: Session, *, now: datetime, n_residents: int = 300, seed: 
     today = now.date()
     seeded: list[tuple[int, list[str]]] = []
     doctor_of: dict[int, Actor] = {}
+    idle: set[int] = set()
+    diligence: dict[int, float] = {}
+    started: dict[int, date] = {}
     for i in range(n_residents):
         team = all_teams[i % len(all_teams)]
         age = rng.randrange(35, 91)
@@ -124,6 +136,9 @@ def seed_demo(session: Session, *, now: datetime, n_residents: int = 300, seed: 
                                  channel="paper", now=now)
         codes = ["basic", *conditions] + (["elderly"] if age >= 65 else [])
         starts = today - timedelta(days=rng.randrange(0, 300))
+        if i % IDLE_EVERY == IDLE_EVERY // 2:  # 只签不约: signed at least four months ago, never served since
+            idle.add(resident.id)
+            starts = min(starts, today - timedelta(days=120))
         contract = contracts.apply_contract(session, actor=sys_actor, resident_id=resident.id,
                                             team_id=team.id, package_ids=[by_code[c].id for c in codes], now=now,
                                             starts_on=starts)
@@ -132,9 +147,18 @@ def seed_demo(session: Session, *, now: datetime, n_residents: int = 300, seed: 
         contracts.approve_contract(session, actor=lead, contract_id=contract.id, now=now)
         resident.phs_record_no = f"330102001{t_index(team, all_teams):03d}{i:05d}"  # 健康档案编号 (county registry)
         seeded.append((resident.id, conditions))
+        diligence[resident.id] = TEAM_DILIGENCE[t_index(team, all_teams) - 1]
+        started[resident.id] = starts
         doctor_of[resident.id] = Actor(kind="staff", id=vdoc_of_team[team.id], consortium_id=consortium.id,
                                        role="village_doctor", team_ids=frozenset({team.id}))
-    _followups(session, seeded, doctor_of, now=now, rng=rng)
+    ledger_rng = random.Random(seed + 1)  # its own stream for what is delivered and what is missed
+
+    def missed(rid: int) -> bool:
+        """A scheduled visit not made: always for an idle contract, else as often as the team misses one."""
+        return rid in idle or ledger_rng.random() > diligence[rid]
+
+    _followups(session, seeded, doctor_of, now=now, rng=rng, missed=missed)
+    _services(session, seeded, doctor_of, started, diligence, idle, now=now, rng=ledger_rng)
     _home_readings(session, sys_actor, seeded, now=now, rng=rng)
     _confirmation_stories(session, sys_actor, seeded, now=now)
     # The trend scan the scheduler runs hourly, once now: the teams' queues start with trend alerts.
@@ -194,7 +218,7 @@ VISIT_DAYS_AGO = (335, 245, 155, 65)  # a year of quarterly 规范 visits, the l
 
 
 def _followups(session: Session, seeded: list[tuple[int, list[str]]], doctor_of: dict[int, Actor], *,
-               now: datetime, rng: random.Random) -> None:
+               now: datetime, rng: random.Random, missed: Callable[[int], bool] = lambda rid: False) -> None:
     """A year of follow-ups on the complete 随访表 through the follow-up service (its 规范 checks run):
     the 高血压 form for hypertension, the 2型糖尿病 form for diabetes (with BP), quarterly, entered through
     the app or the web pages; two unsatisfactory visits in a row are referred to the county hospital."""
@@ -206,6 +230,8 @@ def _followups(session: Session, seeded: list[tuple[int, list[str]]], doctor_of:
         previous = None
         weight = round(rng.uniform(52, 85), 1)
         for n, days in enumerate(VISIT_DAYS_AGO):
+            if missed(rid):
+                continue
             at = now - timedelta(days=days + rng.randrange(0, 10), hours=rng.randrange(0, 6))
             bp_high = high and rng.random() < 0.7
             sbp, dbp = (rng.randrange(142, 168), rng.randrange(86, 100)) if bp_high else (
@@ -248,6 +274,66 @@ def _followups(session: Session, seeded: list[tuple[int, list[str]]], doctor_of:
                 systolic=sbp, diastolic=dbp, glucose_mmol=glucose, program=program, form=form, medications=meds,
                 entry_channel=rng.choice(["app", "web"]))
             previous = classification
+
+
+def _services(session: Session, seeded: list[tuple[int, list[str]]], doctor_of: dict[int, Actor],
+              started: dict[int, date], diligence: dict[int, float], idle: set[int], *, now: datetime,
+              rng: random.Random) -> None:
+    """The services a follow-up does not record, through the service-records use case as a team logs them: the
+    yearly health check (健康体检), the monthly look at the home BP readings of hypertension patients, and two
+    group health-education sessions per team. Each team delivers as reliably as its TEAM_DILIGENCE; idle
+    contracts (只签不约) get nothing."""
+    from app.services import service_records
+
+    today = local_date(now)
+
+    def at_day(day: date, hour: int) -> datetime:
+        return datetime.combine(day, time(hour, rng.randrange(0, 60)), LOCAL_TZ)
+
+    by_team: dict[int, list[int]] = {}
+    for rid, conds in seeded:
+        if rid in idle:
+            continue
+        doctor = doctor_of[rid]
+        by_team.setdefault(next(iter(doctor.team_ids)), []).append(rid)
+        since = max(started[rid], today - timedelta(days=360))
+        span = (today - since).days
+        if span > 20 and rng.random() < diligence[rid]:
+            day = since + timedelta(days=rng.randrange(0, span))
+            service_records.log_service(session, actor=doctor, kind="health_check", resident_ids=[rid],
+                                        delivered_at=at_day(day, 9), method=rng.choice(["clinic", "clinic", "home"]),
+                                        now=now, entry_channel=rng.choice(["app", "web"]))
+        if "hypertension" in conds and rng.random() < diligence[rid]:
+            for month in range(1, 12):  # a review near the end of each month of the contract year so far
+                day = add_months(started[rid], month) - timedelta(days=rng.randrange(1, 8))
+                if day >= today or day < today - timedelta(days=360):
+                    continue
+                if rng.random() < diligence[rid]:
+                    service_records.log_service(session, actor=doctor, kind="reading_review", resident_ids=[rid],
+                                                delivered_at=at_day(day, 15), method="wechat", now=now)
+    for team_id, rids in by_team.items():
+        doctor = doctor_of[rids[0]]
+        for days_ago in (200, 50):  # a 健康讲座 in the village, twice a year
+            attendees = [rid for rid in rids if rng.random() < diligence[rid]]
+            if attendees:
+                service_records.log_service(session, actor=doctor, kind="education", resident_ids=attendees,
+                                            delivered_at=at_day(today - timedelta(days=days_ago), 19),
+                                            method="group", now=now, notes="高血压、糖尿病自我管理讲座")
+
+
+def ledger_summary(session: Session, *, now: datetime) -> list[tuple[str, float | None, int, int]]:
+    """Per team of the demo county: (team, 履约率, 只签不约 contracts, contracts in force), from the KPI service."""
+    from app.services import kpis
+
+    consortium_id = session.scalar(select(Consortium.id).where(Consortium.code == "demo-county"))
+    if consortium_id is None:
+        return []
+    admin = Actor(kind="staff", id=0, consortium_id=consortium_id, role="admin")
+    end = local_date(now)
+    reports = kpis.compute_kpis(session, actor=admin, start=add_years(end, -1) + timedelta(days=1), end=end,
+                                level="team")
+    return [(r.unit_name, r.figures["fulfilment"]["rate"], r.figures["signed_not_served"]["count"],
+             r.figures["signed_not_served"]["eligible"]) for r in reports]
 
 
 def _home_readings(session: Session, actor: Actor, seeded: list[tuple[int, list[str]]], *, now: datetime,

@@ -13,7 +13,8 @@ from models.residents import Resident
 def test_demo_has_a_year_of_complete_followups_that_export(session, now):
     demo.seed_demo(session, now=now, n_residents=24)
     session.commit()
-    assert session.scalar(select(func.count()).select_from(FollowUp)) == 24 * len(demo.VISIT_DAYS_AGO)
+    visits = session.scalar(select(func.count()).select_from(FollowUp))
+    assert 24 * 2 < visits < 24 * len(demo.VISIT_DAYS_AGO)  # teams miss some visits; an idle contract gets none
     programs = dict(session.execute(select(FollowUp.program, func.count()).group_by(FollowUp.program)).all())
     assert programs["htn"] > 0 and programs["dm"] > 0
     steps = set(session.scalars(select(FollowUp.next_step)))
@@ -23,5 +24,5 @@ def test_demo_has_a_year_of_complete_followups_that_export(session, now):
     consortium_id = session.scalar(select(Resident.consortium_id).limit(1))
     report = export.export_followups(session, actor=system_actor(consortium_id), fmt="rows", now=now,
                                      since=datetime.fromisoformat("2020-01-01T00:00:00+08:00"), dry_run=True)
-    assert report.exported == 24 * len(demo.VISIT_DAYS_AGO)
+    assert report.exported == visits
     assert demo.showcase(session)[0] is not None
