@@ -3,7 +3,8 @@
 New evidence updates the active alert of its kind (count, last value; severity only goes up) rather
 than opening another. Every notification goes through the outbox in the caller's transaction, so it
 is sent if and only if the alert change commits. `raise_alerts` applies many items by these rules in a
-fixed number of statements (the trend scan's chunks); `raise_alert` is the batch of one.
+fixed number of statements (the trend scan's chunks); `raise_alert` applies one (a reading, a triage red flag)
+and hands back the Alert: a locked read of the active alert, then its INSERT or UPDATE, the event and the notices.
 Escalation (docs/design.md, "Who uses it"): an unacknowledged critical alert climbs one rung every 30 min,
 a high one every 24 h: village doctor -> township doctor -> county doctor of the team -> the on-duty
 specialist of the alert's department. The scheduler calls `escalate_due` every minute with its clock.
@@ -124,12 +125,25 @@ def raise_alert(session: Session, *, resident_id: int, kind: str, severity: str,
                 value: dict | None = None, department: str | None = None, notify: bool = True) -> Alert:
     """Open an alert or add evidence to the active one of that kind (count, last value, severity only goes up);
     notify the team through the outbox (village doctor first) in the same transaction when opened or raised."""
-    result = raise_alerts(session, [AlertItem(resident_id, kind, severity, summary, value, department)], now=now,
-                          notify=notify)
-    # One SELECT for the caller's Alert (its events load when first touched); populate_existing refreshes a copy
-    # the session already holds.
-    return session.scalars(select(Alert).where(Alert.id == result.alert_ids[0]).options(lazyload(Alert.events))
-                           .execution_options(populate_existing=True)).one()
+    # The rules of `raise_alerts` for one item, on the ORM object returned: a locked read of the active alert,
+    # then the INSERT … RETURNING that opens it or the UPDATE (at the flush) of the evidence; nothing reads the
+    # alert again afterwards. The resident is read only to open or to name them in a raised notice.
+    item = _item(AlertItem(resident_id, kind, severity, summary, value, department))
+    session.flush()  # pending ORM changes first
+    alert, opened, who = _lock_one(session, item), False, None
+    if alert is None:
+        who, rung = _opener(session, item.resident_id)
+        alert = _open_one(session, item, who, rung, now=now)
+        opened = alert is not None
+        if not opened:  # a concurrent transaction opened it first: this is evidence on its alert
+            alert = _lock_one(session, item)
+    elif notify and SEVERITY_RANK[item.severity] < alert.severity_rank:
+        who = _residents(session, [item.resident_id])[item.resident_id]
+    event, notices, _ = _fold(session, alert, item, opened=opened, who=who, notify=notify, now=now, cache={})
+    session.flush()  # the evidence: one UPDATE of the columns it changed
+    dialects.insert_rows(session, AlertEvent.__table__, [event])
+    outbox.enqueue_many(session, notices, now=now)
+    return alert
 
 
 def raise_alerts(session: Session, items: Iterable[AlertItem | tuple], *, now: datetime,
@@ -158,8 +172,6 @@ def raise_alerts(session: Session, items: Iterable[AlertItem | tuple], *, now: d
         needed |= {item.resident_id for item in batch if (item.resident_id, item.kind) in alerts
                    and SEVERITY_RANK[item.severity] < alerts[(item.resident_id, item.kind)].severity_rank}
     who = _residents(session, sorted(needed)) if needed else {}
-    if len(who) < len(needed):
-        raise NotFound("resident.not_found", "没有找到这位居民 / resident not found")
     opened = _open(session, [batch[n] for key, n in first.items() if key not in alerts], who, now=now)
     lost = [key for key in first if key not in alerts and key not in opened]
     if lost:  # a concurrent transaction opened these first: the whole group is evidence on its alert
@@ -173,21 +185,17 @@ def raise_alerts(session: Session, items: Iterable[AlertItem | tuple], *, now: d
         key = (item.resident_id, item.kind)
         alert = alerts[key]
         result.alert_ids[n] = alert.id
-        if key in opened and first[key] == n:
+        opening = key in opened and first[key] == n
+        event, queued, raised = _fold(session, alert, item, opened=opening, who=who.get(item.resident_id),
+                                      notify=notify, now=now, cache=specialists)
+        events.append(event)
+        notices += queued
+        if opening:
             result.opened += 1
-            events.append(_event(alert.id, now, "opened", {
-                "severity": item.severity.value, "value": item.value, "level": alert.escalation_level,
-                "assignee_staff_id": alert.assignee_staff_id}))
-            if notify:
-                notices += _notices(session, alert, who[item.resident_id].name, event="opened", cache=specialists)
-            continue
-        raised = _add_evidence(alert, item, now)
-        result.evidence += 1
-        result.raised += raised
-        events.append(_event(alert.id, now, "raised" if raised else "evidence",
-                             {"severity": item.severity.value, "value": item.value}))
-        if raised and notify:
-            notices += _notices(session, alert, who[item.resident_id].name, event="raised", cache=specialists)
+        else:
+            alert.changed = True
+            result.evidence += 1
+            result.raised += raised
     _write_evidence(session, [alert for alert in alerts.values() if alert.changed])
     dialects.insert_rows(session, AlertEvent.__table__, events)
     result.notices = outbox.enqueue_many(session, _digests(notices, who) if digest else notices, now=now)
@@ -219,7 +227,22 @@ def _item(item: AlertItem | tuple) -> AlertItem:
     return item._replace(kind=AlertKind(item.kind), severity=Severity(item.severity))
 
 
-def _add_evidence(alert: _Active, item: AlertItem, now: datetime) -> bool:
+def _fold(session: Session, alert: Alert | _Active, item: AlertItem, *, opened: bool, who: Any, notify: bool,
+          now: datetime, cache: dict[tuple, Rung | None]) -> tuple[dict, list[dict], bool]:
+    """One item on its alert, which it opened or to which it adds evidence: the alert's event, the notices to
+    queue and whether the severity went up. `who`: the resident's row (needed to notify of an opening or a raise)."""
+    if opened:
+        event = _event(alert.id, now, "opened", {"severity": item.severity.value, "value": item.value,
+                                                 "level": alert.escalation_level,
+                                                 "assignee_staff_id": alert.assignee_staff_id})
+        return event, _notices(session, alert, who.name, event="opened", cache=cache) if notify else [], False
+    raised = _add_evidence(alert, item, now)
+    event = _event(alert.id, now, "raised" if raised else "evidence",
+                   {"severity": item.severity.value, "value": item.value})
+    return event, _notices(session, alert, who.name, event="raised", cache=cache) if raised and notify else [], raised
+
+
+def _add_evidence(alert: Alert | _Active, item: AlertItem, now: datetime) -> bool:
     """Fold one item into an active alert: count, last value, summary unless less severe; severity only goes up.
     Returns whether the severity went up."""
     rank = SEVERITY_RANK[item.severity]
@@ -233,7 +256,6 @@ def _add_evidence(alert: _Active, item: AlertItem, now: datetime) -> bool:
         alert.severity, alert.severity_rank = item.severity, rank
     if alert.department is None:
         alert.department = item.department or KIND_DEPARTMENT.get(item.kind)
-    alert.changed = True
     return raised
 
 
@@ -242,12 +264,16 @@ def _event(alert_id: int, now: datetime, type_: str, data: dict) -> dict:
 
 
 def _residents(session: Session, resident_ids: list[int]) -> dict[int, Any]:
-    """id -> (id, consortium_id, name, team_id of the open contract): all an alert needs, without loading records."""
+    """id -> (id, consortium_id, name, team_id of the open contract): all an alert needs, without loading records.
+    NotFound when one of them does not exist."""
     rows = session.execute(
         select(Resident.id, Resident.consortium_id, Resident.name, Contract.team_id)
         .outerjoin(Contract, and_(Contract.resident_id == Resident.id, Contract.status.in_(OPEN_STATUSES)))
         .where(dialects.among(session, Resident.id, resident_ids)))
-    return {row.id: row for row in rows}
+    found = {row.id: row for row in rows}
+    if len(found) < len(set(resident_ids)):
+        raise NotFound("resident.not_found", "没有找到这位居民 / resident not found")
+    return found
 
 
 def _write_lock(session: Session) -> None:
@@ -277,6 +303,50 @@ def _lock_active(session: Session, keys: list[tuple[int, AlertKind]]) -> dict[tu
     return found
 
 
+def _lock_one(session: Session, item: AlertItem) -> Alert | None:
+    """The active alert of the item's resident and kind as an ORM object, locked for update (its events load
+    when first touched); populate_existing refreshes a copy the session already holds."""
+    _write_lock(session)
+    return session.scalars(
+        select(Alert).where(Alert.resident_id == item.resident_id, Alert.kind == item.kind,
+                            Alert.status.in_(ACTIVE_ALERT_STATUSES))
+        .options(lazyload(Alert.events)).with_for_update().execution_options(populate_existing=True)).one_or_none()
+
+
+def _opener(session: Session, resident_id: int) -> tuple[Any, Rung]:
+    """`_residents` and `_first_rungs` for one resident, in one statement: their row and their team's first rung."""
+    rows = session.execute(
+        select(Resident.id, Resident.consortium_id, Resident.name, Contract.team_id, TeamMember.role,
+               Staff.id.label("staff_id"), Staff.active)
+        .outerjoin(Contract, and_(Contract.resident_id == Resident.id, Contract.status.in_(OPEN_STATUSES)))
+        .outerjoin(TeamMember, TeamMember.team_id == Contract.team_id)
+        .outerjoin(Staff, Staff.id == TeamMember.staff_id)
+        .where(Resident.id == resident_id).order_by(TeamMember.id)).all()
+    if not rows:
+        raise NotFound("resident.not_found", "没有找到这位居民 / resident not found")
+    members = [(row.role, row.staff_id, row.active) for row in rows if row.role is not None]
+    return rows[0], _first_rung(members) if rows[0].team_id is not None else Rung(0, None, ())
+
+
+def _open_one(session: Session, item: AlertItem, who: Any, rung: Rung, *, now: datetime) -> Alert | None:
+    """`_open` for one item, returning the new row as an ORM object (None: another transaction holds the active
+    alert of that kind)."""
+    stmt = (dialects.insert(session, Alert).values(**_new_alert(item, who, rung, now))
+            .on_conflict_do_nothing(index_elements=["resident_id", "kind"], index_where=_ACTIVE_WHERE)
+            .returning(Alert).options(lazyload(Alert.events)))
+    return session.scalars(stmt, execution_options={"populate_existing": True}).one_or_none()
+
+
+def _new_alert(item: AlertItem, resident: Any, rung: Rung, now: datetime) -> dict[str, Any]:
+    """A new alert's columns: the first rung of the resident's team takes it (no team: the SLA clock takes it to
+    the specialist)."""
+    return dict(consortium_id=resident.consortium_id, resident_id=item.resident_id, team_id=resident.team_id,
+                kind=item.kind, severity=item.severity, severity_rank=SEVERITY_RANK[item.severity],
+                status=AlertStatus.open, summary=item.summary, last_value=item.value, evidence_count=1, opened_at=now,
+                last_evidence_at=now, escalation_level=rung.level, assignee_staff_id=rung.assignee_id,
+                department=item.department or KIND_DEPARTMENT.get(item.kind))
+
+
 def _open(session: Session, items: list[AlertItem], who: dict[int, Any], *,
           now: datetime) -> dict[tuple[int, AlertKind], _Active]:
     """Insert an alert per item (one per resident and kind) unless another transaction holds the active one of
@@ -285,17 +355,13 @@ def _open(session: Session, items: list[AlertItem], who: dict[int, Any], *,
         return {}
     rungs = _first_rungs(session, {who[item.resident_id].team_id for item in items})
     opened: dict[tuple[int, AlertKind], _Active] = {}
+    rows = []
     for item in items:
         resident = who[item.resident_id]
-        rung = rungs.get(resident.team_id) or Rung(0, None, ())  # no team: the SLA clock takes it to the specialist
+        rows.append(_new_alert(item, resident, rungs.get(resident.team_id) or Rung(0, None, ()), now))
         opened[(item.resident_id, item.kind)] = _Active(
-            id=0, consortium_id=resident.consortium_id, resident_id=item.resident_id, team_id=resident.team_id,
-            kind=item.kind, severity=item.severity, severity_rank=SEVERITY_RANK[item.severity], summary=item.summary,
-            last_value=item.value, evidence_count=1, last_evidence_at=now, escalation_level=rung.level,
-            assignee_staff_id=rung.assignee_id, department=item.department or KIND_DEPARTMENT.get(item.kind),
-            acknowledged_by_id=None)
-    rows = [{**{name: getattr(a, name) for name in _NEW_COLUMNS}, "status": AlertStatus.open, "opened_at": now}
-            for a in opened.values()]
+            id=0, acknowledged_by_id=None, **{name: value for name, value in rows[-1].items()
+                                              if name in _Active.__dataclass_fields__})
     created = {}
     # ON CONFLICT DO NOTHING on the partial unique index: no exception and no SAVEPOINT, so a race
     # with a concurrent opener never aborts the caller's transaction (pysqlite's SAVEPOINT would commit).
@@ -305,11 +371,6 @@ def _open(session: Session, items: list[AlertItem], who: dict[int, Any], *,
         opened[key].id = row.id
         created[key] = opened[key]
     return created
-
-
-_NEW_COLUMNS = ("consortium_id", "resident_id", "team_id", "kind", "severity", "severity_rank", "summary",
-                "last_value", "evidence_count", "last_evidence_at", "escalation_level", "assignee_staff_id",
-                "department")
 
 
 def _write_evidence(session: Session, alerts: list[_Active]) -> None:

@@ -166,3 +166,41 @@ def test_raise_alerts_statements_do_not_grow_with_the_items(session, consented, 
     evidence = statements([(rid, "trend_bp", "high", "明显偏高", None) for rid in one])
     assert statements([(rid, "trend_bp", "high", "明显偏高", None) for rid in many]) == evidence <= 6
     assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 2 * 31
+
+
+def test_raise_alert_reads_the_active_alert_once_and_hands_back_what_it_wrote(session, consented, now):
+    """One item: a locked read of the active alert, then its INSERT … RETURNING (opening) or UPDATE (evidence), the
+    event and the notices; the Alert handed back is the written row, not read again."""
+    engine = session.get_bind()
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *_args):
+        if not statement.startswith("UPDATE alerts SET id = id WHERE 1 = 0"):  # SQLite's write lock
+            words = statement.replace('"', "").split()  # "SELECT <table>", "INSERT INTO <table>", "UPDATE <table> SET"
+            seen.append(f"SELECT {words[words.index('FROM') + 1]}" if words[0] == "SELECT" else " ".join(words[:3]))
+
+    rid = consented.ids["res_a1"]
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        opened = alerts.raise_alert(session, resident_id=rid, kind="acute_bp", severity="high", summary="血压 185/115",
+                                    now=now, value={"systolic": 185})
+        opening, seen[:] = list(seen), []
+        raised = alerts.raise_alert(session, resident_id=rid, kind="acute_bp", severity="critical",
+                                    summary="血压 200/120", now=now + timedelta(minutes=5), value={"systolic": 200})
+        raising = list(seen)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert opening == ["SELECT alerts", "SELECT residents", "INSERT INTO alerts", "INSERT INTO alert_events",
+                       "INSERT INTO outbox_messages"], opening
+    assert raising == ["SELECT alerts", "SELECT residents", "UPDATE alerts SET", "INSERT INTO alert_events",
+                       "INSERT INTO outbox_messages"], raising
+    assert raised is opened
+    held = (opened.id, opened.severity.value, opened.summary, opened.evidence_count, opened.last_value,
+            opened.assignee_staff_id, opened.escalation_level, opened.status.value)
+    session.commit()
+    session.expire_all()
+    row = session.get(Alert, held[0])
+    assert held == (row.id, "critical", "血压 200/120", 2, {"systolic": 200}, consented.ids["vdoc_a"], 0, "open")
+    assert [e.type for e in row.events] == ["opened", "raised"]
+    notices = session.scalars(select(OutboxMessage.kind).order_by(OutboxMessage.id)).all()
+    assert notices == ["alert_opened", "alert_raised"]

@@ -210,10 +210,10 @@ def _apply(session: Session, kind: str, reading: Any, findings: list[rules.Findi
     # The reply carries the advice to whoever posted; the resident also gets it pushed when an alert
     # opened, and when a meter (which shows no reply) needs a repeat.
     if raised or (needs_repeat and reading.source == ReadingSource.device):
-        outbox.enqueue(session, consortium_id=reading.consortium_id, resident_id=reading.resident_id,
-                       kind="reading_advice", text=texts.resident_message(advice, _value_text(kind, reading)),
-                       now=now, data={"type": kind, "reading_id": reading.id},
-                       dedup_key=f"reading:{kind}:{reading.id}:advice")
+        outbox.enqueue_many(session, [dict(  # one INSERT … ON CONFLICT (dedup_key) DO NOTHING
+            consortium_id=reading.consortium_id, resident_id=reading.resident_id, kind="reading_advice",
+            text=texts.resident_message(advice, _value_text(kind, reading)),
+            data={"type": kind, "reading_id": reading.id}, dedup_key=f"reading:{kind}:{reading.id}:advice")], now=now)
     return raised
 
 
