@@ -14,9 +14,9 @@ import hashlib
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.wechat import CallbackNonce
@@ -37,29 +37,35 @@ class NonceCache(Protocol):
 
 
 class DatabaseNonces:
-    """The cache as a table; each check is its own short transaction on the engine."""
+    """The cache as a table; each check is one autocommit statement on the engine (two on a repeated pair).
+
+    Autocommit: the INSERT … ON CONFLICT DO NOTHING commits by itself, without the BEGIN and COMMIT round trips
+    of a transaction; the statements are built once, for the engine's dialect.
+    """
 
     def __init__(self, engine: Engine, *, ttl: timedelta) -> None:
         self.engine, self.ttl = engine, ttl
+        table = CallbackNonce.__table__
+        dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+        self._claim = (dialect.insert(table)
+                       .values(key=bindparam("key"), body_digest=bindparam("digest"), seen_at=bindparam("now"))
+                       .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key))
+        self._seen = select(table.c.body_digest, table.c.seen_at).where(table.c.key == bindparam("key"))
+        self._reuse = (table.update().where(table.c.key == bindparam("key"))
+                       .values(body_digest=bindparam("digest"), seen_at=bindparam("now")))
 
     def first_use(self, timestamp: str, nonce: str, body: bytes, *, now: datetime) -> bool:
-        key, digest = _key(timestamp, nonce), _digest(body)
-        try:
-            with self.engine.begin() as connection:
-                connection.execute(insert(CallbackNonce).values(key=key, body_digest=digest, seen_at=now))
-            return True
-        except IntegrityError:
-            with self.engine.connect() as connection:
-                row = connection.execute(select(CallbackNonce.body_digest, CallbackNonce.seen_at)
-                                         .where(CallbackNonce.key == key)).first()
+        params = {"key": _key(timestamp, nonce), "digest": _digest(body), "now": now}
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            if connection.execute(self._claim, params).first() is not None:
+                return True
+            row = connection.execute(self._seen, params).first()
             if row is None:  # pruned between the two statements
                 return True
             if row.seen_at < now - self.ttl:  # an old entry the prune job has not reached: reuse the slot
-                with self.engine.begin() as connection:
-                    connection.execute(CallbackNonce.__table__.update().where(CallbackNonce.key == key)
-                                       .values(body_digest=digest, seen_at=now))
+                connection.execute(self._reuse, params)
                 return True
-            return row.body_digest == digest
+            return row.body_digest == params["digest"]
 
 
 class RedisNonces:
