@@ -32,7 +32,12 @@ def among(session: Session, column: Any, ids: list[int]) -> Any:
 
 def insert(session: Session, table: Any) -> Any:
     """The dialect's INSERT construct (both PostgreSQL and SQLite have ON CONFLICT … DO NOTHING)."""
-    if is_postgresql(session):
+    return insert_for(session.get_bind().dialect.name, table)
+
+
+def insert_for(dialect: str, table: Any) -> Any:
+    """`insert` by the dialect's name, for statements built once per process."""
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Forbidden, RuleViolation
@@ -257,17 +257,21 @@ class ResidentCard:
                    tuple(c.version for c in resident.consents if c.withdrawn_at is None), resident.anonymised_at)
 
 
+# Built once (every WeChat message runs it): conditions and active consents as aggregated sub-selects.
+_CARD_BY_OPENID = select(
+    Resident.id, Resident.consortium_id, Resident.name, Resident.sex, Resident.birth_date, Resident.bp_target_sys,
+    Resident.bp_target_dia, Resident.anonymised_at,
+    select(func.aggregate_strings(ResidentCondition.code, ","))
+    .where(ResidentCondition.resident_id == Resident.id).scalar_subquery().label("conditions"),
+    select(func.aggregate_strings(Consent.version, ","))
+    .where(Consent.resident_id == Resident.id, Consent.withdrawn_at.is_(None)).scalar_subquery().label("consents"),
+).where(Resident.wechat_openid == bindparam("openid"))
+
+
 def card_by_openid(session: Session, openid: str) -> ResidentCard | None:
     """The resident bound to a WeChat openid with their conditions and active consents, in one statement;
     None when nobody (or an anonymised record) is bound."""
-    conditions = (select(func.aggregate_strings(ResidentCondition.code, ","))
-                  .where(ResidentCondition.resident_id == Resident.id).scalar_subquery())
-    consents = (select(func.aggregate_strings(Consent.version, ","))
-                .where(Consent.resident_id == Resident.id, Consent.withdrawn_at.is_(None)).scalar_subquery())
-    row = session.execute(select(Resident.id, Resident.consortium_id, Resident.name, Resident.sex, Resident.birth_date,
-                                 Resident.bp_target_sys, Resident.bp_target_dia, Resident.anonymised_at,
-                                 conditions.label("conditions"), consents.label("consents"))
-                          .where(Resident.wechat_openid == openid)).first()
+    row = session.execute(_CARD_BY_OPENID, {"openid": openid}).first()
     if row is None or row.anonymised_at is not None:
         return None
     return ResidentCard(row.id, row.consortium_id, row.name, row.sex.value, row.birth_date, row.bp_target_sys,

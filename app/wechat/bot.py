@@ -15,6 +15,7 @@ Nothing is logged of what users write (health data): only keys, types and outcom
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -23,12 +24,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Mapping
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError, Forbidden, RuleViolation
-from app.services import alerts, contracts, outbox, reading_texts, readings, residents, wechat_accounts
+from app.services import alerts, contracts, dialects, outbox, reading_texts, readings, residents, wechat_accounts
 from app.services.actors import Actor
 from app.services.auth import resident_actor
 from app.services.clock import local_date
@@ -152,17 +152,35 @@ def storage_key(dedup_key: str) -> str:
     return "sha256:" + hashlib.sha256(dedup_key.encode("utf-8")).hexdigest()
 
 
-def _insert(session: Session, table: Any, values: dict[str, Any], key: str):
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table).values(**values).on_conflict_do_nothing(index_elements=[key])
+# The statements every delivery runs are built once per process and dialect, with bound parameters: SQLAlchemy
+# then neither builds them nor computes their cache key again, it only looks up their compiled form.
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+@functools.cache
+def _claim_statement(dialect: str) -> Any:
+    table = WeChatInbound.__table__
+    return (dialects.insert_for(dialect, table)
+            .values(dedup_key=bindparam("key"), openid=bindparam("openid"), deferred=False, created_at=bindparam("now"))
+            .on_conflict_do_nothing(index_elements=["dedup_key"]).returning(table.c.id))
+
+
+@functools.cache
+def _lock_user_statement(dialect: str, wrote: bool) -> Any:
+    touched = {"updated_at": bindparam("now"), **({"last_inbound_at": bindparam("now")} if wrote else {})}
+    return (dialects.insert_for(dialect, WeChatUser)
+            .values(openid=bindparam("openid"), subscribed=True, created_at=bindparam("now"), **touched)
+            .on_conflict_do_update(index_elements=["openid"], set_=touched).returning(WeChatUser))
+
+
+_REPLY_STATEMENT = (update(WeChatInbound.__table__).where(WeChatInbound.__table__.c.id == bindparam("claimed"))
+                    .values(reply=bindparam("reply_text"), deferred=bindparam("was_deferred")))
 
 
 def _claim(session: Session, key: str, openid: str, now: datetime) -> int | None:
     """The new log row's id if this delivery is the first with its key (the row stays ours until commit)."""
-    table = WeChatInbound.__table__
-    stmt = _insert(session, table, dict(dedup_key=key, openid=openid, deferred=False, created_at=now), "dedup_key")
-    return session.execute(stmt.returning(table.c.id)).scalar()
+    return session.execute(_claim_statement(_dialect(session)), {"key": key, "openid": openid, "now": now}).scalar()
 
 
 def _lock_user(session: Session, openid: str, now: datetime, *, wrote: bool) -> WeChatUser:
@@ -170,13 +188,8 @@ def _lock_user(session: Session, openid: str, now: datetime, *, wrote: bool) -> 
 
     A message (not an event) opens WeChat's 48-hour customer-service window: last_inbound_at = now.
     """
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    touched = {"updated_at": now, **({"last_inbound_at": now} if wrote else {})}
-    stmt = (module.insert(WeChatUser).values(openid=openid, subscribed=True, created_at=now, **touched)
-            .on_conflict_do_update(index_elements=["openid"], set_=touched)
-            .returning(WeChatUser))
-    return session.scalars(stmt, execution_options={"populate_existing": True}).one()
+    return session.scalars(_lock_user_statement(_dialect(session), wrote), {"openid": openid, "now": now},
+                           execution_options={"populate_existing": True}).one()
 
 
 def load_state(user: WeChatUser, now: datetime) -> State:
@@ -215,8 +228,7 @@ def handle(session: Session, inbound: Inbound, *, now: datetime, settings: BotSe
         if reply and not in_time():
             deferred = True
             push_directly = not run.queue_late_reply(reply, key)
-        session.execute(update(WeChatInbound).where(WeChatInbound.id == claimed)
-                        .values(reply=reply, deferred=deferred).execution_options(synchronize_session=False))
+        session.execute(_REPLY_STATEMENT, {"claimed": claimed, "reply_text": reply, "was_deferred": deferred})
         session.commit()
     except Exception:
         session.rollback()

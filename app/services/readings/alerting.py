@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from app.services import alerts, outbox
@@ -83,6 +83,13 @@ def _usable(column, excluded):
     return or_(column.is_(None), column.not_in(excluded))
 
 
+# A resident's usable BP readings in a time range: built once (every BP message runs it).
+_BP_NEAR = (select(BpReading.id, BpReading.measured_at, BpReading.systolic, BpReading.diastolic)
+            .where(BpReading.resident_id == bindparam("resident_id"),
+                   BpReading.measured_at.between(bindparam("lo"), bindparam("hi")),
+                   _usable(BpReading.confirmation, _NOT_A_VALUE)))
+
+
 class Context:
     """One resident's readings around a set of new ones, loaded once (batch and single alike), in one query."""
 
@@ -90,10 +97,7 @@ class Context:
         times = [r.measured_at for r in readings]
         near_lo, near_hi = min(times) - NEAR, max(times) + NEAR
         if kind == "bp":
-            rows = session.execute(select(BpReading.id, BpReading.measured_at, BpReading.systolic, BpReading.diastolic)
-                                   .where(BpReading.resident_id == resident_id,
-                                          BpReading.measured_at.between(near_lo, near_hi),
-                                          _usable(BpReading.confirmation, _NOT_A_VALUE))).all()
+            rows = session.execute(_BP_NEAR, {"resident_id": resident_id, "lo": near_lo, "hi": near_hi}).all()
             near = sorted((r.measured_at, r.id, BpRow(r.measured_at, r.systolic, r.diastolic, id=r.id)) for r in rows)
             lows: list = []
         else:

@@ -7,6 +7,7 @@ app.services.readings.alerting.
 """
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -234,15 +235,20 @@ SAME_FIELDS = {"bp": ("measured_at", "systolic", "diastolic"),
                "glucose": ("measured_at", "value_mmol", "meter_flag", "context")}
 
 
+@functools.cache
+def _insert_statement(dialect: str, kind: str) -> Any:
+    table = MODELS[kind].__table__
+    return (dialects.insert_for(dialect, table).on_conflict_do_nothing(index_elements=["resident_id", "client_id"])
+            .returning(*table.c))
+
+
 def _insert(session: Session, kind: str, rows: list[Row]) -> dict[tuple, Any]:
     """INSERT … ON CONFLICT (resident_id, client_id) DO NOTHING RETURNING: the rows this call created."""
-    # One cached Core statement (rows, not ORM objects: nothing is changed after the insert), executemany
-    # with RETURNING: SQLAlchemy batches it into multi-row VALUES.
-    table = MODELS[kind].__table__
-    stmt = (dialects.insert(session, table).on_conflict_do_nothing(index_elements=["resident_id", "client_id"])
-            .returning(*table.c))
+    # One Core statement built once per process (rows, not ORM objects: nothing is changed after the insert);
+    # many rows go as an executemany with RETURNING, which SQLAlchemy batches into multi-row VALUES.
+    stmt = _insert_statement(session.get_bind().dialect.name, kind)
     created: dict[tuple, Any] = {}
-    for reading in session.execute(stmt, [r.values for r in rows]):
+    for reading in session.execute(stmt, rows[0].values if len(rows) == 1 else [r.values for r in rows]):
         created[(kind, reading.resident_id, reading.client_id)] = reading
     return created
 
