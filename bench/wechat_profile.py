@@ -5,9 +5,10 @@ Run:  .venv/bin/python bench/wechat_profile.py --db jiayi_wechat_profile
 
 Seeds --db as bench/wechat_bench.py does (bound, consenting residents), builds signed safe-mode BP
 deliveries ("血压 138/86 心率 72"), then posts them through the Flask test client (signature check,
-decryption, the bot, the database on PostgreSQL, the encrypted reply): a warm-up, then --messages
-under pyinstrument. It prints the wall time per message, the SQL statements per message and the
-profile's call tree (time per frame, shortest frames hidden). No HTTP server: what it shows is the
+decryption, the bot, the database on PostgreSQL, the encrypted reply): a warm-up, --messages without a
+profiler (wall and CPU time of the thread per message: the figures to compare), then --messages under
+pyinstrument. It prints the time per message, the SQL statements per message and the profile's call tree
+(time per frame, shortest frames hidden). No HTTP server: what it shows is the
 application's own cost, the part /wechat adds to the bare endpoint.
 """
 from __future__ import annotations
@@ -75,10 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app()
     _inline_watchdog()
     rng, ids = random.Random(7), iter(range(10**15, 10**16))
-    per_user = (2 * args.messages + 100) // len(openids) + 1
+    per_user = (3 * args.messages + 100) // len(openids) + 1
     queues = [bp_only(o, per_user, rng, ids) for o in openids]
     deliveries = [d for batch in itertools.zip_longest(*queues) for d in batch if d is not None]
-    warm, measured = deliveries[:100], deliveries[100:100 + args.messages]
+    warm, plain = deliveries[:100], deliveries[100:100 + args.messages]
+    measured = deliveries[100 + args.messages:100 + 2 * args.messages]
     client = app.test_client()
 
     def post(d, *, warming: bool = False) -> None:
@@ -88,6 +90,13 @@ def main(argv: list[str] | None = None) -> int:
 
     for d in warm:
         post(d, warming=True)
+    t0, cpu0 = time.perf_counter(), time.thread_time()
+    for d in plain:
+        post(d)
+    wall, cpu = time.perf_counter() - t0, time.thread_time() - cpu0
+    print(f"{len(plain)} BP messages without a profiler: {wall / len(plain) * 1000:.2f} ms each, of which "
+          f"{cpu / len(plain) * 1000:.2f} ms CPU of this thread (the rest: waiting for PostgreSQL, its fsync at "
+          f"commit, and for a CPU); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
     statements = [0]
     with app.app_context():
         engine = db.engine
@@ -114,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         import pstats
 
         cpu = cProfile.Profile(time.thread_time)
-        again = deliveries[100 + args.messages:100 + 2 * args.messages] or measured
+        again = deliveries[100 + 2 * args.messages:100 + 3 * args.messages] or measured
         used = time.thread_time()
         cpu.enable()
         for d in again:
@@ -123,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         used = time.thread_time() - used
         print(f"CPU of this thread (the PostgreSQL server's own CPU not included): {used / len(again) * 1000:.2f} ms "
               f"per message")
-        pstats.Stats(cpu).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(cpu).sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_LINES", "45")))
     if args.html:
         Path(args.html).write_text(profiler.output_html(), encoding="utf-8")
     return 0
