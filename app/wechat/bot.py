@@ -565,7 +565,7 @@ class _Run:
                                  today=local_date(self.now))
 
     def _recent_bp(self) -> str:
-        recent = readings.recent_bp(self.session, self.actor, self.resident.id, now=self.now)
+        recent = readings.recent_bp(self.session, self.actor, self.resident.id, now=self.now, resident=self.resident)
         return texts.recent_bp(recent.n_sessions, recent.systolic, recent.diastolic, recent.target)
 
     # -- late replies ---------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """One pass per message: the SQL statements of a BP message, counted on the app's engine (docs/benchmarks.md).
 
 The resident and consent are loaded once and handed down (bot -> readings); a plain BP message is six
-statements. A new statement on this path fails this test: say why in docs/benchmarks.md and update both.
+statements, 最近血压 five. A new statement on these paths fails this test: say why in docs/benchmarks.md and
+update both.
 """
 from __future__ import annotations
 
@@ -22,6 +23,13 @@ PLAIN_BP = [
     "INSERT INTO bp_readings",  # ON CONFLICT DO NOTHING RETURNING
     "SELECT bp_readings.id",  # readings within 15 min either side (repeat confirmation)
     "UPDATE wechat_inbound",  # the reply, for a retry
+]
+RECENT_BP = [
+    "INSERT INTO wechat_inbound",
+    "INSERT INTO wechat_users",
+    "SELECT residents.id",  # the card: its BP target (personal, or by age and conditions) for the reply
+    "SELECT bp_readings.",  # the week's readings and the lookback the HBPM windows need
+    "UPDATE wechat_inbound",
 ]
 
 
@@ -71,3 +79,13 @@ def test_a_bp_message_with_symptoms_runs_triage_once_and_loads_the_resident_once
                for s in seen) == 1, seen
     kinds = set(session.scalars(select(Alert.kind)))
     assert {k.value if hasattr(k, "value") else k for k in kinds} == {"acute_bp", "triage_red_flag"}
+
+
+def test_recent_bp_reads_the_resident_once(bound, db, session, now):
+    """最近血压: the readings service takes the bot's card instead of loading the resident record again."""
+    bot.handle(session, _inbound("血压 150/94 心率 70", "9011"), now=now)
+    with statements(db.engine) as seen:
+        handled = bot.handle(session, _inbound("最近血压", "9012"), now=now)
+    assert "平均：150/94" in handled.reply and "目标：低于 135/85" in handled.reply, handled.reply
+    run = [s for s in seen if not s.startswith(("BEGIN", "COMMIT"))]
+    assert len(run) == len(RECENT_BP) and all(s.startswith(p) for s, p in zip(run, RECENT_BP)), run

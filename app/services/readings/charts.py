@@ -12,7 +12,7 @@ from app.errors import RuleViolation
 from app.services import rules
 from app.services.actors import Actor
 from app.services.clock import LOCAL_TZ, local_date
-from app.services.residents import bp_target
+from app.services.residents import ResidentCard, bp_target
 from app.services.scopes import get_resident
 from ml import hbpm
 from ml.clinical import FASTING_TARGET, HBPM_WINDOW_DAYS, BpTarget
@@ -78,10 +78,20 @@ def _window_ends(start: datetime, end: datetime) -> list[datetime]:
         moment = datetime.combine(first_day, datetime.min.time(), LOCAL_TZ) - timedelta(microseconds=1)
 
 
+def _own_card(actor: Actor, resident_id: int, card: ResidentCard | None) -> ResidentCard | None:
+    """The acting resident's own card as the caller loaded it (a resident reading their own record is what
+    get_resident would load, and is not audited), else None."""
+    if card is not None and actor.is_resident and actor.id == resident_id == card.id:
+        return card
+    return None
+
+
 def bp_chart(session: Session, actor: Actor, resident_id: int, *, start: datetime | None = None,
-             end: datetime | None = None, now: datetime | None = None) -> BpChart:
-    """Raw readings, HBPM sessions and 7-day means for a chart, all computed by the server."""
-    resident = get_resident(session, actor, resident_id)
+             end: datetime | None = None, now: datetime | None = None,
+             resident: ResidentCard | None = None) -> BpChart:
+    """Raw readings, HBPM sessions and 7-day means for a chart, all computed by the server. `resident`: the acting
+    resident's card when the caller (the bot) already loaded it: not loaded again."""
+    resident = _own_card(actor, resident_id, resident) or get_resident(session, actor, resident_id)
     start, end = _range(start, end, now or end or datetime.now(LOCAL_TZ))
     # Windows look back 7 days before their own start to recognise day 1 of a block (ml.hbpm).
     lookback = start - timedelta(days=2 * HBPM_WINDOW_DAYS + 1)
@@ -140,9 +150,11 @@ class RecentBp:
     target: BpTarget
 
 
-def recent_bp(session: Session, actor: Actor, resident_id: int, *, now: datetime) -> RecentBp:
+def recent_bp(session: Session, actor: Actor, resident_id: int, *, now: datetime,
+              resident: ResidentCard | None = None) -> RecentBp:
     """The 7-day HBPM mean when the week has enough sessions, else the mean of the sessions there are."""
-    chart = bp_chart(session, actor, resident_id, start=now - timedelta(days=HBPM_WINDOW_DAYS), end=now, now=now)
+    chart = bp_chart(session, actor, resident_id, start=now - timedelta(days=HBPM_WINDOW_DAYS), end=now, now=now,
+                     resident=resident)
     window = chart.windows[0] if chart.windows else None
     if window is not None and window.systolic is not None:
         mean_s, mean_d = window.systolic, window.diastolic
