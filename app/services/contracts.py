@@ -1,6 +1,7 @@
 """Contracts (签约): pending -> active -> expired / terminated / renewed."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
@@ -13,6 +14,7 @@ from app.services.clock import local_date, term_end
 from app.services.pagination import Page, paginate
 from app.services.teams import get_team, serves_village
 from models.contracts import OPEN_STATUSES, Contract, ContractStatus
+from models.org import Staff, Team, TeamMember, TeamRole
 from models.packages import ServicePackage
 from models.residents import Resident
 
@@ -43,6 +45,40 @@ def open_contract(session: Session, resident_id: int) -> Contract | None:
     """The resident's pending or active contract, if any."""
     return session.scalar(select(Contract).where(Contract.resident_id == resident_id,
                                                  Contract.status.in_(OPEN_STATUSES)))
+
+
+@dataclass(frozen=True)
+class MyTeamMember:
+    role: TeamRole
+    full_name: str
+    phone: str | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class MyTeam:
+    """The team of a resident's open contract as the resident is told it (我的医生), members in team order."""
+    name: str
+    members: tuple[MyTeamMember, ...]
+
+    def member(self, role: TeamRole) -> MyTeamMember | None:
+        """The (first) member holding a team role (as Team.member)."""
+        return next((m for m in self.members if m.role == role), None)
+
+
+def my_team(session: Session, resident_id: int) -> MyTeam | None:
+    """The team of the resident's pending or active contract with its members, in one statement; None without one."""
+    rows = session.execute(
+        select(Contract.team_id, Team.name, TeamMember.role, Staff.full_name, Staff.phone, Staff.active)
+        .join(Team, Team.id == Contract.team_id)
+        .outerjoin(TeamMember, TeamMember.team_id == Team.id).outerjoin(Staff, Staff.id == TeamMember.staff_id)
+        .where(Contract.resident_id == resident_id, Contract.status.in_(OPEN_STATUSES))
+        .order_by(Contract.id, TeamMember.id)).all()
+    if not rows:
+        return None
+    team_id = rows[0].team_id
+    return MyTeam(rows[0].name, tuple(MyTeamMember(r.role, r.full_name, r.phone, r.active) for r in rows
+                                      if r.team_id == team_id and r.role is not None))
 
 
 def _packages(session: Session, consortium_id: int, package_ids: list[int]) -> list[ServicePackage]:

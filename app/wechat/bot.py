@@ -548,12 +548,11 @@ class _Run:
 
     # -- lookups --------------------------------------------------------------------------------------
     def _my_doctor(self) -> str:
-        contract = contracts.open_contract(self.session, self.resident.id)
-        if contract is None:
+        team = contracts.my_team(self.session, self.resident.id)
+        if team is None:
             return texts.no_contract()
-        team = contract.team
-        members = [(texts.TEAM_ROLE_LABELS.get(m.role.value, m.role.value), m.staff.full_name)
-                   for m in team.members if m.staff.active]
+        members = [(texts.TEAM_ROLE_LABELS.get(m.role.value, m.role.value), m.full_name)
+                   for m in team.members if m.active]
         village_doctor = team.member(TeamRole.village_doctor)
         return texts.my_doctor(team.name, members, village_doctor.phone if village_doctor else None)
 

@@ -1,7 +1,7 @@
 """One pass per message: the SQL statements of a BP message, counted on the app's engine (docs/benchmarks.md).
 
 The resident and consent are loaded once and handed down (bot -> readings); a plain BP message is six
-statements, 最近血压 five. A new statement on these paths fails this test: say why in docs/benchmarks.md and
+statements, 最近血压 and 我的医生 five each. A new statement on these paths fails this test: say why in docs/benchmarks.md and
 update both.
 """
 from __future__ import annotations
@@ -29,6 +29,13 @@ RECENT_BP = [
     "INSERT INTO wechat_users",
     "SELECT residents.id",  # the card: its BP target (personal, or by age and conditions) for the reply
     "SELECT bp_readings.",  # the week's readings and the lookback the HBPM windows need
+    "UPDATE wechat_inbound",
+]
+MY_DOCTOR = [
+    "INSERT INTO wechat_inbound",
+    "INSERT INTO wechat_users",
+    "SELECT residents.id",
+    "SELECT contracts.team_id",  # the open contract's team and its members with their names and phones
     "UPDATE wechat_inbound",
 ]
 
@@ -89,3 +96,13 @@ def test_recent_bp_reads_the_resident_once(bound, db, session, now):
     assert "平均：150/94" in handled.reply and "目标：低于 135/85" in handled.reply, handled.reply
     run = [s for s in seen if not s.startswith(("BEGIN", "COMMIT"))]
     assert len(run) == len(RECENT_BP) and all(s.startswith(p) for s, p in zip(run, RECENT_BP)), run
+
+
+def test_my_doctor_is_one_read_of_the_team(bound, db, session, now):
+    """我的医生: the team and its members in one statement (not the contract, packages, team, members and villages
+    as ORM objects)."""
+    with statements(db.engine) as seen:
+        handled = bot.handle(session, _inbound("我的医生", "9021"), now=now)
+    assert "您的家庭医生团队" in handled.reply and "村医电话" in handled.reply, handled.reply
+    run = [s for s in seen if not s.startswith(("BEGIN", "COMMIT"))]
+    assert len(run) == len(MY_DOCTOR) and all(s.startswith(p) for s, p in zip(run, MY_DOCTOR)), run
