@@ -61,6 +61,7 @@ def chrome():
     options.add_argument(f"--user-data-dir={profile}")
     options.add_experimental_option("mobileEmulation", {"deviceMetrics": {**PHONE, "pixelRatio": 1.0},
                                                         "userAgent": WECHAT_UA})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console: CSP violations (csp_violations)
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     driver.set_page_load_timeout(30)
     try:
@@ -80,6 +81,11 @@ def screenshot(driver, name: str) -> Path:
     driver.save_screenshot(str(path))
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {**PHONE, "deviceScaleFactor": 1, "mobile": True})
     return path
+
+
+def csp_violations(driver) -> list[str]:
+    """Console messages since the last call that report a blocked script, style or other resource (CSP)."""
+    return [e["message"] for e in driver.get_log("browser") if "Content Security Policy" in e["message"]]
 
 
 def wait(driver, condition, timeout: float = 20):

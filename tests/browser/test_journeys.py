@@ -15,7 +15,7 @@ from app.services.clock import local_date
 from app.wechat.simulator import ChatSimulator, http_post
 from models.base import utcnow
 from models.residents import Resident
-from tests.browser.conftest import screenshot, sign_in, tap, visible, wait
+from tests.browser.conftest import csp_violations, screenshot, sign_in, tap, visible, wait
 from tests.factories import PASSWORD
 from tests.fakes.wechat_api import running_fake_wechat
 from tests.wechat_app.conftest import APPID, SECRET, TEST_SETTINGS, transport
@@ -71,6 +71,7 @@ def test_village_doctor_takes_the_most_urgent_alert(chrome, live_server, world, 
     wait(chrome, EC.presence_of_element_located((By.CSS_SELECTOR, "[data-chart='opt-bp-90'][data-chart-ready] svg")))
     assert chrome.current_url.endswith(f"/staff/alerts/{urgent}")
     screenshot(chrome, "staff_alert")
+    assert csp_violations(chrome) == []  # the queue, the alert and both charts run under the pages' strict CSP
 
     chrome.find_element(By.CSS_SELECTOR, "#ack-form textarea").send_keys("已电话联系，嘱复测并来卫生室")
     tap(chrome, chrome.find_element(By.CSS_SELECTOR, "#ack-form button"))
@@ -155,3 +156,12 @@ def test_a_village_doctor_of_another_team_cannot_open_the_resident(chrome, live_
     chrome.get(f"{live_server}/staff/residents/{world.ids['res_a1']}")
     assert visible(chrome, "#error").get_attribute("data-status") == "404"
     assert "res_a1" not in chrome.page_source
+
+
+def test_admin_reads_fulfilment_on_the_kpi_dashboard(chrome, live_server, world):
+    sign_in(chrome, live_server, "admin", PASSWORD)  # admins land on the KPIs
+    wait(chrome, EC.presence_of_element_located((By.CSS_SELECTOR, "[data-chart='opt-kpi'][data-chart-ready] svg")))
+    headers = [th.text for th in chrome.find_elements(By.CSS_SELECTOR, "#kpi-table th")]
+    assert "履约率" in headers and "只签不约率" in headers
+    assert csp_violations(chrome) == []
+    screenshot(chrome, "staff_kpis")

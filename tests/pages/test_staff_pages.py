@@ -187,3 +187,10 @@ def test_kpi_dashboard_shows_fulfilment_and_signed_not_served(browser, world):
     assert "<th>履约率</th>" in page and "<th>只签不约率</th>" in page
     body = browser.get("/staff/kpis.csv?level=team").get_data(as_text=True)
     assert "履约率" in body.splitlines()[0] and "只签不约率" in body.splitlines()[0]
+
+
+def test_pages_carry_a_strict_content_security_policy(browser, world):
+    for path in ("/staff/login", "/me/login"):
+        csp = browser.get(path).headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "style-src 'self'" in csp and "unsafe" not in csp
+    assert browser.get("/healthz").headers["Content-Security-Policy"] == "frame-ancestors 'self'"
