@@ -103,7 +103,12 @@ def deliveries(session: Session, *, consortium_id: int, since: datetime, until: 
         .where(ServiceRecord.consortium_id == consortium_id, window(ServiceRecord.delivered_at)),
     ]
     u = union_all(*parts).subquery("delivered_raw")
-    return select(u.c.resident_id, u.c.kind, u.c.at, local_day(session, u.c.at).label("day")).subquery("delivered")
+    day = local_day(session, u.c.at)
+    y, m, d = _ymd(day)
+    # The day's month number (year × 12 + month) and day of the month, once per delivery: the ledger's
+    # schedule arithmetic is then integer arithmetic on columns.
+    return select(u.c.resident_id, u.c.kind, u.c.at, day.label("day"), (y * 12 + m).label("day_mi"),
+                  d.label("day_dom")).subquery("delivered")
 
 
 def _ymd(value: Any) -> tuple[Any, Any, Any]:
@@ -129,22 +134,29 @@ def _least(a: Any, b: Any):
 def contract_items(on: date, *where: Any):
     """(contract, item) rows of the contracts matching `where`, with the item's schedule as of the day `on`:
     year_index (which contract year), elapsed (whole months of that year gone, 0–12), per_period, period_months."""
-    mi_on = months_between(Contract.starts_on, on)
-    mi_end = months_between(Contract.starts_on, Contract.ends_on)
-    year_index = _least(mi_on, mi_end) // 12
-    elapsed = _least(mi_on - year_index * 12, 12)
+    y, m, d = _ymd(Contract.starts_on)
+    ey, em, ed = _ymd(Contract.ends_on)
+    # Per contract, once: the start's month number and day, and the whole months to `on` and to the last day.
+    months = (select(Contract.id.label("contract_id"), Contract.resident_id.label("resident_id"),
+                     Contract.team_id.label("team_id"), Contract.starts_on.label("starts_on"),
+                     (y * 12 + m).label("start_mi"), d.label("start_dom"),
+                     (ey * 12 + em - y * 12 - m - case((ed < d, 1), else_=0)).label("mi_end"),
+                     (on.year * 12 + on.month - y * 12 - m - case((d > on.day, 1), else_=0)).label("mi_on"))
+              .where(Contract.starts_on <= on, *where).cte("contract_months").prefix_with("MATERIALIZED"))
+    cm = months.c
+    year_index = _least(cm.mi_on, cm.mi_end) // 12
+    elapsed = _least(cm.mi_on - year_index * 12, 12)
     period_months = case((PackageItem.period == "month", 1), (PackageItem.period == "quarter", 3), else_=12)
     per_period = PackageItem.yearly_quantity * period_months // 12
-    return (select(Contract.id.label("contract_id"), Contract.resident_id.label("resident_id"),
-                   Contract.team_id.label("team_id"), Contract.starts_on.label("starts_on"),
+    return (select(cm.contract_id, cm.resident_id, cm.team_id, cm.starts_on, cm.start_mi, cm.start_dom,
                    PackageItem.id.label("item_id"), PackageItem.service_kind.label("kind"),
                    PackageItem.yearly_quantity.label("required"), per_period.label("per_period"),
                    period_months.label("period_months"), year_index.label("year_index"), elapsed.label("elapsed"))
-            .join(contract_packages, contract_packages.c.contract_id == Contract.id)
+            .join(contract_packages, contract_packages.c.contract_id == cm.contract_id)
             .join(PackageItem, PackageItem.package_id == contract_packages.c.package_id)
-            .where(PackageItem.service_kind.is_not(None), Contract.starts_on <= on, *where)
-            # A CTE, not a subquery: the ledger reads the schedule columns twice, and inlined both databases
-            # recomputed the nested month arithmetic for every joined delivery (4-5x slower, bench/ledger_kpi_bench).
+            .where(PackageItem.service_kind.is_not(None))
+            # CTEs, not subqueries: inlined, both databases recomputed the month arithmetic for every expression
+            # that used it and for every joined delivery (several times slower, bench/ledger_kpi_bench).
             .cte("ci"))
 
 
@@ -155,7 +167,8 @@ def ledger_rows(session: Session, *, consortium_id: int, on: date, where: tuple 
     # Deliveries up to the end of `on`, from the earliest day a contract year in the ledger can start.
     dl = deliveries(session, consortium_id=consortium_id, since=_instant(add_months(on, -12) - timedelta(days=1)),
                     until=_instant(on + timedelta(days=1)))
-    month_of_year = months_between(ci.c.starts_on, dl.c.day) - ci.c.year_index * 12
+    month_of_year = (dl.c.day_mi - ci.c.start_mi - case((dl.c.day_dom < ci.c.start_dom, 1), else_=0)
+                     - ci.c.year_index * 12)  # whole months from the contract year's start to the delivery
     period = (month_of_year // ci.c.period_months).label("period")
     c, months, e = ci.c.per_period, ci.c.period_months, ci.c.elapsed
     per_period = (select(ci.c.contract_id, ci.c.item_id, c.label("c"), months.label("months"), e.label("e"), period,
