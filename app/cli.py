@@ -16,11 +16,14 @@ config_cli = AppGroup("config", help="Settings.")
 
 @config_cli.command("check")
 def config_check() -> None:
-    """Print every insecure or missing setting; exit 1 when there is one (0: production may start)."""
+    """Print every invalid, insecure or missing setting; exit 1 when there is one (0: production may start)."""
     from app.config import insecure_settings, warnings
 
-    problems = insecure_settings(current_app.config)
-    for problem in problems:
+    invalid = current_app.config.get("INVALID_SETTINGS", [])
+    for problem in invalid:
+        click.echo(f"invalid:  {problem}")
+    problems = invalid + insecure_settings(current_app.config)
+    for problem in problems[len(invalid):]:
         click.echo(f"insecure: {problem}")
     for note in warnings(current_app.config):
         click.echo(f"warning:  {note}")

@@ -1,8 +1,9 @@
 """Every setting, loaded from the environment once and checked (README: Configuration).
 
-`load_config()` reads and casts every setting the web service, the bot (app/wechat/settings.py) and the
-scheduler (jobs/settings.py) use; a value that does not cast stops start-up naming the setting.
-`setting()` is the one reader the wechat and jobs modules use.
+`load_config()` reads, casts and checks every setting the web service, the bot (app/wechat/settings.py) and
+the scheduler (jobs/settings.py) use: a value that is not of its type, outside its range (`Spec.low`/`high`)
+or not one of its choices stops start-up with `InvalidSettings`, naming each setting; `flask --app wsgi
+config check` lists the same problems. `setting()` is the one reader the wechat and jobs modules use.
 
 Production is the default. Only with `DEMO_MODE=1` (what `make run` sets) do missing secrets fall back to
 public development values, and only then are the field-encryption and blind-index keys derived from
@@ -15,11 +16,17 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from limits import parse_many
+
+from ml.clinical import CONFIRM_WAIT_MINUTES, CONFIRM_WINDOW_MINUTES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,10 +55,76 @@ class InsecureConfiguration(ConfigError):
                          "for a local demo):\n" + "\n".join(f"  - {p}" for p in problems))
 
 
+class InvalidSettings(ConfigError):
+    """Settings whose values cannot be used: not of their type, out of range, not one of the choices."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("JiaYi refuses to start: invalid settings:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+_YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
 def _bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    return str(value).strip().lower() in ("1", "true", "yes", "on")
+    return str(value).strip().lower() in _YES
+
+
+# Casts from the environment's text: each raises ValueError saying what is wrong with the value.
+def _yes_no(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text not in _YES + _NO:
+        raise ValueError("is not yes or no (1/0, true/false, yes/no, on/off)")
+    return text in _YES
+
+
+def _whole(value: Any) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise ValueError("is not a whole number") from None
+
+
+def _number(value: Any) -> float:
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        raise ValueError("is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError("is not a finite number")
+    return number
+
+
+def _choice(*options: str) -> Callable[[Any], str]:
+    def cast(value: Any) -> str:
+        text = str(value).strip().lower()
+        if text not in options:
+            raise ValueError(f"is not one of {', '.join(options)}")
+        return text
+
+    return cast
+
+
+def _rate_limit(value: Any) -> str:
+    try:
+        parse_many(str(value))
+    except ValueError:
+        raise ValueError("is not a rate limit such as '20 per minute'") from None
+    return str(value)
+
+
+def _json_object(value: Any) -> dict:
+    try:
+        parsed = json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict):
+        raise ValueError("is not a JSON object ({kind: template_id})")
+    return parsed
 
 
 def _optional_str(value: Any) -> str | None:
@@ -60,48 +133,93 @@ def _optional_str(value: Any) -> str | None:
 
 @dataclass(frozen=True)
 class Spec:
-    """One tunable setting: its default and how a text value becomes its type."""
+    """One checked setting: its default, how a text value becomes its type, and its range (inclusive)."""
 
     default: Any
     cast: Callable[[Any], Any]
+    low: float | None = None
+    high: float | None = None
+
+    def read(self, raw: str) -> Any:
+        """The value of `raw`; ValueError saying what is wrong with it."""
+        value = self.cast(raw)
+        if self.low is not None and value < self.low:
+            raise ValueError(f"is below {self.low:g}")
+        if self.high is not None and value > self.high:
+            raise ValueError(f"is above {self.high:g}")
+        return value
+
+
+# WeChat drops the connection after 5 s and delivers the message again (被动回复: "五秒内收不到响应"), so the
+# watchdog's answer, grace included, must leave before then.
+WECHAT_RESPONSE_LIMIT_SECONDS = 5.0
+
+# The service's own settings (README: Configuration).
+SETTINGS: dict[str, Spec] = {
+    "DEMO_MODE": Spec(False, _yes_no),
+    "TOKEN_TTL_HOURS": Spec(12, _whole, low=1),
+    # Workspace pages (/staff/, /me/): the session cookie is sent over HTTPS only; browsers treat
+    # http://127.0.0.1 and localhost as secure, so the local demo still signs in.
+    "SESSION_COOKIE_SECURE": Spec(True, _yes_no),
+    "LOGIN_MAX_FAILURES": Spec(5, _whole, low=1),
+    "LOGIN_LOCK_MINUTES": Spec(15, _whole, low=1),
+    "LOGIN_BACKOFF_FAILURES": Spec(50, _whole, low=1),
+    "LOG_FORMAT": Spec("plain", _choice("plain", "json")),
+    # Medical records are kept for a retention period before a deletion request is carried out
+    # (医疗机构病历管理规定: outpatient records at least 15 years); configurable per deployment.
+    "RETENTION_DAYS": Spec(15 * 365, _whole, low=1),
+    # Rate limits (flask-limiter syntax); storage is Redis when REDIS_URL is set, memory otherwise.
+    "RATELIMIT_LOGIN": Spec("20 per minute", _rate_limit),
+    "RATELIMIT_READINGS": Spec("120 per minute", _rate_limit),
+    "RATELIMIT_TRIAGE": Spec("30 per minute", _rate_limit),
+    "MAX_CONTENT_LENGTH": Spec(2 * 1024 * 1024, _whole, low=1),
+    # Security headers (app/security.py).
+    "HSTS_SECONDS": Spec(31536000, _whole, low=0),  # sent only on HTTPS requests; 0 switches it off
+    "PROXY_FIX": Spec(0, _whole, low=0),  # proxies in front that set X-Forwarded-For/-Proto (0: none)
+}
 
 
 # Bot and scheduler settings (their meanings: app/wechat/settings.py and jobs/settings.py).
 TUNABLES: dict[str, Spec] = {
     # the WeChat bot
-    "WECHAT_REPLAY_WINDOW_SECONDS": Spec(300, int),
-    "WECHAT_MAX_BODY_BYTES": Spec(64 * 1024, int),
-    "WECHAT_REPLY_DEADLINE": Spec(4.0, float),
-    "WECHAT_COMMIT_GRACE": Spec(0.6, float),
-    "WECHAT_WORKER_THREADS": Spec(8, int),
-    "WECHAT_WARM_UP": Spec(True, _bool),
-    "WECHAT_STATE_TTL_SECONDS": Spec(1800.0, float),
-    "WECHAT_BIND_MAX_FAILURES": Spec(5, int),
-    "WECHAT_BIND_LOCK_MINUTES": Spec(30.0, float),
-    "WECHAT_BIND_TARGET_MAX_FAILURES": Spec(5, int),
-    "WECHAT_BIND_GLOBAL_MAX_FAILURES_PER_HOUR": Spec(200, int),
-    "WECHAT_PUSH": Spec(None, _bool),  # None: on unless the development appid is configured
+    "WECHAT_REPLAY_WINDOW_SECONDS": Spec(300, _whole, low=0),  # 0 switches the window off
+    "WECHAT_MAX_BODY_BYTES": Spec(64 * 1024, _whole, low=1),
+    "WECHAT_REPLY_DEADLINE": Spec(4.0, _number, low=0.1, high=WECHAT_RESPONSE_LIMIT_SECONDS),
+    "WECHAT_COMMIT_GRACE": Spec(0.6, _number, low=0, high=WECHAT_RESPONSE_LIMIT_SECONDS),
+    "WECHAT_WORKER_THREADS": Spec(8, _whole, low=1),
+    "WECHAT_WARM_UP": Spec(True, _yes_no),
+    "WECHAT_STATE_TTL_SECONDS": Spec(1800.0, _number, low=1),
+    "WECHAT_BIND_MAX_FAILURES": Spec(5, _whole, low=1),
+    "WECHAT_BIND_LOCK_MINUTES": Spec(30.0, _number, low=1),
+    "WECHAT_BIND_TARGET_MAX_FAILURES": Spec(5, _whole, low=1),
+    "WECHAT_BIND_GLOBAL_MAX_FAILURES_PER_HOUR": Spec(200, _whole, low=1),
+    "WECHAT_PUSH": Spec(None, _yes_no),  # None: on unless the development appid is configured
     "WECHAT_TEMPLATE_ID": Spec(None, _optional_str),
-    "WECHAT_TEMPLATE_IDS": Spec(None, lambda v: v),
+    "WECHAT_TEMPLATE_IDS": Spec(None, _json_object),
     "WECHAT_SUBSCRIBE_TEMPLATE_ID": Spec(None, _optional_str),
     "WECHAT_TEMPLATE_FIELDS": Spec("thing1,thing2,time3", str),
-    "WECHAT_HTTP_TIMEOUT": Spec(5.0, float),
-    "WECHAT_INBOUND_KEEP_DAYS": Spec(7, int),
+    "WECHAT_HTTP_TIMEOUT": Spec(5.0, _number, low=0.1),
+    "WECHAT_INBOUND_KEEP_DAYS": Spec(7, _whole, low=1),
     # the scheduler
     "JOBS_ONLY": Spec("", str),
     "JOBS_JOBSTORE_URL": Spec("", str),
-    "JOBS_LEASE_SECONDS": Spec(60.0, float),
-    "JOBS_LOCK_BACKEND": Spec("", str),
+    "JOBS_LEASE_SECONDS": Spec(60.0, _number, low=1),
+    "JOBS_LOCK_BACKEND": Spec("", _choice("lease", "advisory")),
     "JOBS_NOTIFIER": Spec("", str),
     "JOBS_TREND_MODEL": Spec("ml.model:load_model", str),
-    "JOBS_METRICS_PORT": Spec(9108, int),
-    "OUTBOX_INTERVAL_SECONDS": Spec(5.0, float),
-    "OUTBOX_BATCH": Spec(200, int),
-    "OUTBOX_CLAIM_SECONDS": Spec(60.0, float),
-    "OUTBOX_MAX_ATTEMPTS": Spec(8, int),
-    "TREND_SCAN_CHUNK": Spec(5000, int),
-    "TREND_SCAN_INTERVAL_SECONDS": Spec(3600.0, float),
-    "MISSED_MONITORING_DAYS": Spec(14, int),
+    "JOBS_METRICS_PORT": Spec(9108, _whole, low=0, high=65535),  # 0: off
+    "OUTBOX_INTERVAL_SECONDS": Spec(5.0, _number, low=0.1),
+    "OUTBOX_BATCH": Spec(200, _whole, low=1),
+    "OUTBOX_CLAIM_SECONDS": Spec(60.0, _number, low=1),
+    "OUTBOX_MAX_ATTEMPTS": Spec(8, _whole, low=1),
+    "TREND_SCAN_CHUNK": Spec(5000, _whole, low=1),
+    "TREND_SCAN_INTERVAL_SECONDS": Spec(3600.0, _number, low=1),
+    "MISSED_MONITORING_DAYS": Spec(14, _whole, low=1),
+    # The wait for a confirming re-measurement of a dangerous value. Not shorter than the confirmation window
+    # (a repeat within it still confirms: the doctor must not be told "unconfirmed" before it closes), not
+    # longer than the wait the readings service looks back over when a repeat arrives (ml.clinical).
+    "CONFIRM_WAIT_MINUTES": Spec(float(CONFIRM_WAIT_MINUTES), _number, low=CONFIRM_WINDOW_MINUTES,
+                                 high=CONFIRM_WAIT_MINUTES),
 }
 
 _UNSET = object()
@@ -138,22 +256,29 @@ def _derived_fernet_key(secret: str, purpose: str) -> str:
     return base64.urlsafe_b64encode(digest).decode()
 
 
-def load_config(environ: Mapping[str, str] | None = None) -> dict:
-    """Build the Flask config mapping from environment variables (see README: Configuration)."""
+def load_config(environ: Mapping[str, str] | None = None, *, problems: list[str] | None = None) -> dict:
+    """Build the Flask config mapping from environment variables (see README: Configuration).
+
+    A value that cannot be used raises InvalidSettings naming every such setting; given a `problems` list
+    instead, they are added to it and their defaults used (`config check` reports them all).
+    """
     env = os.environ if environ is None else environ
+    found: list[str] = []
 
     def get(name: str, default: str | None = None) -> str | None:
         value = env.get(name)
         return value if value not in (None, "") else default
 
-    def number(name: str, default: int) -> int:
+    def checked(name: str, spec: Spec) -> Any:
         raw = get(name)
+        if raw is None:
+            return spec.default
         try:
-            return default if raw is None else int(raw)
-        except ValueError:
-            raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+            return spec.read(raw)
+        except ValueError as exc:
+            found.append(f"{name}={raw!r} {exc}")
+            return spec.default
 
-    demo = _bool(get("DEMO_MODE", "0"))
     database_url = get("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'jiayi.db'}")
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
@@ -161,38 +286,18 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict:
         "SECRET_KEY": get("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "DEMO_MODE": demo,
         # Comma-separated Fernet keys, newest first: old keys still decrypt (rotation).
         "FIELD_ENCRYPTION_KEYS": get("FIELD_ENCRYPTION_KEYS"),
         "BLIND_INDEX_KEY": get("BLIND_INDEX_KEY"),
-        "TOKEN_TTL_HOURS": number("TOKEN_TTL_HOURS", 12),
-        # Workspace pages (/staff/, /me/): the session cookie is sent over HTTPS only; browsers treat
-        # http://127.0.0.1 and localhost as secure, so the local demo still signs in.
-        "SESSION_COOKIE_SECURE": _bool(get("SESSION_COOKIE_SECURE", "1")),
         # The service's public address (https://…): WeChat messages and menu buttons link to its pages.
         "PUBLIC_URL": get("PUBLIC_URL"),
         "PRIVACY_NOTICE_VERSION": get("PRIVACY_NOTICE_VERSION", "2026-01"),
         "PRIVACY_NOTICE_URL": get("PRIVACY_NOTICE_URL", "https://jiayi.example.cn/privacy"),
-        "LOGIN_MAX_FAILURES": number("LOGIN_MAX_FAILURES", 5),
-        "LOGIN_LOCK_MINUTES": number("LOGIN_LOCK_MINUTES", 15),
-        "LOGIN_BACKOFF_FAILURES": number("LOGIN_BACKOFF_FAILURES", 50),
         "WECHAT_API_BASE": get("WECHAT_API_BASE", "https://api.weixin.qq.com"),
         # Where the workspace pages send a browser for WeChat web authorisation (snsapi_base).
         "WECHAT_OAUTH_URL": get("WECHAT_OAUTH_URL", "https://open.weixin.qq.com/connect/oauth2/authorize"),
         "REDIS_URL": get("REDIS_URL"),
-        "LOG_FORMAT": get("LOG_FORMAT", "plain"),
-        # Medical records are kept for a retention period before a deletion request is carried out
-        # (医疗机构病历管理规定: outpatient records at least 15 years); configurable per deployment.
-        "RETENTION_DAYS": number("RETENTION_DAYS", 15 * 365),
-        # Rate limits (flask-limiter syntax); storage is Redis when REDIS_URL is set, memory otherwise.
-        "RATELIMIT_LOGIN": get("RATELIMIT_LOGIN", "20 per minute"),
-        "RATELIMIT_READINGS": get("RATELIMIT_READINGS", "120 per minute"),
-        "RATELIMIT_TRIAGE": get("RATELIMIT_TRIAGE", "30 per minute"),
-        "MAX_CONTENT_LENGTH": number("MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
-        # Security headers and metrics (app/security.py, app/observability.py).
-        "HSTS_SECONDS": number("HSTS_SECONDS", 31536000),  # sent only on HTTPS requests; 0 switches it off
-        "PROXY_FIX": number("PROXY_FIX", 0),  # proxies in front that set X-Forwarded-For/-Proto (0: none)
-        "METRICS_TOKEN": get("METRICS_TOKEN"),
+        "METRICS_TOKEN": get("METRICS_TOKEN"),  # app/observability.py
         # flask-smorest / OpenAPI
         "API_TITLE": "JiaYi 家医 API",
         "API_VERSION": "v1",
@@ -211,12 +316,16 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict:
     }
     for name in DEV_WECHAT:
         config[name] = get(name)
-    for name, spec in TUNABLES.items():
-        raw = get(name)
-        try:
-            config[name] = spec.default if raw is None else spec.cast(raw)
-        except (TypeError, ValueError):
-            raise ConfigError(f"{name}={raw!r} cannot be read ({getattr(spec.cast, '__name__', 'value')})") from None
+    for name, spec in {**SETTINGS, **TUNABLES}.items():
+        config[name] = checked(name, spec)
+    answer_by = config["WECHAT_REPLY_DEADLINE"] + config["WECHAT_COMMIT_GRACE"]
+    if answer_by >= WECHAT_RESPONSE_LIMIT_SECONDS:
+        found.append(f"WECHAT_REPLY_DEADLINE + WECHAT_COMMIT_GRACE = {answer_by:g} s: WeChat gives up after "
+                     f"{WECHAT_RESPONSE_LIMIT_SECONDS:g} s and delivers the message again")
+    if found and problems is None:
+        raise InvalidSettings(found)
+    if problems is not None:
+        problems.extend(found)
     return with_demo_defaults(config)
 
 

@@ -147,13 +147,14 @@ def test_no_repeat_in_time_gives_the_village_doctor_a_moderate_task_never_a_page
 def test_the_timeout_job_runs_through_the_job_table_with_its_setting(app, session, consented, actor, now):
     bp(session, actor("res_a1"), now, 190, 100)
     session.commit()
-    app.config["CONFIRM_WAIT_MINUTES"] = 10
+    saved = app.config["CONFIRM_WAIT_MINUTES"]
+    app.config["CONFIRM_WAIT_MINUTES"] = 15  # the shortest wait allowed (app/config.py), not the default 30
     try:
-        report = run_job(app, "confirmation_timeout", now=now + timedelta(minutes=10))
+        report = run_job(app, "confirmation_timeout", now=now + timedelta(minutes=15))
     finally:
-        app.config.pop("CONFIRM_WAIT_MINUTES")
+        app.config["CONFIRM_WAIT_MINUTES"] = saved
     assert report.expired == 1
-    assert run_job(app, "confirmation_timeout", now=now + timedelta(minutes=11)).expired == 0
+    assert run_job(app, "confirmation_timeout", now=now + timedelta(minutes=16)).expired == 0
 
 
 # --- idempotency ----------------------------------------------------------------------------------------------
