@@ -5,8 +5,8 @@ window. The same body again is WeChat's own retry (it resends identical deliveri
 passes on to the dedup log, which answers it with the stored reply.
 
 Two stores with one contract, `first_use(timestamp, nonce, body) -> bool` (False: a replay):
-Redis (`SET NX EX`) when REDIS_URL is set, else a table in the database (an INSERT that a primary key
-refuses). Both are shared by every worker and process.
+Redis (`SET NX EX`) when REDIS_URL is set, else a table in the database (an INSERT … ON CONFLICT DO NOTHING on
+its primary key). Both are shared by every worker and process.
 """
 from __future__ import annotations
 
