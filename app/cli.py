@@ -165,13 +165,16 @@ def triage_batch(in_file, out_file) -> None:
 
 
 @triage_cli.command("report")
-@click.argument("cases_file", type=click.File("r", encoding="utf-8"))
-def triage_report(cases_file) -> None:
-    """Score CASES.jsonl (expected "level" per case): confusion matrices (4-level and 3-class),
-    accuracies, per-protocol emergency sensitivity and the over-triage rate."""
+@click.argument("cases_files", nargs=-1, required=True, type=click.File("r", encoding="utf-8"))
+def triage_report(cases_files) -> None:
+    """Score CASES.jsonl (expected "level" per case; several files are scored together, e.g.
+    tests/triage/cases.jsonl tests/triage/cases_colloquial.jsonl): confusion matrices (4-level and
+    3-class), accuracies, per-protocol emergency sensitivity and the over-triage rate."""
+    import itertools
+
     from app.services.triage.report import format_report, score_cases
 
-    click.echo(format_report(score_cases(cases_file)))
+    click.echo(format_report(score_cases(itertools.chain.from_iterable(cases_files))))
 
 
 audit_cli = AppGroup("audit", help="The tamper-evident audit log.")

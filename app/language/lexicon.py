@@ -8,6 +8,9 @@
 - ``context.tsv``   ConText trigger, category (negated | normal | resolved | past | hypothetical |
                     terminator | pseudo), direction (forward | backward | both | none)
 - ``relations.tsv`` relation word, sex, default age in years, child (1/0)
+- ``respellings.tsv`` wrong, right, kind (typo | dialect): an input-method or homophone slip
+                    (血亚 -> 血压, 兄闷 -> 胸闷, 头云 -> 头晕) rewritten before reading, so terms, values
+                    and triggers all see the intended word; same length, so positions do not move
 
 A term is a literal (matched longest-first, added to jieba's dictionary) or a *pattern*: ``~`` stands
 for a short gap of at most ``GAP_MAX`` characters that crosses no punctuation and no other body site,
@@ -57,6 +60,7 @@ class Lexicon:
     modifiers: dict[str, list[str]]                    # category -> terms
     triggers: dict[tuple[str, str], list[str]]         # (category, direction) -> terms
     relations: dict[str, tuple[str | None, float | None, bool]]
+    respellings: dict[str, str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
     def trigger_words(self, category: str, *directions: str) -> list[str]:
@@ -115,4 +119,12 @@ def load() -> Lexicon:
     for row in _rows("relations.tsv"):
         age = row.get("default_age_years") or ""
         relations[row["word"]] = (row.get("sex") or None, float(age) if age else None, row.get("child") == "1")
-    return Lexicon(concepts, terms, modifiers, triggers, relations, errors)
+    respellings: dict[str, str] = {}
+    for row in _rows("respellings.tsv"):
+        wrong, right = row["wrong"], row["right"]
+        if not wrong or len(wrong) != len(right) or wrong == right or row.get("kind") not in ("typo", "dialect"):
+            errors.append(f"respellings.tsv: {wrong!r} -> {right!r} must be a different word of the same length "
+                          f"with kind typo or dialect")
+            continue
+        respellings[wrong] = right
+    return Lexicon(concepts, terms, modifiers, triggers, relations, respellings, errors)

@@ -91,6 +91,7 @@ class _Compiled:
     patterns: list[tuple[str, re.Pattern]]
     words: list[str]
     triggers: Triggers
+    respell: re.Pattern | None = None
 
 
 _compiled: _Compiled | None = None
@@ -132,7 +133,10 @@ def _compile() -> _Compiled:
         if len(term) > 1:
             words.append(term)
     words.extend(triggers.words)
-    return _Compiled(lex, trie, patterns, words, triggers)
+    words.extend(lex.respellings.values())
+    respell = re.compile("|".join(map(re.escape, sorted(lex.respellings, key=len, reverse=True)))) \
+        if lex.respellings else None
+    return _Compiled(lex, trie, patterns, words, triggers, respell)
 
 
 def _ensure_loaded() -> _Compiled:
@@ -214,16 +218,26 @@ def read(text: str) -> Reading:
     """Normalize and read a resident's text into findings."""
     comp = _ensure_loaded()
     t = normalize(text)
+    if comp.respell is not None:
+        # Input-method and homophone slips (血亚 -> 血压), same length: positions do not move.
+        t = comp.respell.sub(lambda m: comp.lex.respellings[m.group(0)], t)
     clauses = ctx.split_clauses(t, comp.triggers.terminators)
     raw: list[tuple[int, int, str, bool, str]] = []   # start, end, code, literal, gap text
     for start, end, codes in _find_literals(t, comp.trie):
         for code in codes:
             raw.append((start, end, code, True, ""))
     tn = _neutralize(t)
+    fixed: list[tuple[int, int]] = []   # the words of pattern terms outside their gaps
     for code, rx in comp.patterns:
         for m in rx.finditer(tn):
             gap = "".join(g for g in m.groupdict().values() if g)
             raw.append((m.start(), m.end(), code, False, gap))
+            pos = m.start()
+            for name in sorted(m.groupdict(), key=lambda g: int(g[1:])):
+                if m.start(name) >= 0:
+                    fixed.append((pos, m.start(name)))
+                    pos = m.end(name)
+            fixed.append((pos, m.end()))
 
     raw.extend(_carried_site(t, tn, clauses, raw, comp.patterns))
 
@@ -269,7 +283,11 @@ def read(text: str) -> Reading:
             m.assertion = ctx.PRESENT  # "以前得过…": a past illness is a present history
 
     numbers = parse_numbers(t)
-    subject = parse_subject(t, comp.lex.relations, in_term)
+    in_words = list(in_term)
+    for s_, e_ in fixed:
+        for i in range(s_, e_):
+            in_words[i] = True
+    subject = parse_subject(t, comp.lex.relations, in_words)
     r = Reading(t, mentions, clauses, numbers, subject)
     for m in mentions:
         if m.assertion in (ctx.PRESENT, ctx.RESOLVED):

@@ -13,14 +13,18 @@ from app.services.triage.protocols import PROTOCOLS
 from app.services.triage.report import Scored, format_report, score
 
 CASES_PATH = Path(__file__).with_name("cases.jsonl")
+# Colloquial messages (dialect, typing slips, third person, effects instead of names, buried red
+# flags), written before tuning the engine on them; see docs/triage.md "Evaluation".
+COLLOQUIAL_PATH = Path(__file__).with_name("cases_colloquial.jsonl")
 LEVELS = ("emergency", "urgent", "routine", "self_care")
 
 
-def _load() -> list[dict]:
-    return [json.loads(line) for line in CASES_PATH.read_text(encoding="utf-8").splitlines() if line.strip()]
+def _load(path: Path = CASES_PATH) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 CASES = _load()
+COLLOQUIAL = _load(COLLOQUIAL_PATH)
 
 
 def _run(case: dict):
@@ -100,3 +104,47 @@ def test_every_protocol_is_exercised_by_the_library(results):
     fired = {code for _case, a in results for code in a.complaints}
     expected = {p.code for p in PROTOCOLS}
     assert expected - fired == set()
+
+
+# --- the colloquial set ----------------------------------------------------------------------------
+COLLOQUIAL_EXACT_FLOOR = 0.95        # 0.849 before tuning, 0.981 after
+COLLOQUIAL_AT_EMERGENCY_FLOOR = 0.95  # expected emergencies answered at emergency (not only urgent)
+# Kept disagreements, each with its reason (not fixed with a wording rule).
+COLLOQUIAL_DISAGREEMENTS = {
+    "col-073": "COPD 'breathless worse than usual' is read as severe breathlessness (emergency), as the "
+               "development set's sp-08 expects; the colloquial label said urgent",
+    "col-110": "a long-known headache 'same as before' is answered self-care; the label said routine",
+    "col-156": "recurring mouth ulcers called an old complaint are reviewed (routine); the label said self-care",
+}
+
+
+@pytest.fixture(scope="module")
+def colloquial():
+    return [(case, _run(case)) for case in COLLOQUIAL]
+
+
+def test_colloquial_emergencies_reach_emergency(colloquial):
+    emergencies = [(c, a) for c, a in colloquial if c["level"] == "emergency"]
+    missed = [f"{c['id']}: {c['text']} got {a.level}" for c, a in emergencies if a.level not in ("emergency", "urgent")]
+    assert not missed, "\n".join(missed)
+    at_emergency = sum(a.level == "emergency" for _c, a in emergencies)
+    assert at_emergency / len(emergencies) >= COLLOQUIAL_AT_EMERGENCY_FLOOR
+
+
+def test_colloquial_self_care_is_never_sent_to_emergency(colloquial):
+    assert not [c["id"] for c, a in colloquial if c["level"] == "self_care" and a.level == "emergency"]
+
+
+def test_colloquial_accuracy_stays_above_its_floor(colloquial):
+    r = _report(colloquial)
+    misses = [f"{c['id']}: {c['text']} expected {c['level']} got {a.level}" for c, a in colloquial if a.level != c["level"]]
+    print("\n" + format_report(r) + "\n" + "\n".join(misses))
+    assert r.exact >= COLLOQUIAL_EXACT_FLOOR, "\n".join(misses)
+    unexplained = [m for m in misses if m.split(":")[0] not in COLLOQUIAL_DISAGREEMENTS]
+    assert len(unexplained) <= round((1 - COLLOQUIAL_EXACT_FLOOR) * len(colloquial)), "\n".join(unexplained)
+
+
+def test_colloquial_set_is_broad():
+    assert len(COLLOQUIAL) >= 150
+    assert len({c["id"] for c in COLLOQUIAL} | {c["id"] for c in CASES}) == len(COLLOQUIAL) + len(CASES)
+    assert Counter(c["level"] for c in COLLOQUIAL).keys() == set(LEVELS)

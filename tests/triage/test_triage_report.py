@@ -35,3 +35,14 @@ def test_the_report_command_prints_the_report(app, tmp_path):
     result = app.test_cli_runner().invoke(args=["triage", "report", str(cases)])
     assert result.exit_code == 0, result.output
     assert "4-level confusion matrix" in result.output and "emergencies sent to emergency/urgent: 1/1" in result.output
+
+
+def test_the_report_command_scores_several_files_together(app, tmp_path):
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text(json.dumps({"id": "x", "text": "胸口疼得厉害，出冷汗", "level": "emergency"}, ensure_ascii=False) + "\n",
+                 encoding="utf-8")
+    b.write_text(json.dumps({"id": "y", "text": "流鼻涕打喷嚏两天，不发烧", "level": "self_care"}, ensure_ascii=False)
+                 + "\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["triage", "report", str(a), str(b)])
+    assert result.exit_code == 0, result.output
+    assert "cases: 2" in result.output and "self-care recognised: 1/1" in result.output

@@ -30,7 +30,7 @@ _TEXT_CONDITIONS = {
     "asthma_attack": ("asthma",), "copd_flare": ("copd",), "cond_ckd": ("ckd",), "cond_stroke_history": ("stroke",),
     "cond_anticoagulants": ("anticoagulants",), "cond_pregnancy": ("pregnancy",),
     "cond_immunosuppressed": ("immunosuppressed",), "cond_epilepsy": ("epilepsy",), "cond_cancer": ("cancer",),
-    "morning_sickness": ("pregnancy",),
+    "morning_sickness": ("pregnancy",), "reduced_fetal_movement": ("pregnancy",), "rom": ("pregnancy",),
 }
 # Departments a child is seen in 儿科 for instead (surgical, eye, ENT, skin problems keep theirs).
 _PAEDIATRIC_DEPTS = frozenset({tx.CARDIO, tx.NEURO, tx.ENDO, tx.RESP, tx.GI, tx.GP, "感染科", tx.URO})

@@ -94,6 +94,16 @@ def explained_by_shingles(c: Ctx) -> bool:
     return band and no_risk and c.has("chest_pain", "chest_tightness")
 
 
+def explained_by_shoulder_pain(c: Ctx) -> bool:
+    """Named explained-evidence rule (NICE CKS shoulder pain, 2022): an arm that cannot be lifted
+    because the shoulder or arm hurts, for more than three days and not sudden, with no face, speech,
+    numbness or vision sign, is painful restricted movement (frozen shoulder, rotator cuff), not a stroke."""
+    sx = ("unilateral_weakness",)
+    h = c.hours(*sx)
+    return c.has("joint_pain", "limb_pain") and not c.sudden(*sx) and (c.chronic(*sx) or (h is not None and h > 72)) \
+        and not c.has("face_droop", "speech", "unilateral_numbness", "vision_loss", "stroke_suspected")
+
+
 def explained_by_radiculopathy(c: Ctx) -> bool:
     """Named explained-evidence rule (NICE NG59): foot drop after a back strain, with back pain and no
     face, speech or arm sign, is a nerve-root lesion, not a stroke."""
@@ -135,7 +145,7 @@ def consciousness(c: Ctx, r: Out) -> None:
     if c.has("confusion"):
         if c.chronic("confusion") and not c.worsening():
             r.hit(R, "conscious.chronic_cognitive", GENERAL)
-        elif c.fever or c.diabetic or c.has("head_injury", "poison_ingestion", "co_exposure") or \
+        elif c.fever or c.diabetic or c.has("head_injury", "fall", "poison_ingestion", "co_exposure") or \
                 any(c.has(s) for s in STROKE_SIGNS) or c.elderly or c.unknown("stroke_sudden"):
             r.hit(E, "conscious.acute_confusion", HTN + " 1.意识丧失或模糊; " + SEPSIS, flag="conscious.confusion",
                   advice="unconscious")
@@ -144,6 +154,11 @@ def consciousness(c: Ctx, r: Out) -> None:
     if c.has("drowsy"):
         if c.child or c.diabetic or c.fever or c.has("head_injury", "poison_ingestion", "drunk", "co_exposure"):
             r.hit(E, "conscious.drowsy_high_risk", CONSENSUS + " Ⅱ级: 昏睡; " + IMCI, flag="conscious.drowsy")
+        elif c.has("fall"):
+            # New drowsiness after a fall is a head injury until shown otherwise (the head is often not
+            # mentioned): NICE NG232 — reduced consciousness after a head injury -> CT within 1 hour.
+            r.hit(E, "conscious.drowsy_after_fall", HEADINJ + " 跌倒后嗜睡/意识改变: 1小时内CT", flag="conscious.drowsy",
+                  advice="head_injury")
         elif c.elderly and not c.chronic("drowsy"):
             # New sleepiness in an older person is hypoactive delirium until shown otherwise: urgent.
             r.hit(U, "conscious.drowsy_elderly_new", DELIRIUM, flag="conscious.drowsy")
@@ -157,6 +172,8 @@ def stroke(c: Ctx, r: Out) -> None:
     signs = [s for s in STROKE_SIGNS if c.has(s)] + (["stroke_suspected"] if c.has("stroke_suspected") else [])
     if signs == ["unilateral_weakness"] and explained_by_radiculopathy(c):
         return  # the back-pain protocol answers a foot drop (explained evidence, NICE NG59)
+    if signs == ["unilateral_weakness"] and explained_by_shoulder_pain(c):
+        return  # the limb protocol answers painful restricted movement (explained evidence, NICE CKS)
     if signs == ["speech"] and c.has("sore_throat", "trismus", "toothache", "mouth_ulcer", "hoarseness"):
         signs = []  # muffled "hot potato" speech of a throat or mouth problem, not aphasia
     all_sx = tuple(signs) + ("unilateral_numbness", "vision_loss", "diplopia", "ataxia")
@@ -537,7 +554,9 @@ def gastro(c: Ctx, r: Out) -> None:
         r.hit(E, "gi.haematemesis", GI_BLEED + "; " + CONSENSUS + " Ⅱ级: 活动性出血", flag="gi.haematemesis",
               advice="gi_bleed")
     bleed = c.has("melena", "bloody_stool") or c.yes("gi_blood")
-    shocky = c.has("dizziness", "syncope", "near_syncope", "sweating", "confusion", "pallor", "mottled") or \
+    # Peripheral circulatory failure (GI_BLEED 2020: 头晕、心悸、乏力、出汗、晕厥) with black or bloody stool.
+    shocky = c.has("dizziness", "syncope", "near_syncope", "sweating", "confusion", "pallor", "mottled",
+                   "palpitations", "fatigue") or \
         (c.v.systolic is not None and c.v.systolic < LOW_SBP) or (c.v.pulse is not None and c.v.pulse > 100)
     if bleed and shocky:
         r.hit(E, "gi.bleed_shock", GI_BLEED + " 黑便/便血伴头晕晕厥", flag="gi.melena_shock", advice="gi_bleed")
@@ -1316,7 +1335,8 @@ def skin(c: Ctx, r: Out) -> None:
     if c.has("petechiae") and c.fever:
         r.hit(E, "skin.petechial_fever", MENINGITIS + " 发热伴出血点", flag="skin.petechiae")
         return
-    if c.has("red_swollen") and (c.has("spreading") and c.fever or c.elderly and c.fever or c.diabetic and c.fever):
+    if c.has("red_swollen") and c.fever and not c.has("insect_sting", "sunburn"):
+        # NICE CKS cellulitis (2023), Eron class II: systemically unwell (fever) -> same-day assessment.
         r.hit(U, "skin.cellulitis_systemic", SKIN + " 蜂窝织炎伴全身症状", flag="skin.cellulitis", advice="skin")
         return
     if c.has("shingles") and c.has("red_eye", "eye_pain", "eyelid_swelling") or c.has("shingles_eye"):
@@ -1453,6 +1473,7 @@ def limb(c: Ctx, r: Out) -> None:
         r.hit(R, "limb.injury_review", OTTAWA + " 明显肿胀/超过1周不好/老年人", advice="sprain")
         return
     if not injury and ((hours is not None and hours >= 24 * 14) or c.chronic("joint_pain", "limb_pain") or
+                       c.has("morning_stiffness") or  # NICE NG100 (2020): suspected inflammatory arthritis
                        c.elderly or c.severe("joint_pain", "limb_pain") or c.recurrent("joint_pain")):
         r.hit(R, "limb.chronic_pain", GENERAL + "; 慢性关节痛门诊", advice="limb")
         return
@@ -1554,6 +1575,10 @@ def general(c: Ctx, r: Out) -> None:
         return
     if c.has("unwell") and not c.has("fatigue", "myalgia"):
         r.hit(R, "general.unspecified", GENERAL, advice="general")
+        return
+    if c.p.any_chronic or c.recurrent(*GENERAL_CODES):
+        # Self-care is for a short, minor illness; a long-standing symptom is reviewed in clinic.
+        r.hit(R, "general.long_standing", GENERAL + "; 长期症状门诊评估", advice="general")
         return
     r.hit(S, "general.minor", GENERAL, advice="general")
 
