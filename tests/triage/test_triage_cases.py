@@ -100,14 +100,14 @@ def test_case_library_is_broad():
     assert len(children) >= 30 and len(elderly) >= 40 and len(negations) >= 40
 
 
-def test_every_protocol_is_exercised_by_the_library(results):
-    fired = {code for _case, a in results for code in a.complaints}
+def test_every_protocol_is_exercised_by_the_library(results, colloquial):
+    fired = {code for _case, a in results + colloquial for code in a.complaints}
     expected = {p.code for p in PROTOCOLS}
     assert expected - fired == set()
 
 
 # --- the colloquial set ----------------------------------------------------------------------------
-COLLOQUIAL_EXACT_FLOOR = 0.95        # 0.849 before tuning, 0.981 after
+COLLOQUIAL_EXACT_FLOOR = 0.95        # batch 1: 0.849 before tuning; batch 2: 0.870 before its own tuning
 COLLOQUIAL_AT_EMERGENCY_FLOOR = 0.95  # expected emergencies answered at emergency (not only urgent)
 # Kept disagreements, each with its reason (not fixed with a wording rule).
 COLLOQUIAL_DISAGREEMENTS = {
@@ -115,6 +115,8 @@ COLLOQUIAL_DISAGREEMENTS = {
                "development set's sp-08 expects; the colloquial label said urgent",
     "col-110": "a long-known headache 'same as before' is answered self-care; the label said routine",
     "col-156": "recurring mouth ulcers called an old complaint are reviewed (routine); the label said self-care",
+    "col-196": "a scald with blisters over a large area of an arm is answered as a major burn (emergency); the "
+               "label said urgent",
 }
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from app.services.triage import texts as tx
 from app.services.triage.context import E, R, U
 from app.services.triage.ordered import Ask, ordered_protocol
-from app.services.triage.protocols import BLEED, BREAST, CCB_SE, IMCI, NICE_FEVER, RASH_FEVER_CHILD, THRUSH
+from app.services.triage.protocols import (BLEED, BREAST, CCB_SE, IMCI, KAWASAKI, NICE_FEVER, RASH_FEVER_CHILD,
+                                             THRUSH)
 
 # Fever with a rash in a child: non-blanching rash or danger signs are red (NICE NG143); any other
 # fever with a rash is seen the same day (measles, scarlet fever, Kawasaki, meningococcal disease early).
@@ -83,3 +84,22 @@ ordered_protocol(
             flag="bleed.anticoagulant", advice="anticoag", dept=tx.GP),
     ],
     otherwise=("anticoag.resolved_bleed", ANTICOAG, "anticoag"))
+
+# A dry cough on blood-pressure medicine (ACE inhibitors: 卡托普利, 依那普利 … "普利") is an adverse
+# effect to review and switch, not a cold to wait out; fever or breathlessness go to their own protocols.
+ACE_COUGH = "NICE CKS hypertension (2023) / NICE NG136: ACE-inhibitor cough -> review, offer an ARB instead"
+ordered_protocol(
+    "bp_medicine_cough", tx.GP, paediatric=False,
+    when=lambda c: c.has("bp_medicine") and c.has("cough") and not c.fever,
+    asks=[],
+    otherwise=("med.ace_cough", ACE_COUGH, "medicine"))
+
+# Fever in a child with the mucocutaneous signs of Kawasaki disease (red eyes, red cracked lips,
+# swollen hands or feet, rash): assessed the same day even before day 5, since incomplete Kawasaki
+# disease is diagnosed from day 4 with enough features (KAWASAKI; NICE NG143 amber).
+_KAWASAKI_SIGNS = ("red_eye", "dry_mouth", "leg_swelling", "face_swelling", "rash")
+ordered_protocol(
+    "kawasaki_signs", tx.PAED,
+    when=lambda c: c.child and c.fever and c.count(*_KAWASAKI_SIGNS) >= 3,
+    asks=[Ask("kawasaki.features", U, KAWASAKI + " 发热伴眼红、唇红干裂、手足肿、皮疹", lambda c: True,
+              flag="fever.prolonged_child", advice="fever_child")])
