@@ -11,6 +11,10 @@ from the most urgent disposition to the least; each is answered from the finding
 
 When no question is answered yes, ``self_care`` (explicit criteria and care advice) is tried, and
 ``otherwise`` (routine by default) is the answer. Every question names its source.
+
+A question with ``stop=True`` hands the presentation to another protocol: when it holds, this protocol
+gives no disposition (e.g. the sweating and tremor of a diabetic are the glucose protocol's). It sits
+where its level puts it: only the questions above it can still answer.
 """
 from __future__ import annotations
 
@@ -31,22 +35,30 @@ class Ask:
     flag: str | None = None
     advice: str | None = None
     dept: str | None = None
+    stop: bool = False                            # yes: another protocol answers; no disposition here
 
 
 def ordered_protocol(code: str, dept: str, *, asks: list[Ask], self_care: Ask | None = None,
                      otherwise: tuple[str, str, str | None] | None = None, triggers: str = "",
                      when: Callable[[Ctx], bool] | None = None, paediatric: bool = True,
-                     obstetric: bool = False) -> Callable[[Ctx, Out], None]:
+                     obstetric: bool = False, questions: str = "") -> Callable[[Ctx, Out], None]:
     """Register a protocol whose questions run from the most urgent disposition to the least.
-    ``otherwise`` is (rule, source, advice) for the routine answer when nothing else applies."""
+    ``otherwise`` is (rule, source, advice) for the routine answer when nothing else applies;
+    ``questions`` adds dialogue questions another protocol answers (e.g. a pulse for palpitations)."""
     ordered = sorted(asks, key=lambda a: -a.level)  # stable: the listed order within one level
-    questions = " ".join(dict.fromkeys(a.ask for a in ordered if a.ask))
+    asked = [a.ask for a in ordered if a.ask] + questions.split()
+    questions = " ".join(dict.fromkeys(asked))
 
     def run(c: Ctx, r: Out) -> None:
-        for a in ordered:
+        for i, a in enumerate(ordered):
+            if a.stop:
+                if a.yes(c):
+                    return
+                continue
             answered = c.ans(a.ask) if a.ask else None
-            if answered is True or (answered is None and a.yes(c)):
+            if answered is True or a.yes(c):  # a finding says yes whatever the answer
                 r.hit(a.level, a.rule, a.source, flag=a.flag, advice=a.advice, dept=a.dept)
+                _also(c, r, [b for b in ordered[i + 1:] if b.level == a.level])
                 return
             if answered is None and a.ask and not a.no(c):
                 r.hit(a.level, a.rule + ".unknown", a.source + " (未知按较高级别)", flag=a.flag, advice=a.advice,
@@ -63,3 +75,15 @@ def ordered_protocol(code: str, dept: str, *, asks: list[Ask], self_care: Ask | 
     protocol(code, dept, triggers=triggers, when=when, questions=questions, paediatric=paediatric,
              obstetric=obstetric)(run)
     return run
+
+
+def _also(c: Ctx, r: Out, rest: list[Ask]) -> None:
+    """The other questions of the answering level that also hold are recorded too (their red flags
+    and advice reach the doctor); they cannot change the level."""
+    for b in rest:
+        if b.stop:
+            if b.yes(c):
+                return
+            continue
+        if (b.ask is not None and c.ans(b.ask) is True) or b.yes(c):
+            r.hit(b.level, b.rule, b.source, flag=b.flag, advice=b.advice, dept=b.dept)

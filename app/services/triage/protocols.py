@@ -16,6 +16,7 @@ from ml.clinical import ACUTE_DBP, ACUTE_SBP, HYPER_URGENT, HYPO_LEVEL1_BELOW, H
 
 from app.services.triage import texts as tx
 from app.services.triage.context import E, PROTOCOLS, R, S, U, Ctx, Out, protocol
+from app.services.triage.ordered import Ask, ordered_protocol
 
 
 # --- sources (cited by every rule) ----------------------------------------------------------------
@@ -324,47 +325,56 @@ def dyspnoea(c: Ctx, r: Out) -> None:
     r.hit(U, "dysp.acute", CONSENSUS + " Ⅲ级; 新发呼吸困难当天就医", flag="dysp.acute", advice="dyspnoea")
 
 
-@protocol("palpitations", tx.CARDIO, triggers="palpitations bradycardia_sx", questions="palp_assoc palp_ongoing pulse")
-def palpitations(c: Ctx, r: Out) -> None:
-    p = ("palpitations", "bradycardia_sx")
-    if c.has("syncope", "near_syncope", "chest_pain", "chest_tightness", "severe_dyspnoea", "confusion") or \
-            c.yes("palp_assoc"):
-        r.hit(E, "palp.unstable", CONSENSUS + " Ⅰ级: 不稳定心律; " + SYNCOPE, flag="palp.unstable",
-              advice="palpitations")
-        return
-    if c.has("sweating", "tremor", "hunger") and c.diabetic:
-        return  # the glucose protocol owns hypoglycaemia
-    ongoing = c.yes("palp_ongoing") or (c.has("persistent") and not c.resolved())
-    risk = c.cond("heart_disease", "atrial_fibrillation") or (c.age is not None and c.age >= 65)
-    if c.has("dyspnoea", "dizziness") or (ongoing and (risk or c.sudden(*p))) or \
-            (c.has("bradycardia_sx") and c.has("fatigue", "dizziness")):
-        r.hit(U, "palp.symptomatic", CONSENSUS + " Ⅲ级: 心率异常伴症状", flag="palp.ongoing", advice="palpitations")
-        return
-    if risk and c.ans("palp_ongoing") is not False and not c.recurrent(*p) and not c.resolved():
-        r.hit(U, "palp.high_risk", CONSENSUS + " Ⅲ级; 心脏病/老年人心慌", flag="palp.ongoing", advice="palpitations")
-        return
-    trigger = c.has("caffeine", "anxiety", "stress_trigger")
-    if trigger and not risk and not ongoing:
-        r.hit(S, "palp.benign_trigger", GENERAL + "; 咖啡/紧张诱发的短暂心慌")
-        return
-    r.hit(R, "palp.intermittent", GENERAL + "; 间歇心慌门诊查心电图/动态心电图", advice="palpitations")
+_PALP = ("palpitations", "bradycardia_sx")
 
 
-@protocol("syncope", tx.CARDIO, triggers="syncope", questions="syncope_cardiac")
-def syncope(c: Ctx, r: Out) -> None:
-    if c.has("chest_pain", "chest_tightness", "palpitations", "dyspnoea", "exertional") or c.yes("syncope_cardiac") or \
-            c.cond("heart_disease", "atrial_fibrillation"):
-        r.hit(E, "syncope.cardiac", SYNCOPE + " 高危: 伴胸痛心悸、运动中、心脏病", flag="syncope.cardiac",
-              advice="syncope")
-        return
-    if c.pregnant or c.has("head_injury") and c.cond("anticoagulants") or c.has("confusion", "seizure"):
-        r.hit(E, "syncope.high_risk_context", SYNCOPE + "; " + HEADINJ, flag="syncope.event", advice="syncope")
-        return
-    vasovagal = c.has("vasovagal_trigger") and (c.age is None or c.age < 40) and not c.no("syncope_cardiac")
-    if vasovagal and not c.elderly:
-        r.hit(R, "syncope.reflex", SYNCOPE + " 低危: 诱因明确的反射性晕厥", advice="syncope")
-        return
-    r.hit(U, "syncope.unexplained", SYNCOPE + "; 晕厥需当天评估", flag="syncope.event", advice="syncope")
+def _palp_ongoing(c: Ctx) -> bool:
+    return c.yes("palp_ongoing") or (c.has("persistent") and not c.resolved())
+
+
+def _palp_risk(c: Ctx) -> bool:
+    return c.cond("heart_disease", "atrial_fibrillation") or (c.age is not None and c.age >= 65)
+
+
+ordered_protocol(
+    "palpitations", tx.CARDIO, triggers="palpitations bradycardia_sx", questions="palp_ongoing pulse",
+    asks=[
+        Ask("palp.unstable", E, CONSENSUS + " Ⅰ级: 不稳定心律; " + SYNCOPE,
+            lambda c: c.has("syncope", "near_syncope", "chest_pain", "chest_tightness", "severe_dyspnoea", "confusion"),
+            ask="palp_assoc", flag="palp.unstable", advice="palpitations"),
+        # Sweating, tremor and hunger in a diabetic are hypoglycaemia: the glucose protocol answers.
+        Ask("palp.hypo_features", U, DM, lambda c: c.has("sweating", "tremor", "hunger") and c.diabetic, stop=True),
+        Ask("palp.symptomatic", U, CONSENSUS + " Ⅲ级: 心率异常伴症状",
+            lambda c: c.has("dyspnoea", "dizziness") or (_palp_ongoing(c) and (_palp_risk(c) or c.sudden(*_PALP))) or
+            (c.has("bradycardia_sx") and c.has("fatigue", "dizziness")), flag="palp.ongoing", advice="palpitations"),
+        Ask("palp.high_risk", U, CONSENSUS + " Ⅲ级; 心脏病/老年人心慌",
+            lambda c: _palp_risk(c) and c.ans("palp_ongoing") is not False and not c.recurrent(*_PALP) and
+            not c.resolved(), flag="palp.ongoing", advice="palpitations"),
+        Ask("palp.benign_trigger", S, GENERAL + "; 咖啡/紧张诱发的短暂心慌",
+            lambda c: c.has("caffeine", "anxiety", "stress_trigger") and not _palp_risk(c) and not _palp_ongoing(c)),
+    ],
+    otherwise=("palp.intermittent", GENERAL + "; 间歇心慌门诊查心电图/动态心电图", "palpitations"))
+
+
+def _vasovagal(c: Ctx) -> bool:
+    return c.has("vasovagal_trigger") and (c.age is None or c.age < 40) and not c.no("syncope_cardiac") and \
+        not c.elderly
+
+
+ordered_protocol(
+    "syncope", tx.CARDIO, triggers="syncope",
+    asks=[
+        Ask("syncope.cardiac", E, SYNCOPE + " 高危: 伴胸痛心悸、运动中、心脏病",
+            lambda c: c.has("chest_pain", "chest_tightness", "palpitations", "dyspnoea", "exertional") or
+            c.cond("heart_disease", "atrial_fibrillation"), ask="syncope_cardiac", flag="syncope.cardiac",
+            advice="syncope"),
+        Ask("syncope.high_risk_context", E, SYNCOPE + "; " + HEADINJ,
+            lambda c: c.pregnant or c.has("head_injury") and c.cond("anticoagulants") or c.has("confusion", "seizure"),
+            flag="syncope.event", advice="syncope"),
+        Ask("syncope.unexplained", U, SYNCOPE + "; 晕厥需当天评估", lambda c: not _vasovagal(c), flag="syncope.event",
+            advice="syncope"),
+    ],
+    otherwise=("syncope.reflex", SYNCOPE + " 低危: 诱因明确的反射性晕厥", "syncope"))
 
 
 @protocol("headache", tx.NEURO, triggers="headache thunderclap band_like",
@@ -839,108 +849,120 @@ def child_danger(c: Ctx, r: Out) -> None:
         r.hit(R, "child.irritable", IMCI + " 需评估", advice="fever_child")
 
 
-@protocol("glucose", tx.ENDO,
-          triggers="hypo_reported hyper_reported polydipsia acetone_breath hypo_coma glucose_normal",
-          when=lambda c: c.v.glucose is not None or (c.diabetic and c.count("sweating", "tremor", "hunger",
-                                                                             "palpitations") >= 2),
-          questions="glucose hypo_sx")
-def glucose(c: Ctx, r: Out) -> None:
+_NEURO_HYPO = ("confusion", "unresponsive", "seizure", "drowsy", "hypo_coma")
+_DKA_SX = ("vomiting", "persistent_vomiting", "vomits_everything", "nausea", "abdominal_pain", "kussmaul", "drowsy",
+           "confusion", "acetone_breath", "dyspnoea", "unresponsive")
+
+
+def _hypo_context(c: Ctx) -> bool:
     g = c.v.glucose
-    neuro = c.has("confusion", "unresponsive", "seizure", "drowsy", "hypo_coma")
-    dka_sx = c.has("vomiting", "persistent_vomiting", "vomits_everything", "nausea", "abdominal_pain", "kussmaul",
-                   "drowsy", "confusion",
-                   "acetone_breath", "dyspnoea", "unresponsive")
-    if g is not None and g < HYPO_LEVEL2_BELOW:
-        r.hit(E, "glu.hypo_level2", DM + " 2级低血糖<3.0; " + CONSENSUS + " Ⅰ级: 血糖<3.33", flag="glu.hypo_severe",
-              advice="hypo")
-    hypo_context = (g is not None and g < HYPO_LEVEL1_BELOW) or c.has("hypo_reported", "hypo_coma") or \
+    return (g is not None and g < HYPO_LEVEL1_BELOW) or c.has("hypo_reported", "hypo_coma") or \
         (c.diabetic and c.count("sweating", "tremor", "hunger", "palpitations") >= 2) or c.yes("hypo_sx")
-    if hypo_context and neuro:
-        r.hit(E, "glu.hypo_level3", DM + " 3级低血糖: 意识改变", flag="glu.hypo_neuro", advice="hypo")
-    if g is not None and g >= 33.3:
-        r.hit(E, "glu.hhs", HYPERGLY + " HHS: 血糖≥33.3", flag="glu.hhs", advice="hyper")
-    if (g is not None and g >= HYPER_URGENT or c.has("hyper_reported") and g is None) and dka_sx:
-        r.hit(E, "glu.dka", DESIGN + " ≥16.7伴呕吐/腹痛/深大呼吸/嗜睡; " + HYPERGLY, flag="glu.dka", advice="hyper")
-    if c.has("acetone_breath") and c.has("vomiting", "kussmaul", "drowsy", "abdominal_pain"):
-        r.hit(E, "glu.dka_signs", HYPERGLY, flag="glu.dka", advice="hyper")
-    if c.diabetic and c.has("polydipsia") and c.count("vomiting", "persistent_vomiting", "abdominal_pain", "kussmaul",
-                                                       "drowsy", "confusion", "fast_breathing", "dyspnoea") >= 2:
-        r.hit(E, "glu.dka_suspected", HYPERGLY + "; " + DM_PRIMARY + " 疑似酮症酸中毒: 口渴多尿伴呕吐腹痛/深快呼吸",
-              flag="glu.dka", advice="hyper")
-    if r.level == E:
-        return
-    if hypo_context and not (g is not None and g >= HYPO_LEVEL1_BELOW):
-        r.hit(U, "glu.hypo_level1", DM + " 1级低血糖3.0-3.9: 立即进食糖并当天联系", flag="glu.hypo", advice="hypo")
-        return
-    if g is not None and g >= HYPER_URGENT:
-        r.hit(U, "glu.high", DESIGN + " 血糖≥16.7当天联系; " + DM_PRIMARY, flag="glu.high", advice="hyper")
-        return
-    if c.has("acetone_breath"):
-        r.hit(U, "glu.ketosis_smell", HYPERGLY, flag="glu.dka", advice="hyper")
-        return
-    if c.child and c.has("polydipsia") and c.has("weight_loss", "fatigue", "enuresis"):
-        r.hit(U, "glu.child_new_t1d", "NICE NG18 (2023): 疑似1型糖尿病儿童当天转诊", flag="glu.new_t1d", dept=tx.PAED)
-        return
-    if g is not None and "glucose" not in c.stated and not c.has("hyper_reported", "polydipsia", "glucose_normal"):
-        return  # a stored reading that is not acute does not change this complaint's triage
-    if g is not None and g >= 7.0 or c.has("hyper_reported", "polydipsia"):
-        r.hit(R, "glu.above_target", DM + " 空腹4.4-7.0、非空腹<10.0; " + DM_PRIMARY, advice="hyper")
-        return
-    if g is not None:
-        r.hit(S, "glu.in_range", DM + " 血糖在目标范围")
 
 
-@protocol("blood_pressure", tx.CARDIO, triggers="high_bp_reported low_bp_reported",
-          when=lambda c: c.v.systolic is not None or c.v.diastolic is not None, questions="bp", obstetric=True)
-def blood_pressure(c: Ctx, r: Out) -> None:
+def _glu(c: Ctx, below: float | None = None, at_least: float | None = None) -> bool:
+    g = c.v.glucose
+    return g is not None and (below is None or g < below) and (at_least is None or g >= at_least)
+
+
+ordered_protocol(
+    "glucose", tx.ENDO, triggers="hypo_reported hyper_reported polydipsia acetone_breath hypo_coma glucose_normal",
+    when=lambda c: c.v.glucose is not None or (c.diabetic and c.count("sweating", "tremor", "hunger",
+                                                                      "palpitations") >= 2),
+    questions="glucose hypo_sx",
+    asks=[
+        Ask("glu.hypo_level2", E, DM + " 2级低血糖<3.0; " + CONSENSUS + " Ⅰ级: 血糖<3.33",
+            lambda c: _glu(c, below=HYPO_LEVEL2_BELOW), flag="glu.hypo_severe", advice="hypo"),
+        Ask("glu.hypo_level3", E, DM + " 3级低血糖: 意识改变", lambda c: _hypo_context(c) and c.has(*_NEURO_HYPO),
+            flag="glu.hypo_neuro", advice="hypo"),
+        Ask("glu.hhs", E, HYPERGLY + " HHS: 血糖≥33.3", lambda c: _glu(c, at_least=33.3), flag="glu.hhs", advice="hyper"),
+        Ask("glu.dka", E, DESIGN + " ≥16.7伴呕吐/腹痛/深大呼吸/嗜睡; " + HYPERGLY,
+            lambda c: (_glu(c, at_least=HYPER_URGENT) or c.has("hyper_reported") and c.v.glucose is None) and
+            c.has(*_DKA_SX), flag="glu.dka", advice="hyper"),
+        Ask("glu.dka_signs", E, HYPERGLY,
+            lambda c: c.has("acetone_breath") and c.has("vomiting", "kussmaul", "drowsy", "abdominal_pain"),
+            flag="glu.dka", advice="hyper"),
+        Ask("glu.dka_suspected", E, HYPERGLY + "; " + DM_PRIMARY + " 疑似酮症酸中毒: 口渴多尿伴呕吐腹痛/深快呼吸",
+            lambda c: c.diabetic and c.has("polydipsia") and c.count(
+                "vomiting", "persistent_vomiting", "abdominal_pain", "kussmaul", "drowsy", "confusion",
+                "fast_breathing", "dyspnoea") >= 2, flag="glu.dka", advice="hyper"),
+        Ask("glu.hypo_level1", U, DM + " 1级低血糖3.0-3.9: 立即进食糖并当天联系",
+            lambda c: _hypo_context(c) and not _glu(c, at_least=HYPO_LEVEL1_BELOW), flag="glu.hypo", advice="hypo"),
+        Ask("glu.high", U, DESIGN + " 血糖≥16.7当天联系; " + DM_PRIMARY, lambda c: _glu(c, at_least=HYPER_URGENT),
+            flag="glu.high", advice="hyper"),
+        Ask("glu.ketosis_smell", U, HYPERGLY, lambda c: c.has("acetone_breath"), flag="glu.dka", advice="hyper"),
+        Ask("glu.child_new_t1d", U, "NICE NG18 (2023): 疑似1型糖尿病儿童当天转诊",
+            lambda c: c.child and c.has("polydipsia") and c.has("weight_loss", "fatigue", "enuresis"),
+            flag="glu.new_t1d", dept=tx.PAED),
+        # A stored reading that is not acute does not change this complaint's triage.
+        Ask("glu.stored_reading", R, DESIGN, lambda c: c.v.glucose is not None and "glucose" not in c.stated and
+            not c.has("hyper_reported", "polydipsia", "glucose_normal"), stop=True),
+        Ask("glu.above_target", R, DM + " 空腹4.4-7.0、非空腹<10.0; " + DM_PRIMARY,
+            lambda c: _glu(c, at_least=7.0) or c.has("hyper_reported", "polydipsia"), advice="hyper"),
+    ],
+    self_care=Ask("glu.in_range", S, DM + " 血糖在目标范围", lambda c: c.v.glucose is not None))
+
+
+def _bp_high(c: Ctx) -> bool:
     s, d = c.v.systolic, c.v.diastolic
-    high = (s is not None and s >= ACUTE_SBP) or (d is not None and d >= ACUTE_DBP)
-    red = c.has("chest_pain", "chest_tightness", "dyspnoea", "severe_dyspnoea", "orthopnoea", "confusion",
-                "unresponsive", "seizure", "vision_loss", "blurred_vision", "diplopia", *STROKE_SIGNS,
-                "unilateral_numbness", "persistent_vomiting", "thunderclap") or \
+    return (s is not None and s >= ACUTE_SBP) or (d is not None and d >= ACUTE_DBP)
+
+
+def _bp_red(c: Ctx) -> bool:
+    return c.has("chest_pain", "chest_tightness", "dyspnoea", "severe_dyspnoea", "orthopnoea", "confusion",
+                 "unresponsive", "seizure", "vision_loss", "blurred_vision", "diplopia", *STROKE_SIGNS,
+                 "unilateral_numbness", "persistent_vomiting", "thunderclap") or \
         (c.has("headache") and (c.severe("headache") or c.has("vomiting", "nausea") or not c.mild("headache"))) or \
         (c.has("vomiting") and c.has("headache", "dizziness"))
-    if c.pregnant and ((s or 0) >= 160 or (d or 0) >= 110):
-        r.hit(E, "bp.pregnancy_severe", PREG + " 重度子痫前期: ≥160/110", flag="bp.pregnancy", advice="pregnancy",
-              dept=tx.OBGYN)
-    if high and red:
-        r.hit(E, "bp.hypertensive_emergency", HTN + " 2.血压≥180/110伴剧烈头痛、呕吐、胸痛、气短或神经症状; " + DESIGN,
-              flag="bp.emergency", advice="bp_high")
-    if c.has("low_bp_reported") and s is None and c.has("confusion", "unresponsive", "syncope", "sweating") or \
-            (s is not None and s < 80):
-        r.hit(E, "bp.shock", CONSENSUS + " Ⅰ/Ⅱ级: 收缩压<80或血压测不出伴意识改变", flag="vital.sbp_very_low",
-              advice="bp_low")
-    if r.level == E:
-        return
-    if high:
-        r.hit(U, "bp.severe_no_symptoms", DESIGN + " ≥180/110无危险症状: 当天联系并转诊; " + HTN,
-              flag="bp.severe", advice="bp_high")
-    if c.pregnant and ((s or 0) >= 140 or (d or 0) >= 90):
-        r.hit(U, "bp.pregnancy", PREG + " 孕期血压≥140/90", flag="bp.pregnancy", advice="pregnancy", dept=tx.OBGYN)
-    low_sx = c.has("dizziness", "syncope", "near_syncope", "fatigue", "orthostatic", "sweating", "confusion")
-    if s is not None and s < LOW_SBP:
-        if low_sx:
-            r.hit(U, "bp.low_symptomatic", DESIGN + " 收缩压<90伴头晕/晕厥: 当天联系; " + CONSENSUS + " Ⅲ级",
-                  flag="vital.sbp_low", advice="bp_low")
-        else:
-            r.hit(R, "bp.low", DESIGN + " 收缩压<90无症状", advice="bp_low")
-    elif c.has("low_bp_reported") and s is None:
-        if low_sx:
-            r.hit(U, "bp.low_reported_symptomatic", DESIGN, flag="vital.sbp_low", advice="bp_low")
-        else:
-            r.hit(R, "bp.low_reported", DESIGN, advice="bp_low")
-    if r.level >= U:
-        return
-    if not ({"systolic", "diastolic"} & c.stated) and not c.has("high_bp_reported", "low_bp_reported", "bp_normal"):
-        return  # a stored home reading that is not acute does not change this complaint's triage
-    if (s is not None and s >= 140) or (d is not None and d >= 90) or (c.has("high_bp_reported") and s is None):
-        r.hit(R, "bp.uncontrolled", HTN + " 血压未达标: 家庭医生随访调药", advice="bp_high")
-        return
-    if s is not None and (s >= 135 or (d or 0) >= 85):
-        r.hit(R, "bp.home_above_target", DESIGN + " 家庭血压≥135/85", advice="bp_high")
-        return
-    if s is not None:
-        r.hit(S, "bp.in_range", DESIGN + " 血压在目标范围")
+
+
+def _bp_at_least(c: Ctx, sbp: float, dbp: float) -> bool:
+    return (c.v.systolic or 0) >= sbp or (c.v.diastolic or 0) >= dbp
+
+
+def _bp_low_sx(c: Ctx) -> bool:
+    return c.has("dizziness", "syncope", "near_syncope", "fatigue", "orthostatic", "sweating", "confusion")
+
+
+def _sbp_low(c: Ctx) -> bool:
+    return c.v.systolic is not None and c.v.systolic < LOW_SBP
+
+
+def _low_reported(c: Ctx) -> bool:
+    return c.has("low_bp_reported") and c.v.systolic is None
+
+
+ordered_protocol(
+    "blood_pressure", tx.CARDIO, triggers="high_bp_reported low_bp_reported", obstetric=True, questions="bp",
+    when=lambda c: c.v.systolic is not None or c.v.diastolic is not None,
+    asks=[
+        Ask("bp.pregnancy_severe", E, PREG + " 重度子痫前期: ≥160/110", lambda c: c.pregnant and _bp_at_least(c, 160, 110),
+            flag="bp.pregnancy", advice="pregnancy", dept=tx.OBGYN),
+        Ask("bp.hypertensive_emergency", E, HTN + " 2.血压≥180/110伴剧烈头痛、呕吐、胸痛、气短或神经症状; " + DESIGN,
+            lambda c: _bp_high(c) and _bp_red(c), flag="bp.emergency", advice="bp_high"),
+        Ask("bp.shock", E, CONSENSUS + " Ⅰ/Ⅱ级: 收缩压<80或血压测不出伴意识改变",
+            lambda c: _low_reported(c) and c.has("confusion", "unresponsive", "syncope", "sweating") or
+            (c.v.systolic is not None and c.v.systolic < 80), flag="vital.sbp_very_low", advice="bp_low"),
+        Ask("bp.severe_no_symptoms", U, DESIGN + " ≥180/110无危险症状: 当天联系并转诊; " + HTN, _bp_high,
+            flag="bp.severe", advice="bp_high"),
+        Ask("bp.pregnancy", U, PREG + " 孕期血压≥140/90", lambda c: c.pregnant and _bp_at_least(c, 140, 90),
+            flag="bp.pregnancy", advice="pregnancy", dept=tx.OBGYN),
+        Ask("bp.low_symptomatic", U, DESIGN + " 收缩压<90伴头晕/晕厥: 当天联系; " + CONSENSUS + " Ⅲ级",
+            lambda c: _sbp_low(c) and _bp_low_sx(c), flag="vital.sbp_low", advice="bp_low"),
+        Ask("bp.low_reported_symptomatic", U, DESIGN, lambda c: _low_reported(c) and _bp_low_sx(c),
+            flag="vital.sbp_low", advice="bp_low"),
+        Ask("bp.low", R, DESIGN + " 收缩压<90无症状", _sbp_low, advice="bp_low"),
+        Ask("bp.low_reported", R, DESIGN, _low_reported, advice="bp_low"),
+        # A stored home reading that is not acute does not change this complaint's triage.
+        Ask("bp.stored_reading", R, DESIGN, lambda c: not ({"systolic", "diastolic"} & c.stated) and
+            not c.has("high_bp_reported", "low_bp_reported", "bp_normal"), stop=True),
+        Ask("bp.uncontrolled", R, HTN + " 血压未达标: 家庭医生随访调药",
+            lambda c: _bp_at_least(c, 140, 90) or (c.has("high_bp_reported") and c.v.systolic is None),
+            advice="bp_high"),
+        Ask("bp.home_above_target", R, DESIGN + " 家庭血压≥135/85",
+            lambda c: c.v.systolic is not None and _bp_at_least(c, 135, 85), advice="bp_high"),
+    ],
+    self_care=Ask("bp.in_range", S, DESIGN + " 血压在目标范围", lambda c: c.v.systolic is not None))
 
 
 @protocol("vital_signs", tx.ED, when=lambda c: c.v.pulse is not None or c.v.spo2 is not None or
