@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from app.services.triage.context import R, S, Ctx, Out, protocol
+from app.services.triage.context import R, S, U, Ctx, Out, protocol
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,8 @@ def ordered_protocol(code: str, dept: str, *, asks: list[Ask], self_care: Ask | 
             answered = c.ans(a.ask) if a.ask else None
             if answered is True or a.yes(c):  # a finding says yes whatever the answer
                 r.hit(a.level, a.rule, a.source, flag=a.flag, advice=a.advice, dept=a.dept)
-                _also(c, r, [b for b in ordered[i + 1:] if b.level == a.level])
+                if a.level >= U:
+                    _also(c, r, [b for b in ordered[i + 1:] if b.level == a.level])
                 return
             if answered is None and a.ask and not a.no(c):
                 r.hit(a.level, a.rule + ".unknown", a.source + " (未知按较高级别)", flag=a.flag, advice=a.advice,
@@ -78,8 +79,8 @@ def ordered_protocol(code: str, dept: str, *, asks: list[Ask], self_care: Ask | 
 
 
 def _also(c: Ctx, r: Out, rest: list[Ask]) -> None:
-    """The other questions of the answering level that also hold are recorded too (their red flags
-    and advice reach the doctor); they cannot change the level."""
+    """The other questions of an urgent or emergency answer's level that also hold are recorded too
+    (their red flags and advice reach the doctor); they cannot change the level."""
     for b in rest:
         if b.stop:
             if b.yes(c):

@@ -377,69 +377,77 @@ ordered_protocol(
     otherwise=("syncope.reflex", SYNCOPE + " 低危: 诱因明确的反射性晕厥", "syncope"))
 
 
-@protocol("headache", tx.NEURO, triggers="headache thunderclap band_like",
-          questions="head_sudden bp stroke_signs head_neck head_severe")
-def headache(c: Ctx, r: Out) -> None:
-    h = ("headache", "thunderclap")
-    severe = c.severe(*h) or c.yes("head_severe")
-    if c.has("thunderclap") or c.yes("head_sudden") or (c.sudden(*h) and severe):
-        r.hit(E, "head.thunderclap", HEADACHE + " 雷击样头痛(蛛网膜下腔出血)", flag="head.thunderclap", advice="headache")
-    if c.yes("stroke_signs"):
-        r.hit(E, "head.neuro_signs", STROKE, flag="stroke.sign", advice="stroke")
-    if (c.has("neck_stiffness") and (c.fever or c.has("vomiting"))) or c.yes("head_neck") or \
-            (c.fever and c.has("petechiae")):
-        r.hit(E, "head.meningism", MENINGITIS, flag="head.meningism", advice="headache")
-    if c.has("confusion", "seizure", "drowsy"):
-        r.hit(E, "head.neuro", HEADACHE + "; " + HTN, flag="head.neuro", advice="headache")
-    if c.has("co_exposure"):
-        r.hit(E, "head.co", CO, flag="poison.co", advice="co")
-    if c.has("head_injury") and c.has("vomiting", "syncope", "drowsy", "confusion", "seizure"):
-        r.hit(E, "head.injury_red", HEADINJ, flag="head.injury", advice="head_injury")
-    if c.pregnant and (c.preg_weeks is None or c.preg_weeks >= 20) and c.has("blurred_vision", "flashes_floaters",
-                                                                               "vision_loss"):
-        r.hit(E, "head.preeclampsia", PREG, flag="preg.eclampsia", advice="pregnancy", dept=tx.OBGYN)
-    if c.has("vomiting", "persistent_vomiting", "projectile") and severe:
-        r.hit(E, "head.severe_vomiting", HEADACHE + " 剧烈头痛伴呕吐(颅内压增高)", flag="head.severe",
-              advice="headache")
-    if r.level == E:
-        return
-    if c.has("head_injury"):
-        r.hit(U, "head.after_injury", HEADINJ, flag="head.injury", advice="head_injury", dept=tx.NEUROSURG)
-    if c.pregnant and (c.preg_weeks is None or c.preg_weeks >= 20):
-        r.hit(U, "head.pregnancy", PREG + " 孕20周后新发头痛需测血压", flag="preg.headache", dept=tx.OBGYN)
-    if severe and not (c.chronic(*h) or c.recurrent(*h)):
-        r.hit(U, "head.severe_new", HEADACHE + "; " + CONSENSUS + " Ⅱ/Ⅲ级: 剧烈疼痛", flag="head.severe",
-              advice="headache")
-    if c.has("vomiting", "persistent_vomiting", "projectile") and not c.has(*URTI_SX):
-        r.hit(U, "head.vomiting", HEADACHE + " 头痛伴呕吐", flag="head.severe", advice="headache")
-    if c.cond("anticoagulants", "immunosuppressed") and not c.chronic(*h):
-        r.hit(U, "head.high_risk_patient", HEADACHE + " 抗凝/免疫抑制者新发头痛", flag="head.severe")
-    if c.age is not None and c.age >= 50 and c.has("jaw_claudication", "blurred_vision", "vision_loss"):
-        r.hit(U, "head.giant_cell_arteritis", HEADACHE + " 50岁以上新发头痛伴颞部压痛/咀嚼痛/视物模糊(巨细胞动脉炎)",
-              flag="head.severe", advice="headache")
-    if c.age is not None and c.age >= 50 and c.worsening() and not c.chronic(*h):
-        r.hit(U, "head.new_over_50_progressive", HEADACHE + " 50岁以上新发进行性头痛")
-    if r.level >= U:
-        return
-    if c.has(*URTI_SX) and not severe:
-        return  # a cold with a headache: the respiratory protocol decides
-    if c.fever and not c.child:
-        r.hit(R, "head.with_fever", HEADACHE + "; 发热伴头痛门诊评估", advice="headache")
-        return
-    hours = c.hours(*h)
-    if c.has("one_sided_throbbing", "photophobia") and not (c.chronic(*h) or c.recurrent(*h)):
-        r.hit(R, "head.migraine_like_first", HEADACHE, advice="headache")
-        return
-    if (hours is not None and hours >= 24 * 7) or c.worsening():
-        r.hit(R, "head.persistent", HEADACHE + " 持续超过1周或逐渐加重", advice="headache")
-        return
-    if c.cond("hypertension") and c.v.systolic is None and not c.mild(*h) and not c.has(*URTI_SX):
-        r.hit(R, "head.hypertensive_unmeasured", HTN + "; 高血压病人头痛先量血压", advice="headache")
-        return
-    if c.elderly and not c.mild(*h) and not c.has(*URTI_SX) and not c.has("band_like", "stress_trigger"):
-        r.hit(R, "head.elderly", HEADACHE + " 老年人新发头痛", advice="headache")
-        return
-    r.hit(S, "head.tension_or_minor", HEADACHE + " 紧张型/轻度头痛可居家", advice="headache_self")
+_HEAD = ("headache", "thunderclap")
+
+
+def _head_severe(c: Ctx) -> bool:
+    return c.severe(*_HEAD) or c.yes("head_severe")
+
+
+def _head_pregnant_20(c: Ctx) -> bool:
+    return c.pregnant and (c.preg_weeks is None or c.preg_weeks >= 20)
+
+
+def _head_long_standing(c: Ctx) -> bool:
+    return c.chronic(*_HEAD) or c.recurrent(*_HEAD)
+
+
+ordered_protocol(
+    "headache", tx.NEURO, triggers="headache thunderclap band_like",
+    questions="head_sudden bp stroke_signs head_neck head_severe",
+    asks=[
+        Ask("head.thunderclap", E, HEADACHE + " 雷击样头痛(蛛网膜下腔出血)",
+            lambda c: c.has("thunderclap") or c.yes("head_sudden") or (c.sudden(*_HEAD) and _head_severe(c)),
+            flag="head.thunderclap", advice="headache"),
+        Ask("head.neuro_signs", E, STROKE, lambda c: c.yes("stroke_signs"), flag="stroke.sign", advice="stroke"),
+        Ask("head.meningism", E, MENINGITIS,
+            lambda c: (c.has("neck_stiffness") and (c.fever or c.has("vomiting"))) or c.yes("head_neck") or
+            (c.fever and c.has("petechiae")), flag="head.meningism", advice="headache"),
+        Ask("head.neuro", E, HEADACHE + "; " + HTN, lambda c: c.has("confusion", "seizure", "drowsy"), flag="head.neuro",
+            advice="headache"),
+        Ask("head.co", E, CO, lambda c: c.has("co_exposure"), flag="poison.co", advice="co"),
+        Ask("head.injury_red", E, HEADINJ,
+            lambda c: c.has("head_injury") and c.has("vomiting", "syncope", "drowsy", "confusion", "seizure"),
+            flag="head.injury", advice="head_injury"),
+        Ask("head.preeclampsia", E, PREG,
+            lambda c: _head_pregnant_20(c) and c.has("blurred_vision", "flashes_floaters", "vision_loss"),
+            flag="preg.eclampsia", advice="pregnancy", dept=tx.OBGYN),
+        Ask("head.severe_vomiting", E, HEADACHE + " 剧烈头痛伴呕吐(颅内压增高)",
+            lambda c: c.has("vomiting", "persistent_vomiting", "projectile") and _head_severe(c), flag="head.severe",
+            advice="headache"),
+        Ask("head.after_injury", U, HEADINJ, lambda c: c.has("head_injury"), flag="head.injury", advice="head_injury",
+            dept=tx.NEUROSURG),
+        Ask("head.pregnancy", U, PREG + " 孕20周后新发头痛需测血压", _head_pregnant_20, flag="preg.headache",
+            dept=tx.OBGYN),
+        Ask("head.severe_new", U, HEADACHE + "; " + CONSENSUS + " Ⅱ/Ⅲ级: 剧烈疼痛",
+            lambda c: _head_severe(c) and not _head_long_standing(c), flag="head.severe", advice="headache"),
+        Ask("head.vomiting", U, HEADACHE + " 头痛伴呕吐",
+            lambda c: c.has("vomiting", "persistent_vomiting", "projectile") and not c.has(*URTI_SX),
+            flag="head.severe", advice="headache"),
+        Ask("head.high_risk_patient", U, HEADACHE + " 抗凝/免疫抑制者新发头痛",
+            lambda c: c.cond("anticoagulants", "immunosuppressed") and not c.chronic(*_HEAD), flag="head.severe"),
+        Ask("head.giant_cell_arteritis", U, HEADACHE + " 50岁以上新发头痛伴颞部压痛/咀嚼痛/视物模糊(巨细胞动脉炎)",
+            lambda c: c.age is not None and c.age >= 50 and c.has("jaw_claudication", "blurred_vision", "vision_loss"),
+            flag="head.severe", advice="headache"),
+        Ask("head.new_over_50_progressive", U, HEADACHE + " 50岁以上新发进行性头痛",
+            lambda c: c.age is not None and c.age >= 50 and c.worsening() and not c.chronic(*_HEAD)),
+        # A cold with a headache: the respiratory protocol answers.
+        Ask("head.with_cold", R, URTI, lambda c: c.has(*URTI_SX) and not _head_severe(c), stop=True),
+        Ask("head.with_fever", R, HEADACHE + "; 发热伴头痛门诊评估", lambda c: c.fever and not c.child,
+            advice="headache"),
+        Ask("head.migraine_like_first", R, HEADACHE,
+            lambda c: c.has("one_sided_throbbing", "photophobia") and not _head_long_standing(c), advice="headache"),
+        Ask("head.persistent", R, HEADACHE + " 持续超过1周或逐渐加重",
+            lambda c: (c.hours(*_HEAD) or 0) >= 24 * 7 or c.worsening(), advice="headache"),
+        Ask("head.hypertensive_unmeasured", R, HTN + "; 高血压病人头痛先量血压",
+            lambda c: c.cond("hypertension") and c.v.systolic is None and not c.mild(*_HEAD) and not c.has(*URTI_SX),
+            advice="headache"),
+        Ask("head.elderly", R, HEADACHE + " 老年人新发头痛",
+            lambda c: c.elderly and not c.mild(*_HEAD) and not c.has(*URTI_SX) and
+            not c.has("band_like", "stress_trigger"), advice="headache"),
+    ],
+    self_care=Ask("head.tension_or_minor", S, HEADACHE + " 紧张型/轻度头痛可居家", lambda c: True,
+                  advice="headache_self"))
 
 
 @protocol("dizziness", tx.NEURO, triggers="dizziness vertigo near_syncope orthostatic",
