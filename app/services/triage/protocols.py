@@ -167,42 +167,80 @@ def consciousness(c: Ctx, r: Out) -> None:
             r.hit(U, "conscious.drowsy", CONSENSUS + " Ⅲ级: 嗜睡可唤醒", flag="conscious.drowsy")
 
 
-@protocol("stroke", tx.NEURO, triggers="face_droop unilateral_weakness speech stroke_suspected unilateral_numbness "
-          "vision_loss diplopia ataxia", questions="stroke_sudden")
-def stroke(c: Ctx, r: Out) -> None:
+_BEFAST_OTHER = ("unilateral_numbness", "vision_loss", "diplopia", "ataxia")
+
+
+def _stroke_signs(c: Ctx) -> list[str]:
     signs = [s for s in STROKE_SIGNS if c.has(s)] + (["stroke_suspected"] if c.has("stroke_suspected") else [])
-    if signs == ["unilateral_weakness"] and explained_by_radiculopathy(c):
-        return  # the back-pain protocol answers a foot drop (explained evidence, NICE NG59)
-    if signs == ["unilateral_weakness"] and explained_by_shoulder_pain(c):
-        return  # the limb protocol answers painful restricted movement (explained evidence, NICE CKS)
     if signs == ["speech"] and c.has("sore_throat", "trismus", "toothache", "mouth_ulcer", "hoarseness"):
-        signs = []  # muffled "hot potato" speech of a throat or mouth problem, not aphasia
-    all_sx = tuple(signs) + ("unilateral_numbness", "vision_loss", "diplopia", "ataxia")
+        return []  # muffled "hot potato" speech of a throat or mouth problem, not aphasia
+    return signs
+
+
+def _stroke_timing(c: Ctx) -> tuple[bool, float | None]:
+    """(old, hours): an established deficit, and how long the signs have lasted."""
+    all_sx = tuple(_stroke_signs(c)) + _BEFAST_OTHER
     old = (c.chronic(*all_sx) or c.has("cond_stroke_history") and not c.sudden(*all_sx) and c.p.any_chronic) \
         and not c.worsening() and not c.sudden(*all_sx)
     h = c.hours(*all_sx)
     if c.yes("stroke_sudden"):
-        old, h = False, 1.0
-    elif c.no("stroke_sudden"):
-        old = True
-    if signs:
-        if old and (h is None or h > 24 * 14):
-            r.hit(R, "stroke.established_deficit", STROKE + "; 后遗症期随访", advice="stroke")
-        elif h is not None and h > 72 and not c.sudden(*all_sx):
-            r.hit(U, "stroke.subacute", STROKE + "; 超过时间窗仍需当天评估", flag="stroke.recent", advice="stroke")
-        else:
-            # Any one sudden sign: call 120 (中风120); resolved symptoms are a TIA, still an emergency.
-            r.hit(E, "stroke.fast_sign", STROKE + "; " + TIA, flag="stroke.sign", advice="stroke")
-    other = [s for s in ("unilateral_numbness", "vision_loss", "diplopia", "ataxia") if c.has(s)]
-    if other:
-        if c.sudden(*other) or c.yes("stroke_sudden") or (h is not None and h <= 24 and not old):
-            r.hit(E, "stroke.befast_other", STROKE + " (B/E: 平衡、视觉)", flag="stroke.vision_balance", advice="stroke")
-        elif old or c.recurrent(*other) or (h is not None and h > 24 * 14):
-            r.hit(R, "stroke.chronic_other", STROKE + "; 慢性症状门诊评估")
-        elif c.has("vision_loss"):
-            r.hit(E, "stroke.vision_loss", STROKE + " (E: 突然视力丧失)", flag="stroke.vision_balance", advice="stroke")
-        else:
-            r.hit(U, "stroke.onset_unknown", STROKE + "; 起病时间不明按急症", flag="stroke.recent")
+        return False, 1.0
+    if c.no("stroke_sudden"):
+        return True, h
+    return old, h
+
+
+def _stroke_established(c: Ctx) -> bool:
+    old, h = _stroke_timing(c)
+    return old and (h is None or h > 24 * 14)
+
+
+def _stroke_subacute(c: Ctx) -> bool:
+    _old, h = _stroke_timing(c)
+    return not _stroke_established(c) and h is not None and h > 72 and \
+        not c.sudden(*(tuple(_stroke_signs(c)) + _BEFAST_OTHER))
+
+
+def _other(c: Ctx) -> list[str]:
+    return [s for s in _BEFAST_OTHER if c.has(s)]
+
+
+def _other_acute(c: Ctx) -> bool:
+    old, h = _stroke_timing(c)
+    return bool(_other(c)) and (c.sudden(*_other(c)) or c.yes("stroke_sudden") or (h is not None and h <= 24 and not old))
+
+
+def _other_chronic(c: Ctx) -> bool:
+    old, h = _stroke_timing(c)
+    return bool(_other(c)) and not _other_acute(c) and (old or c.recurrent(*_other(c)) or (h is not None and h > 24 * 14))
+
+
+ordered_protocol(
+    "stroke", tx.NEURO, triggers="face_droop unilateral_weakness speech stroke_suspected unilateral_numbness "
+    "vision_loss diplopia ataxia", questions="stroke_sudden",
+    asks=[
+        # Named explained-evidence rules: a foot drop with back pain (NICE NG59) and an arm that cannot
+        # be lifted for a painful shoulder (NICE CKS): the back-pain or limb protocol answers.
+        Ask("stroke.explained", E, RADICULOPATHY + "; NICE CKS shoulder pain (2022)",
+            lambda c: _stroke_signs(c) == ["unilateral_weakness"] and
+            (explained_by_radiculopathy(c) or explained_by_shoulder_pain(c)), stop=True),
+        # Any one sudden sign: call 120 (中风120); resolved symptoms are a TIA, still an emergency.
+        Ask("stroke.fast_sign", E, STROKE + "; " + TIA,
+            lambda c: bool(_stroke_signs(c)) and not _stroke_established(c) and not _stroke_subacute(c),
+            flag="stroke.sign", advice="stroke"),
+        Ask("stroke.befast_other", E, STROKE + " (B/E: 平衡、视觉)", _other_acute, flag="stroke.vision_balance",
+            advice="stroke"),
+        Ask("stroke.vision_loss", E, STROKE + " (E: 突然视力丧失)",
+            lambda c: bool(_other(c)) and not _other_acute(c) and not _other_chronic(c) and c.has("vision_loss"),
+            flag="stroke.vision_balance", advice="stroke"),
+        Ask("stroke.subacute", U, STROKE + "; 超过时间窗仍需当天评估",
+            lambda c: bool(_stroke_signs(c)) and _stroke_subacute(c), flag="stroke.recent", advice="stroke"),
+        Ask("stroke.onset_unknown", U, STROKE + "; 起病时间不明按急症",
+            lambda c: bool(_other(c)) and not _other_acute(c) and not _other_chronic(c), flag="stroke.recent"),
+        Ask("stroke.established_deficit", R, STROKE + "; 后遗症期随访",
+            lambda c: bool(_stroke_signs(c)) and _stroke_established(c), advice="stroke"),
+        Ask("stroke.chronic_other", R, STROKE + "; 慢性症状门诊评估", _other_chronic),
+    ])
 
 
 @protocol("chest_pain", tx.CARDIO, triggers="chest_pain chest_tightness mi_suspected chest_injury",
