@@ -243,78 +243,94 @@ ordered_protocol(
     ])
 
 
-@protocol("chest_pain", tx.CARDIO, triggers="chest_pain chest_tightness mi_suspected chest_injury",
-          questions="chest_assoc chest_ongoing chest_benign")
-def chest_pain(c: Ctx, r: Out) -> None:
-    cp = ("chest_pain", "chest_tightness")
-    older = (c.age is not None and c.age >= 40) or c.cardiac_risk
-    if c.has("mi_suspected"):
-        r.hit(E, "chest.mi_suspected", CHEST, flag="chest.acs_features", advice="chest")
-    if c.cond("asthma") and c.has("wheeze", "asthma_attack") and not older and not c.has("chest_pain"):
-        return  # chest tightness of an asthma attack: the dyspnoea protocol decides
-    assoc = c.has("sweating", "dyspnoea", "severe_dyspnoea", "radiation", "nausea", "vomiting", "syncope",
-                  "near_syncope", "cyanosis", "pressure_quality") or c.yes("chest_assoc")
-    if assoc:
-        r.hit(E, "chest.acs_features", CHEST + " 高危: 伴出汗、气短、恶心、晕厥或放射痛", flag="chest.acs_features",
-              advice="chest")
-    if c.has("tearing_pain") or (c.has("back_pain") and (c.severe(*cp) or c.sudden(*cp))):
-        r.hit(E, "chest.dissection", CHEST + " 主动脉夹层: 撕裂样痛放射至背", flag="chest.dissection", advice="chest")
-    if c.has("dyspnoea") and c.has("leg_swelling", "calf_pain", "recent_surgery", "long_travel", "estrogen"):
-        r.hit(E, "chest.pe", PE, flag="chest.pe", advice="chest")
-    if c.v.systolic is not None and c.v.systolic >= ACUTE_SBP:
-        r.hit(E, "chest.bp_high", HTN + " 3.血压明显升高伴持续胸痛", flag="bp.emergency", advice="chest")
-    if (c.severe(*cp) or c.has("not_relieved")) and older:
-        r.hit(E, "chest.severe_high_risk", CHEST + "; " + CONSENSUS + " Ⅱ级: 心源性胸痛", flag="chest.acs_features",
-              advice="chest")
-    if c.cond("heart_disease") and (c.worsening() or c.has("not_relieved", "at_rest")):
-        r.hit(E, "chest.known_chd_worse", CHEST + " 已知冠心病疼痛较平时加重", flag="chest.acs_features", advice="chest")
-    if r.level == E:
-        return
+_CP = ("chest_pain", "chest_tightness")
+
+
+def _chest_older(c: Ctx) -> bool:
+    return (c.age is not None and c.age >= 40) or c.cardiac_risk
+
+
+def _chest_pattern(c: Ctx) -> str:
+    """When no high-risk feature is said: which pattern the pain has, checked in this order (a
+    low-risk explanation is taken before an unknown is assumed to be the worse case)."""
     if explained_by_shingles(c):
-        # Explained evidence: a band of vesicles on one side explains burning chest-wall pain, only
-        # without cardiac risk features (age >= 50, known heart disease/diabetes/hypertension) and
-        # without ACS features (checked above). NICE CKS shingles (2023); 急性胸痛急诊诊疗专家共识(2019).
-        r.hit(R, "chest.explained_by_shingles", SKIN + "; " + CHEST + " 皮疹沿神经分布解释胸壁痛", advice="skin",
-              dept=tx.DERM)
-        return
+        return "shingles"
     if c.has("pleuritic") and c.has("cough") and c.fever and not c.has("dyspnoea") and not c.elderly:
-        # Fever with pleuritic pain and cough: possible pneumonia, same-day assessment (NICE CKS
-        # chest infections / CAP 2023: pleuritic pain is a feature of pneumonia; CRB-65).
-        r.hit(U, "chest.pleuritic_fever", CAP + " 发热咳嗽伴吸气时胸痛: 肺炎待排当天就医", flag="chest.pleuritic_fever",
-              advice="chest_routine", dept=tx.RESP)
-        return
+        return "pleuritic_fever"
     benign = c.has("tender_on_press", "movement_pain", "brief_stab", "heartburn") or c.yes("chest_benign") or \
         (c.has("pleuritic") and c.has(*URTI_SX)) or c.has("trauma", "fall", "chest_injury")
-    chronic_stable = (c.chronic(*cp) or c.recurrent(*cp)) and not c.worsening() and not c.has("at_rest") and \
-        (c.has("exertional", "relieved") or c.recurrent(*cp))
-    acute = c.hours(*cp)
-    acute = acute is None or acute <= 24
-    h = c.hours(*cp)
-    lasting = h is not None and 0.5 <= h <= 24 and not c.recurrent(*cp)  # 2 hours of chest pain is ongoing
-    ongoing = c.yes("chest_ongoing") or (acute and (c.has("persistent", "at_rest", "not_relieved") or lasting)
-                                         and not c.resolved() and not c.has("relieved"))
     if benign and not c.no("chest_benign"):
-        if older and not c.has("trauma", "fall", "tender_on_press", "chest_injury"):
-            r.hit(U, "chest.benign_features_older", CHEST + " 低危特征但年龄/危险因素需当天心电图", flag="chest.pain",
-                  advice="chest_routine")
-        else:
-            r.hit(R, "chest.low_risk_features", CHEST + " 低危: 按压痛、体位相关、反酸或咳嗽相关", advice="chest_routine")
-        return
-    if c.worsening() and (c.recurrent(*cp) or c.has("exertional")):
-        r.hit(U, "chest.crescendo", CHEST + " 不稳定型心绞痛: 近期加重", flag="chest.pain", advice="chest")
-        return
-    if chronic_stable:
-        r.hit(R, "chest.stable_pattern", CHEST + " 稳定性胸痛: 门诊评估", advice="chest_routine")
-        return
-    if ongoing:
-        r.hit(E, "chest.ongoing", CHEST + " 持续>15分钟或静息时发作", flag="chest.acs_features", advice="chest")
-        return
-    if older and c.ans("chest_assoc") is None:
+        older = _chest_older(c) and not c.has("trauma", "fall", "tender_on_press", "chest_injury")
+        return "benign_older" if older else "low_risk"
+    if c.worsening() and (c.recurrent(*_CP) or c.has("exertional")):
+        return "crescendo"
+    if (c.chronic(*_CP) or c.recurrent(*_CP)) and not c.worsening() and not c.has("at_rest") and \
+            (c.has("exertional", "relieved") or c.recurrent(*_CP)):
+        return "stable"
+    h = c.hours(*_CP)
+    acute = h is None or h <= 24
+    lasting = h is not None and 0.5 <= h <= 24 and not c.recurrent(*_CP)  # 2 hours of chest pain is ongoing
+    if c.yes("chest_ongoing") or (acute and (c.has("persistent", "at_rest", "not_relieved") or lasting)
+                                  and not c.resolved() and not c.has("relieved")):
+        return "ongoing"
+    if _chest_older(c) and c.ans("chest_assoc") is None:
+        return "unknown_high_risk"
+    return "unspecified"
+
+
+ordered_protocol(
+    "chest_pain", tx.CARDIO, triggers="chest_pain chest_tightness mi_suspected chest_injury",
+    questions="chest_assoc chest_ongoing chest_benign",
+    asks=[
+        Ask("chest.mi_suspected", E, CHEST, lambda c: c.has("mi_suspected"), flag="chest.acs_features", advice="chest"),
+        # Chest tightness of an asthma attack in a younger resident: the dyspnoea protocol answers.
+        Ask("chest.asthma_tightness", E, ASTHMA, lambda c: c.cond("asthma") and c.has("wheeze", "asthma_attack") and
+            not _chest_older(c) and not c.has("chest_pain"), stop=True),
+        Ask("chest.acs_features", E, CHEST + " 高危: 伴出汗、气短、恶心、晕厥或放射痛",
+            lambda c: c.has("sweating", "dyspnoea", "severe_dyspnoea", "radiation", "nausea", "vomiting", "syncope",
+                            "near_syncope", "cyanosis", "pressure_quality") or c.yes("chest_assoc"),
+            flag="chest.acs_features", advice="chest"),
+        Ask("chest.dissection", E, CHEST + " 主动脉夹层: 撕裂样痛放射至背",
+            lambda c: c.has("tearing_pain") or (c.has("back_pain") and (c.severe(*_CP) or c.sudden(*_CP))),
+            flag="chest.dissection", advice="chest"),
+        Ask("chest.pe", E, PE, lambda c: c.has("dyspnoea") and c.has("leg_swelling", "calf_pain", "recent_surgery",
+                                                                  "long_travel", "estrogen"),
+            flag="chest.pe", advice="chest"),
+        Ask("chest.bp_high", E, HTN + " 3.血压明显升高伴持续胸痛",
+            lambda c: c.v.systolic is not None and c.v.systolic >= ACUTE_SBP, flag="bp.emergency", advice="chest"),
+        Ask("chest.severe_high_risk", E, CHEST + "; " + CONSENSUS + " Ⅱ级: 心源性胸痛",
+            lambda c: (c.severe(*_CP) or c.has("not_relieved")) and _chest_older(c), flag="chest.acs_features",
+            advice="chest"),
+        Ask("chest.known_chd_worse", E, CHEST + " 已知冠心病疼痛较平时加重",
+            lambda c: c.cond("heart_disease") and (c.worsening() or c.has("not_relieved", "at_rest")),
+            flag="chest.acs_features", advice="chest"),
+        Ask("chest.ongoing", E, CHEST + " 持续>15分钟或静息时发作", lambda c: _chest_pattern(c) == "ongoing",
+            flag="chest.acs_features", advice="chest"),
         # Unknown features in a resident over 40 or with cardiovascular risk: assume the worse.
-        r.hit(E, "chest.unspecified_high_risk", CHEST + "; " + CONSENSUS + " Ⅱ级: 心源性胸痛待排",
-              flag="chest.unspecified_high_risk", advice="chest", assumed=True)
-        return
-    r.hit(U, "chest.unspecified", CHEST + "; " + CONSENSUS + " Ⅲ级: 胸痛需当天心电图", flag="chest.pain", advice="chest")
+        Ask("chest.unspecified_high_risk", E, CHEST + "; " + CONSENSUS + " Ⅱ级: 心源性胸痛待排", lambda c: False,
+            no=lambda c: _chest_pattern(c) != "unknown_high_risk", ask="chest_assoc",
+            flag="chest.unspecified_high_risk", advice="chest"),
+        # Fever with pleuritic pain and cough: possible pneumonia, same-day assessment (NICE CKS
+        # chest infections / CAP 2023: pleuritic pain is a feature of pneumonia; CRB-65).
+        Ask("chest.pleuritic_fever", U, CAP + " 发热咳嗽伴吸气时胸痛: 肺炎待排当天就医",
+            lambda c: _chest_pattern(c) == "pleuritic_fever", flag="chest.pleuritic_fever", advice="chest_routine",
+            dept=tx.RESP),
+        Ask("chest.benign_features_older", U, CHEST + " 低危特征但年龄/危险因素需当天心电图",
+            lambda c: _chest_pattern(c) == "benign_older", flag="chest.pain", advice="chest_routine"),
+        Ask("chest.crescendo", U, CHEST + " 不稳定型心绞痛: 近期加重", lambda c: _chest_pattern(c) == "crescendo",
+            flag="chest.pain", advice="chest"),
+        Ask("chest.unspecified", U, CHEST + "; " + CONSENSUS + " Ⅲ级: 胸痛需当天心电图",
+            lambda c: _chest_pattern(c) == "unspecified", flag="chest.pain", advice="chest"),
+        # Explained evidence: a band of vesicles on one side explains burning chest-wall pain, only
+        # without cardiac risk features (age >= 50, known heart disease/diabetes/hypertension) and
+        # without ACS features (asked above). NICE CKS shingles (2023); 急性胸痛急诊诊疗专家共识(2019).
+        Ask("chest.explained_by_shingles", R, SKIN + "; " + CHEST + " 皮疹沿神经分布解释胸壁痛",
+            lambda c: _chest_pattern(c) == "shingles", advice="skin", dept=tx.DERM),
+        Ask("chest.low_risk_features", R, CHEST + " 低危: 按压痛、体位相关、反酸或咳嗽相关",
+            lambda c: _chest_pattern(c) == "low_risk", advice="chest_routine"),
+        Ask("chest.stable_pattern", R, CHEST + " 稳定性胸痛: 门诊评估", lambda c: _chest_pattern(c) == "stable",
+            advice="chest_routine"),
+    ])
 
 
 @protocol("dyspnoea", tx.RESP, triggers="dyspnoea severe_dyspnoea wheeze orthopnoea cyanosis stridor asthma_attack "
