@@ -333,50 +333,69 @@ ordered_protocol(
     ])
 
 
-@protocol("dyspnoea", tx.RESP, triggers="dyspnoea severe_dyspnoea wheeze orthopnoea cyanosis stridor asthma_attack "
-          "copd_flare frothy_sputum", questions="dysp_rest")
-def dyspnoea(c: Ctx, r: Out) -> None:
-    d = ("dyspnoea", "severe_dyspnoea", "wheeze", "orthopnoea")
-    if c.has("severe_dyspnoea", "cyanosis") or c.yes("dysp_rest"):
-        r.hit(E, "dysp.severe", CONSENSUS + " Ⅱ级: 严重呼吸困难", flag="dysp.severe", advice="dyspnoea")
-    if c.has("stridor") and (c.has("dyspnoea") or not c.child or c.has("throat_tight")):
-        r.hit(E, "dysp.stridor", CONSENSUS + " Ⅰ级: 气道不能维持", flag="resp.stridor", advice="dyspnoea")
-    if c.has("frothy_sputum") or (c.has("orthopnoea") and c.severe(*d)):
-        r.hit(E, "dysp.acute_hf", HF + "; " + HTN + " 4.不能平卧", flag="dysp.hf", advice="dyspnoea", dept=tx.CARDIO)
-    if c.has("dyspnoea", "severe_dyspnoea") and c.has(*NEURO_ALARM):
-        r.hit(E, "dysp.altered", CONSENSUS + " Ⅱ级", flag="dysp.severe", advice="dyspnoea")
-    if c.has("dyspnoea") and (c.sudden(*d) and c.has("recent_surgery", "long_travel", "leg_swelling", "calf_pain",
-                                                      "estrogen") or c.has("unilateral_leg") and c.has("leg_swelling")):
-        r.hit(E, "dysp.pe", PE, flag="chest.pe", advice="dyspnoea")
-    if c.has("dyspnoea") and c.severe(*d) and not c.child:
-        r.hit(E, "dysp.severe_words", CONSENSUS + " Ⅱ级: 严重呼吸困难", flag="dysp.severe", advice="dyspnoea")
-    if r.level == E:
-        return
-    if c.has("asthma_attack") or (c.has("wheeze") and c.has("dyspnoea")) or \
-            (c.cond("asthma") and c.has("dyspnoea", "wheeze") and not c.mild(*d)):
-        r.hit(U, "dysp.asthma", ASTHMA + "; " + CONSENSUS + " Ⅲ级: 急性哮喘", flag="dysp.asthma", advice="dyspnoea")
-    if c.has("copd_flare") or (c.cond("copd") and c.has("dyspnoea", "purulent_sputum", "wheeze") and
-                               (c.worsening() or c.has("purulent_sputum", "fever") or not c.chronic(*d))):
-        r.hit(U, "dysp.copd", COPD, flag="dysp.copd", advice="dyspnoea")
-    if c.has("orthopnoea") or (c.has("dyspnoea") and c.has("leg_swelling")):
-        r.hit(U, "dysp.heart_failure", HF + "; " + HTN + " 4.下肢水肿、呼吸困难", flag="dysp.hf", advice="dyspnoea",
-              dept=tx.CARDIO)
-    if r.level >= U:
-        return
-    if not c.has("dyspnoea", "severe_dyspnoea"):
-        if c.has("wheeze"):
-            r.hit(R, "dysp.wheeze_only", ASTHMA, advice="dyspnoea")
-        return
-    exertional_chronic = c.has("exertional") and (c.chronic(*d) or (c.hours(*d) or 0) >= 24 * 14) and \
-        not c.worsening()
-    if exertional_chronic:
-        r.hit(R, "dysp.chronic_exertional", CONSENSUS + " Ⅳ级: 已知慢性症状", advice="dyspnoea")
-        return
-    if c.mild(*d) and c.has(*URTI_SX) and not c.elderly and not c.cond("heart_disease", "copd", "asthma") and \
-            not c.child:
-        r.hit(R, "dysp.mild_with_cold", URTI + "; 轻度气促门诊评估", advice="dyspnoea")
-        return
-    r.hit(U, "dysp.acute", CONSENSUS + " Ⅲ级; 新发呼吸困难当天就医", flag="dysp.acute", advice="dyspnoea")
+_D = ("dyspnoea", "severe_dyspnoea", "wheeze", "orthopnoea")
+
+
+def _dysp_asthma(c: Ctx) -> bool:
+    return c.has("asthma_attack") or (c.has("wheeze") and c.has("dyspnoea")) or \
+        (c.cond("asthma") and c.has("dyspnoea", "wheeze") and not c.mild(*_D))
+
+
+def _dysp_copd(c: Ctx) -> bool:
+    return c.has("copd_flare") or (c.cond("copd") and c.has("dyspnoea", "purulent_sputum", "wheeze") and
+                                   (c.worsening() or c.has("purulent_sputum", "fever") or not c.chronic(*_D)))
+
+
+def _dysp_hf(c: Ctx) -> bool:
+    return c.has("orthopnoea") or (c.has("dyspnoea") and c.has("leg_swelling"))
+
+
+def _dysp_exertional_chronic(c: Ctx) -> bool:
+    return c.has("exertional") and (c.chronic(*_D) or (c.hours(*_D) or 0) >= 24 * 14) and not c.worsening()
+
+
+def _dysp_mild_cold(c: Ctx) -> bool:
+    return c.mild(*_D) and c.has(*URTI_SX) and not c.elderly and not c.cond("heart_disease", "copd", "asthma") and \
+        not c.child
+
+
+ordered_protocol(
+    "dyspnoea", tx.RESP, triggers="dyspnoea severe_dyspnoea wheeze orthopnoea cyanosis stridor asthma_attack "
+    "copd_flare frothy_sputum", questions="dysp_rest",
+    asks=[
+        Ask("dysp.severe", E, CONSENSUS + " Ⅱ级: 严重呼吸困难",
+            lambda c: c.has("severe_dyspnoea", "cyanosis") or c.yes("dysp_rest"), flag="dysp.severe",
+            advice="dyspnoea"),
+        Ask("dysp.stridor", E, CONSENSUS + " Ⅰ级: 气道不能维持",
+            lambda c: c.has("stridor") and (c.has("dyspnoea") or not c.child or c.has("throat_tight")),
+            flag="resp.stridor", advice="dyspnoea"),
+        Ask("dysp.acute_hf", E, HF + "; " + HTN + " 4.不能平卧",
+            lambda c: c.has("frothy_sputum") or (c.has("orthopnoea") and c.severe(*_D)), flag="dysp.hf",
+            advice="dyspnoea", dept=tx.CARDIO),
+        Ask("dysp.altered", E, CONSENSUS + " Ⅱ级", lambda c: c.has("dyspnoea", "severe_dyspnoea") and c.has(*NEURO_ALARM),
+            flag="dysp.severe", advice="dyspnoea"),
+        Ask("dysp.pe", E, PE,
+            lambda c: c.has("dyspnoea") and (c.sudden(*_D) and c.has("recent_surgery", "long_travel", "leg_swelling",
+                                                                         "calf_pain", "estrogen") or
+                                             c.has("unilateral_leg") and c.has("leg_swelling")),
+            flag="chest.pe", advice="dyspnoea"),
+        Ask("dysp.severe_words", E, CONSENSUS + " Ⅱ级: 严重呼吸困难",
+            lambda c: c.has("dyspnoea") and c.severe(*_D) and not c.child, flag="dysp.severe", advice="dyspnoea"),
+        Ask("dysp.asthma", U, ASTHMA + "; " + CONSENSUS + " Ⅲ级: 急性哮喘", _dysp_asthma, flag="dysp.asthma",
+            advice="dyspnoea"),
+        Ask("dysp.copd", U, COPD, _dysp_copd, flag="dysp.copd", advice="dyspnoea"),
+        Ask("dysp.heart_failure", U, HF + "; " + HTN + " 4.下肢水肿、呼吸困难", _dysp_hf, flag="dysp.hf",
+            advice="dyspnoea", dept=tx.CARDIO),
+        Ask("dysp.acute", U, CONSENSUS + " Ⅲ级; 新发呼吸困难当天就医",
+            lambda c: c.has("dyspnoea", "severe_dyspnoea") and not (_dysp_asthma(c) or _dysp_copd(c) or _dysp_hf(c))
+            and not _dysp_exertional_chronic(c) and not _dysp_mild_cold(c), flag="dysp.acute", advice="dyspnoea"),
+        Ask("dysp.wheeze_only", R, ASTHMA, lambda c: c.has("wheeze") and not c.has("dyspnoea", "severe_dyspnoea"),
+            advice="dyspnoea"),
+        Ask("dysp.chronic_exertional", R, CONSENSUS + " Ⅳ级: 已知慢性症状",
+            lambda c: c.has("dyspnoea", "severe_dyspnoea") and _dysp_exertional_chronic(c), advice="dyspnoea"),
+        Ask("dysp.mild_with_cold", R, URTI + "; 轻度气促门诊评估",
+            lambda c: c.has("dyspnoea", "severe_dyspnoea") and _dysp_mild_cold(c), advice="dyspnoea"),
+    ])
 
 
 _PALP = ("palpitations", "bradycardia_sx")
