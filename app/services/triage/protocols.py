@@ -566,73 +566,93 @@ def dizziness(c: Ctx, r: Out) -> None:
     r.hit(S, "dizzy.minor", GENERAL + "; 一过性轻度头晕", advice="dizziness")
 
 
-@protocol("abdominal_pain", tx.GI, triggers="abdominal_pain rlq peritonism migrating", obstetric=True,
-          questions="abdo_severe abdo_rlq abdo_fever_vomit preg_possible")
-def abdominal_pain(c: Ctx, r: Out) -> None:
-    a = ("abdominal_pain", "rlq", "peritonism", "migrating")
-    reproductive_female = c.sex == "F" and (c.age is None or 14 <= c.age <= 50) and not c.child
-    possible_preg = c.has("amenorrhoea") or c.yes("preg_possible") or (c.pregnant and (c.preg_weeks or 0) < 14)
-    if c.has("peritonism"):
-        r.hit(E, "abdo.peritonism", ABDO + " 腹膜刺激征(穿孔/腹膜炎)", flag="abdo.peritonism", advice="abdominal",
-              dept=tx.SURG)
-    if c.has("syncope", "near_syncope", "confusion") or (c.v.systolic is not None and c.v.systolic < LOW_SBP):
-        r.hit(E, "abdo.shock", CONSENSUS + " Ⅰ/Ⅱ级: 休克表现", flag="abdo.severe", advice="abdominal")
-    if c.has("sweating") and (c.severe(*a) or c.has("epigastric") and ((c.age or 0) >= 50 or c.cardiac_risk)):
-        r.hit(E, "abdo.sweating", CONSENSUS + " Ⅱ级: 剧烈腹痛伴出汗(脐以上); " + CHEST + " 不典型心梗",
-              flag="abdo.acs", advice="abdominal")
-    if (reproductive_female or c.pregnant) and possible_preg and (c.has("vaginal_bleeding") or c.severe(*a)):
-        r.hit(E, "abdo.ectopic", PREG + " 宫外孕", flag="abdo.ectopic", advice="pregnancy", dept=tx.OBGYN)
-    if c.has("testicular_pain") and (c.sudden("testicular_pain") or c.severe("testicular_pain")):
-        r.hit(E, "abdo.torsion", CONSENSUS + " Ⅱ级: 睾丸扭转", flag="gyn.testicular", dept=tx.URO)
-    if r.level == E:
-        return
-    if c.has("rlq", "migrating") and not c.mild(*a) or (c.has("rlq") and c.fever) or c.yes("abdo_rlq"):
-        r.hit(U, "abdo.rlq", ABDO + " 转移性右下腹痛(阑尾炎)", flag="abdo.appendicitis", advice="abdominal",
-              dept=tx.SURG)
-    if c.has("no_flatus") or (c.has("persistent_vomiting", "vomiting", "bilious") and c.has("abdo_distension") and
-                              c.has("constipation")):
-        r.hit(U, "abdo.obstruction", ABDO + " 肠梗阻: 痛、吐、胀、闭", flag="abdo.obstruction", advice="abdominal",
-              dept=tx.SURG)
-    if c.severe(*a) or c.yes("abdo_severe"):
-        r.hit(U, "abdo.severe", CONSENSUS + " Ⅱ/Ⅲ级: 剧烈/中度腹痛", flag="abdo.severe", advice="abdominal")
-    if c.elderly and not c.chronic(*a) and not c.recurrent(*a):
-        r.hit(U, "abdo.elderly", CONSENSUS + " Ⅲ级: >65岁腹痛", flag="abdo.elderly", advice="abdominal")
-    if c.pregnant:
-        r.hit(U, "abdo.pregnancy", PREG + " 孕期腹痛当天产科评估", flag="preg.pain", advice="pregnancy", dept=tx.OBGYN)
-    if reproductive_female and possible_preg:
-        r.hit(U, "abdo.possible_pregnancy", PREG + " 停经后腹痛先排除宫外孕", flag="abdo.ectopic", dept=tx.OBGYN)
-    if c.fever and not c.has("diarrhoea") or c.yes("abdo_fever_vomit") or c.has("persistent_vomiting") or \
-            c.has("jaundice"):
-        r.hit(U, "abdo.fever_vomit_jaundice", ABDO + " 腹痛伴发热/持续呕吐/黄疸", flag="abdo.severe", advice="abdominal")
-    if c.has("radiation") and not c.mild(*a):
-        r.hit(U, "abdo.radiating", ABDO + " 胆绞痛/胰腺炎: 腹痛放射至背", flag="abdo.severe", advice="abdominal")
-    if c.has("bloody_stool", "melena"):
-        r.hit(U, "abdo.bleeding", GI_BLEED, flag="gi.blood", advice="abdominal")
-    if c.has("testicular_pain"):
-        r.hit(U, "abdo.testicular", CONSENSUS + " Ⅱ级: 睾丸扭转待排", flag="gyn.testicular", dept=tx.URO)
-    if c.child and not c.mild(*a) and (c.worsening() or c.has("vomiting")):
-        r.hit(U, "abdo.child_worsening", ABDO + " 儿童腹痛伴呕吐或加重", flag="abdo.severe", advice="abdominal")
-    if c.worsening() and not c.chronic(*a) and not c.mild(*a):
-        r.hit(U, "abdo.worsening", ABDO + " 腹痛进行性加重", flag="abdo.severe", advice="abdominal")
-    if r.level >= U:
-        return
-    if period_pain(c) and not c.severe(*a):
-        r.hit(S, "abdo.period_pain", GENERAL + "; 原发性痛经", advice="abdominal_self", dept=tx.OBGYN)
-        return
-    hours = c.hours(*a)
-    if c.chronic(*a) or c.recurrent(*a) or (hours is not None and hours >= 24 * 7) or c.has("weight_loss") or \
-            c.fever:
-        r.hit(R, "abdo.persistent_or_recurrent", GENERAL + "; 反复/持续腹痛门诊(胃镜等)", advice="abdominal_self")
-        return
-    benign = c.has("diarrhoea", "abdo_distension", "after_meal", "heartburn", "constipation", "nausea") or \
-        c.mild(*a)
-    if benign and not c.elderly and not c.has("epigastric") or (c.mild(*a) and not c.elderly):
-        r.hit(S, "abdo.mild", GENERAL + "; 轻度腹痛伴胃肠不适", advice="abdominal_self")
-        return
+_A = ("abdominal_pain", "rlq", "peritonism", "migrating")
+
+
+def _reproductive_female(c: Ctx) -> bool:
+    return c.sex == "F" and (c.age is None or 14 <= c.age <= 50) and not c.child
+
+
+def _possible_preg(c: Ctx) -> bool:
+    return c.has("amenorrhoea") or c.yes("preg_possible") or (c.pregnant and (c.preg_weeks or 0) < 14)
+
+
+def _abdo_pattern(c: Ctx) -> str:
+    """Without an urgent feature: period pain, a long-standing pain, a mild upset, or unexplained."""
+    if period_pain(c) and not c.severe(*_A):
+        return "period"
+    hours = c.hours(*_A)
+    if c.chronic(*_A) or c.recurrent(*_A) or (hours is not None and hours >= 24 * 7) or c.has("weight_loss") or c.fever:
+        return "persistent"
+    benign = c.has("diarrhoea", "abdo_distension", "after_meal", "heartburn", "constipation", "nausea") or c.mild(*_A)
+    if benign and not c.elderly and not c.has("epigastric") or (c.mild(*_A) and not c.elderly):
+        return "mild"
     if c.has("epigastric") and c.has("heartburn", "after_meal") and not c.elderly:
-        r.hit(S, "abdo.dyspepsia", GENERAL + "; 消化不良", advice="abdominal_self")
-        return
-    r.hit(R, "abdo.unspecified", ABDO + "; 腹痛原因不明门诊评估", advice="abdominal")
+        return "dyspepsia"
+    return "unspecified"
+
+
+ordered_protocol(
+    "abdominal_pain", tx.GI, triggers="abdominal_pain rlq peritonism migrating", obstetric=True,
+    questions="abdo_severe abdo_rlq abdo_fever_vomit preg_possible",
+    asks=[
+        Ask("abdo.peritonism", E, ABDO + " 腹膜刺激征(穿孔/腹膜炎)", lambda c: c.has("peritonism"), flag="abdo.peritonism",
+            advice="abdominal", dept=tx.SURG),
+        Ask("abdo.shock", E, CONSENSUS + " Ⅰ/Ⅱ级: 休克表现",
+            lambda c: c.has("syncope", "near_syncope", "confusion") or
+            (c.v.systolic is not None and c.v.systolic < LOW_SBP), flag="abdo.severe", advice="abdominal"),
+        Ask("abdo.sweating", E, CONSENSUS + " Ⅱ级: 剧烈腹痛伴出汗(脐以上); " + CHEST + " 不典型心梗",
+            lambda c: c.has("sweating") and (c.severe(*_A) or c.has("epigastric") and
+                                             ((c.age or 0) >= 50 or c.cardiac_risk)), flag="abdo.acs",
+            advice="abdominal"),
+        Ask("abdo.ectopic", E, PREG + " 宫外孕",
+            lambda c: (_reproductive_female(c) or c.pregnant) and _possible_preg(c) and
+            (c.has("vaginal_bleeding") or c.severe(*_A)), flag="abdo.ectopic", advice="pregnancy", dept=tx.OBGYN),
+        Ask("abdo.torsion", E, CONSENSUS + " Ⅱ级: 睾丸扭转",
+            lambda c: c.has("testicular_pain") and (c.sudden("testicular_pain") or c.severe("testicular_pain")),
+            flag="gyn.testicular", dept=tx.URO),
+        Ask("abdo.rlq", U, ABDO + " 转移性右下腹痛(阑尾炎)",
+            lambda c: c.has("rlq", "migrating") and not c.mild(*_A) or (c.has("rlq") and c.fever) or c.yes("abdo_rlq"),
+            flag="abdo.appendicitis", advice="abdominal", dept=tx.SURG),
+        Ask("abdo.obstruction", U, ABDO + " 肠梗阻: 痛、吐、胀、闭",
+            lambda c: c.has("no_flatus") or (c.has("persistent_vomiting", "vomiting", "bilious") and
+                                             c.has("abdo_distension") and c.has("constipation")),
+            flag="abdo.obstruction", advice="abdominal", dept=tx.SURG),
+        Ask("abdo.severe", U, CONSENSUS + " Ⅱ/Ⅲ级: 剧烈/中度腹痛", lambda c: c.severe(*_A) or c.yes("abdo_severe"),
+            flag="abdo.severe", advice="abdominal"),
+        Ask("abdo.elderly", U, CONSENSUS + " Ⅲ级: >65岁腹痛",
+            lambda c: c.elderly and not c.chronic(*_A) and not c.recurrent(*_A), flag="abdo.elderly",
+            advice="abdominal"),
+        Ask("abdo.pregnancy", U, PREG + " 孕期腹痛当天产科评估", lambda c: c.pregnant, flag="preg.pain",
+            advice="pregnancy", dept=tx.OBGYN),
+        Ask("abdo.possible_pregnancy", U, PREG + " 停经后腹痛先排除宫外孕",
+            lambda c: _reproductive_female(c) and _possible_preg(c), flag="abdo.ectopic", dept=tx.OBGYN),
+        Ask("abdo.fever_vomit_jaundice", U, ABDO + " 腹痛伴发热/持续呕吐/黄疸",
+            lambda c: c.fever and not c.has("diarrhoea") or c.yes("abdo_fever_vomit") or
+            c.has("persistent_vomiting") or c.has("jaundice"), flag="abdo.severe", advice="abdominal"),
+        Ask("abdo.radiating", U, ABDO + " 胆绞痛/胰腺炎: 腹痛放射至背",
+            lambda c: c.has("radiation") and not c.mild(*_A), flag="abdo.severe", advice="abdominal"),
+        Ask("abdo.bleeding", U, GI_BLEED, lambda c: c.has("bloody_stool", "melena"), flag="gi.blood",
+            advice="abdominal"),
+        Ask("abdo.testicular", U, CONSENSUS + " Ⅱ级: 睾丸扭转待排", lambda c: c.has("testicular_pain"),
+            flag="gyn.testicular", dept=tx.URO),
+        Ask("abdo.child_worsening", U, ABDO + " 儿童腹痛伴呕吐或加重",
+            lambda c: c.child and not c.mild(*_A) and (c.worsening() or c.has("vomiting")), flag="abdo.severe",
+            advice="abdominal"),
+        Ask("abdo.worsening", U, ABDO + " 腹痛进行性加重",
+            lambda c: c.worsening() and not c.chronic(*_A) and not c.mild(*_A), flag="abdo.severe",
+            advice="abdominal"),
+        Ask("abdo.persistent_or_recurrent", R, GENERAL + "; 反复/持续腹痛门诊(胃镜等)",
+            lambda c: _abdo_pattern(c) == "persistent", advice="abdominal_self"),
+        Ask("abdo.unspecified", R, ABDO + "; 腹痛原因不明门诊评估", lambda c: _abdo_pattern(c) == "unspecified",
+            advice="abdominal"),
+        Ask("abdo.period_pain", S, GENERAL + "; 原发性痛经", lambda c: _abdo_pattern(c) == "period",
+            advice="abdominal_self", dept=tx.OBGYN),
+        Ask("abdo.mild", S, GENERAL + "; 轻度腹痛伴胃肠不适", lambda c: _abdo_pattern(c) == "mild",
+            advice="abdominal_self"),
+        Ask("abdo.dyspepsia", S, GENERAL + "; 消化不良", lambda c: _abdo_pattern(c) == "dyspepsia",
+            advice="abdominal_self"),
+    ])
 
 
 @protocol("gastro", tx.GI, triggers="vomiting persistent_vomiting vomits_everything diarrhoea nausea haematemesis "
