@@ -1,5 +1,7 @@
 """Chief-complaint protocols. Each reads the facts in a Ctx and raises the level with rules that
-name their source. A protocol never lowers what another found: the engine takes the highest level
+name their source. The most used ones (stroke, chest pain, dyspnoea, palpitations, syncope, headache,
+abdominal pain, glucose, blood pressure) are ordered disposition questions (``ordered.py``); the rest
+are still functions with the same semantics (docs/triage.md §2 lists them). A protocol never lowers what another found: the engine takes the highest level
 (2018 急诊预检分诊专家共识: "取最高级别").
 
 Facts are three-valued: positive (said, or answered yes), negative (denied, or answered no) and
