@@ -1,6 +1,6 @@
 """Chief-complaint protocols. Each reads the facts in a Ctx and raises the level with rules that
 name their source. The most used ones (stroke, chest pain, dyspnoea, palpitations, syncope, headache,
-abdominal pain, glucose, blood pressure) are ordered disposition questions (``ordered.py``); the rest
+abdominal pain, fever, glucose, blood pressure) are ordered disposition questions (``ordered.py``); the rest
 are still functions with the same semantics (docs/triage.md §2 lists them). A protocol never lowers what another found: the engine takes the highest level
 (2018 急诊预检分诊专家共识: "取最高级别").
 
@@ -743,100 +743,122 @@ def gastro(c: Ctx, r: Out) -> None:
     r.hit(S, "gi.self_limiting", DIARRHOEA + " 无危险信号可居家补液", advice="gi_self")
 
 
-@protocol("fever", tx.GP, triggers="fever chills",
-          when=lambda c: c.temp is not None and (c.temp >= 37.3 or c.temp < 35),
-          questions="child_danger fever_red temp")
-def fever(c: Ctx, r: Out) -> None:
-    if not c.fever and (c.temp is None or c.temp >= 35):
-        if c.has("chills") and not c.has("fever"):
-            return
-        if not c.has("fever"):
-            return
-    if c.temp is not None and c.temp < 35:
-        r.hit(U, "fever.hypothermia", CONSENSUS + "; 体温<35℃", flag="vital.hypothermia")
-        return
-    t = c.temp
-    if c.child:
-        m = c.months
-        if m is not None and m < 3:
-            r.hit(E, "fever.infant_under_3m", NICE_FEVER + " 红: <3个月体温≥38℃; " + IMCI, flag="fever.infant",
-                  advice="child_danger")
-        if c.has(*CHILD_DANGER) or c.yes("child_danger") or c.has("petechiae", "neck_stiffness", "mottled"):
-            r.hit(E, "fever.child_danger_sign", IMCI + " 一般危险体征; " + NICE_FEVER + " 红",
-                  flag="fever.child_danger", advice="child_danger")
-        if r.level == E:
-            return
-        if m is not None and m < 6 and t is not None and t >= 39:
-            r.hit(U, "fever.3_6m_39", NICE_FEVER + " 红: 3-6个月体温≥39℃", flag="fever.child_danger",
-                  advice="fever_child")
-        days = c.hours("fever")
-        if days is not None and days >= 24 * 5 or c.has("cond_kawasaki"):
-            r.hit(U, "fever.child_5_days", KAWASAKI, flag="fever.prolonged_child", advice="fever_child")
-        if c.has("fast_breathing", "dyspnoea", "wheeze"):
-            r.hit(U, "fever.child_breathing", IMCI + " 肺炎: 呼吸增快", flag="child.breathing", advice="fever_child")
-        if c.has("irritable") and c.severe("irritable", "fever") or c.has("sunken_eyes", "oliguria", "no_tears"):
-            r.hit(U, "fever.child_amber", NICE_FEVER + " 黄: 脱水/烦躁", flag="child.dehydration", advice="fever_child")
-        if c.has("rash") and c.has("red_eye"):
-            r.hit(U, "fever.child_rash_red_eyes", KAWASAKI, flag="fever.prolonged_child", advice="fever_child")
-        if r.level >= U:
-            return
-        if (t is not None and t >= 39) or c.has("high_fever_word") or (days is not None and days >= 72) or \
-                c.infant or c.has("ear_pain", "ear_tugging", "dysuria", "rash", "irritable") or c.worsening():
-            r.hit(R, "fever.child_review", NICE_FEVER + " 需门诊评估", advice="fever_child")
-            return
-        if t is None and not c.has("active_child", "low_fever_word") and not c.mild("fever"):
-            r.hit(R, "fever.child_unknown_temp", NICE_FEVER + "; 体温不明", advice="fever_child")
-            return
-        r.hit(S, "fever.child_home", NICE_FEVER + " 绿: 无危险信号可居家", advice="fever_child")
-        return
-    # adults
-    if t is not None and t > 41:
-        r.hit(E, "fever.hyperpyrexia", CONSENSUS + " Ⅰ级: 体温>41℃", flag="vital.hyperpyrexia", advice="fever")
-    if c.has("neck_stiffness") or c.has("petechiae") or c.yes("fever_red"):
-        r.hit(E, "fever.meningitis_sepsis", MENINGITIS + "; " + SEPSIS, flag="fever.sepsis", advice="fever")
-    if c.has("confusion", "drowsy", "unresponsive", "seizure", "mottled") or \
-            (c.v.systolic is not None and c.v.systolic < LOW_SBP):
-        r.hit(E, "fever.altered_or_shock", SEPSIS, flag="fever.sepsis", advice="fever")
-    if c.cond("immunosuppressed"):
-        r.hit(E, "fever.immunosuppressed", IMMUNE, flag="fever.immunosuppressed", advice="fever")
-    if r.level == E:
-        return
-    if t is not None and t >= 40:
-        r.hit(U, "fever.40", CONSENSUS + "; 超高热", flag="vital.temp_40", advice="fever")
-    if c.has("travel_malaria"):
-        r.hit(U, "fever.travel", MALARIA + " 疫区归来发热", flag="fever.travel", advice="fever", dept="感染科")
-    if c.has("tick_bite") and (c.has("rash", "headache") or c.fever_high):
-        r.hit(U, "fever.tick", SEPSIS + "; 蜱传疾病(立克次体/发热伴血小板减少综合征)", flag="fever.travel", advice="fever",
-              dept="感染科")
-    if c.has("rash") and c.has("headache") and c.fever_high:
-        r.hit(U, "fever.rash_headache", SEPSIS + "; 发热皮疹伴头痛", flag="fever.sepsis", advice="fever")
-    if c.has("jaundice"):
-        r.hit(U, "fever.jaundice", SEPSIS + " 胆道感染", flag="fever.sepsis", advice="fever")
-    if c.has("flank_pain") or (c.has("dysuria", "urinary_frequency") and (c.has("chills") or c.fever_high)) or \
-            (c.has("back_pain") and c.has("dysuria", "urinary_frequency")):
-        r.hit(U, "fever.pyelonephritis", UTI, flag="fever.pyelo", advice="urinary", dept=tx.URO)
-    if c.pregnant and (t is None or t >= 38):
-        r.hit(U, "fever.pregnancy", PREG + "; 孕期发热", flag="fever.high", dept=tx.OBGYN)
-    if c.elderly and ((c.age or 0) >= 75 or (t is not None and t >= 38.5) or c.has("chills") or c.fever_high):
-        r.hit(U, "fever.elderly", SEPSIS + " 老年人发热易重症", flag="fever.elderly", advice="fever")
-    if c.has("red_swollen") and c.has("spreading"):
-        r.hit(U, "fever.cellulitis_spreading", SKIN, flag="skin.cellulitis", dept=tx.DERM)
-    if r.level >= U:
-        return
-    days = c.hours("fever")
+def _hypothermia(c: Ctx) -> bool:
+    return c.temp is not None and c.temp < 35
+
+
+def _child_fever(c: Ctx) -> bool:
+    return c.child and not _hypothermia(c)
+
+
+def _adult_fever(c: Ctx) -> bool:
+    return not c.child and not _hypothermia(c)
+
+
+def _child_fever_review(c: Ctx) -> bool:
+    t, days = c.temp, c.hours("fever")
+    return (t is not None and t >= 39) or c.has("high_fever_word") or (days is not None and days >= 72) or \
+        c.infant or c.has("ear_pain", "ear_tugging", "dysuria", "rash", "irritable") or c.worsening()
+
+
+def _adult_fever_pattern(c: Ctx) -> str:
+    """Without an urgent feature: a fever to review in clinic, an unexplained one, one a local protocol
+    answers (urine, skin, ear), or a viral illness to look after at home."""
+    t, days = c.temp, c.hours("fever")
     urti = c.has(*URTI_SX)
     mild_cold = urti and ((t is not None and t < 38.5) or c.has("low_fever_word") or c.mild("fever"))
     long_fever = days is not None and (days >= 120 or days >= 72 and not mild_cold)
     if c.fever_high or long_fever or c.has("purulent_sputum", "chills") or c.elderly \
             or c.worsening() or c.cond("diabetes", "copd", "heart_disease", "ckd") and not c.mild("fever"):
-        r.hit(R, "fever.review", URTI + "; 高热/发热≥3天/慢病需门诊", advice="fever")
-        return
+        return "review"
     if not urti and not c.has("myalgia", "diarrhoea", "vomiting") and t is None and not c.has("low_fever_word"):
-        r.hit(R, "fever.unexplained", SEPSIS + "; 原因不明发热门诊", advice="fever")
-        return
+        return "unexplained"
     if not urti and c.has("dysuria", "urinary_frequency", "rash", "ear_pain", "red_swollen"):
-        return  # the local protocol decides
-    r.hit(S, "fever.viral_home", URTI + " 普通病毒感染可居家", advice="fever")
+        return "local"
+    return "viral"
+
+
+def _child(pred):
+    return lambda c: _child_fever(c) and pred(c)
+
+
+def _adult(pred):
+    return lambda c: _adult_fever(c) and pred(c)
+
+
+ordered_protocol(
+    "fever", tx.GP, triggers="fever chills", questions="child_danger fever_red temp",
+    when=lambda c: c.temp is not None and (c.temp >= 37.3 or c.temp < 35),
+    asks=[
+        # Chills without a fever, or a fever word denied: nothing for this protocol.
+        Ask("fever.none", E, GENERAL, lambda c: not c.fever and not _hypothermia(c) and not c.has("fever"), stop=True),
+        Ask("fever.infant_under_3m", E, NICE_FEVER + " 红: <3个月体温≥38℃; " + IMCI,
+            _child(lambda c: c.months is not None and c.months < 3), flag="fever.infant", advice="child_danger"),
+        Ask("fever.child_danger_sign", E, IMCI + " 一般危险体征; " + NICE_FEVER + " 红",
+            _child(lambda c: c.has(*CHILD_DANGER) or c.yes("child_danger") or
+                   c.has("petechiae", "neck_stiffness", "mottled")), flag="fever.child_danger", advice="child_danger"),
+        Ask("fever.hyperpyrexia", E, CONSENSUS + " Ⅰ级: 体温>41℃", _adult(lambda c: c.temp is not None and c.temp > 41),
+            flag="vital.hyperpyrexia", advice="fever"),
+        Ask("fever.meningitis_sepsis", E, MENINGITIS + "; " + SEPSIS,
+            _adult(lambda c: c.has("neck_stiffness") or c.has("petechiae") or c.yes("fever_red")), flag="fever.sepsis",
+            advice="fever"),
+        Ask("fever.altered_or_shock", E, SEPSIS,
+            _adult(lambda c: c.has("confusion", "drowsy", "unresponsive", "seizure", "mottled") or
+                   (c.v.systolic is not None and c.v.systolic < LOW_SBP)), flag="fever.sepsis", advice="fever"),
+        Ask("fever.immunosuppressed", E, IMMUNE, _adult(lambda c: c.cond("immunosuppressed")),
+            flag="fever.immunosuppressed", advice="fever"),
+        Ask("fever.hypothermia", U, CONSENSUS + "; 体温<35℃", _hypothermia, flag="vital.hypothermia"),
+        Ask("fever.3_6m_39", U, NICE_FEVER + " 红: 3-6个月体温≥39℃",
+            _child(lambda c: c.months is not None and c.months < 6 and c.temp is not None and c.temp >= 39),
+            flag="fever.child_danger", advice="fever_child"),
+        Ask("fever.child_5_days", U, KAWASAKI,
+            _child(lambda c: (c.hours("fever") or 0) >= 24 * 5 or c.has("cond_kawasaki")),
+            flag="fever.prolonged_child", advice="fever_child"),
+        Ask("fever.child_breathing", U, IMCI + " 肺炎: 呼吸增快", _child(lambda c: c.has("fast_breathing", "dyspnoea",
+                                                                                       "wheeze")),
+            flag="child.breathing", advice="fever_child"),
+        Ask("fever.child_amber", U, NICE_FEVER + " 黄: 脱水/烦躁",
+            _child(lambda c: c.has("irritable") and c.severe("irritable", "fever") or
+                   c.has("sunken_eyes", "oliguria", "no_tears")), flag="child.dehydration", advice="fever_child"),
+        Ask("fever.child_rash_red_eyes", U, KAWASAKI, _child(lambda c: c.has("rash") and c.has("red_eye")),
+            flag="fever.prolonged_child", advice="fever_child"),
+        Ask("fever.40", U, CONSENSUS + "; 超高热", _adult(lambda c: c.temp is not None and c.temp >= 40),
+            flag="vital.temp_40", advice="fever"),
+        Ask("fever.travel", U, MALARIA + " 疫区归来发热", _adult(lambda c: c.has("travel_malaria")), flag="fever.travel",
+            advice="fever", dept="感染科"),
+        Ask("fever.tick", U, SEPSIS + "; 蜱传疾病(立克次体/发热伴血小板减少综合征)",
+            _adult(lambda c: c.has("tick_bite") and (c.has("rash", "headache") or c.fever_high)), flag="fever.travel",
+            advice="fever", dept="感染科"),
+        Ask("fever.rash_headache", U, SEPSIS + "; 发热皮疹伴头痛",
+            _adult(lambda c: c.has("rash") and c.has("headache") and c.fever_high), flag="fever.sepsis", advice="fever"),
+        Ask("fever.jaundice", U, SEPSIS + " 胆道感染", _adult(lambda c: c.has("jaundice")), flag="fever.sepsis",
+            advice="fever"),
+        Ask("fever.pyelonephritis", U, UTI,
+            _adult(lambda c: c.has("flank_pain") or (c.has("dysuria", "urinary_frequency") and
+                                                     (c.has("chills") or c.fever_high)) or
+                   (c.has("back_pain") and c.has("dysuria", "urinary_frequency"))),
+            flag="fever.pyelo", advice="urinary", dept=tx.URO),
+        Ask("fever.pregnancy", U, PREG + "; 孕期发热", _adult(lambda c: c.pregnant and (c.temp is None or c.temp >= 38)),
+            flag="fever.high", dept=tx.OBGYN),
+        Ask("fever.elderly", U, SEPSIS + " 老年人发热易重症",
+            _adult(lambda c: c.elderly and ((c.age or 0) >= 75 or (c.temp is not None and c.temp >= 38.5) or
+                                            c.has("chills") or c.fever_high)), flag="fever.elderly", advice="fever"),
+        Ask("fever.cellulitis_spreading", U, SKIN, _adult(lambda c: c.has("red_swollen") and c.has("spreading")),
+            flag="skin.cellulitis", dept=tx.DERM),
+        Ask("fever.child_review", R, NICE_FEVER + " 需门诊评估", _child(_child_fever_review), advice="fever_child"),
+        Ask("fever.child_unknown_temp", R, NICE_FEVER + "; 体温不明",
+            _child(lambda c: not _child_fever_review(c) and c.temp is None and
+                   not c.has("active_child", "low_fever_word") and not c.mild("fever")), advice="fever_child"),
+        Ask("fever.review", R, URTI + "; 高热/发热≥3天/慢病需门诊", _adult(lambda c: _adult_fever_pattern(c) == "review"),
+            advice="fever"),
+        Ask("fever.unexplained", R, SEPSIS + "; 原因不明发热门诊",
+            _adult(lambda c: _adult_fever_pattern(c) == "unexplained"), advice="fever"),
+        # A fever with urinary, skin or ear symptoms: the local protocol answers.
+        Ask("fever.local", S, GENERAL, _adult(lambda c: _adult_fever_pattern(c) == "local"), stop=True),
+        Ask("fever.child_home", S, NICE_FEVER + " 绿: 无危险信号可居家", _child_fever, advice="fever_child"),
+        Ask("fever.viral_home", S, URTI + " 普通病毒感染可居家", _adult(lambda c: _adult_fever_pattern(c) == "viral"),
+            advice="fever"),
+    ])
 
 
 @protocol("respiratory", tx.GP, triggers="cough coryza sore_throat sneezing hoarseness sputum haemoptysis sputum_blood "
