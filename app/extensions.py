@@ -2,6 +2,8 @@
 import http
 
 import marshmallow as ma
+from apispec import BasePlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls, resolve_schema_instance
 from flask import g, request
 from flask_limiter import Limiter
 from flask_migrate import Migrate
@@ -26,11 +28,31 @@ class ProblemSchema(ma.Schema):
     errors = ma.fields.Dict(metadata={"description": "field -> messages (422)"})
 
 
+class JsonSchemaExtras(BasePlugin):
+    """Adds a schema's `Meta.json_schema` (e.g. the anyOf of a cross-field rule, which marshmallow fields cannot
+    state) to its OpenAPI component, so that the document says what the schema's hook enforces."""
+
+    def schema_helper(self, name, definition, **kwargs):
+        schema = kwargs.get("schema")
+        if schema is None:
+            return None
+        meta = getattr(resolve_schema_cls(schema), "Meta", None)
+        extras = dict(getattr(meta, "json_schema", None) or {})
+        unknown = resolve_schema_instance(schema).unknown
+        if "additionalProperties" not in definition and unknown != ma.EXCLUDE:
+            # apispec leaves it out when Meta has a description, though unknown fields are still refused
+            extras["additionalProperties"] = unknown == ma.INCLUDE
+        return extras
+
+
 class ProblemApi(Api):
     """flask-smorest documenting errors as application/problem+json."""
 
     ERROR_SCHEMA = ProblemSchema
     PROBLEM = "application/problem+json"
+
+    def _init_spec(self, *, extra_plugins=None, **kwargs):
+        super()._init_spec(extra_plugins=[JsonSchemaExtras(), *(extra_plugins or ())], **kwargs)
 
     def _register_responses(self):
         for status in http.HTTPStatus:

@@ -2,7 +2,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.api.common import committed
+from app.api.common import committed, rules
 from app.auth import current_actor
 from app.extensions import db
 from app.schemas.common import page_of
@@ -24,6 +24,12 @@ class Contracts(MethodView):
 
     @blp.arguments(ContractCreateSchema)
     @blp.response(201, ContractSchema)
+    @blp.doc(**rules({
+        "contract.village_not_served": "the team serves the resident's village (an admin may override with "
+                                       "override_reason)",
+        "contract.team_inactive": "the team is active",
+        "contract.packages": "every package is a current, active package of the consortium",
+    }))
     def post(self, data):
         """Apply to sign a resident with a team (pending until the team lead approves)."""
         return committed(contracts.apply_contract(db.session, actor=current_actor(), now=utcnow(), **data))

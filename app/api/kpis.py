@@ -1,6 +1,7 @@
 """KPIs (绩效指标) per team, township or consortium, computed in SQL."""
 from flask_smorest import Blueprint
 
+from app.api.common import rules
 from app.auth import allow, current_actor
 from app.extensions import db
 from app.schemas.kpis import KpiArgsSchema, KpiListSchema
@@ -13,6 +14,7 @@ blp = Blueprint("kpis", __name__, description="绩效指标 / KPIs (definitions 
 @allow("admin", "village_doctor", "township_doctor", "county_doctor")
 @blp.arguments(KpiArgsSchema, location="query")
 @blp.response(200, KpiListSchema)
+@blp.doc(**rules({"kpi.period": f"end not before start, at most {kpis.MAX_PERIOD_DAYS} days"}))
 def get(args):
     """KPIs for a period [start, end] (local dates, end inclusive), one report per unit at the level.
 

@@ -8,7 +8,7 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.api.common import committed
+from app.api.common import committed, rules
 from app.auth import allow, current_actor
 from app.extensions import db, limiter
 from app.schemas.readings import (BatchCreateSchema, BatchResultSchema, BpChartSchema, BpCreateSchema,
@@ -18,6 +18,18 @@ from app.services import devices, readings
 from models.base import utcnow
 
 blp = Blueprint("readings", __name__, description="居家监测 / home readings")
+
+# What a reading's schema cannot state: the clock, the caller's role, the likely-typo dialogue (docs/design.md).
+POST_RULES = rules({
+    "reading.invalid": "measured_at not over a year ago nor in the future; values outside the plausible ranges "
+                       "(ml.clinical: systolic 50-300, diastolic 30-200 and below systolic, pulse 25-250 beats/min, "
+                       "glucose 1.0-35.0 mmol/L) unless they look mistyped and confirm=true; glucose: value or "
+                       "meter_flag, not both",
+    "reading.likely_typo": "a value that looks mistyped: resend the intended value, or the same with confirm=true",
+    "reading.resident": "team staff name the resident (resident_id)",
+    "reading.source": "a resident posts as app or wechat: doctor is for team staff, device for device keys",
+})
+CHART_RULES = rules({"reading.range": "start before end, at most MAX_CHART_DAYS (366) days apart"})
 
 WRITERS = ("resident", "village_doctor", "township_doctor", "county_doctor", devices.DEVICE_ROLE)
 TEAM = ("village_doctor", "township_doctor", "county_doctor")
@@ -41,6 +53,7 @@ def _answer(outcome):
 @readings_limit
 @allow(*WRITERS)
 @blp.arguments(BpCreateSchema)
+@blp.doc(**POST_RULES)
 @blp.response(201, BpOutcomeSchema)
 @blp.alt_response(200, schema=BpOutcomeSchema, description="a retry: the original result")
 def post_bp(data):
@@ -52,6 +65,7 @@ def post_bp(data):
 @readings_limit
 @allow(*WRITERS)
 @blp.arguments(GlucoseCreateSchema)
+@blp.doc(**POST_RULES)
 @blp.response(201, GlucoseOutcomeSchema)
 @blp.alt_response(200, schema=GlucoseOutcomeSchema, description="a retry: the original result")
 def post_glucose(data):
@@ -74,6 +88,7 @@ def post_batch(data):
 @blp.get("/residents/<int:resident_id>/bp")
 @blp.arguments(ChartArgsSchema, location="query")
 @blp.response(200, BpChartSchema)
+@blp.doc(**CHART_RULES)
 def bp_chart(args, resident_id):
     """BP readings in a time range with HBPM sessions and 7-day means computed by the server."""
     return readings.bp_chart(db.session, current_actor(), resident_id, now=utcnow(), **args)
@@ -82,6 +97,7 @@ def bp_chart(args, resident_id):
 @blp.get("/residents/<int:resident_id>/glucose")
 @blp.arguments(ChartArgsSchema, location="query")
 @blp.response(200, GlucoseChartSchema)
+@blp.doc(**CHART_RULES)
 def glucose_chart(args, resident_id):
     """Glucose readings in a time range with 7-day fasting and non-fasting means."""
     return readings.glucose_chart(db.session, current_actor(), resident_id, now=utcnow(), **args)

@@ -5,7 +5,7 @@ Importing this module registers the specialists' scope rule (app.services.referr
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.api.common import committed
+from app.api.common import committed, rules
 from app.auth import allow, current_actor
 from app.extensions import db
 from app.schemas.common import page_of
@@ -30,6 +30,11 @@ class Referrals(MethodView):
     @allow(*TEAM_ROLES)
     @blp.arguments(ReferralCreateSchema)
     @blp.response(201, ReferralSchema)
+    @blp.doc(**rules({
+        "referral.specialist": "to_specialist_id is an active specialist of the consortium",
+        "referral.department": "the department has an active specialist, the one named if any",
+        "referral.alert": "alert_id is an alert of this resident",
+    }))
     def post(self, data):
         """Refer a resident of the caller's team to a specialist or department, with an automatic summary."""
         return committed(referrals.create_referral(db.session, actor=current_actor(), now=utcnow(), **data))

@@ -6,11 +6,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from app.api.common import committed, pdf_response
+from app.api.common import committed, rules, pdf_response
 from app.auth import current_actor
 from app.extensions import db
 from app.schemas.common import page_of
-from app.schemas.residents import (ConsentCreateSchema, ConsentSchema, FollowupFormsArgsSchema, ResidentArgsSchema,
+from app.schemas.residents import (BP_TARGET_RULE, ID_CARD_RULE, ConsentCreateSchema, ConsentSchema, FollowupFormsArgsSchema, ResidentArgsSchema,
                                    ResidentCreateSchema, ResidentSchema, ResidentUpdateSchema)
 from app.services import residents, rights
 from app.services.phs import printing
@@ -37,6 +37,14 @@ class Residents(MethodView):
 
     @blp.arguments(ResidentCreateSchema)
     @blp.response(201, ResidentSchema)
+    @blp.doc(**rules({
+        "id_card.birth_date": ID_CARD_RULE,
+        "id_card.check_digit": ID_CARD_RULE,
+        "resident.sex_mismatch": "sex, if given, agrees with the ID-card number",
+        "resident.birth_date_mismatch": "birth_date, if given, agrees with the ID-card number",
+        "resident.bp_target": BP_TARGET_RULE,
+        "resident.village": "village_id is a village of the caller's consortium",
+    }))
     def post(self, data):
         """Register a resident (team staff or admin); sex and birth date are read from the ID-card number."""
         actor = current_actor()
@@ -65,6 +73,10 @@ class ResidentById(MethodView):
 
     @blp.arguments(ResidentUpdateSchema)
     @blp.response(200, ResidentSchema)
+    @blp.doc(**rules({
+        "resident.bp_target": BP_TARGET_RULE,
+        "resident.village": "village_id is a village of the caller's consortium",
+    }))
     def patch(self, data, resident_id):
         """Change profile fields or the personal BP target (team staff)."""
         return _view(committed(residents.update_resident(db.session, actor=current_actor(),

@@ -30,7 +30,7 @@ class ContractCreateSchema(Schema):
     team_id = Id(required=True)
     package_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=20))
     starts_on = fields.Date(load_default=None, allow_none=True)
-    override_reason = Text(load_default=None, allow_none=True)
+    override_reason = Text(load_default=None, allow_none=True, blank=True)
 
 
 class ContractTerminateSchema(Schema):

@@ -9,10 +9,25 @@ from app.services.followup_forms import CHANNELS, NEXT_STEP_ORDER
 from app.services.overdue import CALL_OUTCOMES
 from app.services.phs import codes
 from app.services.timeline import TYPES
+from ml.clinical import DBP_RANGE, GLUCOSE_MMOL_RANGE, SBP_RANGE
 from models.followups import Classification, VisitMethod
 
 METHODS = [m.value for m in VisitMethod]
 CLASSIFICATIONS = [c.value for c in Classification]
+
+
+def _systolic(**kw):
+    return fields.Int(allow_none=True, validate=validate.Range(*SBP_RANGE), metadata={
+        "description": "mmHg; given together with diastolic"}, **kw)
+
+
+def _diastolic(**kw):
+    return fields.Int(allow_none=True, validate=validate.Range(*DBP_RANGE), metadata={
+        "description": "mmHg, below systolic; given together with systolic"}, **kw)
+
+
+def _glucose(**kw):
+    return fields.Float(allow_none=True, validate=validate.Range(*GLUCOSE_MMOL_RANGE), **kw)
 
 
 def _reason_text(code):
@@ -20,7 +35,7 @@ def _reason_text(code):
 
 
 class MedicationSchema(Schema):
-    drug = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+    drug = Text(64, required=True)
     dose = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=32))
     frequency = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=32))
     change = fields.Str(load_default="continue", validate=validate.OneOf(MEDICATION_CHANGES))
@@ -31,11 +46,11 @@ class FollowUpCreateSchema(Schema):
     visited_at = fields.AwareDateTime(required=True)
     method = fields.Str(required=True, validate=validate.OneOf(METHODS))
     classification = fields.Str(required=True, validate=validate.OneOf(CLASSIFICATIONS))
-    systolic = fields.Int(load_default=None, allow_none=True, validate=validate.Range(min=0, max=400))
-    diastolic = fields.Int(load_default=None, allow_none=True, validate=validate.Range(min=0, max=400))
-    glucose_mmol = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0, max=100))
+    systolic = _systolic(load_default=None)
+    diastolic = _diastolic(load_default=None)
+    glucose_mmol = _glucose(load_default=None)
     medications = fields.List(fields.Nested(MedicationSchema), load_default=list, validate=validate.Length(max=20))
-    notes = Text(2000, load_default=None, allow_none=True)
+    notes = Text(2000, load_default=None, allow_none=True, blank=True)
     alert_id = fields.Int(load_default=None, allow_none=True)
     program = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(codes.PROGRAMS),
                          metadata={"description": "htn 高血压 / dm 2型糖尿病 随访表; default from the resident's conditions"})
@@ -54,11 +69,11 @@ class FollowUpUpdateSchema(Schema):
     """A correction: only the fields given change; the version goes up."""
     method = fields.Str(validate=validate.OneOf(METHODS))
     classification = fields.Str(validate=validate.OneOf(CLASSIFICATIONS))
-    systolic = fields.Int(allow_none=True, validate=validate.Range(min=0, max=400))
-    diastolic = fields.Int(allow_none=True, validate=validate.Range(min=0, max=400))
-    glucose_mmol = fields.Float(allow_none=True, validate=validate.Range(min=0, max=100))
+    systolic = _systolic()
+    diastolic = _diastolic()
+    glucose_mmol = _glucose()
     medications = fields.List(fields.Nested(MedicationSchema), validate=validate.Length(max=20))
-    notes = Text(2000, allow_none=True)
+    notes = Text(2000, allow_none=True, blank=True)
     program = fields.Str(validate=validate.OneOf(codes.PROGRAMS))
     form = fields.Dict(keys=fields.Str())
     next_step = fields.Str(validate=validate.OneOf(NEXT_STEP_ORDER))
@@ -195,7 +210,7 @@ class DueItemSchema(Schema):
 class CallOutcomeCreateSchema(Schema):
     resident_id = fields.Int(required=True)
     outcome = fields.Str(required=True, validate=validate.OneOf(CALL_OUTCOMES))
-    note = Text(1000, load_default=None, allow_none=True)
+    note = Text(1000, load_default=None, allow_none=True, blank=True)
 
 
 class CallOutcomeSchema(Schema):

@@ -1,12 +1,13 @@
 """KPIs (绩效指标): query arguments and the report shape (definitions: docs/kpis.md and the endpoint doc)."""
 from marshmallow import Schema, fields, validate
 
-from app.services.kpis import LEVELS
+from app.services.kpis import LEVELS, MAX_PERIOD_DAYS
 
 
 class KpiArgsSchema(Schema):
     start = fields.Date(required=True, metadata={"description": "first day of the period (local date)"})
-    end = fields.Date(required=True, metadata={"description": "last day of the period, inclusive; the 'as of' day"})
+    end = fields.Date(required=True, metadata={"description": "last day of the period, inclusive; the 'as of' day; "
+                                                             f"not before start, at most {MAX_PERIOD_DAYS} days"})
     level = fields.Str(load_default="consortium", validate=validate.OneOf(LEVELS))
     unit_id = fields.Int(load_default=None, allow_none=True,
                          metadata={"description": "one team / township institution / consortium id"})

@@ -13,7 +13,7 @@ class ServiceRecordCreateSchema(Schema):
         "description": "one resident; several only for a group education session (one record each)"})
     delivered_at = fields.AwareDateTime(required=True)
     method = fields.Str(required=True, validate=validate.OneOf(METHODS))
-    notes = Text(2000, load_default=None, allow_none=True)
+    notes = Text(2000, load_default=None, allow_none=True, blank=True)
     details = fields.Dict(load_default=None, allow_none=True, validate=lambda d: d is None or len(str(d)) <= 4000)
     entry_channel = fields.Str(load_default="app", validate=validate.OneOf(ENTRY_CHANNELS))
 
@@ -122,7 +122,7 @@ class ReviewCreateSchema(Schema):
     record_id = Id(required=True)
     flag = fields.Str(required=True, validate=validate.OneOf(FLAGS))
     outcome = fields.Str(required=True, validate=validate.OneOf(OUTCOMES))
-    note = Text(1000, load_default=None, allow_none=True)
+    note = Text(1000, load_default=None, allow_none=True, blank=True)
 
 
 class ReviewSchema(Schema):

@@ -13,6 +13,7 @@ from models.readings import GlucoseContext, ReadingSource
 
 # What a valid reading is made of, written once: the readings service checks its own callers against these too.
 MAX_BATCH = 1000
+MAX_CHART_DAYS = 366
 UNITS = ("mmol/L", "mg/dL")
 METER_FLAGS = (rules.METER_HI, rules.METER_LO)
 ARMS = ("left", "right")
@@ -184,7 +185,8 @@ class BatchResultSchema(Schema):
 
 
 class ChartArgsSchema(Schema):
-    start = _when(load_default=None, metadata={"description": "default: 30 days before end"})
+    start = _when(load_default=None, metadata={"description": "default: 30 days before end; before end, at most "
+                                                              f"{MAX_CHART_DAYS} days before it"})
     end = _when(load_default=None, metadata={"description": "default: now"})
 
 

@@ -1,7 +1,7 @@
 """Referrals (转诊) and specialist slots (预留号源)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.schemas.common import Name, PageArgsSchema, Text
+from app.schemas.common import Id, Name, PageArgsSchema, Text
 from models.referrals import ReferralStatus, Urgency
 
 STATUSES = [s.value for s in ReferralStatus]
@@ -33,12 +33,20 @@ class ReferralSchema(Schema):
 
 
 class ReferralCreateSchema(Schema):
-    resident_id = fields.Int(required=True)
-    to_department = Name(load_default=None, allow_none=True)
-    to_specialist_id = fields.Int(load_default=None, allow_none=True)
+    class Meta:
+        description = "Give to_department, to_specialist_id or both (a specialist must work in that department)."
+        json_schema = {"anyOf": [  # the _target hook below
+            {"required": ["to_department"], "properties": {"to_department": {"type": "string"}}},
+            {"required": ["to_specialist_id"], "properties": {"to_specialist_id": {"type": "integer"}}}]}
+
+    resident_id = Id(required=True)
+    to_department = Name(load_default=None, allow_none=True, metadata={
+        "description": "required unless to_specialist_id is given"})
+    to_specialist_id = Id(load_default=None, allow_none=True, metadata={
+        "description": "required unless to_department is given"})
     reason = Text(1000, required=True)
     urgency = fields.Str(load_default="routine", validate=validate.OneOf(URGENCIES))
-    alert_id = fields.Int(load_default=None, allow_none=True)
+    alert_id = Id(load_default=None, allow_none=True, metadata={"description": "an alert of this resident"})
 
     @validates_schema
     def _target(self, data, **kwargs):

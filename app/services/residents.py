@@ -18,6 +18,8 @@ from models.org import Village
 from models.residents import Consent, Resident, ResidentCondition, Sex
 
 KNOWN_CONDITIONS = frozenset(c.value for c in Condition)
+BP_TARGET_SYS = (100, 160)  # mmHg: the personal home targets a doctor may set (app.schemas.residents states them)
+BP_TARGET_DIA = (60, 100)
 
 
 def _check_conditions(conditions: list[str]) -> list[str]:
@@ -32,7 +34,8 @@ def _check_target(sys_: int | None, dia: int | None) -> None:
     if (sys_ is None) != (dia is None):
         raise RuleViolation("resident.bp_target", "血压目标需同时填写高压和低压 / give both target values",
                             errors={"bp_target_dia": ["需同时填写"]})
-    if sys_ is not None and not (100 <= sys_ <= 160 and 60 <= dia <= 100 and sys_ > dia):
+    if sys_ is not None and not (BP_TARGET_SYS[0] <= sys_ <= BP_TARGET_SYS[1]
+                                 and BP_TARGET_DIA[0] <= dia <= BP_TARGET_DIA[1] and sys_ > dia):
         raise RuleViolation("resident.bp_target", "血压目标超出合理范围 / target out of range",
                             errors={"bp_target_sys": ["高压目标100-160，低压目标60-100"]})
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import RuleViolation
+from app.schemas.readings import MAX_CHART_DAYS
 from app.services import rules
 from app.services.actors import Actor
 from app.services.clock import LOCAL_TZ, local_date
@@ -19,7 +20,6 @@ from ml.clinical import FASTING_TARGET, HBPM_WINDOW_DAYS, BpTarget
 from models.confirmations import ReadingCheck
 from models.readings import BpReading, GlucoseContext, GlucoseReading
 
-MAX_CHART_DAYS = 366
 
 
 @dataclass
