@@ -1,4 +1,4 @@
-"""Headers, metrics, limits across workers and oracles (issue 14 findings 11-14)."""
+"""Headers, metrics, limits across workers and oracles."""
 from __future__ import annotations
 
 import pytest
@@ -9,7 +9,7 @@ from tests.fakes.redis_server import running_redis
 from tests.security.test_input import _id_card
 
 
-# --- headers (finding 12) ----------------------------------------------------------------------------------
+# --- headers -----------------------------------------------------------------------------------------------
 def test_api_responses_with_personal_data_are_not_stored_or_sniffed(client, world):
     response = client.get(f"/api/v1/residents/{world.ids['res_a1']}", headers=world.headers("vdoc_a"))
     assert response.status_code == 200
@@ -36,6 +36,37 @@ def test_pages_outside_the_api_keep_frame_ancestors_self_and_allow_their_own_scr
     assert csp == "frame-ancestors 'self'"
 
 
+def test_no_response_sends_a_referrer_or_may_be_framed_by_others(client, world):
+    """A link followed from a page or the API never carries its address (with an id or a query) to another site;
+    errors (404 inside and outside the API, 401) carry the same headers."""
+    responses = [client.get("/healthz"), client.get("/api/v1/docs"), client.get("/no/such/page"),
+                 client.get("/api/v1/residents/999999", headers=world.headers("vdoc_a")),
+                 client.get("/api/v1/residents"), client.get("/staff/login")]
+    assert [r.status_code for r in responses] == [200, 200, 404, 404, 401, 200]
+    for response in responses:
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "frame-ancestors" in response.headers["Content-Security-Policy"]
+
+
+def test_callback_answers_are_not_stored(client, app):
+    """The callback's answers hold the bot's replies to a resident: no-store, like the API."""
+    import time
+
+    from app.wechat.transport import compute_signature
+
+    timestamp, nonce = str(int(time.time())), "n0nce"
+    signature = compute_signature(app.config["WECHAT_TOKEN"], timestamp, nonce)
+    ok = client.get("/wechat", query_string={"signature": signature, "timestamp": timestamp, "nonce": nonce,
+                                             "echostr": "hello"})
+    forged = client.post("/wechat", query_string={"signature": "0" * 40, "timestamp": timestamp, "nonce": nonce},
+                         data=b"<xml/>", content_type="text/xml")
+    assert (ok.status_code, ok.get_data(as_text=True)) == (200, "hello") and forged.status_code == 403
+    for response in (ok, forged):
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+
+
 def test_swagger_ui_loads_pinned_local_assets_under_a_csp(client):
     page = client.get("/api/v1/docs")
     html = page.get_data(as_text=True)
@@ -45,7 +76,7 @@ def test_swagger_ui_loads_pinned_local_assets_under_a_csp(client):
     assert bundle.status_code == 200 and len(bundle.get_data()) > 100_000
 
 
-# --- /metrics (finding 13) ---------------------------------------------------------------------------------
+# --- /metrics ----------------------------------------------------------------------------------------------
 @pytest.fixture
 def metrics_token(app):
     app.config["METRICS_TOKEN"] = "scrape-token-0123456789"
@@ -68,9 +99,12 @@ def test_metrics_is_not_served_in_production_without_a_token(client, app):
         app.config["DEMO_MODE"] = True
 
 
-# --- limits across workers (finding 11) --------------------------------------------------------------------
+# --- limits across workers ---------------------------------------------------------------------------------
 def test_rate_limits_are_shared_by_workers_through_redis(app, tmp_path):
-    """Two app instances (two gunicorn workers) with one REDIS_URL count against one limit."""
+    """Two app instances (two gunicorn workers) with one REDIS_URL count against one limit.
+
+    The limiter extension is one object whose storage each create_app replaces: the second worker is built
+    after the first has counted, so only a storage outside the process (Redis) still holds that count."""
     from app import create_app
     from app.extensions import limiter
     from app.services import privacy
@@ -82,17 +116,18 @@ def test_rate_limits_are_shared_by_workers_through_redis(app, tmp_path):
                                "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
                                "PASSWORD_HASH_COST": (1, 1024)}).test_client()
 
-        first, second = worker(), worker()
         body = {"username": "nobody", "password": "x"}
-        codes = [first.post("/api/v1/auth/login", json=body).status_code,
-                 second.post("/api/v1/auth/login", json=body).status_code,
-                 first.post("/api/v1/auth/login", json=body).status_code]
+        first = worker()
+        codes = [first.post("/api/v1/auth/login", json=body).status_code]
+        second = worker()
+        codes += [second.post("/api/v1/auth/login", json=body).status_code,
+                  first.post("/api/v1/auth/login", json=body).status_code]
         limiter.init_app(app)  # the extension is shared: back to the test app's own storage
     privacy.configure(app.config["FIELD_ENCRYPTION_KEYS"], app.config["BLIND_INDEX_KEY"])
     assert codes == [401, 401, 429]
 
 
-# --- oracles (finding 14) ----------------------------------------------------------------------------------
+# --- oracles -----------------------------------------------------------------------------------------------
 def test_another_teams_resident_is_not_confirmed_but_goes_to_a_transfer_request(client, world, session):
     from models.residents import Resident
 

@@ -1,4 +1,4 @@
-"""Input that used to be accepted or crash (issue 14 findings 6-9): contradictory glucose, deep or huge JSON,
+"""Input that used to be accepted or crash: contradictory glucose, deep or huge JSON,
 impossible birth dates, blank or control-character names, fractional integers, a resident posing as a device."""
 from __future__ import annotations
 

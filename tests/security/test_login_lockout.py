@@ -1,4 +1,4 @@
-"""Lock-out without denial of service (issue 14 finding 10): failures lock the (username, address) pair; a
+"""Lock-out without denial of service: failures lock the (username, address) pair; a
 stranger elsewhere cannot lock the admin out; a spread-out guess only meets a short backoff."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Sessions end when the account changes (issue 14 finding 5): a password reset, deactivation (and
+"""Sessions end when the account changes: a password reset, deactivation (and
 reactivation) or a change of role revokes the staff member's existing bearer tokens."""
 from __future__ import annotations
 

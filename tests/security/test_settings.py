@@ -1,4 +1,4 @@
-"""Production refuses insecure settings (issue 14 finding 1): no silent demo mode, no keys derived from a
+"""Production refuses insecure settings: no silent demo mode, no keys derived from a
 public secret, `config check` says what to fix; demo mode only when asked for."""
 from __future__ import annotations
 

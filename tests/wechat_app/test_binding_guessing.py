@@ -1,4 +1,4 @@
-"""Binding can't be guessed (issue 14 finding 3): a fresh openid no longer starts over, the hourly total is
+"""Binding can't be guessed: a fresh openid no longer starts over, the hourly total is
 capped, the team hears about it, lock-outs are security events without personal data, and a one-time code
 from the doctor binds (the only way when the consortium requires it)."""
 from __future__ import annotations
@@ -30,6 +30,18 @@ def test_fresh_openids_cannot_keep_guessing_one_resident(named, session, now):
     result = wechat_accounts.bind_resident(session, openid="o-fresh-final", name=CHINESE_NAME, secret=right, now=now)
     assert not result.ok and result.locked_until is None  # the same plain failure: the lock is not revealed
     assert _resident(session, named).wechat_openid is None
+
+
+def test_one_openid_guessing_many_names_is_locked_even_for_the_right_answer(named, session, now):
+    """The per-openid lock on its own: five misses naming nobody registered lock that openid, so its right
+    answer is refused too, while binding to the resident stays open to others."""
+    right = named.id_cards["res_a1"][-6:]
+    for i in range(5):
+        assert not wechat_accounts.bind_resident(session, openid="o-roamer", name=f"无此人{i}", secret=right,
+                                                 now=now).ok
+    refused = wechat_accounts.bind_resident(session, openid="o-roamer", name=CHINESE_NAME, secret=right, now=now)
+    assert not refused.ok and refused.locked_until is not None
+    assert wechat_accounts.bind_resident(session, openid="o-owner", name=CHINESE_NAME, secret=right, now=now).ok
 
 
 def test_the_team_is_told_once_when_someone_keeps_trying_their_resident(named, session, now):
