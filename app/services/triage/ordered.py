@@ -41,10 +41,12 @@ class Ask:
 def ordered_protocol(code: str, dept: str, *, asks: list[Ask], self_care: Ask | None = None,
                      otherwise: tuple[str, str, str | None] | None = None, triggers: str = "",
                      when: Callable[[Ctx], bool] | None = None, paediatric: bool = True,
-                     obstetric: bool = False, questions: str = "") -> Callable[[Ctx, Out], None]:
+                     obstetric: bool = False, questions: str = "",
+                     all_flags: bool = True) -> Callable[[Ctx, Out], None]:
     """Register a protocol whose questions run from the most urgent disposition to the least.
     ``otherwise`` is (rule, source, advice) for the routine answer when nothing else applies;
-    ``questions`` adds dialogue questions another protocol answers (e.g. a pulse for palpitations)."""
+    ``questions`` adds dialogue questions another protocol answers (e.g. a pulse for palpitations);
+    ``all_flags=False`` reports only the answering question's red flag (questions that are alternatives)."""
     ordered = sorted(asks, key=lambda a: -a.level)  # stable: the listed order within one level
     asked = [a.ask for a in ordered if a.ask] + questions.split()
     questions = " ".join(dict.fromkeys(asked))
@@ -58,7 +60,7 @@ def ordered_protocol(code: str, dept: str, *, asks: list[Ask], self_care: Ask | 
             answered = c.ans(a.ask) if a.ask else None
             if answered is True or a.yes(c):  # a finding says yes whatever the answer
                 r.hit(a.level, a.rule, a.source, flag=a.flag, advice=a.advice, dept=a.dept)
-                if a.level >= U:
+                if a.level >= U and all_flags:
                     _also(c, r, [b for b in ordered[i + 1:] if b.level == a.level])
                 return
             if answered is None and a.ask and not a.no(c):

@@ -1,7 +1,8 @@
 """Chief-complaint protocols. Each reads the facts in a Ctx and raises the level with rules that
 name their source. The most used ones (stroke, chest pain, dyspnoea, palpitations, syncope, headache,
-abdominal pain, fever, glucose, blood pressure) are ordered disposition questions (``ordered.py``); the rest
-are still functions with the same semantics (docs/triage.md §2 lists them). A protocol never lowers what another found: the engine takes the highest level
+dizziness, abdominal pain, fever, glucose, blood pressure) are ordered disposition questions
+(``ordered.py``); the rest are still functions with the same semantics (docs/triage.md §2 lists
+them). A protocol never lowers what another found: the engine takes the highest level
 (2018 急诊预检分诊专家共识: "取最高级别").
 
 Facts are three-valued: positive (said, or answered yes), negative (denied, or answered no) and
@@ -525,47 +526,40 @@ ordered_protocol(
                   advice="headache_self"))
 
 
-@protocol("dizziness", tx.NEURO, triggers="dizziness vertigo near_syncope orthostatic",
-          questions="stroke_signs bp glucose")
-def dizziness(c: Ctx, r: Out) -> None:
-    dz = ("dizziness", "vertigo", "near_syncope", "orthostatic")
-    if c.yes("stroke_signs"):
-        r.hit(E, "dizzy.stroke_signs", STROKE + " (B: 平衡)", flag="stroke.sign", advice="stroke")
-        return
-    if c.has("chest_pain", "chest_tightness", "syncope", "heat_illness", "motion_sickness") or \
-            c.has("melena", "haematemesis"):
-        return  # owned by chest / syncope / gastro / environment protocols
-    if c.diabetic and c.has("sweating", "tremor", "hunger"):
-        return  # glucose protocol
-    if c.has("dizziness", "vertigo") and c.sudden(*dz) and c.has("cant_bear_weight"):
-        r.hit(E, "dizzy.cannot_walk", STROKE + " (B: 突发不能行走)", flag="stroke.vision_balance", advice="stroke")
-        return
-    if c.has("vertigo") and c.has("vomiting", "persistent_vomiting") and c.sudden(*dz) and \
-            (c.age is not None and c.age >= 50 or c.cardiac_risk):
-        r.hit(U, "dizzy.acute_vestibular_risk", VERTIGO + " 急性前庭综合征, 有血管危险因素", flag="stroke.recent",
-              advice="vertigo")
-        return
-    if c.has("palpitations"):
-        r.hit(U, "dizzy.with_palpitations", CONSENSUS + " Ⅲ级", flag="palp.ongoing", advice="dizziness")
-        return
-    if c.has("near_syncope") and (c.elderly or c.cardiac_risk):
-        r.hit(U, "dizzy.presyncope_risk", SYNCOPE + " 晕厥先兆", flag="syncope.event", advice="dizziness")
-        return
-    if c.elderly and c.sudden(*dz) and not c.has("positional", "orthostatic"):
-        r.hit(U, "dizzy.elderly_sudden", VERTIGO + " 老年人突发头晕", flag="stroke.recent", advice="dizziness")
-        return
-    if c.has("vertigo", "dizziness") and c.has("positional") and not c.elderly or \
-            (c.has("vertigo") and (c.recurrent(*dz) or c.chronic(*dz))):
-        r.hit(R, "dizzy.positional_vertigo", VERTIGO + " 位置性眩晕(BPPV)门诊", advice="vertigo")
-        return
-    if c.has("vertigo"):
-        r.hit(R, "dizzy.vertigo", VERTIGO, advice="vertigo")
-        return
-    if c.elderly or c.cardiac_risk or c.chronic(*dz) or c.recurrent(*dz) or c.severe(*dz) or c.worsening() or \
-            c.pregnant:
-        r.hit(R, "dizzy.needs_review", VERTIGO + "; 老年人/慢病患者头晕查血压血糖", advice="dizziness")
-        return
-    r.hit(S, "dizzy.minor", GENERAL + "; 一过性轻度头晕", advice="dizziness")
+_DZ = ("dizziness", "vertigo", "near_syncope", "orthostatic")
+
+ordered_protocol(
+    "dizziness", tx.NEURO, triggers="dizziness vertigo near_syncope orthostatic", questions="stroke_signs bp glucose",
+    all_flags=False,
+    asks=[
+        Ask("dizzy.stroke_signs", E, STROKE + " (B: 平衡)", lambda c: c.yes("stroke_signs"), flag="stroke.sign",
+            advice="stroke"),
+        # Owned by the chest, syncope, gastro, environment or glucose protocols.
+        Ask("dizzy.owned_elsewhere", E, GENERAL,
+            lambda c: c.has("chest_pain", "chest_tightness", "syncope", "heat_illness", "motion_sickness", "melena",
+                            "haematemesis") or (c.diabetic and c.has("sweating", "tremor", "hunger")), stop=True),
+        Ask("dizzy.cannot_walk", E, STROKE + " (B: 突发不能行走)",
+            lambda c: c.has("dizziness", "vertigo") and c.sudden(*_DZ) and c.has("cant_bear_weight"),
+            flag="stroke.vision_balance", advice="stroke"),
+        Ask("dizzy.acute_vestibular_risk", U, VERTIGO + " 急性前庭综合征, 有血管危险因素",
+            lambda c: c.has("vertigo") and c.has("vomiting", "persistent_vomiting") and c.sudden(*_DZ) and
+            (c.age is not None and c.age >= 50 or c.cardiac_risk), flag="stroke.recent", advice="vertigo"),
+        Ask("dizzy.with_palpitations", U, CONSENSUS + " Ⅲ级", lambda c: c.has("palpitations"), flag="palp.ongoing",
+            advice="dizziness"),
+        Ask("dizzy.presyncope_risk", U, SYNCOPE + " 晕厥先兆",
+            lambda c: c.has("near_syncope") and (c.elderly or c.cardiac_risk), flag="syncope.event", advice="dizziness"),
+        Ask("dizzy.elderly_sudden", U, VERTIGO + " 老年人突发头晕",
+            lambda c: c.elderly and c.sudden(*_DZ) and not c.has("positional", "orthostatic"), flag="stroke.recent",
+            advice="dizziness"),
+        Ask("dizzy.positional_vertigo", R, VERTIGO + " 位置性眩晕(BPPV)门诊",
+            lambda c: c.has("vertigo", "dizziness") and c.has("positional") and not c.elderly or
+            (c.has("vertigo") and (c.recurrent(*_DZ) or c.chronic(*_DZ))), advice="vertigo"),
+        Ask("dizzy.vertigo", R, VERTIGO, lambda c: c.has("vertigo"), advice="vertigo"),
+        Ask("dizzy.needs_review", R, VERTIGO + "; 老年人/慢病患者头晕查血压血糖",
+            lambda c: c.elderly or c.cardiac_risk or c.chronic(*_DZ) or c.recurrent(*_DZ) or c.severe(*_DZ) or
+            c.worsening() or c.pregnant, advice="dizziness"),
+    ],
+    self_care=Ask("dizzy.minor", S, GENERAL + "; 一过性轻度头晕", lambda c: True, advice="dizziness"))
 
 
 _A = ("abdominal_pain", "rlq", "peritonism", "migrating")
