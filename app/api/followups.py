@@ -17,8 +17,7 @@ from models.base import utcnow
 blp = Blueprint("followups", __name__, description="随访 / follow-ups, due and overdue lists, call outcomes")
 
 # What a visit's schema cannot state: the clock, the form definition and the 规范 across fields.
-VISIT_RULES = rules({
-    "followup.visited_at": "visited_at not in the future nor over a year ago",
+VISIT_RULES = {
     "followup.values": "systolic and diastolic together, diastolic below systolic",
     "followup.classification": "the classification agrees with the measured values (规范)",
     "followup.form": "the form's boxes as GET /followups/form-definition defines them",
@@ -26,8 +25,7 @@ VISIT_RULES = rules({
     "followup.next_step": "next_step not milder than the 规范 requires",
     "followup.referral_required": "two uncontrolled visits or a complication: next_step is a referral",
     "followup.referral_to": "a referral names the institution and department in the form",
-    "followup.alert": "alert_id is an alert of this resident",
-})
+}
 
 TEAM_ROLES = ("village_doctor", "township_doctor", "county_doctor")
 
@@ -43,7 +41,8 @@ class FollowUps(MethodView):
     @allow(*TEAM_ROLES)
     @blp.arguments(FollowUpCreateSchema)
     @blp.response(201, FollowUpOutcomeSchema)
-    @blp.doc(**VISIT_RULES)
+    @blp.doc(**rules({"followup.visited_at": "visited_at not in the future nor over a year ago",
+                      "followup.alert": "alert_id is an alert of this resident", **VISIT_RULES}))
     def post(self, data):
         """Record a visit (规范): next due in 2 weeks after a first uncontrolled visit or an adverse reaction,
         else in 3 months; two consecutive uncontrolled visits or a complication suggest a referral
@@ -69,7 +68,7 @@ class OneFollowUp(MethodView):
     @allow(*TEAM_ROLES)
     @blp.arguments(FollowUpUpdateSchema)
     @blp.response(200, FollowUpOutcomeSchema)
-    @blp.doc(**VISIT_RULES)
+    @blp.doc(**rules(VISIT_RULES))
     def patch(self, data, followup_id):
         """Correct a visit (the resident's team): checked again by the 规范; the version goes up, so the next
         export sends the corrected record."""
