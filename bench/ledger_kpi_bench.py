@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -27,15 +26,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.kpi_bench import timed  # noqa: E402
 
-def timed(repeat: int, fn) -> tuple[float, float]:
+
+def warm_timed(repeat: int, fn) -> tuple[float, float]:
     fn()  # warm-up: statement caches, SQLite page cache
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), statistics.median(times)
+    return timed(repeat, fn)
 
 
 def main() -> None:
@@ -99,9 +95,9 @@ def main() -> None:
                 kpis.compute_kpis(session, actor=admin, start=start, end=end, level=level)
                 session.rollback()
 
-            base = timed(args.repeat, baseline)
-            rows = [("baseline: KPIs without the ledger", base), ("ledger alone (履约率, 只签不约)", timed(args.repeat, ledger)),
-                    ("compute_kpis (all)", timed(args.repeat, service))]
+            base = warm_timed(args.repeat, baseline)
+            rows = [("baseline: KPIs without the ledger", base), ("ledger alone (履约率, 只签不约)", warm_timed(args.repeat, ledger)),
+                    ("compute_kpis (all)", warm_timed(args.repeat, service))]
             session.rollback()
             print(f"  level={level} ({len(ids)} units)")
             for label, (best, median) in rows:
@@ -125,7 +121,7 @@ def main() -> None:
                 kpis._event_figures(session, level, cid, ids, start, end)
                 session.rollback()
 
-            base, whole = timed(args.repeat, baseline), timed(args.repeat, call)
+            base, whole = warm_timed(args.repeat, baseline), warm_timed(args.repeat, call)
             print(f"  endpoint GET /api/v1/kpis level={level}: {whole[0] * 1000:.1f} / {whole[1] * 1000:.1f} ms = "
                   f"{whole[1] / base[1]:.2f}x the baseline ({base[1] * 1000:.1f} ms) in the same run")
         figures = kpis.compute_kpis(session, actor=admin, start=start, end=end, level="consortium")[0].figures
