@@ -30,7 +30,15 @@ MODULES = [
 
 
 def register_api(app: Flask) -> None:
+    from flask_smorest import Blueprint
+    from marshmallow import RAISE
+
     from app.extensions import api
+
+    # A query parameter the operation does not list is refused (422), as the spec's parameter list says,
+    # rather than ignored: a misspelt filter (?stauts=done) must not silently return everything.
+    parser = Blueprint.ARGUMENTS_PARSER
+    parser.DEFAULT_UNKNOWN_BY_LOCATION = {**parser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE, "querystring": RAISE}
 
     for name in MODULES:
         module = importlib.import_module(f"app.api.{name}")
