@@ -1,34 +1,29 @@
-"""JiaYi 家医: the family doctor program backend. create_app() builds the Flask application."""
+"""JiaYi 家医: the family doctor program backend. create_app() builds the Flask application.
+
+Flask and SQLAlchemy are imported inside the functions here: importing a pure module of the package
+(app.language, app.services.rules) must not load them.
+"""
 from __future__ import annotations
 
 import logging
 import os
 from pathlib import Path
-from typing import Any
-
-from flask import Flask
-from werkzeug.routing import IntegerConverter
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import configure_mappers
+from typing import TYPE_CHECKING, Any
 
 from app.config import InsecureConfiguration, insecure_settings, load_config, warnings, with_demo_defaults
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 log = logging.getLogger(__name__)
 
 
-class BoundedInt(IntegerConverter):
-    """`<int:…>` path segments between 0 and the largest BIGINT."""
-
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**63 - 1)
-        super().__init__(map, *args, **kwargs)
-
-
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app from environment settings plus optional overrides (tests)."""
+    from flask import Flask
+    from sqlalchemy.orm import configure_mappers
+
     app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
-    app.url_map.converters["int"] = BoundedInt  # ids in paths fit a BIGINT, or the route does not match
     app.json.ensure_ascii = False  # Chinese leaves as UTF-8, not \uXXXX (jsonify, flask-smorest, problems)
     app.config.update(load_config())
     app.config.update(overrides or {})
@@ -40,6 +35,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_security(app)
     register_errors(app)
     register_auth(app)
+    register_adapters(app)
     register_blueprints(app)
     register_cli(app)
     # Relationships resolved now, when the process starts, rather than inside its first request or job
@@ -73,6 +69,8 @@ def is_offline_command(argv: list[str]) -> bool:
 
 def offline_app() -> Flask:
     """A bare app with the settings and the offline commands only (no database, no secrets required)."""
+    from flask import Flask
+
     from app.cli import config_cli, trends_cli, triage_cli
 
     app = Flask(__name__)
@@ -98,10 +96,14 @@ def register_observability(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from app.extensions import api, db, limiter, migrate
     from app.services import privacy
+    from app.services.dialects import sqlite_pragmas
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            sqlite_pragmas(engine)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     api.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
@@ -112,17 +114,6 @@ def register_extensions(app: Flask) -> None:
 
         time_cost, memory_cost = app.config["PASSWORD_HASH_COST"]
         configure_hasher(time_cost=time_cost, memory_cost=memory_cost)
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """WAL, foreign keys and a busy timeout for SQLite; nothing for other databases."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()
 
 
 def register_security(app: Flask) -> None:
@@ -142,6 +133,15 @@ def register_auth(app: Flask) -> None:
 
     app.before_request(load_actor)
     app.after_request(persist_audit)
+
+
+def register_adapters(app: Flask) -> None:
+    """The WeChat notifier and OAuth client, for the layers that must not import app.wechat."""
+    from app.services import adapters
+    from app.wechat.factory import client_from_config
+    from app.wechat.notifier import build_notifier
+
+    adapters.register(app, adapters.Adapters(notifier=build_notifier, oauth_client=client_from_config))
 
 
 def register_blueprints(app: Flask) -> None:

@@ -87,29 +87,6 @@ def info_command(url: str) -> None:
                    "--out instance/phs-export --format all")
 
 
-jobs_cli = AppGroup("jobs", help="The scheduler's jobs.")
-
-
-@jobs_cli.command("list")
-def jobs_list() -> None:
-    """List the job table."""
-    from jobs.table import JOBS
-
-    for spec in JOBS:
-        click.echo(f"{spec.name:<20} {spec.trigger()}  {spec.description}")
-
-
-@jobs_cli.command("run")
-@click.argument("name")
-@click.option("--now", "now_text", default=None, help="Business time, ISO 8601 (no offset: Asia/Shanghai).")
-def jobs_run(name: str, now_text: str | None) -> None:
-    """Run one job now, through the same code path as the scheduler."""
-    from jobs.settings import parse_now
-    from jobs.table import run_job
-
-    click.echo(run_job(current_app._get_current_object(), name, parse_now(now_text) if now_text else None))
-
-
 trends_cli = AppGroup("trends", help="Trend scoring for integration and clinical audit.")
 
 
@@ -269,6 +246,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(ml_cli)
     app.cli.add_command(triage_cli)
     app.cli.add_command(demo_cli)
-    app.cli.add_command(jobs_cli)
     app.cli.add_command(phs_cli)
     app.cli.add_command(config_cli)

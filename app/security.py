@@ -4,6 +4,8 @@
   everywhere. API responses (JSON, personal data) get `default-src 'none'` and `Cache-Control: no-store`;
   the API docs page may run its own scripts only ('self': the pinned swagger-ui-bundle package, no CDN).
   Other pages (the staff and resident H5 pages) keep their own CSP when they set one.
+- `<int:…>` path segments between 0 and the largest BIGINT: a larger id does not match the route (404), it
+  never reaches the database.
 - `Strict-Transport-Security` on HTTPS requests when HSTS_SECONDS > 0 (behind a TLS proxy set PROXY_FIX to
   the number of proxies, so X-Forwarded-Proto says whether the client used HTTPS).
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, request, send_from_directory
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 API_PREFIX = "/api/v1/"
 DOCS_PATH = "/api/v1/docs"
@@ -20,6 +23,14 @@ API_CSP = "default-src 'none'; frame-ancestors 'none'"
 DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
             "img-src 'self' data:; object-src 'none'; frame-ancestors 'self'")
 PAGE_CSP = "frame-ancestors 'self'"
+
+
+class BoundedInt(IntegerConverter):
+    """`<int:…>` path segments between 0 and the largest BIGINT."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _headers(response: Response) -> Response:
@@ -53,7 +64,9 @@ def swagger_asset(filename: str) -> Response:
 
 
 def register_security(app: Flask) -> None:
-    """Headers on every response; the Swagger UI assets; ProxyFix when PROXY_FIX proxies are in front."""
+    """Bounded ids in paths; headers on every response; the Swagger UI assets; ProxyFix when PROXY_FIX proxies
+    are in front."""
+    app.url_map.converters["int"] = BoundedInt  # before any route is added
     proxies = int(app.config.get("PROXY_FIX") or 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import argparse
 
+from app import create_app
+from jobs.scheduler import main
 from jobs.settings import parse_now
+from jobs.table import run_job
 
 
 def cli(argv: list[str] | None = None) -> None:
@@ -17,15 +20,11 @@ def cli(argv: list[str] | None = None) -> None:
     once.add_argument("name")
     once.add_argument("--now", type=parse_now, default=None, help="business time (ISO 8601)")
     args = parser.parse_args(argv)
+    app = create_app()
     if args.command == "run":
-        from app import create_app
-        from jobs.table import run_job
-
-        print(run_job(create_app(), args.name, args.now))
+        print(run_job(app, args.name, args.now))
         return
-    from jobs.scheduler import main
-
-    main()
+    main(app)
 
 
 if __name__ == "__main__":

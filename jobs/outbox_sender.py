@@ -1,11 +1,10 @@
 """Outbox sender (every few seconds): deliver due messages through the notifier, never twice."""
 from __future__ import annotations
 
-import importlib
 import logging
 from datetime import timedelta
 
-from app.services import delivery
+from app.services import adapters, delivery
 from app.services.outbox import Notifier
 from jobs.context import JobContext
 from jobs.settings import load_object, setting
@@ -15,18 +14,9 @@ _notifiers: dict[int, Notifier] = {}
 
 
 def build_notifier(app) -> Notifier:
-    """JOBS_NOTIFIER if set; else the WeChat notifier when app.wechat provides one for this config; else logging."""
+    """JOBS_NOTIFIER if set; else the notifier the app registered (WeChat) when pushes are on; else logging."""
     path = setting(app, "JOBS_NOTIFIER", "")
-    if path:
-        return load_object(path)(app)
-    try:
-        wechat_notifier = importlib.import_module("app.wechat.notifier")
-    except ModuleNotFoundError as exc:
-        if exc.name != "app.wechat.notifier":
-            raise
-        wechat_notifier = None
-    factory = getattr(wechat_notifier, "build_notifier", None) if wechat_notifier else None
-    notifier = factory(app) if factory else None
+    notifier = load_object(path)(app) if path else adapters.of(app).notifier(app)
     if notifier is None:
         log.warning("WeChat notifier not configured: outbox messages are only logged")
         return delivery.LoggingNotifier()

@@ -16,8 +16,10 @@ from datetime import datetime
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy import create_engine
 
 from app.services.clock import LOCAL_TZ
+from app.services.dialects import sqlite_pragmas
 from jobs import metrics
 from jobs.settings import setting
 from jobs.table import JOBS, JobSpec, run_job
@@ -46,7 +48,7 @@ def build_scheduler(app) -> BlockingScheduler:
     global _app
     _app = app
     url = setting(app, "JOBS_JOBSTORE_URL", "") or app.config["SQLALCHEMY_DATABASE_URI"]
-    store = SQLAlchemyJobStore(url=url, tablename=JOBSTORE_TABLE)
+    store = SQLAlchemyJobStore(engine=sqlite_pragmas(create_engine(url)), tablename=JOBSTORE_TABLE)
     scheduler = BlockingScheduler(
         timezone=LOCAL_TZ, jobstores={"default": store}, executors={"default": ThreadPoolExecutor(4)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
@@ -71,10 +73,8 @@ def build_scheduler(app) -> BlockingScheduler:
     return scheduler
 
 
-def main() -> None:
-    from app import create_app
-
-    app = create_app()
+def main(app) -> None:
+    """Run the scheduler for `app` until SIGTERM or Ctrl-C."""
     scheduler = build_scheduler(app)
     metrics.serve(setting(app, "JOBS_METRICS_PORT", 9108, int))
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))

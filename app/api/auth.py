@@ -9,7 +9,7 @@ from app.auth import bearer_token, current_actor
 from app.errors import Forbidden, NotFound
 from app.extensions import db, limiter
 from app.schemas.auth import DevLoginSchema, LoginSchema, MeSchema, TokenSchema, WechatLoginSchema
-from app.services import auth
+from app.services import adapters, auth
 from models.base import utcnow
 
 blp = Blueprint("auth", __name__, description="登录 / sign-in")
@@ -56,10 +56,8 @@ def logout():
 @blp.doc(security=[])
 def wechat_login(data):
     """Resident sign-in from an H5 page: exchange a WeChat web-authorisation code."""
-    from app.wechat.factory import client_from_config
-
-    return committed(auth.wechat_login(db.session, code=data["code"], client=client_from_config(current_app.config),
-                                       now=utcnow(), ttl=_ttl()))
+    client = adapters.of(current_app).oauth_client(current_app.config)
+    return committed(auth.wechat_login(db.session, code=data["code"], client=client, now=utcnow(), ttl=_ttl()))
 
 
 @blp.post("/dev-login")

@@ -1,6 +1,6 @@
 """WeChat web authorisation (网页授权, snsapi_base) for the pages: to WeChat with a state, back with a code.
 
-The code is exchanged by the existing OAuth client (app.wechat.factory); the state in the session
+The code is exchanged by the OAuth client the app registered (app.services.adapters); the state in the session
 ties the return to the browser that left (CSRF on the redirect).
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from flask import current_app, redirect, request, session, url_for
 
 from app.errors import Forbidden
+from app.services import adapters
 
 STATE_KEY = "oauth_state"
 
@@ -29,10 +30,8 @@ def start(callback_endpoint: str, **values: Any):
 
 def finish(exchange: Callable[[Any, str], Any]) -> Any:
     """Check the state, then hand the code and the OAuth client to `exchange` (an auth service call)."""
-    from app.wechat.factory import client_from_config
-
     expected = session.pop(STATE_KEY, None)
     state, code = request.args.get("state", ""), request.args.get("code", "")
     if not expected or not secrets.compare_digest(expected, state) or not code:
         raise Forbidden("auth.oauth_state", "授权已失效，请从公众号菜单重新进入 / stale or foreign authorisation")
-    return exchange(client_from_config(current_app.config), code)
+    return exchange(adapters.of(current_app).oauth_client(current_app.config), code)

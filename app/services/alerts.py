@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, te
 from sqlalchemy.orm import Session, lazyload
 
 from app.errors import Conflict, Forbidden, NotFound, RuleViolation
-from app.services import audit, dialects, outbox
+from app.services import audit, dialects, followups, outbox
 from app.services import reading_texts as texts
 from app.services.actors import Actor
 from app.services.pagination import Page, paginate
@@ -681,14 +681,7 @@ def resolve(session: Session, *, actor: Actor, alert_id: int, note: str, now: da
 
 
 def _record_followup(session: Session, *, actor: Actor, alert: Alert, followup: dict, now: datetime) -> int | None:
-    """Hand the follow-up to app.services.followups.record_followup when that module exists."""
-    try:
-        from app.services import followups
-    except ModuleNotFoundError as exc:
-        if exc.name != "app.services.followups":
-            raise
-        raise RuleViolation("alert.followup_unavailable", "暂不能在此记录随访 / follow-up recording is not available",
-                            errors={"followup": ["暂不能在此记录随访"]}) from exc
+    """Hand the follow-up to the follow-ups service."""
     fields = {**followup, "resident_id": alert.resident_id, "alert_id": alert.id}
     record = followups.record_followup(session, actor=actor, now=now, **fields)
     return getattr(record, "id", None)

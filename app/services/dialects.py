@@ -7,11 +7,26 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Table, any_, bindparam, cast, literal, text, update
+from sqlalchemy import JSON, BigInteger, Table, any_, bindparam, cast, event, literal, text, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.engine import Row
+from sqlalchemy.engine import Engine, Row
 from sqlalchemy.orm import Session
+
+
+def sqlite_pragmas(engine: Engine) -> Engine:
+    """WAL, foreign keys and a busy timeout on each new connection of a SQLite engine; others are left alone."""
+    if engine.dialect.name == "sqlite" and not event.contains(engine, "connect", _sqlite_connect):
+        event.listen(engine, "connect", _sqlite_connect)
+    return engine
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
 
 
 def is_postgresql(session: Session) -> bool:

@@ -21,7 +21,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.errors import Forbidden, RuleViolation
@@ -32,7 +32,7 @@ from models.jobs import ReminderSetting
 from models.org import Consortium, Staff, TeamMember
 from models.outbox import OutboxMessage, OutboxStatus
 from models.residents import Resident
-from models.wechat import ResidentBindingCode, StaffBindingCode
+from models.wechat import ResidentBindingCode, StaffBindingCode, WeChatInbound
 
 security_log = logging.getLogger("jiayi.security")
 
@@ -363,3 +363,10 @@ def unbind_staff(session: Session, *, openid: str) -> bool:
     member.wechat_openid = None
     session.flush()
     return True
+
+
+def prune_inbound(session: Session, *, before: datetime) -> int:
+    """Forget the bot's dedup log older than `before`: it keeps reply texts, which hold health values, and
+    WeChat retries within seconds."""
+    result = session.execute(delete(WeChatInbound).where(WeChatInbound.created_at < before))
+    return result.rowcount or 0

@@ -20,7 +20,7 @@ import hashlib
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Mapping
 
@@ -32,7 +32,7 @@ from app.services import alerts, contracts, dialects, outbox, reading_texts, rea
 from app.services.actors import Actor
 from app.services.auth import resident_actor
 from app.services.clock import local_date
-from app.services.triage import Profile, Readings
+from app.services.triage import Profile, Readings, assess as triage_assess
 from app.wechat import dialogue, texts
 from app.wechat.dialogue import (
     AttemptBinding,
@@ -100,37 +100,12 @@ class BotSettings:
 
 
 @dataclass(frozen=True)
-class _StubAssessment:
-    level: str | None = None
-    department: str = ""
-    advice: str = texts.TRIAGE_STUB
-    questions: tuple = ()
-    red_flags: tuple = ()
-    final: bool = True
-
-
-def triage_stub(text: str, *, profile: Any = None, readings: Any = None, answers: Any = None, asked: int = 0,
-                interactive: bool = True) -> _StubAssessment:
-    """Same signature as app.services.triage.assess; answers "请联系您的家庭医生" (until triage exists)."""
-    return _StubAssessment()
-
-
-def default_assess() -> Callable[..., Any]:
-    """The triage service's assess, or the stub when the package is not installed."""
-    try:
-        from app.services.triage import assess
-    except ImportError:
-        return triage_stub
-    return assess
-
-
-@dataclass(frozen=True)
 class Services:
     """The use cases the shell calls; tests inject slow or failing ones (never patched internals)."""
 
     record_bp: Callable[..., Any] = readings.record_bp
     record_glucose: Callable[..., Any] = readings.record_glucose
-    assess: Callable[..., Any] = field(default_factory=default_assess)
+    assess: Callable[..., Any] = triage_assess
 
 
 @dataclass(frozen=True)
@@ -578,11 +553,3 @@ class _Run:
                        kind=LATE_REPLY_KIND, text=reply, now=self.now, data={"urgent": True, "channel": "custom"},
                        dedup_key=f"wechat-reply:{suffix}")
         return True
-
-
-def prune_inbound(session: Session, *, before: datetime) -> int:
-    """Forget dedup entries older than `before` (WeChat retries within seconds; keep a day or two)."""
-    from sqlalchemy import delete
-
-    result = session.execute(delete(WeChatInbound).where(WeChatInbound.created_at < before))
-    return result.rowcount or 0

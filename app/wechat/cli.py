@@ -75,7 +75,7 @@ def menu_show() -> None:
 @click.option("--days", default=2, show_default=True, help="Keep this many days of the dedup log.")
 def prune_command(days: int) -> None:
     """Delete dedup-log entries older than N days (WeChat retries within seconds)."""
-    from app.wechat.bot import prune_inbound
+    from app.services.wechat_accounts import prune_inbound
 
     removed = prune_inbound(db.session, before=utcnow() - timedelta(days=days))
     db.session.commit()

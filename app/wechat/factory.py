@@ -5,6 +5,7 @@ from typing import Mapping
 
 from app.errors import ServiceUnavailable, Unauthorized
 from app.wechat.client import WeChatApiError, WeChatClient
+from app.wechat.tokens import store_from_config
 
 
 class OAuthAdapter:
@@ -23,14 +24,7 @@ class OAuthAdapter:
 
 
 def client_from_config(config: Mapping) -> OAuthAdapter:
-    """A client for the configured official account (token store: see app.wechat.tokens when present)."""
-    store = None
-    try:
-        from app.wechat.tokens import store_from_config
-    except ImportError:
-        pass
-    else:
-        store = store_from_config(config)
+    """A client for the configured official account, with the shared token store (app.wechat.tokens)."""
     client = WeChatClient(config["WECHAT_APPID"], config["WECHAT_APPSECRET"], base_url=config["WECHAT_API_BASE"],
-                          store=store)
+                          store=store_from_config(config))
     return OAuthAdapter(client)

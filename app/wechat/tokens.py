@@ -23,11 +23,14 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from flask import current_app, has_app_context
 from sqlalchemy import create_engine, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
+from app.extensions import db
 from app.services import privacy
+from app.services.dialects import sqlite_pragmas
 from app.wechat.client import TokenStore
 from models.wechat import WeChatToken
 
@@ -188,19 +191,13 @@ _lock = threading.Lock()
 
 
 def _engine_for(config: Mapping[str, Any]) -> Engine:
+    """The app's engine inside its app context, else one engine per database URI (scheduler, CLI)."""
     uri = config["SQLALCHEMY_DATABASE_URI"]
-    try:
-        from flask import current_app, has_app_context
-
-        if has_app_context() and current_app.config.get("SQLALCHEMY_DATABASE_URI") == uri:
-            from app.extensions import db
-
-            return db.engine
-    except ImportError:  # pragma: no cover - flask is always installed here
-        pass
+    if has_app_context() and current_app.config.get("SQLALCHEMY_DATABASE_URI") == uri:
+        return db.engine
     with _lock:
         if uri not in _engines:
-            _engines[uri] = create_engine(uri, pool_pre_ping=True)
+            _engines[uri] = sqlite_pragmas(create_engine(uri, pool_pre_ping=True))
         return _engines[uri]
 
 

@@ -183,10 +183,8 @@ def _executor(app: Flask) -> ThreadPoolExecutor:
 
 
 def _warm_up() -> None:
-    try:
-        from app.services.triage import warm_up
-    except ImportError:
-        return
+    from app.services.triage import warm_up
+
     try:
         warm_up()
     except Exception:  # warming up is an optimisation only

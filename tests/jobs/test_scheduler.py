@@ -12,6 +12,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from app.services import alerts, locks
 from app.services.clock import LOCAL_TZ
 from jobs import scheduler as jobs_scheduler
+from jobs.cli import jobs_cli
 from jobs.locks import HOLDER
 from jobs.table import JOBS, Skipped, run_job
 from models.alerts import Alert
@@ -83,12 +84,12 @@ def test_flask_jobs_run_with_now_escalates_an_overdue_critical_alert(app, sessio
                        summary="血压186/112", now=now - timedelta(minutes=40), notify=False)
     session.commit()
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["jobs", "run", "escalation", "--now", "2026-06-01T09:00:00+08:00"])
+    result = runner.invoke(jobs_cli, ["run", "escalation", "--now", "2026-06-01T09:00:00+08:00"])
     assert result.exit_code == 0, result.output
     assert "{'escalated': 1}" in result.output
     session.expire_all()
     assert session.query(Alert).one().escalation_level == 1
-    listed = runner.invoke(args=["jobs", "list"])
+    listed = runner.invoke(jobs_cli, ["list"])
     assert all(spec.name in listed.output for spec in JOBS)
 
 

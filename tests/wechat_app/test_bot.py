@@ -207,12 +207,6 @@ def test_triage_asks_one_question_at_a_time_and_concludes(bound, simulate, sessi
     assert user.state is None
 
 
-def test_triage_stub_answers_contact_your_doctor_when_the_service_is_absent(bound, app, simulate):
-    app.extensions[views.SERVICES_KEY] = bot.Services(assess=bot.triage_stub)
-    reply = simulate("o-zhang").text("头疼")
-    assert reply.text == texts.TRIAGE_STUB
-
-
 def test_expired_state_restarts_the_conversation(bound, simulate, session):
     sim = simulate("o-zhang")
     sim.text("记录血压")
