@@ -15,11 +15,15 @@ PURE = ("ml.scoring", "ml.scoring_csv", "app.language", "app.services.rules", "a
 
 
 def test_import_contracts_are_kept(capsys, monkeypatch):
-    from importlinter.cli import lint_imports
+    # The use case rather than importlinter.cli.lint_imports: the CLI's logging.config.dictConfig would
+    # disable every logger the app had already created.
+    from importlinter import configuration
+    from importlinter.application import use_cases
 
-    monkeypatch.chdir(ROOT)
-    code = lint_imports(config_filename=str(ROOT / ".importlinter"), no_cache=True, no_logo=True)
-    assert code == 0, capsys.readouterr().out
+    configuration.configure()
+    monkeypatch.syspath_prepend(str(ROOT))
+    passed = use_cases.lint_imports(config_filename=str(ROOT / ".importlinter"), cache_dir=None, no_logo=True)
+    assert passed, capsys.readouterr().out
 
 
 def test_pure_modules_load_neither_flask_nor_sqlalchemy():
