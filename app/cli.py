@@ -22,9 +22,10 @@ def config_check() -> None:
     invalid = current_app.config.get("INVALID_SETTINGS", [])
     for problem in invalid:
         click.echo(f"invalid:  {problem}")
-    problems = invalid + insecure_settings(current_app.config)
-    for problem in problems[len(invalid):]:
+    insecure = insecure_settings(current_app.config)
+    for problem in insecure:
         click.echo(f"insecure: {problem}")
+    problems = invalid + insecure
     for note in warnings(current_app.config):
         click.echo(f"warning:  {note}")
     if problems:
