@@ -75,7 +75,7 @@ BATCH_ITEM_SCHEMAS = {"bp": BpCreateSchema(), "glucose": GlucoseCreateSchema()}
 
 class BatchCreateSchema(Schema):
     # Items are loaded one by one by the service (BATCH_ITEM_SCHEMAS), so a malformed item is rejected alone.
-    items = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1, max=MAX_BATCH),
+    items = fields.List(fields.Raw(allow_none=True), required=True, validate=validate.Length(min=1, max=MAX_BATCH),
                         metadata={"description": "each item: {type: bp|glucose, …the single-post fields}"})
 
 

@@ -248,6 +248,7 @@ def test_reading_posts_share_a_rate_limit_per_actor(app, client, consented):
     {"type": "bp", "systolic": 120, "diastolic": 80, "measured_at": "2026-06-01T08:00:00+08:00", "arm": "leg"},
     {"type": "bp", "systolic": 120, "diastolic": 80, "measured_at": "2026-06-01T08:00:00+08:00", "colour": "red"},
     "not an object",
+    None,
 ])
 def test_malformed_batch_items_are_rejected_one_by_one(client, consented, item):
     good = {"type": "bp", "systolic": 120, "diastolic": 80, "measured_at": real_now().isoformat()}
