@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -89,7 +90,9 @@ def csp_violations(driver) -> list[str]:
 
 
 def wait(driver, condition, timeout: float = 20):
-    return WebDriverWait(driver, timeout).until(condition)
+    """Until the condition holds. A form's post reloads the page: an element read while the old document goes
+    (stale, or chromedriver's "unhandled inspector error") is read again on the next poll."""
+    return WebDriverWait(driver, timeout, ignored_exceptions=(WebDriverException,)).until(condition)
 
 
 def visible(driver, css: str):
