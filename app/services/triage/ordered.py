@@ -42,11 +42,14 @@ def ordered_protocol(code: str, dept: str, *, asks: list[Ask], self_care: Ask | 
                      otherwise: tuple[str, str, str | None] | None = None, triggers: str = "",
                      when: Callable[[Ctx], bool] | None = None, paediatric: bool = True,
                      obstetric: bool = False, questions: str = "",
-                     all_flags: bool = True) -> Callable[[Ctx, Out], None]:
+                     all_flags: bool = True, record_below: int | None = None) -> Callable[[Ctx, Out], None]:
     """Register a protocol whose questions run from the most urgent disposition to the least.
     ``otherwise`` is (rule, source, advice) for the routine answer when nothing else applies;
     ``questions`` adds dialogue questions another protocol answers (e.g. a pulse for palpitations);
-    ``all_flags=False`` reports only the answering question's red flag (questions that are alternatives)."""
+    ``all_flags=False`` reports only the answering question's red flag (questions that are alternatives);
+    ``record_below`` (R or U) also records the questions of lower levels, down to that one, that hold
+    (findings that are each a rule of their own, such as several abnormal vital signs: their red flags
+    and advice reach the doctor; they cannot change the level)."""
     ordered = sorted(asks, key=lambda a: -a.level)  # stable: the listed order within one level
     asked = [a.ask for a in ordered if a.ask] + questions.split()
     questions = " ".join(dict.fromkeys(asked))
@@ -60,8 +63,9 @@ def ordered_protocol(code: str, dept: str, *, asks: list[Ask], self_care: Ask | 
             answered = c.ans(a.ask) if a.ask else None
             if answered is True or a.yes(c):  # a finding says yes whatever the answer
                 r.hit(a.level, a.rule, a.source, flag=a.flag, advice=a.advice, dept=a.dept)
-                if a.level >= U and all_flags:
-                    _also(c, r, [b for b in ordered[i + 1:] if b.level == a.level])
+                if all_flags and (a.level >= U or record_below is not None):
+                    floor = a.level if record_below is None else min(a.level, record_below)
+                    _also(c, r, [b for b in ordered[i + 1:] if floor <= b.level <= a.level])
                 return
             if answered is None and a.ask and not a.no(c):
                 r.hit(a.level, a.rule + ".unknown", a.source + " (未知按较高级别)", flag=a.flag, advice=a.advice,
@@ -81,8 +85,9 @@ def ordered_protocol(code: str, dept: str, *, asks: list[Ask], self_care: Ask | 
 
 
 def _also(c: Ctx, r: Out, rest: list[Ask]) -> None:
-    """The other questions of an urgent or emergency answer's level that also hold are recorded too
-    (their red flags and advice reach the doctor); they cannot change the level."""
+    """The other questions of an urgent or emergency answer's level (and, with ``record_below``, of the
+    lower levels) that also hold are recorded too (their red flags and advice reach the doctor); they
+    cannot change the level."""
     for b in rest:
         if b.stop:
             if b.yes(c):

@@ -129,45 +129,76 @@ URTI_SX = ("coryza", "sneezing", "sore_throat", "cough", "hoarseness", "itchy_no
 # protocols (order = tie-break priority)
 # ---------------------------------------------------------------------------------------------
 
-@protocol("consciousness", tx.NEURO, triggers="unresponsive not_breathing confusion drowsy seizure hypo_coma",
-          when=lambda c: c.child and c.has("cramp_generic"))
-def consciousness(c: Ctx, r: Out) -> None:
-    if c.has("not_breathing"):
-        r.hit(E, "conscious.not_breathing", CONSENSUS + " Ⅰ级: 心跳呼吸停止", flag="conscious.not_breathing",
-              advice="unconscious")
-    if c.has("unresponsive", "hypo_coma"):
-        r.hit(E, "conscious.unresponsive", CONSENSUS + " Ⅰ级: 急性意识障碍", flag="conscious.unresponsive",
-              advice="unconscious")
-    if c.has("seizure") or (c.child and c.has("cramp_generic")):
-        known_epilepsy = c.cond("epilepsy") or c.has("cond_epilepsy")
-        if known_epilepsy and c.resolved() and not c.child and not c.pregnant:
-            r.hit(U, "conscious.seizure_known_epilepsy", CONSENSUS + " Ⅲ级: 间断抽搐", flag="conscious.seizure",
-                  advice="seizure")
-        else:
-            r.hit(E, "conscious.seizure", CONSENSUS + " Ⅰ级: 癫痫持续/儿童惊厥", flag="conscious.seizure",
-                  advice="seizure")
-    if c.has("confusion"):
-        if c.chronic("confusion") and not c.worsening():
-            r.hit(R, "conscious.chronic_cognitive", GENERAL)
-        elif c.fever or c.diabetic or c.has("head_injury", "fall", "poison_ingestion", "co_exposure") or \
-                any(c.has(s) for s in STROKE_SIGNS) or c.elderly or c.unknown("stroke_sudden"):
-            r.hit(E, "conscious.acute_confusion", HTN + " 1.意识丧失或模糊; " + SEPSIS, flag="conscious.confusion",
-                  advice="unconscious")
-        else:
-            r.hit(U, "conscious.confusion", CONSENSUS + " Ⅲ级: 急性意识模糊", flag="conscious.confusion")
-    if c.has("drowsy"):
-        if c.child or c.diabetic or c.fever or c.has("head_injury", "poison_ingestion", "drunk", "co_exposure"):
-            r.hit(E, "conscious.drowsy_high_risk", CONSENSUS + " Ⅱ级: 昏睡; " + IMCI, flag="conscious.drowsy")
-        elif c.has("fall"):
-            # New drowsiness after a fall is a head injury until shown otherwise (the head is often not
-            # mentioned): NICE NG232 — reduced consciousness after a head injury -> CT within 1 hour.
-            r.hit(E, "conscious.drowsy_after_fall", HEADINJ + " 跌倒后嗜睡/意识改变: 1小时内CT", flag="conscious.drowsy",
-                  advice="head_injury")
-        elif c.elderly and not c.chronic("drowsy"):
-            # New sleepiness in an older person is hypoactive delirium until shown otherwise: urgent.
-            r.hit(U, "conscious.drowsy_elderly_new", DELIRIUM, flag="conscious.drowsy")
-        else:
-            r.hit(U, "conscious.drowsy", CONSENSUS + " Ⅲ级: 嗜睡可唤醒", flag="conscious.drowsy")
+def _seizure(c: Ctx) -> bool:
+    """A fit, or a child's "抽筋" (a convulsion until shown otherwise)."""
+    return c.has("seizure") or (c.child and c.has("cramp_generic"))
+
+
+def _settled_known_epilepsy(c: Ctx) -> bool:
+    """An adult with known epilepsy whose fit is over (not a child, not pregnant)."""
+    return (c.cond("epilepsy") or c.has("cond_epilepsy")) and c.resolved() and not c.child and not c.pregnant
+
+
+def _confusion_long_standing(c: Ctx) -> bool:
+    return c.chronic("confusion") and not c.worsening()
+
+
+def _confusion_high_risk(c: Ctx) -> bool:
+    """Acute confusion with fever, diabetes, a head injury, a fall, a poison, stroke signs, age >= 65, or
+    an onset not known to be gradual."""
+    return c.fever or c.diabetic or c.has("head_injury", "fall", "poison_ingestion", "co_exposure") or \
+        any(c.has(s) for s in STROKE_SIGNS) or c.elderly or c.unknown("stroke_sudden")
+
+
+def _new_confusion(c: Ctx) -> bool:
+    return c.has("confusion") and not _confusion_long_standing(c)
+
+
+def _drowsy_high_risk(c: Ctx) -> bool:
+    return c.child or c.diabetic or c.fever or c.has("head_injury", "poison_ingestion", "drunk", "co_exposure")
+
+
+def _drowsy_other(c: Ctx) -> bool:
+    """Drowsy without a high-risk context or a fall."""
+    return c.has("drowsy") and not _drowsy_high_risk(c) and not c.has("fall")
+
+
+def _drowsy_elderly_new(c: Ctx) -> bool:
+    return c.elderly and not c.chronic("drowsy")
+
+
+# Every finding is a rule of its own: the lower ones that also hold are recorded (record_below).
+ordered_protocol(
+    "consciousness", tx.NEURO, triggers="unresponsive not_breathing confusion drowsy seizure hypo_coma",
+    when=lambda c: c.child and c.has("cramp_generic"), record_below=R,
+    asks=[
+        Ask("conscious.not_breathing", E, CONSENSUS + " Ⅰ级: 心跳呼吸停止", lambda c: c.has("not_breathing"),
+            flag="conscious.not_breathing", advice="unconscious"),
+        Ask("conscious.unresponsive", E, CONSENSUS + " Ⅰ级: 急性意识障碍", lambda c: c.has("unresponsive", "hypo_coma"),
+            flag="conscious.unresponsive", advice="unconscious"),
+        Ask("conscious.seizure", E, CONSENSUS + " Ⅰ级: 癫痫持续/儿童惊厥",
+            lambda c: _seizure(c) and not _settled_known_epilepsy(c), flag="conscious.seizure", advice="seizure"),
+        Ask("conscious.acute_confusion", E, HTN + " 1.意识丧失或模糊; " + SEPSIS,
+            lambda c: _new_confusion(c) and _confusion_high_risk(c), flag="conscious.confusion", advice="unconscious"),
+        Ask("conscious.drowsy_high_risk", E, CONSENSUS + " Ⅱ级: 昏睡; " + IMCI,
+            lambda c: c.has("drowsy") and _drowsy_high_risk(c), flag="conscious.drowsy"),
+        # New drowsiness after a fall is a head injury until shown otherwise (the head is often not
+        # mentioned): NICE NG232 — reduced consciousness after a head injury -> CT within 1 hour.
+        Ask("conscious.drowsy_after_fall", E, HEADINJ + " 跌倒后嗜睡/意识改变: 1小时内CT",
+            lambda c: c.has("drowsy") and not _drowsy_high_risk(c) and c.has("fall"), flag="conscious.drowsy",
+            advice="head_injury"),
+        Ask("conscious.seizure_known_epilepsy", U, CONSENSUS + " Ⅲ级: 间断抽搐",
+            lambda c: _seizure(c) and _settled_known_epilepsy(c), flag="conscious.seizure", advice="seizure"),
+        Ask("conscious.confusion", U, CONSENSUS + " Ⅲ级: 急性意识模糊",
+            lambda c: _new_confusion(c) and not _confusion_high_risk(c), flag="conscious.confusion"),
+        # New sleepiness in an older person is hypoactive delirium until shown otherwise: urgent.
+        Ask("conscious.drowsy_elderly_new", U, DELIRIUM, lambda c: _drowsy_other(c) and _drowsy_elderly_new(c),
+            flag="conscious.drowsy"),
+        Ask("conscious.drowsy", U, CONSENSUS + " Ⅲ级: 嗜睡可唤醒",
+            lambda c: _drowsy_other(c) and not _drowsy_elderly_new(c), flag="conscious.drowsy"),
+        Ask("conscious.chronic_cognitive", R, GENERAL,
+            lambda c: c.has("confusion") and _confusion_long_standing(c)),
+    ])
 
 
 _BEFAST_OTHER = ("unilateral_numbness", "vision_loss", "diplopia", "ataxia")
@@ -651,90 +682,116 @@ ordered_protocol(
     ])
 
 
-@protocol("gastro", tx.GI, triggers="vomiting persistent_vomiting vomits_everything diarrhoea nausea haematemesis "
-          "melena bloody_stool minor_rectal_blood heartburn constipation abdo_distension bilious projectile "
-          "jaundice hiccups haemorrhoids bowel_change", obstetric=True,
-          when=lambda c: c.has("dysphagia") and not c.has("sore_throat", "tonsil_exudate"),
-          questions="gi_fluids gi_blood child_dehyd")
-def gastro(c: Ctx, r: Out) -> None:
-    if c.has("haematemesis"):
-        r.hit(E, "gi.haematemesis", GI_BLEED + "; " + CONSENSUS + " Ⅱ级: 活动性出血", flag="gi.haematemesis",
-              advice="gi_bleed")
-    bleed = c.has("melena", "bloody_stool") or c.yes("gi_blood")
-    # Peripheral circulatory failure (GI_BLEED 2020: 头晕、心悸、乏力、出汗、晕厥) with black or bloody stool.
-    shocky = c.has("dizziness", "syncope", "near_syncope", "sweating", "confusion", "pallor", "mottled",
-                   "palpitations", "fatigue") or \
+def _gi_bleed(c: Ctx) -> bool:
+    return c.has("melena", "bloody_stool") or c.yes("gi_blood")
+
+
+def _circulatory_failure(c: Ctx) -> bool:
+    """Peripheral circulatory failure (GI_BLEED 2020: 头晕、心悸、乏力、出汗、晕厥), a low blood pressure or a
+    fast pulse."""
+    return c.has("dizziness", "syncope", "near_syncope", "sweating", "confusion", "pallor", "mottled", "palpitations",
+                 "fatigue") or \
         (c.v.systolic is not None and c.v.systolic < LOW_SBP) or (c.v.pulse is not None and c.v.pulse > 100)
-    if bleed and shocky:
-        r.hit(E, "gi.bleed_shock", GI_BLEED + " 黑便/便血伴头晕晕厥", flag="gi.melena_shock", advice="gi_bleed")
-    if c.infant and c.has("bilious"):
-        r.hit(E, "gi.infant_bilious", IMCI + "; 婴儿胆汁性呕吐(肠梗阻)", flag="child.danger")
-    if r.level == E:
-        return
-    if c.has("melena") or c.yes("gi_blood"):
-        r.hit(U, "gi.melena", GI_BLEED + " 黑便提示上消化道出血", flag="gi.melena", advice="gi_bleed")
-    if c.has("bloody_stool") and (c.child or c.has("diarrhoea") and c.fever or c.severe("bloody_stool") or
-                                  c.cond("anticoagulants") or c.elderly):
-        r.hit(U, "gi.bloody_diarrhoea", GI_BLEED + "; 儿童血便(HUS风险)/便血伴发热", flag="gi.blood")
-    dehydrated = c.has("persistent_vomiting", "vomits_everything", "oliguria") or c.yes("gi_fluids") or \
-        (c.has("diarrhoea", "vomiting") and c.has("orthostatic", "near_syncope")) or \
-        (c.p.numbers.stool_count or 0) >= 10
-    if dehydrated and not c.child:
-        r.hit(U, "gi.dehydration", CONSENSUS + " Ⅲ级: 持续呕吐/脱水", flag="gi.dehydration", advice="gi_fluids")
-    if c.infant and (c.months is not None and c.months < 6) and c.has("vomiting", "diarrhoea", "persistent_vomiting"):
-        r.hit(U, "gi.young_infant", IMCI + "; 6个月以下婴儿吐泻", flag="child.infant_gi", advice="gi_fluids")
-    if c.infant and c.has("projectile"):
-        r.hit(U, "gi.projectile_infant", IMCI + "; 婴儿喷射性呕吐(幽门狭窄)", flag="child.danger")
-    if c.diabetic and c.has("vomiting", "persistent_vomiting") and (c.cond("insulin") or not c.mild("vomiting")):
-        r.hit(U, "gi.diabetic_vomiting", DM_PRIMARY + " 糖尿病患者呕吐(酮症风险)", flag="gi.dehydration",
-              advice="gi_fluids", dept=tx.ENDO)
-    if c.pregnant and c.has("persistent_vomiting"):
-        r.hit(U, "gi.hyperemesis", PREG + " 妊娠剧吐", flag="preg.hyperemesis", dept=tx.OBGYN)
-    if c.has("jaundice"):
-        r.hit(U, "gi.jaundice", GENERAL + "; 新发黄疸需当天查肝功能", flag="abdo.severe")
-    if c.has("dysphagia") and c.has("drooling"):
-        r.hit(U, "gi.cannot_swallow", URTI + " 不能吞咽唾液", flag="resp.upper_airway", dept=tx.ENT)
-    if c.elderly and (c.age or 0) >= 75 and c.has("persistent_vomiting", "diarrhoea") and \
-            (c.severe("diarrhoea", "vomiting") or (c.p.numbers.stool_count or 0) >= 6):
-        r.hit(U, "gi.frail_elderly", DIARRHOEA + "; 高龄老人严重吐泻", flag="gi.dehydration", advice="gi_fluids")
-    if r.level >= U:
-        return
-    if c.child and c.has("diarrhoea", "vomiting"):
-        if c.has("active_child") and not c.has("sunken_eyes", "no_tears", "dry_mouth", "irritable") and \
-                not c.fever_high:
-            r.hit(S, "gi.child_no_dehydration", IMCI + " 无脱水: 家庭补液(方案A)", advice="gi_fluids")
-        else:
-            r.hit(R, "gi.child_assess", IMCI + " 儿童吐泻需评估脱水", advice="gi_fluids", dept=tx.PAED)
-        return
-    h_d, h_v = c.hours("diarrhoea"), c.hours("vomiting", "nausea")
-    if c.has("bowel_change"):
-        r.hit(R, "gi.bowel_habit_change", "NICE NG12 (2015): 排便习惯改变/便血/消瘦需肠镜评估", advice="gi_self")
-        return
-    if c.has("bloody_stool", "minor_rectal_blood"):
-        r.hit(R, "gi.rectal_blood", GI_BLEED + "; 少量便血门诊(肛门/肠镜)", advice="gi_self")
-        return
-    # Painful swallowing with a sore throat is the throat (respiratory protocol), not a GI alarm.
-    if (c.has("dysphagia") and not c.has("sore_throat", "tonsil_exudate")) or \
-            (c.has("weight_loss") and c.has("heartburn", "dysphagia", "anorexia")):
-        r.hit(R, "gi.alarm_dyspepsia", GENERAL + "; 吞咽困难/消瘦需胃镜", advice="gi_self")
-        return
-    long_diarrhoea = h_d is not None and h_d > 24 * 7 or c.chronic("diarrhoea") or c.recurrent("diarrhoea")
-    if (c.has("diarrhoea") and long_diarrhoea) or (c.has("vomiting") and h_v is not None and h_v > 48):
-        r.hit(R, "gi.persistent", DIARRHOEA, advice="gi_self")
-        return
-    if c.has("diarrhoea") and (c.fever and (c.temp is None or c.temp >= 38.5) and not c.has("low_fever_word") or
-                               c.severe("diarrhoea", "abdominal_pain") or (c.p.numbers.stool_count or 0) >= 6):
-        r.hit(R, "gi.febrile_or_severe_diarrhoea", DIARRHOEA + " 发热/腹泻频繁需门诊", advice="gi_fluids")
-        return
-    if c.has("heartburn", "constipation", "abdo_distension", "hiccups") and \
-            (c.chronic("heartburn", "constipation", "abdo_distension") or c.recurrent("heartburn") or
-             (c.age or 0) >= 55 and c.has("weight_loss")):
-        r.hit(R, "gi.chronic_dyspepsia", GENERAL + "; 反复消化道症状门诊", advice="gi_self")
-        return
-    if c.elderly and (c.age or 0) >= 80 and c.has("diarrhoea", "vomiting"):
-        r.hit(R, "gi.very_old", DIARRHOEA + "; 高龄老人吐泻需随访", advice="gi_fluids")
-        return
-    r.hit(S, "gi.self_limiting", DIARRHOEA + " 无危险信号可居家补液", advice="gi_self")
+
+
+def _adult_dehydration(c: Ctx) -> bool:
+    return not c.child and (c.has("persistent_vomiting", "vomits_everything", "oliguria") or c.yes("gi_fluids") or
+                            (c.has("diarrhoea", "vomiting") and c.has("orthostatic", "near_syncope")) or
+                            (c.p.numbers.stool_count or 0) >= 10)
+
+
+def _child_gi(c: Ctx) -> bool:
+    return c.child and c.has("diarrhoea", "vomiting")
+
+
+def _child_no_dehydration(c: Ctx) -> bool:
+    """Playing normally, no sign of dehydration, no high fever (IMCI plan A)."""
+    return c.has("active_child") and not c.has("sunken_eyes", "no_tears", "dry_mouth", "irritable") and \
+        not c.fever_high
+
+
+def _not_child_gi(pred):
+    """A clinic question for anyone but a vomiting or diarrhoeal child (assessed for dehydration above)."""
+    return lambda c: not _child_gi(c) and pred(c)
+
+
+def _long_diarrhoea(c: Ctx) -> bool:
+    h = c.hours("diarrhoea")
+    return h is not None and h > 24 * 7 or c.chronic("diarrhoea") or c.recurrent("diarrhoea")
+
+
+def _long_vomiting(c: Ctx) -> bool:
+    h = c.hours("vomiting", "nausea")
+    return h is not None and h > 48
+
+
+ordered_protocol(
+    "gastro", tx.GI, triggers="vomiting persistent_vomiting vomits_everything diarrhoea nausea haematemesis "
+    "melena bloody_stool minor_rectal_blood heartburn constipation abdo_distension bilious projectile "
+    "jaundice hiccups haemorrhoids bowel_change", obstetric=True,
+    when=lambda c: c.has("dysphagia") and not c.has("sore_throat", "tonsil_exudate"),
+    questions="gi_fluids gi_blood child_dehyd",
+    asks=[
+        Ask("gi.haematemesis", E, GI_BLEED + "; " + CONSENSUS + " Ⅱ级: 活动性出血", lambda c: c.has("haematemesis"),
+            flag="gi.haematemesis", advice="gi_bleed"),
+        Ask("gi.bleed_shock", E, GI_BLEED + " 黑便/便血伴头晕晕厥", lambda c: _gi_bleed(c) and _circulatory_failure(c),
+            flag="gi.melena_shock", advice="gi_bleed"),
+        Ask("gi.infant_bilious", E, IMCI + "; 婴儿胆汁性呕吐(肠梗阻)", lambda c: c.infant and c.has("bilious"),
+            flag="child.danger"),
+        Ask("gi.melena", U, GI_BLEED + " 黑便提示上消化道出血", lambda c: c.has("melena") or c.yes("gi_blood"),
+            flag="gi.melena", advice="gi_bleed"),
+        Ask("gi.bloody_diarrhoea", U, GI_BLEED + "; 儿童血便(HUS风险)/便血伴发热",
+            lambda c: c.has("bloody_stool") and (c.child or c.has("diarrhoea") and c.fever or
+                                                 c.severe("bloody_stool") or c.cond("anticoagulants") or c.elderly),
+            flag="gi.blood"),
+        Ask("gi.dehydration", U, CONSENSUS + " Ⅲ级: 持续呕吐/脱水", _adult_dehydration, flag="gi.dehydration",
+            advice="gi_fluids"),
+        Ask("gi.young_infant", U, IMCI + "; 6个月以下婴儿吐泻",
+            lambda c: c.infant and c.months is not None and c.months < 6 and
+            c.has("vomiting", "diarrhoea", "persistent_vomiting"), flag="child.infant_gi", advice="gi_fluids"),
+        Ask("gi.projectile_infant", U, IMCI + "; 婴儿喷射性呕吐(幽门狭窄)", lambda c: c.infant and c.has("projectile"),
+            flag="child.danger"),
+        Ask("gi.diabetic_vomiting", U, DM_PRIMARY + " 糖尿病患者呕吐(酮症风险)",
+            lambda c: c.diabetic and c.has("vomiting", "persistent_vomiting") and
+            (c.cond("insulin") or not c.mild("vomiting")), flag="gi.dehydration", advice="gi_fluids", dept=tx.ENDO),
+        Ask("gi.hyperemesis", U, PREG + " 妊娠剧吐", lambda c: c.pregnant and c.has("persistent_vomiting"),
+            flag="preg.hyperemesis", dept=tx.OBGYN),
+        Ask("gi.jaundice", U, GENERAL + "; 新发黄疸需当天查肝功能", lambda c: c.has("jaundice"), flag="abdo.severe"),
+        Ask("gi.cannot_swallow", U, URTI + " 不能吞咽唾液", lambda c: c.has("dysphagia") and c.has("drooling"),
+            flag="resp.upper_airway", dept=tx.ENT),
+        Ask("gi.frail_elderly", U, DIARRHOEA + "; 高龄老人严重吐泻",
+            lambda c: c.elderly and (c.age or 0) >= 75 and c.has("persistent_vomiting", "diarrhoea") and
+            (c.severe("diarrhoea", "vomiting") or (c.p.numbers.stool_count or 0) >= 6),
+            flag="gi.dehydration", advice="gi_fluids"),
+        Ask("gi.child_assess", R, IMCI + " 儿童吐泻需评估脱水",
+            lambda c: _child_gi(c) and not _child_no_dehydration(c), advice="gi_fluids", dept=tx.PAED),
+        Ask("gi.bowel_habit_change", R, "NICE NG12 (2015): 排便习惯改变/便血/消瘦需肠镜评估",
+            _not_child_gi(lambda c: c.has("bowel_change")), advice="gi_self"),
+        Ask("gi.rectal_blood", R, GI_BLEED + "; 少量便血门诊(肛门/肠镜)",
+            _not_child_gi(lambda c: c.has("bloody_stool", "minor_rectal_blood")), advice="gi_self"),
+        # Painful swallowing with a sore throat is the throat (respiratory protocol), not a GI alarm.
+        Ask("gi.alarm_dyspepsia", R, GENERAL + "; 吞咽困难/消瘦需胃镜",
+            _not_child_gi(lambda c: (c.has("dysphagia") and not c.has("sore_throat", "tonsil_exudate")) or
+                          (c.has("weight_loss") and c.has("heartburn", "dysphagia", "anorexia"))), advice="gi_self"),
+        Ask("gi.persistent", R, DIARRHOEA,
+            _not_child_gi(lambda c: (c.has("diarrhoea") and _long_diarrhoea(c)) or
+                          (c.has("vomiting") and _long_vomiting(c))), advice="gi_self"),
+        Ask("gi.febrile_or_severe_diarrhoea", R, DIARRHOEA + " 发热/腹泻频繁需门诊",
+            _not_child_gi(lambda c: c.has("diarrhoea") and
+                          (c.fever and (c.temp is None or c.temp >= 38.5) and not c.has("low_fever_word") or
+                           c.severe("diarrhoea", "abdominal_pain") or (c.p.numbers.stool_count or 0) >= 6)),
+            advice="gi_fluids"),
+        Ask("gi.chronic_dyspepsia", R, GENERAL + "; 反复消化道症状门诊",
+            _not_child_gi(lambda c: c.has("heartburn", "constipation", "abdo_distension", "hiccups") and
+                          (c.chronic("heartburn", "constipation", "abdo_distension") or c.recurrent("heartburn") or
+                           (c.age or 0) >= 55 and c.has("weight_loss"))), advice="gi_self"),
+        Ask("gi.very_old", R, DIARRHOEA + "; 高龄老人吐泻需随访",
+            _not_child_gi(lambda c: c.elderly and (c.age or 0) >= 80 and c.has("diarrhoea", "vomiting")),
+            advice="gi_fluids"),
+        Ask("gi.child_no_dehydration", S, IMCI + " 无脱水: 家庭补液(方案A)",
+            lambda c: _child_gi(c) and _child_no_dehydration(c), advice="gi_fluids"),
+    ],
+    self_care=Ask("gi.self_limiting", S, DIARRHOEA + " 无危险信号可居家补液", lambda c: True, advice="gi_self"))
 
 
 def _hypothermia(c: Ctx) -> bool:
@@ -855,117 +912,154 @@ ordered_protocol(
     ])
 
 
-@protocol("respiratory", tx.GP, triggers="cough coryza sore_throat sneezing hoarseness sputum haemoptysis sputum_blood "
-          "swollen_glands sinus tonsil_exudate trismus itchy_nose purulent_sputum allergic_condition",
-          questions="sore_throat_severe")
-def respiratory(c: Ctx, r: Out) -> None:
-    if c.has("haemoptysis"):
-        r.hit(E, "resp.haemoptysis", CONSENSUS + " Ⅱ级: 活动性出血(咯血)", flag="resp.haemoptysis", dept=tx.RESP)
-        return
-    if c.has("sore_throat") and c.has("drooling", "stridor") and c.fever:
-        r.hit(E, "resp.epiglottitis", URTI + " 会厌炎: 流涎、喉鸣", flag="resp.upper_airway", dept=tx.ENT)
-        return
-    if c.has("trismus", "muffled_voice") or c.yes("sore_throat_severe") or \
-            (c.has("sore_throat") and c.has("drooling", "dysphagia") and c.severe("sore_throat", "dysphagia")):
-        r.hit(U, "resp.quinsy", URTI + " 扁桃体周脓肿: 张口困难、吞咽困难", flag="resp.upper_airway", dept=tx.ENT)
-        return
-    if c.infant and (c.months or 99) < 3 and c.has("cough"):
-        r.hit(U, "resp.young_infant_cough", IMCI + " 2个月以下咳嗽需评估", flag="child.breathing", dept=tx.PAED)
-        return
-    if c.elderly and (c.age or 0) >= 75 and c.fever and c.has("cough"):
-        r.hit(U, "resp.elderly_pneumonia", "CRB-65 (NICE NG138 肺炎); " + SEPSIS, flag="fever.elderly", dept=tx.RESP)
-        return
-    hours = c.hours("cough", "sputum")
-    if c.has("cough") and (hours is not None and hours >= 24 * 21 or c.chronic("cough")) and \
-            not c.cond("copd", "asthma"):
-        r.hit(R, "resp.chronic_cough", TB, advice="cold", dept=tx.RESP)
-        return
-    if c.has("sputum_blood") or (c.has("cough") and c.has("night_sweats", "weight_loss")) or \
-            (c.has("cough") and hours is not None and hours >= 24 * 14 and c.fever):
-        r.hit(R, "resp.tb_screen", TB, advice="cold", dept=tx.RESP)
-        return
-    if c.cond("copd", "asthma") and c.has("cough", "sputum") and not c.mild("cough"):
-        r.hit(R, "resp.chronic_lung_with_infection", COPD + "; " + ASTHMA + " 慢性肺病合并感染门诊", advice="cold",
-              dept=tx.RESP)
-        return
-    sore = c.has("sore_throat")
-    no_cold = not c.has("coryza", "sneezing", "cough")
-    if sore and (c.has("tonsil_exudate") or c.has("swollen_glands")) and (c.fever or no_cold):
-        r.hit(R, "resp.bacterial_pharyngitis", URTI + " Centor/FeverPAIN≥3 分", advice="cold", dept=tx.ENT)
-        return
-    if sore and c.fever_high and no_cold:
-        r.hit(R, "resp.febrile_pharyngitis", URTI + " 发热无咳嗽的咽痛", advice="cold")
-        return
-    if sore and c.fever and no_cold and c.temp is None and not c.has("low_fever_word") and not c.mild("fever"):
-        r.hit(R, "resp.febrile_pharyngitis", URTI + " 发热无咳嗽的咽痛", advice="cold")
-        return
-    cold_h = c.hours(*URTI_SX)
-    if c.has("sinus") and (cold_h is not None and cold_h >= 24 * 10 or c.fever or c.severe("sinus")):
-        r.hit(R, "resp.sinusitis", URTI + " 鼻窦炎: 症状>10天或加重", advice="cold", dept=tx.ENT)
-        return
-    if cold_h is not None and cold_h >= 24 * 14 and c.has("sore_throat", "hoarseness", "coryza") and \
-            not c.has("sneezing", "itchy_nose"):
-        r.hit(R, "resp.prolonged", URTI + " 症状>2周不好转", advice="cold")
-        return
-    if c.has("swollen_glands") and c.fever and c.has("fatigue"):
-        r.hit(R, "resp.mono_like", URTI + "; 发热咽痛淋巴结肿大乏力(传染性单核细胞增多症)", advice="cold")
-        return
-    if (c.worsening() and not c.mild(*URTI_SX)) or (c.child and c.fever and c.has("cough") and not c.has("active_child")
-                                                      and c.temp is None):
-        r.hit(R, "resp.worsening", URTI + " 症状加重需门诊", advice="cold")
-        return
+def _cough_hours(c: Ctx) -> float | None:
+    return c.hours("cough", "sputum")
+
+
+def _chronic_cough(c: Ctx) -> bool:
+    """A cough for three weeks or more, outside known COPD or asthma."""
+    h = _cough_hours(c)
+    return c.has("cough") and (h is not None and h >= 24 * 21 or c.chronic("cough")) and not c.cond("copd", "asthma")
+
+
+def _no_cold_symptoms(c: Ctx) -> bool:
+    return not c.has("coryza", "sneezing", "cough")
+
+
+def _cold_hours(c: Ctx) -> float | None:
+    return c.hours(*URTI_SX)
+
+
+def _allergic_rhinitis(c: Ctx) -> bool:
     allergic = c.has("itchy_nose", "itchy_eyes", "allergic_condition", "seasonal") and \
         c.has("sneezing", "coryza", "itchy_nose")
-    if (allergic or c.has("allergic_condition")) and not c.fever:
-        r.hit(S, "resp.allergic_rhinitis", URTI + "; 变应性鼻炎可居家", advice="allergic_rhinitis")
-        return
-    r.hit(S, "resp.common_cold", URTI + " 普通感冒/急性咳嗽可居家", advice="cold")
+    return (allergic or c.has("allergic_condition")) and not c.fever
 
 
-@protocol("child_danger", tx.PAED, when=lambda c: c.child,
-          triggers="poor_feeding lethargy fast_breathing chest_indrawing grunting sunken_eyes no_tears skin_pinch_slow "
-                   "pallor myoclonus "
-                   "bulging_fontanelle sunken_fontanelle irritable oliguria dry_mouth",
-          questions="child_danger child_breath child_dehyd")
-def child_danger(c: Ctx, r: Out) -> None:
-    if not c.child:
-        if c.has("poor_feeding") and c.elderly:
-            r.hit(U, "child.elderly_not_eating", GENERAL + "; 老人不吃不喝", flag="gi.dehydration", dept=tx.GP)
-        return
+# The questions are alternatives, checked in this order; the first that holds answers.
+ordered_protocol(
+    "respiratory", tx.GP, triggers="cough coryza sore_throat sneezing hoarseness sputum haemoptysis sputum_blood "
+    "swollen_glands sinus tonsil_exudate trismus itchy_nose purulent_sputum allergic_condition",
+    questions="sore_throat_severe", all_flags=False,
+    asks=[
+        Ask("resp.haemoptysis", E, CONSENSUS + " Ⅱ级: 活动性出血(咯血)", lambda c: c.has("haemoptysis"),
+            flag="resp.haemoptysis", dept=tx.RESP),
+        Ask("resp.epiglottitis", E, URTI + " 会厌炎: 流涎、喉鸣",
+            lambda c: c.has("sore_throat") and c.has("drooling", "stridor") and c.fever, flag="resp.upper_airway",
+            dept=tx.ENT),
+        Ask("resp.quinsy", U, URTI + " 扁桃体周脓肿: 张口困难、吞咽困难",
+            lambda c: c.has("trismus", "muffled_voice") or c.yes("sore_throat_severe") or
+            (c.has("sore_throat") and c.has("drooling", "dysphagia") and c.severe("sore_throat", "dysphagia")),
+            flag="resp.upper_airway", dept=tx.ENT),
+        Ask("resp.young_infant_cough", U, IMCI + " 2个月以下咳嗽需评估",
+            lambda c: c.infant and (c.months or 99) < 3 and c.has("cough"), flag="child.breathing", dept=tx.PAED),
+        Ask("resp.elderly_pneumonia", U, "CRB-65 (NICE NG138 肺炎); " + SEPSIS,
+            lambda c: c.elderly and (c.age or 0) >= 75 and c.fever and c.has("cough"), flag="fever.elderly",
+            dept=tx.RESP),
+        Ask("resp.chronic_cough", R, TB, _chronic_cough, advice="cold", dept=tx.RESP),
+        Ask("resp.tb_screen", R, TB,
+            lambda c: c.has("sputum_blood") or (c.has("cough") and c.has("night_sweats", "weight_loss")) or
+            (c.has("cough") and (_cough_hours(c) or 0) >= 24 * 14 and c.fever), advice="cold", dept=tx.RESP),
+        Ask("resp.chronic_lung_with_infection", R, COPD + "; " + ASTHMA + " 慢性肺病合并感染门诊",
+            lambda c: c.cond("copd", "asthma") and c.has("cough", "sputum") and not c.mild("cough"), advice="cold",
+            dept=tx.RESP),
+        Ask("resp.bacterial_pharyngitis", R, URTI + " Centor/FeverPAIN≥3 分",
+            lambda c: c.has("sore_throat") and c.has("tonsil_exudate", "swollen_glands") and
+            (c.fever or _no_cold_symptoms(c)), advice="cold", dept=tx.ENT),
+        Ask("resp.febrile_pharyngitis", R, URTI + " 发热无咳嗽的咽痛",
+            lambda c: c.has("sore_throat") and _no_cold_symptoms(c) and
+            (c.fever_high or c.fever and c.temp is None and not c.has("low_fever_word") and not c.mild("fever")),
+            advice="cold"),
+        Ask("resp.sinusitis", R, URTI + " 鼻窦炎: 症状>10天或加重",
+            lambda c: c.has("sinus") and ((_cold_hours(c) or 0) >= 24 * 10 or c.fever or c.severe("sinus")),
+            advice="cold", dept=tx.ENT),
+        Ask("resp.prolonged", R, URTI + " 症状>2周不好转",
+            lambda c: (_cold_hours(c) or 0) >= 24 * 14 and c.has("sore_throat", "hoarseness", "coryza") and
+            not c.has("sneezing", "itchy_nose"), advice="cold"),
+        Ask("resp.mono_like", R, URTI + "; 发热咽痛淋巴结肿大乏力(传染性单核细胞增多症)",
+            lambda c: c.has("swollen_glands") and c.fever and c.has("fatigue"), advice="cold"),
+        Ask("resp.worsening", R, URTI + " 症状加重需门诊",
+            lambda c: (c.worsening() and not c.mild(*URTI_SX)) or
+            (c.child and c.fever and c.has("cough") and not c.has("active_child") and c.temp is None),
+            advice="cold"),
+        Ask("resp.allergic_rhinitis", S, URTI + "; 变应性鼻炎可居家", _allergic_rhinitis, advice="allergic_rhinitis"),
+    ],
+    self_care=Ask("resp.common_cold", S, URTI + " 普通感冒/急性咳嗽可居家", lambda c: True, advice="cold"))
+
+
+# 手足口病诊疗指南(2018): 易惊、肢体抖动 (myoclonus) are danger signs of brainstem involvement.
+_CHILD_DANGER_SIGNS = ("poor_feeding", "lethargy", "unresponsive", "seizure", "cramp_generic", "vomits_everything",
+                       "chest_indrawing", "grunting", "cyanosis", "bulging_fontanelle", "stridor", "myoclonus")
+_DEHYDRATION_SIGNS = ("sunken_eyes", "no_tears", "skin_pinch_slow", "oliguria", "irritable", "dry_mouth",
+                      "sunken_fontanelle")
+
+
+def _imci_danger(c: Ctx) -> bool:
+    return c.has(*_CHILD_DANGER_SIGNS) or c.yes("child_danger") or c.yes("child_breath")
+
+
+def _dehydration_count(c: Ctx) -> int:
+    return c.count(*_DEHYDRATION_SIGNS)
+
+
+def _fast_breathing(c: Ctx) -> bool:
+    """Said, or a counted rate at or above the IMCI limit for the age (60 / 50 / 40 / 30 a minute)."""
     m = c.months
-    # 手足口病诊疗指南(2018): 易惊、肢体抖动 are danger signs of brainstem involvement.
-    danger = [s for s in ("poor_feeding", "lethargy", "unresponsive", "seizure", "cramp_generic", "vomits_everything",
-                          "chest_indrawing", "grunting", "cyanosis", "bulging_fontanelle", "stridor", "myoclonus")
-              if c.has(s)]
-    if danger or c.yes("child_danger") or c.yes("child_breath"):
-        r.hit(E, "child.imci_danger", IMCI + " 一般危险体征/胸凹陷 -> 紧急转诊", flag="child.danger",
-              advice="child_danger")
-        return
-    if c.has("jaundice") and m is not None and m < 1:
-        r.hit(U, "child.neonatal_jaundice", IMCI + " 新生儿黄疸", flag="child.neonatal_jaundice")
-    dehyd = c.count("sunken_eyes", "no_tears", "skin_pinch_slow", "oliguria", "irritable", "dry_mouth",
-                    "sunken_fontanelle")
-    if dehyd >= 2 and c.has("lethargy"):
-        r.hit(E, "child.severe_dehydration", IMCI + " 重度脱水(方案C)", flag="child.dehydration_severe",
-              advice="child_danger")
-        return
-    if c.has("pallor") and c.has("diarrhoea", "bloody_stool", "fever", "vomiting"):
-        r.hit(U, "child.pallor", NICE_FEVER + " 黄/红: 面色苍白; 腹泻后苍白少尿警惕溶血尿毒综合征", flag="child.dehydration")
-    if dehyd >= 1 and c.has("sunken_eyes", "no_tears", "skin_pinch_slow", "oliguria", "sunken_fontanelle") or \
-            dehyd >= 2 or c.yes("child_dehyd"):
-        r.hit(U, "child.some_dehydration", IMCI + " 有些脱水(方案B)", flag="child.dehydration", advice="gi_fluids")
-    fast = c.has("fast_breathing")
-    if c.v.resp_rate is not None and m is not None:
-        limit = 60 if m < 2 else 50 if m < 12 else 40 if m < 60 else 30
-        fast = fast or c.v.resp_rate >= limit
-    if fast:
-        if m is not None and m < 2:
-            r.hit(E, "child.fast_breathing_young_infant", IMCI + " <2个月呼吸≥60次: 严重疾病", flag="child.breathing",
-                  advice="child_danger")
-            return
-        r.hit(U, "child.fast_breathing", IMCI + " 呼吸增快: 肺炎", flag="child.breathing")
-    if r.level < U and c.has("irritable", "dry_mouth"):
-        r.hit(R, "child.irritable", IMCI + " 需评估", advice="fever_child")
+    if c.has("fast_breathing"):
+        return True
+    if c.v.resp_rate is None or m is None:
+        return False
+    limit = 60 if m < 2 else 50 if m < 12 else 40 if m < 60 else 30
+    return c.v.resp_rate >= limit
+
+
+def _young_infant(c: Ctx) -> bool:
+    return c.months is not None and c.months < 2
+
+
+def _child_without_danger_sign(pred):
+    """A finding looked at in a child without a general danger sign (that child is referred at once and
+    nothing else is recorded)."""
+    return lambda c: c.child and not _imci_danger(c) and pred(c)
+
+
+# In an adult only an older person who stops eating and drinking is this protocol's. A child's urgent
+# findings are each recorded (record_below=U), so their flags and advice reach the doctor.
+ordered_protocol(
+    "child_danger", tx.PAED, when=lambda c: c.child,
+    triggers="poor_feeding lethargy fast_breathing chest_indrawing grunting sunken_eyes no_tears skin_pinch_slow "
+             "pallor myoclonus "
+             "bulging_fontanelle sunken_fontanelle irritable oliguria dry_mouth",
+    questions="child_danger child_breath child_dehyd", record_below=U,
+    asks=[
+        # A general danger sign or chest indrawing: urgent referral, nothing else recorded.
+        Ask("child.imci_danger", E, IMCI + " 一般危险体征/胸凹陷 -> 紧急转诊", lambda c: c.child and _imci_danger(c),
+            flag="child.danger", advice="child_danger"),
+        # Never answers today: lethargy is itself a general danger sign, answered above.
+        Ask("child.severe_dehydration", E, IMCI + " 重度脱水(方案C)",
+            _child_without_danger_sign(lambda c: _dehydration_count(c) >= 2 and c.has("lethargy")),
+            flag="child.dehydration_severe", advice="child_danger"),
+        Ask("child.fast_breathing_young_infant", E, IMCI + " <2个月呼吸≥60次: 严重疾病",
+            _child_without_danger_sign(lambda c: _fast_breathing(c) and _young_infant(c)), flag="child.breathing",
+            advice="child_danger"),
+        Ask("child.elderly_not_eating", U, GENERAL + "; 老人不吃不喝",
+            lambda c: not c.child and c.has("poor_feeding") and c.elderly, flag="gi.dehydration", dept=tx.GP),
+        Ask("child.neonatal_jaundice", U, IMCI + " 新生儿黄疸",
+            _child_without_danger_sign(lambda c: c.has("jaundice") and c.months is not None and c.months < 1),
+            flag="child.neonatal_jaundice"),
+        Ask("child.pallor", U, NICE_FEVER + " 黄/红: 面色苍白; 腹泻后苍白少尿警惕溶血尿毒综合征",
+            _child_without_danger_sign(lambda c: c.has("pallor") and c.has("diarrhoea", "bloody_stool", "fever", "vomiting")),
+            flag="child.dehydration"),
+        Ask("child.some_dehydration", U, IMCI + " 有些脱水(方案B)",
+            _child_without_danger_sign(lambda c: _dehydration_count(c) >= 1 and
+                                 c.has("sunken_eyes", "no_tears", "skin_pinch_slow", "oliguria", "sunken_fontanelle")
+                                 or _dehydration_count(c) >= 2 or c.yes("child_dehyd")),
+            flag="child.dehydration", advice="gi_fluids"),
+        Ask("child.fast_breathing", U, IMCI + " 呼吸增快: 肺炎",
+            _child_without_danger_sign(lambda c: _fast_breathing(c) and not _young_infant(c)), flag="child.breathing"),
+        Ask("child.irritable", R, IMCI + " 需评估",
+            _child_without_danger_sign(lambda c: c.has("irritable", "dry_mouth")), advice="fever_child"),
+    ])
 
 
 _NEURO_HYPO = ("confusion", "unresponsive", "seizure", "drowsy", "hypo_coma")
@@ -1084,82 +1178,98 @@ ordered_protocol(
     self_care=Ask("bp.in_range", S, DESIGN + " 血压在目标范围", lambda c: c.v.systolic is not None))
 
 
-@protocol("vital_signs", tx.ED, when=lambda c: c.v.pulse is not None or c.v.spo2 is not None or
-          c.v.resp_rate is not None, paediatric=False)
-def vital_signs(c: Ctx, r: Out) -> None:
-    p, o = c.v.pulse, c.v.spo2
-    symptomatic = c.has(*CARDIO_SX)
-    if p is not None and not c.child:
-        if p > 180 or p < 40 or p >= 150:
-            r.hit(E, "vital.pulse_extreme", CONSENSUS + " Ⅰ级 >180/<40, Ⅱ级 150-180", flag="vital.pulse_extreme",
-                  advice="palpitations")
-        elif p < 50:
-            r.hit(E if symptomatic else U, "vital.pulse_40_50", CONSENSUS + " Ⅱ级: 心率40-50", flag="vital.pulse_abnormal",
-                  dept=tx.CARDIO)
-        elif p > 100 and (symptomatic or p > 120) and not (c.fever and p <= 120):
-            r.hit(U, "vital.pulse_100_150", CONSENSUS + " Ⅲ级: 心率100-150", flag="vital.pulse_abnormal",
-                  dept=tx.CARDIO)
-        elif (p > 100 or p < 55) and symptomatic:
-            r.hit(R, "vital.pulse_borderline", CONSENSUS + " 心率轻度异常", dept=tx.CARDIO)
-    if p is not None and c.child and (p > 220 or p < 60):
-        r.hit(E, "vital.child_pulse_extreme", CONSENSUS + " 儿童心率极端", flag="vital.pulse_extreme")
-    if o is not None:
-        lo, hi = (88, 92) if c.cond("copd") else (90, 94)
-        if o < lo:
-            r.hit(E, "vital.spo2_lt_90", CONSENSUS + " Ⅱ级: SpO2 80-90%, Ⅰ级 <80%; " + COPD, flag="vital.spo2_very_low",
-                  advice="dyspnoea")
-        elif o < hi:
-            r.hit(U, "vital.spo2_90_93", CONSENSUS + " Ⅲ级: SpO2 90-94%", flag="vital.spo2_low", dept=tx.RESP,
-                  advice="dyspnoea")
-    rr = c.v.resp_rate
-    if rr is not None and not c.child:
-        if rr >= 30 or rr < 8:
-            r.hit(E, "vital.rr", SEPSIS + " 呼吸≥30次/分", flag="vital.rr_high", advice="dyspnoea")
-        elif rr >= 24:
-            r.hit(U, "vital.rr_24", SEPSIS + " 呼吸≥24次/分", flag="vital.rr_high", dept=tx.RESP)
+def _adult_pulse(pred):
+    return lambda c: c.v.pulse is not None and not c.child and pred(c.v.pulse, c)
 
 
-@protocol("pregnancy", tx.OBGYN, paediatric=False, obstetric=True,
-          when=lambda c: c.pregnant and c.has("vaginal_bleeding", "reduced_fetal_movement", "rom", "contractions",
-                                              "morning_sickness", "face_swelling", "leg_swelling", "seizure",
-                                              "abdominal_pain", "persistent_vomiting", "itch", "trauma", "fall"),
-          questions="preg_bleed")
-def pregnancy(c: Ctx, r: Out) -> None:
-    w = c.preg_weeks
-    if c.has("seizure"):
-        r.hit(E, "preg.eclampsia", PREG + " 子痫", flag="preg.eclampsia", advice="pregnancy")
-    if c.has("vaginal_bleeding") and (c.severe("vaginal_bleeding") or c.has("uncontrolled_bleeding", "dizziness",
-                                                                              "syncope", "near_syncope") or
-                                      c.severe("abdominal_pain")):
-        r.hit(E, "preg.heavy_bleeding", PREG + "; " + CONSENSUS + " Ⅱ级: 异位妊娠/严重出血", flag="preg.bleeding",
-              advice="pregnancy")
-    if c.has("reduced_fetal_movement") and c.has("vaginal_bleeding", "abdominal_pain"):
-        r.hit(E, "preg.abruption_signs", PREG + " 胎动减少伴腹痛出血(胎盘早剥)", flag="preg.fetal_movement",
-              advice="pregnancy")
-    if r.level == E:
-        return
-    if c.has("vaginal_bleeding") or c.yes("preg_bleed"):
-        r.hit(U, "preg.bleeding", PREG + " 孕期出血、流水或宫缩当天评估", flag="preg.bleeding", advice="pregnancy")
-    if c.has("rom"):
-        r.hit(U, "preg.rom", PREG + " 胎膜早破立即去医院", flag="preg.rom", advice="pregnancy")
-    if c.has("reduced_fetal_movement"):
-        r.hit(U, "preg.fetal_movement", PREG + " 胎动减少当天评估", flag="preg.fetal_movement", advice="pregnancy")
-    if c.has("contractions") and (w is None or w >= 20):
-        r.hit(U, "preg.contractions", PREG + " 规律宫缩", flag="preg.labour", advice="pregnancy")
-    if c.has("face_swelling") or (c.has("leg_swelling") and c.sudden("leg_swelling")):
-        r.hit(U, "preg.oedema", PREG + " 突发面部/手部水肿(子痫前期)", flag="preg.headache", advice="pregnancy")
-    if c.has("trauma", "fall") and (w is None or w >= 20):
-        r.hit(U, "preg.trauma", PREG + " 孕期腹部外伤", flag="preg.pain", advice="pregnancy")
-    if r.level >= U:
-        return
-    if c.has("itch") and (w is None or w >= 20):
-        r.hit(R, "preg.itch", PREG + " 妊娠期肝内胆汁淤积待排", advice="pregnancy")
-        return
-    if c.has("leg_swelling"):
-        r.hit(R, "preg.mild_oedema", PREG + " 轻度下肢水肿测血压", advice="pregnancy")
-        return
-    if c.has("morning_sickness") or c.has("vomiting", "nausea"):
-        r.hit(S, "preg.morning_sickness", PREG + " 早孕反应可居家", advice="gi_fluids")
+def _cardio_symptoms(c: Ctx) -> bool:
+    return c.has(*CARDIO_SX)
+
+
+def _spo2_limits(c: Ctx) -> tuple[int, int]:
+    """(emergency below, urgent below): COPD targets 88-92% (GOLD), others 94%."""
+    return (88, 92) if c.cond("copd") else (90, 94)
+
+
+def _adult_rr(pred):
+    return lambda c: c.v.resp_rate is not None and not c.child and pred(c.v.resp_rate)
+
+
+# Each abnormal vital sign is a rule of its own: the lower ones that also hold are recorded (record_below).
+ordered_protocol(
+    "vital_signs", tx.ED, when=lambda c: c.v.pulse is not None or c.v.spo2 is not None or c.v.resp_rate is not None,
+    paediatric=False, record_below=R,
+    asks=[
+        Ask("vital.pulse_extreme", E, CONSENSUS + " Ⅰ级 >180/<40, Ⅱ级 150-180",
+            _adult_pulse(lambda p, c: p >= 150 or p < 40), flag="vital.pulse_extreme", advice="palpitations"),
+        Ask("vital.pulse_40_50", E, CONSENSUS + " Ⅱ级: 心率40-50",
+            _adult_pulse(lambda p, c: 40 <= p < 50 and _cardio_symptoms(c)), flag="vital.pulse_abnormal",
+            dept=tx.CARDIO),
+        Ask("vital.child_pulse_extreme", E, CONSENSUS + " 儿童心率极端",
+            lambda c: c.v.pulse is not None and c.child and (c.v.pulse > 220 or c.v.pulse < 60),
+            flag="vital.pulse_extreme"),
+        Ask("vital.spo2_lt_90", E, CONSENSUS + " Ⅱ级: SpO2 80-90%, Ⅰ级 <80%; " + COPD,
+            lambda c: c.v.spo2 is not None and c.v.spo2 < _spo2_limits(c)[0], flag="vital.spo2_very_low",
+            advice="dyspnoea"),
+        Ask("vital.rr", E, SEPSIS + " 呼吸≥30次/分", _adult_rr(lambda rr: rr >= 30 or rr < 8), flag="vital.rr_high",
+            advice="dyspnoea"),
+        Ask("vital.pulse_40_50", U, CONSENSUS + " Ⅱ级: 心率40-50",
+            _adult_pulse(lambda p, c: 40 <= p < 50 and not _cardio_symptoms(c)), flag="vital.pulse_abnormal",
+            dept=tx.CARDIO),
+        # 100-150 with symptoms or above 120; a fever explains up to 120.
+        Ask("vital.pulse_100_150", U, CONSENSUS + " Ⅲ级: 心率100-150",
+            _adult_pulse(lambda p, c: 100 < p < 150 and (_cardio_symptoms(c) or p > 120) and
+                         not (c.fever and p <= 120)), flag="vital.pulse_abnormal", dept=tx.CARDIO),
+        Ask("vital.spo2_90_93", U, CONSENSUS + " Ⅲ级: SpO2 90-94%",
+            lambda c: c.v.spo2 is not None and _spo2_limits(c)[0] <= c.v.spo2 < _spo2_limits(c)[1],
+            flag="vital.spo2_low", dept=tx.RESP, advice="dyspnoea"),
+        Ask("vital.rr_24", U, SEPSIS + " 呼吸≥24次/分", _adult_rr(lambda rr: 24 <= rr < 30), flag="vital.rr_high",
+            dept=tx.RESP),
+        Ask("vital.pulse_borderline", R, CONSENSUS + " 心率轻度异常",
+            _adult_pulse(lambda p, c: 50 <= p < 150 and (p > 100 or p < 55) and _cardio_symptoms(c) and
+                         not (p > 100 and (_cardio_symptoms(c) or p > 120) and not (c.fever and p <= 120))),
+            dept=tx.CARDIO),
+    ])
+
+
+def _from_20_weeks(c: Ctx) -> bool:
+    return c.preg_weeks is None or c.preg_weeks >= 20
+
+
+ordered_protocol(
+    "pregnancy", tx.OBGYN, paediatric=False, obstetric=True,
+    when=lambda c: c.pregnant and c.has("vaginal_bleeding", "reduced_fetal_movement", "rom", "contractions",
+                                        "morning_sickness", "face_swelling", "leg_swelling", "seizure",
+                                        "abdominal_pain", "persistent_vomiting", "itch", "trauma", "fall"),
+    questions="preg_bleed",
+    asks=[
+        Ask("preg.eclampsia", E, PREG + " 子痫", lambda c: c.has("seizure"), flag="preg.eclampsia", advice="pregnancy"),
+        Ask("preg.heavy_bleeding", E, PREG + "; " + CONSENSUS + " Ⅱ级: 异位妊娠/严重出血",
+            lambda c: c.has("vaginal_bleeding") and (c.severe("vaginal_bleeding") or
+                                                     c.has("uncontrolled_bleeding", "dizziness", "syncope",
+                                                           "near_syncope") or c.severe("abdominal_pain")),
+            flag="preg.bleeding", advice="pregnancy"),
+        Ask("preg.abruption_signs", E, PREG + " 胎动减少伴腹痛出血(胎盘早剥)",
+            lambda c: c.has("reduced_fetal_movement") and c.has("vaginal_bleeding", "abdominal_pain"),
+            flag="preg.fetal_movement", advice="pregnancy"),
+        Ask("preg.bleeding", U, PREG + " 孕期出血、流水或宫缩当天评估",
+            lambda c: c.has("vaginal_bleeding") or c.yes("preg_bleed"), flag="preg.bleeding", advice="pregnancy"),
+        Ask("preg.rom", U, PREG + " 胎膜早破立即去医院", lambda c: c.has("rom"), flag="preg.rom", advice="pregnancy"),
+        Ask("preg.fetal_movement", U, PREG + " 胎动减少当天评估", lambda c: c.has("reduced_fetal_movement"),
+            flag="preg.fetal_movement", advice="pregnancy"),
+        Ask("preg.contractions", U, PREG + " 规律宫缩", lambda c: c.has("contractions") and _from_20_weeks(c),
+            flag="preg.labour", advice="pregnancy"),
+        Ask("preg.oedema", U, PREG + " 突发面部/手部水肿(子痫前期)",
+            lambda c: c.has("face_swelling") or (c.has("leg_swelling") and c.sudden("leg_swelling")),
+            flag="preg.headache", advice="pregnancy"),
+        Ask("preg.trauma", U, PREG + " 孕期腹部外伤", lambda c: c.has("trauma", "fall") and _from_20_weeks(c),
+            flag="preg.pain", advice="pregnancy"),
+        Ask("preg.itch", R, PREG + " 妊娠期肝内胆汁淤积待排", lambda c: c.has("itch") and _from_20_weeks(c),
+            advice="pregnancy"),
+        Ask("preg.mild_oedema", R, PREG + " 轻度下肢水肿测血压", lambda c: c.has("leg_swelling"), advice="pregnancy"),
+    ],
+    self_care=Ask("preg.morning_sickness", S, PREG + " 早孕反应可居家",
+                  lambda c: c.has("morning_sickness", "vomiting", "nausea"), advice="gi_fluids"))
 
 
 @protocol("gynae", tx.OBGYN, paediatric=False, when=lambda c: period_pain(c),
@@ -1197,27 +1307,36 @@ def gynae(c: Ctx, r: Out) -> None:
     r.hit(R, "gyn.routine", GENERAL + "; 妇科门诊")
 
 
-@protocol("bleeding", tx.ED, triggers="uncontrolled_bleeding epistaxis petechiae", paediatric=False)
-def bleeding(c: Ctx, r: Out) -> None:
-    if c.has("uncontrolled_bleeding") and not c.has("epistaxis"):
-        r.hit(E, "bleed.uncontrolled", BLEED, flag="bleed.uncontrolled", advice="bleeding")
-        return
-    if c.has("epistaxis"):
-        if c.has("syncope", "near_syncope", "dizziness") and c.has("uncontrolled_bleeding"):
-            r.hit(E, "bleed.epistaxis_shock", BLEED, flag="bleed.epistaxis", advice="epistaxis")
-        elif c.has("uncontrolled_bleeding") or c.severe("epistaxis") or (c.hours("epistaxis") or 0) >= 0.33 and \
-                not c.resolved():
-            r.hit(U, "bleed.epistaxis_persistent", BLEED + " 压迫15分钟不止", flag="bleed.epistaxis",
-                  advice="epistaxis", dept=tx.ENT)
-        elif c.cond("anticoagulants") and not c.resolved():
-            r.hit(U, "bleed.epistaxis_anticoag", BLEED, flag="bleed.anticoagulant", advice="epistaxis", dept=tx.ENT)
-        elif c.recurrent("epistaxis") or c.chronic("epistaxis"):
-            r.hit(R, "bleed.epistaxis_recurrent", BLEED + " 反复鼻出血门诊", advice="epistaxis", dept=tx.ENT)
-        else:
-            r.hit(S, "bleed.epistaxis_minor", BLEED + " 压迫止血后可居家", advice="epistaxis", dept=tx.ENT)
-        return
-    if c.has("petechiae") and not c.fever:
-        r.hit(U, "bleed.petechiae", SKIN + "; 不明原因出血点(血小板减少)", flag="skin.petechiae", dept="血液科")
+def _epistaxis_not_stopping(c: Ctx) -> bool:
+    """Will not stop, heavy, or still bleeding after 20 minutes."""
+    return c.has("uncontrolled_bleeding") or c.severe("epistaxis") or \
+        ((c.hours("epistaxis") or 0) >= 0.33 and not c.resolved())
+
+
+# The questions are alternatives: a nosebleed is assessed on its own, petechiae only without one.
+ordered_protocol(
+    "bleeding", tx.ED, triggers="uncontrolled_bleeding epistaxis petechiae", paediatric=False, all_flags=False,
+    asks=[
+        Ask("bleed.uncontrolled", E, BLEED, lambda c: c.has("uncontrolled_bleeding") and not c.has("epistaxis"),
+            flag="bleed.uncontrolled", advice="bleeding"),
+        Ask("bleed.epistaxis_shock", E, BLEED,
+            lambda c: c.has("epistaxis") and c.has("syncope", "near_syncope", "dizziness") and
+            c.has("uncontrolled_bleeding"), flag="bleed.epistaxis", advice="epistaxis"),
+        Ask("bleed.epistaxis_persistent", U, BLEED + " 压迫15分钟不止",
+            lambda c: c.has("epistaxis") and _epistaxis_not_stopping(c), flag="bleed.epistaxis", advice="epistaxis",
+            dept=tx.ENT),
+        Ask("bleed.epistaxis_anticoag", U, BLEED,
+            lambda c: c.has("epistaxis") and c.cond("anticoagulants") and not c.resolved(),
+            flag="bleed.anticoagulant", advice="epistaxis", dept=tx.ENT),
+        Ask("bleed.petechiae", U, SKIN + "; 不明原因出血点(血小板减少)",
+            lambda c: c.has("petechiae") and not c.fever and not c.has("epistaxis"), flag="skin.petechiae",
+            dept="血液科"),
+        Ask("bleed.epistaxis_recurrent", R, BLEED + " 反复鼻出血门诊",
+            lambda c: c.has("epistaxis") and (c.recurrent("epistaxis") or c.chronic("epistaxis")),
+            advice="epistaxis", dept=tx.ENT),
+    ],
+    self_care=Ask("bleed.epistaxis_minor", S, BLEED + " 压迫止血后可居家", lambda c: c.has("epistaxis"),
+                  advice="epistaxis", dept=tx.ENT))
 
 
 @protocol("wound", "外科", triggers="wound deep_wound burn animal_bite snake_bite electric_shock insect_sting "
@@ -1263,67 +1382,93 @@ def wound(c: Ctx, r: Out) -> None:
     r.hit(S, "wound.minor", BURN + "; 小伤口/轻度烫伤可居家处理", advice="burn" if c.has("burn") else "wound")
 
 
-@protocol("allergy", tx.DERM, triggers="allergy_word lip_tongue_swelling throat_swelling hives tongue_swelling",
-          when=lambda c: c.has("allergen_exposure", "insect_sting", "exposure_then", "drug_trigger") and
-          c.has("face_swelling", "eyelid_swelling", "rash", "itch", "dyspnoea", "throat_tight", "voice_change",
-                "dysphagia", "stridor", "tongue_swelling"),
-          questions="allergy_airway")
-def allergy(c: Ctx, r: Out) -> None:
-    # WAO 2020: after an exposure, airway (throat tightness, voice change, difficulty swallowing,
-    # stridor, tongue swelling), breathing or circulation (faint) involvement is anaphylaxis, whatever
-    # the trigger; swollen lips alone are mucosal (angioedema), not airway.
-    context = c.has("allergy_word", "allergen_exposure", "insect_sting", "hives", "exposure_then", "drug_trigger")
-    airway = c.has("throat_tight", "tongue_swelling", "stridor", "wheeze", "dyspnoea", "severe_dyspnoea",
-                   "syncope", "near_syncope", "confusion") or \
-        (context and c.has("throat_swelling", "voice_change", "hoarseness", "dysphagia", "drooling")) or \
-        (c.has("lip_tongue_swelling") and not context) or c.yes("allergy_airway")
-    if context and airway:
-        r.hit(E, "allergy.anaphylaxis", ANAPH + "; " + HTN + " 6.严重过敏反应", flag="allergy.anaphylaxis",
-              advice="allergy")
-        return
-    if c.has("hives", "rash", "itch") and c.has("vomiting", "abdominal_pain") and c.has("allergen_exposure"):
-        r.hit(E, "allergy.two_systems", ANAPH + " 皮肤+消化道两系统", flag="allergy.anaphylaxis", advice="allergy")
-        return
-    if context and c.has("face_swelling", "eyelid_swelling", "lip_tongue_swelling"):
-        r.hit(U, "allergy.angioedema", ANAPH + " 血管性水肿", flag="allergy.angioedema", advice="allergy")
-        return
-    if context and c.has("allergen_exposure") and c.has("hives", "rash") and not c.mild("hives", "rash") and \
-            c.has("drug_trigger"):
-        r.hit(R, "allergy.drug_rash", SKIN + " 药物过敏停药并门诊", advice="skin")
-        return
-    if c.has("hives") and (c.chronic("hives") or c.recurrent("hives") or (c.hours("hives") or 0) >= 24 * 42):
-        r.hit(R, "allergy.chronic_urticaria", SKIN + " 慢性荨麻疹门诊", advice="skin")
-        return
-    r.hit(S, "allergy.mild", ANAPH + "; 轻度过敏(仅皮肤)可居家观察", advice="skin")
+def _allergy_context(c: Ctx) -> bool:
+    """An allergy is said, or an exposure, a sting, hives or a drug came first."""
+    return c.has("allergy_word", "allergen_exposure", "insect_sting", "hives", "exposure_then", "drug_trigger")
 
 
-@protocol("poisoning", tx.ED, triggers="poison_ingestion co_exposure drunk double_dose swallowed_object "
-          "battery_magnet choking fishbone self_harm_act", paediatric=False)
-def poisoning(c: Ctx, r: Out) -> None:
-    if c.has("co_exposure") and (c.has("headache", "dizziness", "nausea", "vomiting", "confusion", "unresponsive",
-                                       "fatigue", "drowsy", "syncope") or c.has("poison_ingestion")):
-        r.hit(E, "poison.co", CO, flag="poison.co", advice="co")
-    if c.has("poison_ingestion", "self_harm_act") and not c.has("double_dose"):
-        r.hit(E, "poison.ingestion", POISON, flag="poison.ingestion", advice="poison")
-    if c.has("battery_magnet") and (c.has("swallowed_object") or c.child):
-        r.hit(E, "poison.battery", POISON + "; 纽扣电池/多枚磁铁需紧急取出", flag="poison.battery", advice="poison")
-    if c.has("choking") and (c.has("dyspnoea", "cyanosis", "unresponsive", "severe_dyspnoea") or not c.resolved()):
-        r.hit(E, "poison.choking", CONSENSUS + " Ⅰ级: 气道梗阻", flag="poison.choking", advice="choking")
-    if c.has("drunk") and c.has("unresponsive", "drowsy", "seizure", "vomiting", "head_injury"):
-        r.hit(E, "poison.drunk_altered", POISON + " 急性酒精中毒伴意识障碍/呕吐误吸风险", flag="poison.drunk")
-    if r.level == E:
-        return
-    if c.has("double_dose"):
-        hypo_drug = c.cond("insulin", "sulfonylurea") or c.has("cond_insulin", "cond_sulfonylurea")
-        r.hit(U, "poison.double_dose", POISON + "; 降糖药/降压药重复服用当天联系" + ("(低血糖风险)" if hypo_drug else ""),
-              flag="poison.double_dose", advice="poison", dept=tx.ED)
-    if c.has("swallowed_object", "fishbone"):
-        r.hit(U, "poison.foreign_body", "消化道异物/鱼刺需当天取出", flag="poison.foreign_body",
-              dept=tx.ENT if c.has("fishbone") else tx.GI)
-    if c.has("choking") and c.resolved():
-        r.hit(R, "poison.choking_resolved", "异物已咳出: 观察咳嗽与呼吸", advice="choking")
-    if c.has("drunk") and r.level < U:
-        r.hit(R, "poison.drunk_awake", POISON + " 醉酒清醒者家中看护", dept=tx.GP)
+def _airway_breathing_circulation(c: Ctx) -> bool:
+    """WAO 2020: airway (throat tightness, voice change, difficulty swallowing, stridor, tongue swelling),
+    breathing or circulation (faint) involvement; swollen lips alone are mucosal (angioedema), not airway."""
+    return c.has("throat_tight", "tongue_swelling", "stridor", "wheeze", "dyspnoea", "severe_dyspnoea", "syncope",
+                 "near_syncope", "confusion") or \
+        (_allergy_context(c) and c.has("throat_swelling", "voice_change", "hoarseness", "dysphagia", "drooling")) or \
+        (c.has("lip_tongue_swelling") and not _allergy_context(c)) or c.yes("allergy_airway")
+
+
+# After an exposure, airway, breathing or circulation involvement is anaphylaxis whatever the trigger.
+ordered_protocol(
+    "allergy", tx.DERM, triggers="allergy_word lip_tongue_swelling throat_swelling hives tongue_swelling",
+    when=lambda c: c.has("allergen_exposure", "insect_sting", "exposure_then", "drug_trigger") and
+    c.has("face_swelling", "eyelid_swelling", "rash", "itch", "dyspnoea", "throat_tight", "voice_change",
+          "dysphagia", "stridor", "tongue_swelling"),
+    questions="allergy_airway", all_flags=False,
+    asks=[
+        Ask("allergy.anaphylaxis", E, ANAPH + "; " + HTN + " 6.严重过敏反应",
+            lambda c: _allergy_context(c) and _airway_breathing_circulation(c), flag="allergy.anaphylaxis",
+            advice="allergy"),
+        Ask("allergy.two_systems", E, ANAPH + " 皮肤+消化道两系统",
+            lambda c: c.has("hives", "rash", "itch") and c.has("vomiting", "abdominal_pain") and
+            c.has("allergen_exposure"), flag="allergy.anaphylaxis", advice="allergy"),
+        Ask("allergy.angioedema", U, ANAPH + " 血管性水肿",
+            lambda c: _allergy_context(c) and c.has("face_swelling", "eyelid_swelling", "lip_tongue_swelling"),
+            flag="allergy.angioedema", advice="allergy"),
+        Ask("allergy.drug_rash", R, SKIN + " 药物过敏停药并门诊",
+            lambda c: _allergy_context(c) and c.has("allergen_exposure") and c.has("hives", "rash") and
+            not c.mild("hives", "rash") and c.has("drug_trigger"), advice="skin"),
+        Ask("allergy.chronic_urticaria", R, SKIN + " 慢性荨麻疹门诊",
+            lambda c: c.has("hives") and (c.chronic("hives") or c.recurrent("hives") or
+                                          (c.hours("hives") or 0) >= 24 * 42), advice="skin"),
+    ],
+    self_care=Ask("allergy.mild", S, ANAPH + "; 轻度过敏(仅皮肤)可居家观察", lambda c: True, advice="skin"))
+
+
+def _drunk_altered(c: Ctx) -> bool:
+    return c.has("drunk") and c.has("unresponsive", "drowsy", "seizure", "vomiting", "head_injury")
+
+
+def _hypoglycaemic_drug(c: Ctx) -> bool:
+    return c.cond("insulin", "sulfonylurea") or c.has("cond_insulin", "cond_sulfonylurea")
+
+
+# The findings are rules of their own: a resolved choking's advice is kept under a same-day answer.
+ordered_protocol(
+    "poisoning", tx.ED, record_below=R, triggers="poison_ingestion co_exposure drunk double_dose swallowed_object "
+    "battery_magnet choking fishbone self_harm_act", paediatric=False,
+    asks=[
+        Ask("poison.co", E, CO,
+            lambda c: c.has("co_exposure") and (c.has("headache", "dizziness", "nausea", "vomiting", "confusion",
+                                                      "unresponsive", "fatigue", "drowsy", "syncope") or
+                                                c.has("poison_ingestion")), flag="poison.co", advice="co"),
+        Ask("poison.ingestion", E, POISON,
+            lambda c: c.has("poison_ingestion", "self_harm_act") and not c.has("double_dose"), flag="poison.ingestion",
+            advice="poison"),
+        Ask("poison.battery", E, POISON + "; 纽扣电池/多枚磁铁需紧急取出",
+            lambda c: c.has("battery_magnet") and (c.has("swallowed_object") or c.child), flag="poison.battery",
+            advice="poison"),
+        Ask("poison.choking", E, CONSENSUS + " Ⅰ级: 气道梗阻",
+            lambda c: c.has("choking") and (c.has("dyspnoea", "cyanosis", "unresponsive", "severe_dyspnoea") or
+                                            not c.resolved()), flag="poison.choking", advice="choking"),
+        Ask("poison.drunk_altered", E, POISON + " 急性酒精中毒伴意识障碍/呕吐误吸风险",
+            _drunk_altered, flag="poison.drunk"),
+        Ask("poison.double_dose", U, POISON + "; 降糖药/降压药重复服用当天联系(低血糖风险)",
+            lambda c: c.has("double_dose") and _hypoglycaemic_drug(c), flag="poison.double_dose", advice="poison",
+            dept=tx.ED),
+        Ask("poison.double_dose", U, POISON + "; 降糖药/降压药重复服用当天联系",
+            lambda c: c.has("double_dose") and not _hypoglycaemic_drug(c), flag="poison.double_dose",
+            advice="poison", dept=tx.ED),
+        Ask("poison.foreign_body", U, "消化道异物/鱼刺需当天取出", lambda c: c.has("fishbone"),
+            flag="poison.foreign_body", dept=tx.ENT),
+        # Another swallowed object (a button battery or magnet is answered above).
+        Ask("poison.foreign_body", U, "消化道异物/鱼刺需当天取出",
+            lambda c: c.has("swallowed_object") and not c.has("fishbone", "battery_magnet"), flag="poison.foreign_body",
+            dept=tx.GI),
+        # A choking that is over: watch the cough and breathing (also recorded under a same-day answer).
+        Ask("poison.choking_resolved", R, "异物已咳出: 观察咳嗽与呼吸", lambda c: c.has("choking") and c.resolved(),
+            advice="choking"),
+        Ask("poison.drunk_awake", R, POISON + " 醉酒清醒者家中看护", lambda c: c.has("drunk") and not _drunk_altered(c),
+            dept=tx.GP),
+    ])
 
 
 @protocol("diabetic_foot", tx.ENDO, paediatric=False,
