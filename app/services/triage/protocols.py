@@ -1272,39 +1272,48 @@ ordered_protocol(
                   lambda c: c.has("morning_sickness", "vomiting", "nausea"), advice="gi_fluids"))
 
 
-@protocol("gynae", tx.OBGYN, paediatric=False, when=lambda c: period_pain(c),
-          triggers="vaginal_bleeding menorrhagia dysmenorrhoea amenorrhoea vaginal_discharge testicular_pain lump")
-def gynae(c: Ctx, r: Out) -> None:
-    if c.pregnant and c.has("vaginal_bleeding"):
-        return
-    if c.has("testicular_pain"):
-        if c.sudden("testicular_pain") or c.severe("testicular_pain"):
-            r.hit(E, "gyn.torsion", CONSENSUS + " Ⅱ级: 睾丸扭转", flag="gyn.testicular", dept=tx.URO)
-        elif c.fever:
-            r.hit(U, "gyn.orchitis", UTI + " 附睾睾丸炎", dept=tx.URO)
-        else:
-            r.hit(R, "gyn.scrotal", GENERAL, dept=tx.URO)
-        return
-    bleed = c.has("vaginal_bleeding", "menorrhagia")
-    if bleed and (c.has("dizziness", "syncope", "near_syncope", "uncontrolled_bleeding") or
-                  c.severe("vaginal_bleeding", "menorrhagia")):
-        r.hit(E if c.has("syncope", "near_syncope", "uncontrolled_bleeding") else U, "gyn.heavy_bleeding",
-              BLEED, flag="gyn.heavy_bleeding", advice="bleeding")
-        return
-    if c.has("vaginal_bleeding") and c.has("amenorrhoea"):
-        r.hit(U, "gyn.bleeding_after_missed_period", PREG + " 停经后出血(流产/宫外孕待排)", flag="abdo.ectopic")
-        return
-    if c.has("vaginal_bleeding") and c.age is not None and c.age >= 50:
-        r.hit(R, "gyn.postmenopausal_bleeding", "绝经后出血需妇科检查(NICE NG12)")
-        return
-    if period_pain(c) and not c.severe("dysmenorrhoea", "abdominal_pain") and \
-            not c.has("vaginal_bleeding", "menorrhagia"):
-        r.hit(S, "gyn.period_pain", GENERAL + "; 原发性痛经可居家", advice="abdominal_self")
-        return
-    if c.has("lump"):
-        r.hit(R, "gyn.lump", "新发肿块门诊评估(NICE NG12)", dept=tx.GP)
-        return
-    r.hit(R, "gyn.routine", GENERAL + "; 妇科门诊")
+def _testicular(c: Ctx) -> bool:
+    return c.has("testicular_pain")
+
+
+def _heavy_bleeding(c: Ctx) -> bool:
+    return not _testicular(c) and c.has("vaginal_bleeding", "menorrhagia")
+
+
+def _period_pain_self_care(c: Ctx) -> bool:
+    return period_pain(c) and not c.severe("dysmenorrhoea", "abdominal_pain") and \
+        not c.has("vaginal_bleeding", "menorrhagia")
+
+
+# The questions are alternatives, checked in this order; the first that holds answers.
+ordered_protocol(
+    "gynae", tx.OBGYN, paediatric=False, when=lambda c: period_pain(c),
+    triggers="vaginal_bleeding menorrhagia dysmenorrhoea amenorrhoea vaginal_discharge testicular_pain lump",
+    all_flags=False,
+    asks=[
+        # Bleeding in pregnancy: the pregnancy protocol answers.
+        Ask("gyn.pregnancy_bleeding", E, PREG, lambda c: c.pregnant and c.has("vaginal_bleeding"), stop=True),
+        Ask("gyn.torsion", E, CONSENSUS + " Ⅱ级: 睾丸扭转",
+            lambda c: _testicular(c) and (c.sudden("testicular_pain") or c.severe("testicular_pain")),
+            flag="gyn.testicular", dept=tx.URO),
+        Ask("gyn.heavy_bleeding", E, BLEED,
+            lambda c: _heavy_bleeding(c) and c.has("syncope", "near_syncope", "uncontrolled_bleeding"),
+            flag="gyn.heavy_bleeding", advice="bleeding"),
+        Ask("gyn.orchitis", U, UTI + " 附睾睾丸炎", lambda c: _testicular(c) and c.fever, dept=tx.URO),
+        Ask("gyn.heavy_bleeding", U, BLEED,
+            lambda c: _heavy_bleeding(c) and (c.has("dizziness") or c.severe("vaginal_bleeding", "menorrhagia")),
+            flag="gyn.heavy_bleeding", advice="bleeding"),
+        Ask("gyn.bleeding_after_missed_period", U, PREG + " 停经后出血(流产/宫外孕待排)",
+            lambda c: not _testicular(c) and c.has("vaginal_bleeding") and c.has("amenorrhoea"), flag="abdo.ectopic"),
+        Ask("gyn.scrotal", R, GENERAL, _testicular, dept=tx.URO),
+        Ask("gyn.postmenopausal_bleeding", R, "绝经后出血需妇科检查(NICE NG12)",
+            lambda c: c.has("vaginal_bleeding") and c.age is not None and c.age >= 50),
+        Ask("gyn.lump", R, "新发肿块门诊评估(NICE NG12)", lambda c: c.has("lump") and not _period_pain_self_care(c),
+            dept=tx.GP),
+    ],
+    self_care=Ask("gyn.period_pain", S, GENERAL + "; 原发性痛经可居家", _period_pain_self_care,
+                  advice="abdominal_self"),
+    otherwise=("gyn.routine", GENERAL + "; 妇科门诊", None))
 
 
 def _epistaxis_not_stopping(c: Ctx) -> bool:
@@ -1339,47 +1348,51 @@ ordered_protocol(
                   advice="epistaxis", dept=tx.ENT))
 
 
-@protocol("wound", "外科", triggers="wound deep_wound burn animal_bite snake_bite electric_shock insect_sting "
-          "rusty_nail amputation", questions="wound_deep burn_size")
-def wound(c: Ctx, r: Out) -> None:
-    if c.has("snake_bite"):
-        r.hit(E, "wound.snake", "中国蛇伤救治专家共识(2018)", flag="wound.snake", advice="bite")
-    if c.has("electric_shock"):
-        r.hit(E, "wound.electric", CONSENSUS + " 电击伤需心电监护", flag="wound.electric")
-    if c.has("amputation"):
-        r.hit(E, "wound.amputation", CONSENSUS + " Ⅱ级: 离断伤", flag="limb.amputation", advice="bleeding")
-    if c.has("burn") and (c.has("large_area", "chemical") or c.severe("burn") and c.child or
-                          c.has("hoarseness", "dyspnoea")):
-        r.hit(E, "wound.burn_major", BURN + " 大面积/化学/气道烧伤", flag="wound.burn_major", advice="burn")
-    if c.has("uncontrolled_bleeding"):
-        r.hit(E, "wound.bleeding", BLEED, flag="bleed.uncontrolled", advice="bleeding")
-    if r.level == E:
-        return
-    if c.has("animal_bite"):
-        r.hit(U, "wound.animal_bite", RABIES + " 尽早处置并接种狂犬疫苗", flag="wound.bite", advice="bite", dept=tx.ED)
-    if c.has("deep_wound") or c.yes("wound_deep"):
-        r.hit(U, "wound.deep", "伤口清创缝合宜在6-8小时内(外科学)", flag="wound.deep", advice="wound")
-    if c.has("wound") and c.cond("anticoagulants") and not c.mild("wound"):
-        r.hit(U, "wound.anticoag", BLEED, flag="bleed.anticoagulant", advice="wound")
-    if c.has("rusty_nail") or (c.has("wound") and c.has("animal_bite")):
-        r.hit(U, "wound.tetanus", TETANUS + " 污染伤口24小时内预防破伤风", flag="wound.tetanus", advice="wound")
-    if c.has("burn") and (c.has("blisters") and (c.child or c.severe("burn")) or c.yes("burn_size") or
-                          c.has("face_swelling")):
-        r.hit(U, "wound.burn_moderate", BURN, flag="wound.burn", advice="burn")
-    if c.has("wound") and c.diabetic and c.has("foot_wound"):
-        return  # diabetic foot protocol
-    if r.level >= U:
-        return
-    if c.has("wound", "burn") and (c.has("pus", "red_swollen", "spreading") or c.fever):
-        r.hit(R, "wound.infected", SKIN + " 伤口感染", advice="wound")
-        return
-    if c.has("burn") and c.has("blisters"):
-        r.hit(R, "wound.burn_blister", BURN + " 小面积Ⅱ度烫伤门诊换药", advice="burn")
-        return
-    if c.has("insect_sting") and not c.has("wound", "burn"):
-        r.hit(S, "wound.sting_local", ANAPH + "; 局部反应可居家", advice="skin", dept=tx.DERM)
-        return
-    r.hit(S, "wound.minor", BURN + "; 小伤口/轻度烫伤可居家处理", advice="burn" if c.has("burn") else "wound")
+def _burn_moderate(c: Ctx) -> bool:
+    """Blisters in a child or a severe burn, a burn the size of a palm or more, or a swollen face."""
+    return c.has("burn") and (c.has("blisters") and (c.child or c.severe("burn")) or c.yes("burn_size") or
+                              c.has("face_swelling"))
+
+
+ordered_protocol(
+    "wound", "外科", triggers="wound deep_wound burn animal_bite snake_bite electric_shock insect_sting "
+    "rusty_nail amputation", questions="wound_deep burn_size",
+    asks=[
+        Ask("wound.snake", E, "中国蛇伤救治专家共识(2018)", lambda c: c.has("snake_bite"), flag="wound.snake",
+            advice="bite"),
+        Ask("wound.electric", E, CONSENSUS + " 电击伤需心电监护", lambda c: c.has("electric_shock"),
+            flag="wound.electric"),
+        Ask("wound.amputation", E, CONSENSUS + " Ⅱ级: 离断伤", lambda c: c.has("amputation"), flag="limb.amputation",
+            advice="bleeding"),
+        Ask("wound.burn_major", E, BURN + " 大面积/化学/气道烧伤",
+            lambda c: c.has("burn") and (c.has("large_area", "chemical") or c.severe("burn") and c.child or
+                                         c.has("hoarseness", "dyspnoea")), flag="wound.burn_major", advice="burn"),
+        Ask("wound.bleeding", E, BLEED, lambda c: c.has("uncontrolled_bleeding"), flag="bleed.uncontrolled",
+            advice="bleeding"),
+        Ask("wound.animal_bite", U, RABIES + " 尽早处置并接种狂犬疫苗", lambda c: c.has("animal_bite"),
+            flag="wound.bite", advice="bite", dept=tx.ED),
+        Ask("wound.deep", U, "伤口清创缝合宜在6-8小时内(外科学)", lambda c: c.has("deep_wound") or c.yes("wound_deep"),
+            flag="wound.deep", advice="wound"),
+        Ask("wound.anticoag", U, BLEED,
+            lambda c: c.has("wound") and c.cond("anticoagulants") and not c.mild("wound"), flag="bleed.anticoagulant",
+            advice="wound"),
+        Ask("wound.tetanus", U, TETANUS + " 污染伤口24小时内预防破伤风",
+            lambda c: c.has("rusty_nail") or (c.has("wound") and c.has("animal_bite")), flag="wound.tetanus",
+            advice="wound"),
+        Ask("wound.burn_moderate", U, BURN, _burn_moderate, flag="wound.burn", advice="burn"),
+        # A diabetic's foot wound: the diabetic foot protocol answers.
+        Ask("wound.diabetic_foot", R, DFOOT, lambda c: c.has("wound") and c.diabetic and c.has("foot_wound"),
+            stop=True),
+        Ask("wound.infected", R, SKIN + " 伤口感染",
+            lambda c: c.has("wound", "burn") and (c.has("pus", "red_swollen", "spreading") or c.fever),
+            advice="wound"),
+        Ask("wound.burn_blister", R, BURN + " 小面积Ⅱ度烫伤门诊换药", lambda c: c.has("burn") and c.has("blisters"),
+            advice="burn"),
+        Ask("wound.sting_local", S, ANAPH + "; 局部反应可居家",
+            lambda c: c.has("insect_sting") and not c.has("wound", "burn"), advice="skin", dept=tx.DERM),
+        Ask("wound.minor", S, BURN + "; 小伤口/轻度烫伤可居家处理", lambda c: c.has("burn"), advice="burn"),
+    ],
+    self_care=Ask("wound.minor", S, BURN + "; 小伤口/轻度烫伤可居家处理", lambda c: True, advice="wound"))
 
 
 def _allergy_context(c: Ctx) -> bool:
@@ -1471,21 +1484,30 @@ ordered_protocol(
     ])
 
 
-@protocol("diabetic_foot", tx.ENDO, paediatric=False,
-          when=lambda c: c.has("diabetic_foot_word") or c.diabetic and c.has("foot_wound"),
-          questions="foot_infect")
-def diabetic_foot(c: Ctx, r: Out) -> None:
-    infected = c.has("red_swollen", "pus", "gangrene", "foul_smell", "spreading") or c.fever or c.yes("foot_infect")
-    if infected and (c.has("confusion", "drowsy") or (c.v.systolic is not None and c.v.systolic < LOW_SBP)):
-        r.hit(E, "foot.sepsis", DFOOT + "; " + SEPSIS, flag="foot.infected", advice="foot")
-        return
-    if infected or c.has("diabetic_foot_word"):
-        r.hit(U, "foot.infected", DFOOT + " 感染/坏疽需当天处理", flag="foot.infected", advice="foot")
-        return
-    if c.has("blisters") or c.mild("foot_wound"):
-        r.hit(R, "foot.minor_lesion", DFOOT + " 小水疱/擦伤: 家庭医生检查", advice="foot")
-        return
-    r.hit(U, "foot.ulcer", DFOOT + " 糖尿病足溃疡1个工作日内转诊", flag="foot.ulcer", advice="foot")
+def _foot_infected(c: Ctx) -> bool:
+    return c.has("red_swollen", "pus", "gangrene", "foul_smell", "spreading") or c.fever or c.yes("foot_infect")
+
+
+def _minor_foot_lesion(c: Ctx) -> bool:
+    return c.has("blisters") or c.mild("foot_wound")
+
+
+# Any other diabetic foot wound is an ulcer: referred within one working day (DFOOT).
+ordered_protocol(
+    "diabetic_foot", tx.ENDO, paediatric=False,
+    when=lambda c: c.has("diabetic_foot_word") or c.diabetic and c.has("foot_wound"),
+    questions="foot_infect", all_flags=False,
+    asks=[
+        Ask("foot.sepsis", E, DFOOT + "; " + SEPSIS,
+            lambda c: _foot_infected(c) and (c.has("confusion", "drowsy") or
+                                             (c.v.systolic is not None and c.v.systolic < LOW_SBP)),
+            flag="foot.infected", advice="foot"),
+        Ask("foot.infected", U, DFOOT + " 感染/坏疽需当天处理",
+            lambda c: _foot_infected(c) or c.has("diabetic_foot_word"), flag="foot.infected", advice="foot"),
+        Ask("foot.ulcer", U, DFOOT + " 糖尿病足溃疡1个工作日内转诊", lambda c: not _minor_foot_lesion(c),
+            flag="foot.ulcer", advice="foot"),
+        Ask("foot.minor_lesion", R, DFOOT + " 小水疱/擦伤: 家庭医生检查", _minor_foot_lesion, advice="foot"),
+    ])
 
 
 @protocol("leg_swelling", tx.CARDIO, triggers="leg_swelling calf_pain", questions="leg_one_side", obstetric=True)
@@ -1530,75 +1552,88 @@ def leg_swelling(c: Ctx, r: Out) -> None:
     r.hit(R, "leg.bilateral", HF + "; 双下肢水肿门诊查心肾功能", advice="leg_swelling")
 
 
-@protocol("back_pain", tx.ORTHO, triggers="back_pain flank_pain neck_pain radiating_leg saddle_anaesthesia foot_drop",
-          questions="back_red", paediatric=False)
-def back_pain(c: Ctx, r: Out) -> None:
-    b = ("back_pain", "flank_pain", "neck_pain")
-    if c.has("saddle_anaesthesia") or (c.has("back_pain") and c.has("incontinence", "urinary_retention")) or \
-            c.yes("back_red"):
-        r.hit(E, "back.cauda_equina", BACK + " 马尾综合征", flag="back.cauda", advice="cauda")
-        return
-    if c.has("back_pain") and c.has("tearing_pain") or (c.has("back_pain") and c.sudden("back_pain") and
-                                                        c.severe("back_pain") and (c.cond("hypertension") or
-                                                                                  (c.age or 0) >= 60)):
-        r.hit(E, "back.dissection", CHEST + " 主动脉夹层/动脉瘤", flag="chest.dissection")
-        return
-    if c.has("foot_drop") and (c.has("back_pain", "radiating_leg", "lifting")):
-        r.hit(U, "back.motor_deficit", RADICULOPATHY, flag="back.motor_deficit", advice="back")
-        return
-    if c.has("major_trauma_mech"):
-        r.hit(E, "back.major_trauma", CONSENSUS + " Ⅰ级: 多发伤", flag="limb.major_trauma", advice="limb")
-        return
-    if c.has("flank_pain") or (c.has("back_pain") and c.has("haematuria") and c.severe("back_pain")):
-        if c.fever:
-            r.hit(U, "back.pyelonephritis", UTI, flag="fever.pyelo", dept=tx.URO, advice="urinary")
-        else:
-            r.hit(U, "back.renal_colic", "中国泌尿外科疾病诊断治疗指南: 肾绞痛", flag="back.renal_colic", dept=tx.URO,
-                  advice="urinary")
-        return
-    if c.has("back_pain", "neck_pain") and c.fever:
-        r.hit(U, "back.fever", BACK + " 发热伴背痛(感染)", flag="back.fever")
-        return
-    if c.has("fall", "trauma") and (c.elderly or c.severe(*b) or c.has("cant_bear_weight")):
-        r.hit(U, "back.trauma", BACK + "; " + OTTAWA + " 外伤后骨折待排", flag="back.trauma", advice="limb")
-        return
-    hours = c.hours(*b)
-    if c.has("radiating_leg", "numbness") or (hours is not None and hours >= 24 * 42) or c.chronic(*b) or \
-            c.elderly or c.has("weight_loss", "night_sweats") or c.cond("immunosuppressed", "cancer") or \
-            c.severe(*b) or c.worsening() or (hours is not None and hours >= 24 * 14 and not c.has("relieved")):
-        r.hit(R, "back.review", BACK + " 坐骨神经痛/持续>6周/老年/加重需门诊", advice="back")
-        return
-    r.hit(S, "back.mechanical", BACK + " 急性非特异性腰痛可居家活动", advice="back")
+_BACK = ("back_pain", "flank_pain", "neck_pain")
 
 
-@protocol("urinary", tx.URO, triggers="dysuria urinary_frequency haematuria urinary_retention oliguria incontinence",
-          questions="uti_fever", obstetric=True)
-def urinary(c: Ctx, r: Out) -> None:
-    if c.fever and c.has("confusion", "drowsy") or (c.has("oliguria") and c.has("confusion", "dyspnoea")):
-        r.hit(E, "uro.sepsis", SEPSIS, flag="fever.sepsis")
-        return
-    if c.has("urinary_retention"):
-        r.hit(U, "uro.retention", "急性尿潴留需当天导尿(泌尿外科指南)", flag="uro.retention", advice="urinary")
-        return
-    if (c.has("dysuria", "urinary_frequency", "haematuria") and (c.fever and (c.has("chills", "flank_pain",
-                                                                                    "back_pain") or c.fever_high))) or \
-            c.yes("uti_fever"):
-        r.hit(U, "uro.pyelonephritis", UTI, flag="fever.pyelo", advice="urinary")
-        return
-    if c.has("oliguria") and not c.child:
-        r.hit(U, "uro.oliguria", "急性肾损伤: 尿量明显减少当天查肾功能", flag="uro.oliguria")
-        return
-    if c.has("haematuria") and (c.severe("haematuria") or c.has("clots")) or \
-            c.has("haematuria") and c.cond("anticoagulants"):
-        r.hit(U, "uro.gross_haematuria", "肉眼血尿伴血块/抗凝", flag="uro.haematuria_clots", advice="urinary")
-        return
-    if c.child and c.fever and c.has("dysuria", "urinary_frequency"):
-        r.hit(U if (c.months or 99) < 3 else R, "uro.child_uti", UTI + "; NICE NG224 儿童尿路感染", advice="urinary")
-        return
-    if c.pregnant and c.has("dysuria", "urinary_frequency"):
-        r.hit(R, "uro.pregnancy_uti", UTI + " 孕期尿路感染需尿培养", advice="urinary", dept=tx.OBGYN)
-        return
-    r.hit(R, "uro.lower_uti_or_haematuria", UTI + "; 尿路症状/血尿门诊", advice="urinary")
+def _back_review(c: Ctx) -> bool:
+    """Sciatica or numbness, more than 6 weeks (or 2 weeks not easing), long-standing, an older person, weight
+    loss or night sweats, immunosuppression or cancer, severe or worsening."""
+    hours = c.hours(*_BACK)
+    return c.has("radiating_leg", "numbness") or (hours is not None and hours >= 24 * 42) or c.chronic(*_BACK) or \
+        c.elderly or c.has("weight_loss", "night_sweats") or c.cond("immunosuppressed", "cancer") or \
+        c.severe(*_BACK) or c.worsening() or (hours is not None and hours >= 24 * 14 and not c.has("relieved"))
+
+
+def _renal(c: Ctx) -> bool:
+    """Loin pain, or severe back pain with blood in the urine."""
+    return c.has("flank_pain") or (c.has("back_pain") and c.has("haematuria") and c.severe("back_pain"))
+
+
+def _motor_deficit(c: Ctx) -> bool:
+    return c.has("foot_drop") and c.has("back_pain", "radiating_leg", "lifting")
+
+
+# The questions are alternatives, checked in this order; the first that holds answers.
+ordered_protocol(
+    "back_pain", tx.ORTHO, triggers="back_pain flank_pain neck_pain radiating_leg saddle_anaesthesia foot_drop",
+    questions="back_red", paediatric=False, all_flags=False,
+    asks=[
+        Ask("back.cauda_equina", E, BACK + " 马尾综合征",
+            lambda c: c.has("saddle_anaesthesia") or (c.has("back_pain") and c.has("incontinence", "urinary_retention"))
+            or c.yes("back_red"), flag="back.cauda", advice="cauda"),
+        Ask("back.dissection", E, CHEST + " 主动脉夹层/动脉瘤",
+            lambda c: c.has("back_pain") and c.has("tearing_pain") or
+            (c.has("back_pain") and c.sudden("back_pain") and c.severe("back_pain") and
+             (c.cond("hypertension") or (c.age or 0) >= 60)), flag="chest.dissection"),
+        Ask("back.major_trauma", E, CONSENSUS + " Ⅰ级: 多发伤", lambda c: c.has("major_trauma_mech"),
+            flag="limb.major_trauma", advice="limb"),
+        Ask("back.motor_deficit", U, RADICULOPATHY, _motor_deficit, flag="back.motor_deficit", advice="back"),
+        Ask("back.pyelonephritis", U, UTI, lambda c: _renal(c) and c.fever, flag="fever.pyelo", dept=tx.URO,
+            advice="urinary"),
+        Ask("back.renal_colic", U, "中国泌尿外科疾病诊断治疗指南: 肾绞痛", lambda c: _renal(c) and not c.fever,
+            flag="back.renal_colic", dept=tx.URO, advice="urinary"),
+        Ask("back.fever", U, BACK + " 发热伴背痛(感染)", lambda c: c.has("back_pain", "neck_pain") and c.fever,
+            flag="back.fever"),
+        Ask("back.trauma", U, BACK + "; " + OTTAWA + " 外伤后骨折待排",
+            lambda c: c.has("fall", "trauma") and (c.elderly or c.severe(*_BACK) or c.has("cant_bear_weight")),
+            flag="back.trauma", advice="limb"),
+        Ask("back.review", R, BACK + " 坐骨神经痛/持续>6周/老年/加重需门诊", _back_review, advice="back"),
+    ],
+    self_care=Ask("back.mechanical", S, BACK + " 急性非特异性腰痛可居家活动", lambda c: True, advice="back"))
+
+
+def _urinary_sx(c: Ctx) -> bool:
+    return c.has("dysuria", "urinary_frequency")
+
+
+# The questions are alternatives, checked in this order; the first that holds answers.
+ordered_protocol(
+    "urinary", tx.URO, triggers="dysuria urinary_frequency haematuria urinary_retention oliguria incontinence",
+    questions="uti_fever", obstetric=True, all_flags=False,
+    asks=[
+        Ask("uro.sepsis", E, SEPSIS,
+            lambda c: c.fever and c.has("confusion", "drowsy") or (c.has("oliguria") and c.has("confusion", "dyspnoea")),
+            flag="fever.sepsis"),
+        Ask("uro.retention", U, "急性尿潴留需当天导尿(泌尿外科指南)", lambda c: c.has("urinary_retention"),
+            flag="uro.retention", advice="urinary"),
+        Ask("uro.pyelonephritis", U, UTI,
+            lambda c: (c.has("dysuria", "urinary_frequency", "haematuria") and
+                       c.fever and (c.has("chills", "flank_pain", "back_pain") or c.fever_high)) or c.yes("uti_fever"),
+            flag="fever.pyelo", advice="urinary"),
+        Ask("uro.oliguria", U, "急性肾损伤: 尿量明显减少当天查肾功能", lambda c: c.has("oliguria") and not c.child,
+            flag="uro.oliguria"),
+        Ask("uro.gross_haematuria", U, "肉眼血尿伴血块/抗凝",
+            lambda c: c.has("haematuria") and (c.severe("haematuria") or c.has("clots") or c.cond("anticoagulants")),
+            flag="uro.haematuria_clots", advice="urinary"),
+        # NICE NG224: a febrile urinary infection under 3 months is urgent, older children clinic.
+        Ask("uro.child_uti", U, UTI + "; NICE NG224 儿童尿路感染",
+            lambda c: c.child and c.fever and _urinary_sx(c) and (c.months or 99) < 3, advice="urinary"),
+        Ask("uro.child_uti", R, UTI + "; NICE NG224 儿童尿路感染", lambda c: c.child and c.fever and _urinary_sx(c),
+            advice="urinary"),
+        Ask("uro.pregnancy_uti", R, UTI + " 孕期尿路感染需尿培养", lambda c: c.pregnant and _urinary_sx(c),
+            advice="urinary", dept=tx.OBGYN),
+    ],
+    otherwise=("uro.lower_uti_or_haematuria", UTI + "; 尿路症状/血尿门诊", "urinary"))
 
 
 @protocol("skin", tx.DERM, triggers="rash itch blisters shingles target_rash red_swollen skin_peeling sunburn acne "
@@ -1803,43 +1838,53 @@ def fall(c: Ctx, r: Out) -> None:
         r.hit(S, "fall.minor", FALLS + " 年轻人轻微跌倒", advice="limb")
 
 
-@protocol("mental", tx.PSY, triggers="suicidal passive_death_wish self_harm_act violence psychosis low_mood anxiety "
-          "insomnia", paediatric=False)
-def mental(c: Ctx, r: Out) -> None:
-    if c.has("suicidal", "self_harm_act"):
-        r.hit(E, "mental.suicide", SUICIDE + "; " + CONSENSUS + " Ⅰ级: 自伤行为", flag="mental.suicide",
-              advice="mental_crisis")
-        return
-    if c.has("violence"):
-        r.hit(E, "mental.violence", CONSENSUS + " Ⅰ/Ⅱ级: 暴力行为", flag="mental.violence", advice="mental_crisis")
-        return
-    if c.has("psychosis") or c.has("passive_death_wish"):
-        r.hit(U, "mental.psychosis_or_passive", MENTAL + "; " + SUICIDE,
-              flag="mental.psychosis" if c.has("psychosis") else "mental.passive", advice="mental_crisis")
-        return
+def _mood_persistent(c: Ctx) -> bool:
+    """Low mood for two weeks (or of unknown length), a long-standing problem, a month or more, or severe."""
     hours = c.hours("low_mood", "anxiety", "insomnia")
-    if c.has("low_mood") and (hours is None or hours >= 24 * 14) or c.chronic("low_mood", "anxiety", "insomnia") or \
-            (hours is not None and hours >= 24 * 30) or c.severe("anxiety", "insomnia", "low_mood"):
-        r.hit(R, "mental.persistent", MENTAL + " 情绪/睡眠问题超过2周门诊", advice="mental")
-        return
-    r.hit(S, "mental.short_term", GENERAL + "; 短期失眠/紧张可自我调节", advice="insomnia", dept=tx.PSY)
+    return c.has("low_mood") and (hours is None or hours >= 24 * 14) or c.chronic("low_mood", "anxiety", "insomnia") or \
+        (hours is not None and hours >= 24 * 30) or c.severe("anxiety", "insomnia", "low_mood")
 
 
-@protocol("environment", tx.ED, triggers="heat_illness drowning frostbite", paediatric=False)
-def environment(c: Ctx, r: Out) -> None:
-    if c.has("drowning"):
-        r.hit(E, "env.drowning", CONSENSUS + " Ⅰ级", flag="env.drowning")
-        return
-    if c.has("heat_illness"):
-        if c.has("confusion", "unresponsive", "seizure", "drowsy") or (c.temp or 0) >= 40 or c.has("high_fever_word"):
-            r.hit(E, "env.heat_stroke", HEAT, flag="env.heat_stroke", advice="heat")
-        elif c.has("persistent_vomiting", "syncope") or c.elderly:
-            r.hit(U, "env.heat_exhaustion", HEAT, flag="env.heat_stroke", advice="heat")
-        else:
-            r.hit(S, "env.mild_heat", HEAT + " 先兆/轻症中暑", advice="heat", dept=tx.GP)
-        return
-    if c.has("frostbite"):
-        r.hit(R if not c.has("blisters", "gangrene") else U, "env.frostbite", "冻伤分度", dept="外科")
+ordered_protocol(
+    "mental", tx.PSY, triggers="suicidal passive_death_wish self_harm_act violence psychosis low_mood anxiety "
+    "insomnia", paediatric=False, all_flags=False,
+    asks=[
+        Ask("mental.suicide", E, SUICIDE + "; " + CONSENSUS + " Ⅰ级: 自伤行为", lambda c: c.has("suicidal", "self_harm_act"),
+            flag="mental.suicide", advice="mental_crisis"),
+        Ask("mental.violence", E, CONSENSUS + " Ⅰ/Ⅱ级: 暴力行为", lambda c: c.has("violence"), flag="mental.violence",
+            advice="mental_crisis"),
+        Ask("mental.psychosis_or_passive", U, MENTAL + "; " + SUICIDE, lambda c: c.has("psychosis"),
+            flag="mental.psychosis", advice="mental_crisis"),
+        Ask("mental.psychosis_or_passive", U, MENTAL + "; " + SUICIDE, lambda c: c.has("passive_death_wish"),
+            flag="mental.passive", advice="mental_crisis"),
+        Ask("mental.persistent", R, MENTAL + " 情绪/睡眠问题超过2周门诊", _mood_persistent, advice="mental"),
+    ],
+    self_care=Ask("mental.short_term", S, GENERAL + "; 短期失眠/紧张可自我调节", lambda c: True, advice="insomnia",
+                  dept=tx.PSY))
+
+
+def _heat(pred):
+    return lambda c: c.has("heat_illness") and pred(c)
+
+
+def _frostbite(pred):
+    """Frostbite, when neither drowning nor heat illness is said (they are answered first)."""
+    return lambda c: c.has("frostbite") and not c.has("heat_illness") and pred(c)
+
+
+ordered_protocol(
+    "environment", tx.ED, triggers="heat_illness drowning frostbite", paediatric=False, all_flags=False,
+    asks=[
+        Ask("env.drowning", E, CONSENSUS + " Ⅰ级", lambda c: c.has("drowning"), flag="env.drowning"),
+        Ask("env.heat_stroke", E, HEAT,
+            _heat(lambda c: c.has("confusion", "unresponsive", "seizure", "drowsy") or (c.temp or 0) >= 40 or
+                  c.has("high_fever_word")), flag="env.heat_stroke", advice="heat"),
+        Ask("env.heat_exhaustion", U, HEAT, _heat(lambda c: c.has("persistent_vomiting", "syncope") or c.elderly),
+            flag="env.heat_stroke", advice="heat"),
+        Ask("env.frostbite", U, "冻伤分度", _frostbite(lambda c: c.has("blisters", "gangrene")), dept="外科"),
+        Ask("env.frostbite", R, "冻伤分度", _frostbite(lambda c: True), dept="外科"),
+        Ask("env.mild_heat", S, HEAT + " 先兆/轻症中暑", _heat(lambda c: True), advice="heat", dept=tx.GP),
+    ])
 
 
 GENERAL_CODES = frozenset("teething memory_loss fatigue unwell anorexia weight_loss night_sweats lump myalgia tremor "
