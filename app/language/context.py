@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.language.lexicon import COMPLEMENT_AFTER_BU, NOT_VERB_BEFORE_BU, Lexicon
+from app.language.lexicon import COMPLEMENT_AFTER_BU, GAP_NEG_CHARS, NOT_VERB_BEFORE_BU, Lexicon
 
 PRESENT, ABSENT, NORMAL, RESOLVED, HYPOTHETICAL, PAST = (
     "present", "absent", "normal", "resolved", "hypothetical", "past")
@@ -151,7 +151,7 @@ def apply(t: str, clauses: list[Clause], mentions: list[Mention], masked: list[b
             continue
         cat = trig.forward.get(word)
         cue = word
-        if cat is None and word[0] in "不没无未" and len(word) <= 3:
+        if cat is None and word[0] in GAP_NEG_CHARS and len(word) <= 3:
             cat, cue = "negated", word[0]
         if cat is None:
             continue

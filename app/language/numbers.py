@@ -23,6 +23,10 @@ _FUZZY = {"半": 0.5, "几": 3, "好几": 4, "两三": 3, "三四": 4, "一两":
           "二十几": 25, "几十": 30, "一二": 2}
 
 
+_CN_UNITS = "一二三四五六七八九"
+_APPROX_RE = re.compile(r"^(.*[十百])([一二三四五六七八])([二三四五六七八九])$")
+
+
 def to_number(s: str) -> float | None:
     """'39.5', '三十九点五', '一百九' -> float; None when it is not a number."""
     s = s.strip()
@@ -34,6 +38,11 @@ def to_number(s: str) -> float | None:
         return float(s)
     except ValueError:
         pass
+    m = _APPROX_RE.match(s)
+    if m:  # "三十七八", "一百五六": two neighbouring last digits say "about", read as their middle
+        a, b = to_number(m.group(1) + m.group(2)), to_number(m.group(1) + m.group(3))
+        if a is not None and b is not None and b > a:
+            return (a + b) / 2
     try:
         return float(cn2an.cn2an(s, "smart"))
     except Exception:  # cn2an raises bare ValueErrors with varied messages
@@ -41,12 +50,13 @@ def to_number(s: str) -> float | None:
 
 
 _FILL = (r"(?:老是|总是|一直|经常|都是|是|有|为|到|达|达到|才|只有|都|已经|快|了|测|量|测了|量了|显示|大概|约|差不多|"
-         r":|\s|高达|低到|高到|升到|降到|每分钟|一分钟|1分钟|的|在|只|还|竟然|居然|最高|最低)*")
+         r":|\s|高达|低到|高到|升到|降到|每分钟|一分钟|1分钟|的|在|只|还|竟然|居然|最高|最低|就|就是|也|又|只剩|剩)*")
 _TEMP_RE = re.compile(rf"(?:体温|发烧|发热|烧到|烧了|烧|温度|腋温|口温|肛温|耳温)?{_FILL}{NUM}\s*(?:度|°c|℃|°)(多|半|[一二三四五六七八九\d])?")
 _BP_SLASH_RE = re.compile(r"(\d{2,3})\s*[/\\／]\s*(\d{2,3})")
 _BP_WORD_RE = re.compile(rf"(血压|高压|收缩压|低压|舒张压){_FILL}{NUM}(?:多)?(?:\s*(?:mmhg|毫米汞柱))?"
                          rf"(?:[\s,，、和到/-]*(?:低压)?{_FILL}{NUM})?")
-_GLU_RE = re.compile(rf"(?:血糖|空腹血糖|餐后血糖|随机血糖|指尖血糖|糖){_FILL}{NUM}(点[\d一二三四五六七八九]|点多|多)?\s*(mmol|mg)?")
+_GLU_RE = re.compile(rf"(?:血糖|空腹血糖|餐后血糖|随机血糖|指尖血糖|糖){_FILL}{NUM}(点[\d一二三四五六七八九]|点多|多)?\s*(mmol|mg)?"
+                     r"(?!\s*(?:个|天|周|星期|礼拜|年|月|小时|钟头|分钟|岁|次|回))")
 _PULSE_RE = re.compile(rf"(?:心率|脉搏|心跳|脉率){_FILL}{NUM}(多)?\s*(?:次|下)?")
 _PULSE2_RE = re.compile(rf"(?<!呼吸)(?:每分钟|一分钟)(?:只有|才|有|就)?{NUM}(多)?\s*(?:次|下)")
 _SPO2_RE = re.compile(rf"(?:血氧饱和度|血氧|氧饱和度|饱和度|指脉氧){_FILL}{NUM}\s*%?")
@@ -59,10 +69,15 @@ _WEIGHT_RE = re.compile(rf"体重{_FILL}{NUM}\s*(公斤|kg|千克|斤)?")
 # "血糖低，测了下是2.6": a bare decimal after a glucose word (no other measure named in between) is
 # the glucose value; the same for temperature after 发烧/体温 ("发烧了，量了一下39度" is covered by
 # the unit; "烧得厉害 量了是39.2" is not).
-_GLU_WORD_RE = re.compile(r"血糖|测糖|量糖|低血糖|高血糖|测个糖")
-_TEMP_WORD_RE = re.compile(r"体温|发烧|发热|烧到|高烧|低烧")
-_OTHER_MEASURE_RE = re.compile(r"血压|高压|低压|心率|脉搏|心跳|血氧|体温|体重|血糖|温度|度|℃|次|岁|斤|公斤|周|天|小时|分钟|/")
-_BARE_VALUE_RE = re.compile(r"(?:测|量|查|验|显示|测出来|结果)[^，。；！？,.;!?\d]{0,6}?(\d+(?:\.\d+)?)(?![\d/])")
+_GLU_WORD_RE = re.compile(r"血糖|测糖|量糖|低血糖|高血糖|测个糖|糖尿病|血糖仪|测了个糖")
+_TEMP_WORD_RE = re.compile(r"体温|发烧|发热|烧到|高烧|低烧|发烫|烫|夹表|体温计|温度计|体温枪|额温|耳温")
+_OTHER_MEASURE_RE = re.compile(rf"血压|高压|低压|心率|脉搏|心跳|血氧|体温|体重|血糖|温度|℃|/|[\d{CN_DIGITS}几多半个]\s*(?:度|次|岁|斤|公斤)")
+_BARE_VALUE_RE = re.compile(rf"(?:测|量|查|验|显示|测出来|结果)[^，。；！？,.;!?\d]{{0,6}}?"
+                            rf"(\d+(?:\.\d+)?|[{CN_DIGITS}]+点[零〇一二三四五六七八九]+)(?![\d/])")
+# A decimal between 35.0 and 42.9 read off a thermometer ("夹表量38.3", "测了37.8") is a temperature even
+# when no fever word comes first: no other measure a resident writes with one decimal lies in that range
+# (a glucose that high is written in mg/dL without a decimal, and is bound to its glucose word first).
+_TEMP_BARE_RE = re.compile(r"(?:测|量|表|显示|体温计|测出来)[^，。；！？,.;!?\d]{0,4}?(3[5-9]|4[0-2])\.(\d)(?![\d/])")
 
 
 @dataclass
@@ -196,6 +211,10 @@ def parse_numbers(t: str) -> Numbers:
         n.glucose = _bound_value(t, _GLU_WORD_RE, lambda v: _glucose_value(v, None) if v <= 35 else None)
     if n.temperature is None:
         n.temperature = _bound_value(t, _TEMP_WORD_RE, lambda v: v if 35 <= v <= 43.5 else None)
+    if n.temperature is None:
+        m = _TEMP_BARE_RE.search(t)
+        if m and not (n.glucose is not None and _GLU_WORD_RE.search(t[:m.start()])):
+            n.temperature = float(f"{m.group(1)}.{m.group(2)}")
     for m in _WEIGHT_RE.finditer(t):
         v = to_number(m.group(1))
         if v:
@@ -222,7 +241,8 @@ def _bound_value(t: str, concept_re: re.Pattern, accept) -> float | None:
         tail = t[m.end(1):m.end(1) + 2]
         if tail[:1] and tail[:1] in "/度℃次岁斤周天%":
             continue
-        v = accept(float(m.group(1)))
+        value = to_number(m.group(1))
+        v = accept(value) if value is not None else None
         if v is not None:
             return v
     return None

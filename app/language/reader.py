@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from app.language import context as ctx
 from app.language.context import Clause, Mention, Triggers
-from app.language.lexicon import GAP_BLOCK, GAP_MAX, PUNCT, Lexicon, is_pattern, load
+from app.language.lexicon import GAP_BLOCK, GAP_MAX, GAP_NEG_CHARS, PUNCT, Lexicon, is_pattern, load
 from app.language.numbers import Numbers, durations, normalize, parse_numbers
 from app.language.subject import Subject, parse_subject
 
@@ -211,7 +211,7 @@ def _find_literals(t: str, trie: dict) -> list[tuple[int, int, list[str]]]:
     return found
 
 
-_GAP_NEG = "不没无未"
+_GAP_NEG = GAP_NEG_CHARS
 
 
 def read(text: str) -> Reading:
