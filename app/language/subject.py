@@ -23,7 +23,13 @@ class Subject:
 
 _AGE_Y_RE = re.compile(rf"{NUM}(多|来)?(?:周)?岁(半|多)?")
 _AGE_M_RE = re.compile(rf"{NUM}(个)?(多|半)?月(大|的宝宝|的孩子|的小孩|的婴儿|的娃|宝宝|孩子|小孩|婴儿|娃|的女儿|的儿子)?")
-_AGE_W_RE = re.compile(rf"{NUM}(?:个)?(?:周|星期)(?:大|的宝宝|的孩子|的婴儿)")
+_AGE_W_RE = re.compile(rf"{NUM}(?:个)?(?:周|星期|礼拜)(?:大|的宝宝|的孩子|的婴儿)|"
+                       rf"(?:宝宝|孩子|婴儿|bb|娃|囡|仔|新生儿)(?:才|刚|只有|刚刚|出生)?{NUM}(?:个)?(?:周|星期|礼拜)"
+                       r"(?!前|以前|以来|没|都|了|一直|来|多了|内)")
+# An age written as a bare number right after the person ("我娘七十二", "我63 高血压", "俺哥55 在…",
+# "俺娘八十了"): a whole number 1-110 followed by a pause or 了 (with 岁 the unit path reads it), never by a unit or another digit.
+_AGE_BARE_RE = re.compile(rf"(?:今年|已经|都|也)?([零〇一二两三四五六七八九十百]+|\d{{1,3}})(?:了)?"
+                          r"(?=$|[\s，。,.;；!！?？])")
 _AGE_D_RE = re.compile(rf"(?:出生|生下来|才|宝宝|孩子|婴儿|新生儿|娃){NUM}天|{NUM}天(?:大|的宝宝|的孩子|的婴儿|宝宝|孩子|婴儿)")
 _SEX_SELF_RE = re.compile(r"我是?(?:个)?(女|男)(?:的|性|人)"
                           r"|(?<![儿孙子闺外妇])(?<!男)(女|男)(?!朋|友|儿|孩子|女|厕)(?:性|士|生|孩|子|人|的|[,，\s]|\d|$)")
@@ -48,6 +54,12 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
         rel_pos = m.end()
         break
     ages: list[tuple[int, float]] = []
+    bare_at = rel_pos if rel_pos >= 0 else _self_pos(t)
+    if bare_at >= 0:
+        m = _AGE_BARE_RE.match(t, bare_at)
+        v = to_number(m.group(1)) if m else None
+        if v is not None and v == int(v) and 1 <= v <= 110:
+            ages.append((bare_at, v))
     for m in _AGE_Y_RE.finditer(t):
         v = to_number(m.group(1))
         if v is not None and 0 < v < 120:
@@ -63,7 +75,7 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
         if m.group(4) or (child_ctx and near_child):
             ages.append((m.start(), (v + (0.5 if m.group(3) == "半" else 0)) / 12))
     for m in _AGE_W_RE.finditer(t):
-        v = to_number(m.group(1))
+        v = to_number(m.group(1) or m.group(2))
         if v is not None and v <= 60:
             ages.append((m.start(), v / 52))
     for m in _AGE_D_RE.finditer(t):
@@ -85,6 +97,14 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
             sub.sex = "F" if (m.group(1) or m.group(2)) == "女" else "M"
     return sub
 
+
+
+_SELF_RE = re.compile(r"(?:^|[\s，。,.;；!！?？])(?:我|俺|本人|咱)(?:今年)?(?=[\d零〇一二两三四五六七八九十])")
+
+
+def _self_pos(t: str) -> int:
+    m = _SELF_RE.search(t)
+    return m.end() if m else -1
 
 
 _REL_CACHE: dict[tuple[str, ...], re.Pattern] = {}

@@ -139,7 +139,10 @@ def test_a_child_age_in_months_is_not_a_duration():
 def test_onset_and_course():
     assert parse("突然头疼").any_sudden
     assert parse("胃疼老毛病了").any_chronic
-    assert parse("心慌一阵一阵的").any_recurrent
+    assert parse("心慌时不时犯").any_recurrent
+    # Colicky pain comes in waves within one episode: a quality of the pain, not a recurrence over days
+    # (an old woman's colic since last night is an acute abdomen, not a long-standing complaint).
+    assert not parse("肚子一阵一阵地疼").any_recurrent
 
 
 @pytest.mark.parametrize("text", ["头疼得厉害", "肚子疼得受不了", "疼痛评分8分"])
