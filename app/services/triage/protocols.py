@@ -313,7 +313,7 @@ def _chest_pattern(c: Ctx) -> str:
 
 
 ordered_protocol(
-    "chest_pain", tx.CARDIO, triggers="chest_pain chest_tightness mi_suspected chest_injury",
+    "chest_pain", tx.CARDIO, triggers="chest_pain chest_tightness mi_suspected chest_injury tearing_pain",
     questions="chest_assoc chest_ongoing chest_benign",
     asks=[
         Ask("chest.mi_suspected", E, CHEST, lambda c: c.has("mi_suspected"), flag="chest.acs_features", advice="chest"),
