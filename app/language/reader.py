@@ -332,13 +332,17 @@ def _carried_site(t: str, tn: str, clauses: list[Clause], raw, patterns) -> list
             continue
         body = tn[cur.start:cur.end]
         synthetic = site + body
+        words = [(s, e) for s, e, _c, lit, _g in raw if lit and cur.start <= s < cur.end]
         for code, rx in patterns:
             for m in rx.finditer(synthetic):
                 if m.end() <= len(site) or m.start() >= len(site):
                     continue  # it must use the carried site and the clause's own words
+                end = cur.start + m.end() - len(site)
+                if any(s < end <= e for s, e in words):
+                    continue  # the quality word belongs to another term ("降压药" holds no 压)
                 g = "".join(x for x in m.groupdict().values() if x)
                 start = cur.start + max(0, m.start() - len(site))
-                out.append((start, cur.start + m.end() - len(site), code, False, g))
+                out.append((start, end, code, False, g))
     return out
 
 

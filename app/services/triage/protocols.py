@@ -98,6 +98,19 @@ def explained_by_shingles(c: Ctx) -> bool:
     return band and no_risk and c.has("chest_pain", "chest_tightness")
 
 
+def explained_by_chest_infection(c: Ctx) -> bool:
+    """Named explained-evidence rule (NICE CKS chest infections / community-acquired pneumonia, 2023;
+    急性胸痛急诊诊疗专家共识, 2019): pain on breathing in with fever and a cough, in someone under 65 who can
+    still talk in sentences, explains the chest pain and a mild breathlessness as a chest infection
+    (a same-day pneumonia assessment, urgent) — only without sweating, radiation, pressure quality,
+    nausea, fainting, cyanosis, severe breathlessness or a low SpO2 (< 92 %)."""
+    acs = c.has("sweating", "radiation", "pressure_quality", "nausea", "vomiting", "syncope", "near_syncope",
+                "cyanosis", "severe_dyspnoea", "exertional")
+    low_spo2 = c.v.spo2 is not None and c.v.spo2 < 92
+    return c.has("pleuritic") and c.has("cough", "sputum", "purulent_sputum") and c.fever and not c.elderly \
+        and not c.cardiac_risk and not acs and not low_spo2 and not c.severe("dyspnoea")
+
+
 def explained_by_shoulder_pain(c: Ctx) -> bool:
     """Named explained-evidence rule (NICE CKS shoulder pain, 2022): an arm that cannot be lifted
     because the shoulder or arm hurts, for more than three days and not sudden, with no face, speech,
@@ -289,7 +302,8 @@ def _chest_pattern(c: Ctx) -> str:
     low-risk explanation is taken before an unknown is assumed to be the worse case)."""
     if explained_by_shingles(c):
         return "shingles"
-    if c.has("pleuritic") and c.has("cough") and c.fever and not c.has("dyspnoea") and not c.elderly:
+    if explained_by_chest_infection(c) or \
+            (c.has("pleuritic") and c.has("cough") and c.fever and not c.has("dyspnoea") and not c.elderly):
         return "pleuritic_fever"
     benign = c.has("tender_on_press", "movement_pain", "brief_stab", "heartburn") or c.yes("chest_benign") or \
         (c.has("pleuritic") and c.has(*URTI_SX)) or c.has("trauma", "fall", "chest_injury")
@@ -321,8 +335,9 @@ ordered_protocol(
         Ask("chest.asthma_tightness", E, ASTHMA, lambda c: c.cond("asthma") and c.has("wheeze", "asthma_attack") and
             not _chest_older(c) and not c.has("chest_pain"), stop=True),
         Ask("chest.acs_features", E, CHEST + " 高危: 伴出汗、气短、恶心、晕厥或放射痛",
-            lambda c: c.has("sweating", "dyspnoea", "severe_dyspnoea", "radiation", "nausea", "vomiting", "syncope",
-                            "near_syncope", "cyanosis", "pressure_quality") or c.yes("chest_assoc"),
+            lambda c: c.has("sweating", "severe_dyspnoea", "radiation", "nausea", "vomiting", "syncope",
+                            "near_syncope", "cyanosis", "pressure_quality") or c.yes("chest_assoc") or
+            (c.has("dyspnoea") and not explained_by_chest_infection(c)),
             flag="chest.acs_features", advice="chest"),
         Ask("chest.dissection", E, CHEST + " 主动脉夹层: 撕裂样痛放射至背",
             lambda c: c.has("tearing_pain") or (c.has("back_pain") and (c.severe(*_CP) or c.sudden(*_CP))),
