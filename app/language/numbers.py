@@ -213,7 +213,7 @@ def parse_numbers(t: str) -> Numbers:
         n.temperature = _bound_value(t, _TEMP_WORD_RE, lambda v: v if 35 <= v <= 43.5 else None)
     if n.temperature is None:
         m = _TEMP_BARE_RE.search(t)
-        if m and not (n.glucose is not None and _GLU_WORD_RE.search(t[:m.start()])):
+        if m and not _GLU_WORD_RE.search(t[:m.start()]):
             n.temperature = float(f"{m.group(1)}.{m.group(2)}")
     for m in _WEIGHT_RE.finditer(t):
         v = to_number(m.group(1))

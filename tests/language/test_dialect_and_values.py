@@ -1,0 +1,135 @@
+"""Concepts that generalise across wordings: dialect negators, values written the way residents write
+them, ages without a unit, and concept families described by their effect. Each example is one member
+of a family (the lexicon row or reader rule covers the family, not this sentence)."""
+from __future__ import annotations
+
+import pytest
+
+from app.language import read
+from app.language.numbers import parse_numbers, to_number
+
+
+def _value(text: str, code: str) -> float | None:
+    f = next((f for f in read(text).findings if f.code == code and f.value), None)
+    return f.value.value if f else None
+
+
+# --- negation in the dialects: 冇 (Cantonese, Hakka), 唔 (Cantonese), 勿 (Wu), 莫得/没得 (South-west) ----------
+@pytest.mark.parametrize("text, code", [
+    ("细路冇发烧", "fever"), ("佢唔咳", "cough"), ("头勿痛", "headache"), ("肚皮勿痛", "abdominal_pain"),
+    ("莫得发烧", "fever"), ("没得咳嗽", "cough"),
+])
+def test_a_dialect_negator_denies_what_follows(text, code):
+    r = read(text)
+    assert r.denied(code) and not r.present(code), sorted(r.positive)
+
+
+def test_a_dialect_negator_inside_a_term_stays_positive():
+    assert read("我冇力").present("fatigue")
+
+
+@pytest.mark.parametrize("text, code", [("出门没走多远就头晕", "dizziness"), ("没过多久又开始咳嗽", "cough")])
+def test_not_long_after_is_no_negation(text, code):
+    assert read(text).present(code)
+
+
+# --- values -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("s, v", [("三十七八", 37.5), ("一百五六", 155), ("二十一二", 21.5), ("七八", 78)])
+def test_two_neighbouring_digits_mean_about(s, v):
+    assert to_number(s) == pytest.approx(v)
+
+
+def test_a_pulse_said_approximately_is_a_pulse():
+    assert parse_numbers("心率只有四十五六下").pulse == pytest.approx(45.5)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("有糖尿病 饭后测了十六点二", 16.2),   # a Chinese decimal after a diabetes word
+    ("血糖 前天测了6.1", 6.1),             # a duration between is no other measure
+])
+def test_a_glucose_value_is_bound_across_time_words(text, value):
+    assert _value(text, "glucose") == pytest.approx(value)
+
+
+def test_a_duration_after_a_glucose_word_is_no_glucose():
+    assert parse_numbers("血糖三天没测了").glucose is None
+
+
+@pytest.mark.parametrize("text", ["耳温枪一测37.9", "孩子夹表量了38.6", "体温计显示39.1"])
+def test_a_thermometer_decimal_is_a_temperature(text):
+    assert 37 < (parse_numbers(text).temperature or 0) < 40
+
+
+def test_a_decimal_after_a_glucose_word_stays_glucose():
+    n = parse_numbers("血糖仪测了38.5")
+    assert n.temperature is None
+
+
+# --- who and how old ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, relation, age", [
+    ("俺娘八十三 这几天不吃饭", "娘", 83), ("我老豆66 胸口闷", "老豆", 66), ("俺哥五十一 腰疼", "哥", 51),
+])
+def test_an_age_written_bare_after_the_relative(text, relation, age):
+    s = read(text).subject
+    assert (s.relation, s.age_years) == (relation, age)
+
+
+def test_an_age_written_bare_after_me():
+    s = read("我71 头晕").subject
+    assert not s.other and s.age_years == 71
+
+
+@pytest.mark.parametrize("text", ["我血压150", "我2天没拉了", "我儿子两岁半"])
+def test_a_measure_or_a_unit_is_no_bare_age(text):
+    age = read(text).subject.age_years
+    assert age is None or age == 2.5
+
+
+def test_an_infant_age_in_weeks():
+    s = read("BB五个礼拜 发烧").subject
+    assert s.child and s.age_years == pytest.approx(5 / 52)
+
+
+def test_weeks_that_count_something_else_are_no_age():
+    assert read("宝宝两个星期没拉屎").subject.age_years is None
+
+
+# --- families of concepts -----------------------------------------------------------------------------
+@pytest.mark.parametrize("text, code", [
+    ("说的话一句也听不懂", "speech"), ("问他话答得牛头不对马嘴", "speech"),
+    ("看东西只剩一半", "vision_loss"), ("行路往一边偏", "ataxia"),
+    ("在地上抽了五分钟还不停", "seizure"), ("嘴里吐白沫", "seizure"), ("刚才抽了一阵", "seizure"),
+    ("把一整瓶安眠药吃了", "poison_ingestion"), ("偷偷攒了一堆药", "poison_ingestion"),
+    ("孩子把药片当糖豆吃了", "poison_ingestion"), ("药瓶里少了好几片", "poison_ingestion"),
+    ("吞了一颗磁力珠", "battery_magnet"),
+    ("讲话像嘴里含着东西", "voice_change"), ("咽口水都困难", "dysphagia"), ("舌头肿得老大", "tongue_swelling"),
+    ("尿都解不出", "urinary_retention"), ("屁股周围木木的", "saddle_anaesthesia"),
+    ("下面突然流了好多水", "rom"), ("这两天胎动明显少", "reduced_fetal_movement"),
+    ("红的范围越来越大", "spreading"), ("开水泼到脚背上", "burn"), ("伤口好深", "deep_wound"),
+    ("嚼东西腮帮子累", "jaw_claudication"), ("晒了一天脖子晒得发红", "sunburn"),
+    ("背脊中间痛", "back_pain"), ("晕低咗", "syncope"), ("山上捡的菌子", "poison_ingestion"),
+    ("痰是黄绿色的", "purulent_sputum"), ("比平常喘得厉害", "worsening"), ("手上生了冻疮", "chilblain"),
+    ("尿不湿那块红了", "minor_skin"), ("屙咗几次烂屎", "diarrhoea"), ("吃火锅吃太辣了", "dietary_trigger"),
+])
+def test_a_family_member_reads_as_its_concept(text, code):
+    assert read(text).present(code), f"{text} -> {sorted(read(text).positive)}"
+
+
+@pytest.mark.parametrize("text, code", [
+    ("看东西发黑", "gangrene"),              # a blackout of vision, not dead tissue
+    ("身上好几块青紫", "cyanosis"),          # bruises, not a blue face
+    ("站着做饭突然晕倒", "ataxia"),          # standing is not unsteadiness
+    ("拉的时候脸憋得通红", "dyspnoea"),      # straining, not breathlessness
+    ("心慌一阵一阵的", "worsening"),
+])
+def test_a_look_alike_is_not_the_concept(text, code):
+    assert not read(text).present(code), f"{text} -> {sorted(read(text).positive)}"
+
+
+def test_a_carried_site_takes_no_quality_word_out_of_another_term():
+    r = read("胸口不闷 就是降压药昨天忘了吃")
+    assert r.denied("chest_tightness") and not r.present("chest_tightness")
+
+
+def test_a_conditional_denial_confirms_pleuritic_pain():
+    assert read("胸口一吸气就痛 不吸气就不痛").present("pleuritic")
