@@ -1,24 +1,22 @@
-"""Chief-complaint protocols. Each reads the facts in a Ctx and raises the level with rules that
-name their source. The most used ones (stroke, chest pain, dyspnoea, palpitations, syncope, headache,
-dizziness, abdominal pain, fever, glucose, blood pressure) are ordered disposition questions
-(``ordered.py``); the rest are still functions with the same semantics (docs/triage.md §2 lists
-them). A protocol never lowers what another found: the engine takes the highest level
+"""Chief-complaint protocols, each written as ordered disposition questions (``ordered.py``): the
+questions run from the most urgent disposition to the least, each names its source, and the first
+that holds answers. A protocol never lowers what another found: the engine takes the highest level
 (2018 急诊预检分诊专家共识: "取最高级别").
 
 Facts are three-valued: positive (said, or answered yes), negative (denied, or answered no) and
 unknown. Where a protocol must decide on an unknown, it takes the safer branch; the engine may ask
 the one question that settles it.
 
-Every rule cites its guideline inline, in the ``source`` argument of ``r.hit(...)`` (constants below
-hold the full references); the source travels into the assessment trace for clinical audit. The
-thresholds are defaults a clinician must sign off (sources: docs/triage.md, docs/clinical_rules.md).
+Every question cites its guideline inline, in the ``source`` of its ``Ask`` (constants below hold the
+full references); the source travels into the assessment trace for clinical audit. The thresholds
+are defaults a clinician must sign off (sources: docs/triage.md, docs/clinical_rules.md).
 """
 from __future__ import annotations
 
 from ml.clinical import ACUTE_DBP, ACUTE_SBP, HYPER_URGENT, HYPO_LEVEL1_BELOW, HYPO_LEVEL2_BELOW, LOW_SBP
 
 from app.services.triage import texts as tx
-from app.services.triage.context import E, PROTOCOLS, R, S, U, Ctx, Out, protocol
+from app.services.triage.context import E, PROTOCOLS, R, S, U, Ctx
 from app.services.triage.ordered import Ask, ordered_protocol
 
 
@@ -1028,6 +1026,13 @@ def _fast_breathing(c: Ctx) -> bool:
     return c.v.resp_rate >= limit
 
 
+def _some_dehydration(c: Ctx) -> bool:
+    """IMCI some dehydration: one eye, tear, skin-pinch, urine or fontanelle sign, any two signs, or answered."""
+    return _dehydration_count(c) >= 1 and \
+        c.has("sunken_eyes", "no_tears", "skin_pinch_slow", "oliguria", "sunken_fontanelle") or \
+        _dehydration_count(c) >= 2 or c.yes("child_dehyd")
+
+
 def _young_infant(c: Ctx) -> bool:
     return c.months is not None and c.months < 2
 
@@ -1063,13 +1068,11 @@ ordered_protocol(
             _child_without_danger_sign(lambda c: c.has("jaundice") and c.months is not None and c.months < 1),
             flag="child.neonatal_jaundice"),
         Ask("child.pallor", U, NICE_FEVER + " 黄/红: 面色苍白; 腹泻后苍白少尿警惕溶血尿毒综合征",
-            _child_without_danger_sign(lambda c: c.has("pallor") and c.has("diarrhoea", "bloody_stool", "fever", "vomiting")),
+            _child_without_danger_sign(lambda c: c.has("pallor") and
+                                       c.has("diarrhoea", "bloody_stool", "fever", "vomiting")),
             flag="child.dehydration"),
         Ask("child.some_dehydration", U, IMCI + " 有些脱水(方案B)",
-            _child_without_danger_sign(lambda c: _dehydration_count(c) >= 1 and
-                                 c.has("sunken_eyes", "no_tears", "skin_pinch_slow", "oliguria", "sunken_fontanelle")
-                                 or _dehydration_count(c) >= 2 or c.yes("child_dehyd")),
-            flag="child.dehydration", advice="gi_fluids"),
+            _child_without_danger_sign(_some_dehydration), flag="child.dehydration", advice="gi_fluids"),
         Ask("child.fast_breathing", U, IMCI + " 呼吸增快: 肺炎",
             _child_without_danger_sign(lambda c: _fast_breathing(c) and not _young_infant(c)), flag="child.breathing"),
         Ask("child.irritable", R, IMCI + " 需评估",
@@ -1525,46 +1528,76 @@ ordered_protocol(
     ])
 
 
-@protocol("leg_swelling", tx.CARDIO, triggers="leg_swelling calf_pain", questions="leg_one_side", obstetric=True)
-def leg_swelling(c: Ctx, r: Out) -> None:
-    one_side = c.has("unilateral_leg") or c.yes("leg_one_side")
-    if c.has("gout") and not c.has("calf_pain", "dyspnoea"):
-        return  # a red hot big toe is gout: the limb protocol decides
-    if c.has("trauma", "fall", "sprain") and not c.has("leg_swelling"):
-        return  # an injury: the limb protocol
-    if c.has("chest_pain", "severe_dyspnoea") or (c.has("dyspnoea") and (c.sudden("dyspnoea") or one_side)):
-        r.hit(E, "leg.pe", PE + " 单侧下肢肿伴气短/胸痛", flag="leg.pe", advice="leg_swelling")
-        return
-    if c.has("dyspnoea", "orthopnoea") and c.has("leg_swelling"):
-        r.hit(U, "leg.heart_failure", HF + "; " + HTN + " 4.", flag="leg.hf", advice="leg_swelling")
-        return
-    if (one_side and (c.has("calf_pain", "red_swollen") or c.has("leg_swelling"))) and \
-            not c.has("trauma", "sprain", "insect_sting"):
-        if c.chronic("leg_swelling") and not c.sudden("leg_swelling") and not c.has("calf_pain") and \
-                c.ans("leg_one_side") is None:
-            r.hit(R, "leg.chronic_unilateral", DVT, advice="leg_swelling", dept=tx.VASC)
-        else:
-            r.hit(U, "leg.dvt", DVT + " Wells: 单侧小腿肿痛", flag="leg.dvt", advice="leg_swelling", dept=tx.VASC)
-        return
-    if c.has("gout", "insect_sting", "sprain") and not c.has("calf_pain") or c.has("red_swollen") and not one_side:
-        return  # gout, cellulitis, a sting or a sprain: the limb/skin protocols decide
-    if c.has("calf_pain") and not c.has("leg_swelling") and not c.has("recent_surgery", "long_travel", "immobilisation"):
-        if c.has("exertional"):
-            r.hit(R, "leg.claudication", "下肢动脉硬化闭塞症诊治指南: 间歇性跛行门诊", advice="leg_swelling",
-                  dept=tx.VASC)
-        elif c.has("cramp", "muscle_soreness", "sprain"):
-            r.hit(S, "leg.cramp", GENERAL, advice="sprain", dept=tx.ORTHO)
-        else:
-            r.hit(R, "leg.calf_pain", DVT + " 单侧小腿痛需排除血栓", advice="leg_swelling", dept=tx.VASC)
-        return
-    if c.has("recent_surgery", "long_travel", "immobilisation") and c.has("leg_swelling", "calf_pain"):
-        r.hit(U, "leg.vte_risk", DVT, flag="leg.dvt", advice="leg_swelling", dept=tx.VASC)
-        return
-    if c.mild("leg_swelling") and not c.elderly and not c.cond("heart_disease", "ckd", "pregnancy") and \
-            c.has("exertional", "long_travel", "lifting") or c.has("relieved", "resolved") and not c.elderly:
-        r.hit(S, "leg.dependent_oedema", GENERAL + "; 久站久坐后轻度水肿", advice="leg_swelling")
-        return
-    r.hit(R, "leg.bilateral", HF + "; 双下肢水肿门诊查心肾功能", advice="leg_swelling")
+_VTE_RISK = ("recent_surgery", "long_travel", "immobilisation")
+
+
+def _one_side(c: Ctx) -> bool:
+    return c.has("unilateral_leg") or c.yes("leg_one_side")
+
+
+def _one_sided_leg(c: Ctx) -> bool:
+    """One leg swollen, or one calf painful or red, not after an injury or a sting."""
+    return _one_side(c) and (c.has("calf_pain", "red_swollen") or c.has("leg_swelling")) and \
+        not c.has("trauma", "sprain", "insect_sting")
+
+
+def _chronic_one_sided(c: Ctx) -> bool:
+    """Long-standing one-sided swelling, not sudden, without calf pain, not confirmed one-sided in the dialogue."""
+    return c.chronic("leg_swelling") and not c.sudden("leg_swelling") and not c.has("calf_pain") and \
+        c.ans("leg_one_side") is None
+
+
+def _other_protocol(c: Ctx) -> bool:
+    """Gout, a sting or a sprain without calf pain, or red swelling on both sides (cellulitis)."""
+    return c.has("gout", "insect_sting", "sprain") and not c.has("calf_pain") or \
+        c.has("red_swollen") and not _one_side(c)
+
+
+def _calf_pain_only(c: Ctx) -> bool:
+    """Calf pain without swelling or a VTE risk factor."""
+    return c.has("calf_pain") and not c.has("leg_swelling") and not c.has(*_VTE_RISK)
+
+
+def _dependent_oedema(c: Ctx) -> bool:
+    """Mild swelling after standing, a journey or lifting in a younger person without heart, kidney disease or
+    pregnancy, or swelling that has gone down."""
+    return c.mild("leg_swelling") and not c.elderly and not c.cond("heart_disease", "ckd", "pregnancy") and \
+        c.has("exertional", "long_travel", "lifting") or c.has("relieved", "resolved") and not c.elderly
+
+
+# The questions are alternatives, checked in this order; the first that holds answers.
+ordered_protocol(
+    "leg_swelling", tx.CARDIO, triggers="leg_swelling calf_pain", questions="leg_one_side", obstetric=True,
+    all_flags=False,
+    asks=[
+        # A red hot big toe is gout; an injury without swelling: the limb protocol answers.
+        Ask("leg.gout", E, GOUT, lambda c: c.has("gout") and not c.has("calf_pain", "dyspnoea"), stop=True),
+        Ask("leg.injury", E, OTTAWA, lambda c: c.has("trauma", "fall", "sprain") and not c.has("leg_swelling"),
+            stop=True),
+        Ask("leg.pe", E, PE + " 单侧下肢肿伴气短/胸痛",
+            lambda c: c.has("chest_pain", "severe_dyspnoea") or (c.has("dyspnoea") and (c.sudden("dyspnoea") or
+                                                                                        _one_side(c))),
+            flag="leg.pe", advice="leg_swelling"),
+        Ask("leg.heart_failure", U, HF + "; " + HTN + " 4.", lambda c: c.has("dyspnoea", "orthopnoea") and
+            c.has("leg_swelling"), flag="leg.hf", advice="leg_swelling"),
+        Ask("leg.dvt", U, DVT + " Wells: 单侧小腿肿痛", lambda c: _one_sided_leg(c) and not _chronic_one_sided(c),
+            flag="leg.dvt", advice="leg_swelling", dept=tx.VASC),
+        Ask("leg.vte_risk", U, DVT,
+            lambda c: not _one_sided_leg(c) and not _other_protocol(c) and c.has(*_VTE_RISK) and
+            c.has("leg_swelling", "calf_pain"), flag="leg.dvt", advice="leg_swelling", dept=tx.VASC),
+        Ask("leg.chronic_unilateral", R, DVT, lambda c: _one_sided_leg(c) and _chronic_one_sided(c),
+            advice="leg_swelling", dept=tx.VASC),
+        # Gout, cellulitis, a sting or a sprain: the limb or skin protocol answers.
+        Ask("leg.other_protocol", R, GENERAL, _other_protocol, stop=True),
+        Ask("leg.claudication", R, "下肢动脉硬化闭塞症诊治指南: 间歇性跛行门诊",
+            lambda c: _calf_pain_only(c) and c.has("exertional"), advice="leg_swelling", dept=tx.VASC),
+        Ask("leg.calf_pain", R, DVT + " 单侧小腿痛需排除血栓",
+            lambda c: _calf_pain_only(c) and not c.has("cramp", "muscle_soreness", "sprain"), advice="leg_swelling",
+            dept=tx.VASC),
+        Ask("leg.cramp", S, GENERAL, _calf_pain_only, advice="sprain", dept=tx.ORTHO),
+        Ask("leg.dependent_oedema", S, GENERAL + "; 久站久坐后轻度水肿", _dependent_oedema, advice="leg_swelling"),
+    ],
+    otherwise=("leg.bilateral", HF + "; 双下肢水肿门诊查心肾功能", "leg_swelling"))
 
 
 _BACK = ("back_pain", "flank_pain", "neck_pain")
@@ -1627,7 +1660,8 @@ ordered_protocol(
     questions="uti_fever", obstetric=True, all_flags=False,
     asks=[
         Ask("uro.sepsis", E, SEPSIS,
-            lambda c: c.fever and c.has("confusion", "drowsy") or (c.has("oliguria") and c.has("confusion", "dyspnoea")),
+            lambda c: c.fever and c.has("confusion", "drowsy") or
+            (c.has("oliguria") and c.has("confusion", "dyspnoea")),
             flag="fever.sepsis"),
         Ask("uro.retention", U, "急性尿潴留需当天导尿(泌尿外科指南)", lambda c: c.has("urinary_retention"),
             flag="uro.retention", advice="urinary"),
@@ -1651,213 +1685,282 @@ ordered_protocol(
     otherwise=("uro.lower_uti_or_haematuria", UTI + "; 尿路症状/血尿门诊", "urinary"))
 
 
-@protocol("skin", tx.DERM, triggers="rash itch blisters shingles target_rash red_swollen skin_peeling sunburn acne "
-          "tinea dry_skin minor_skin cold_sore mouth_ulcer", questions="fever")
-def skin(c: Ctx, r: Out) -> None:
-    local = ("rash", "hives", "blisters", "shingles", "red_swollen", "tinea", "acne", "sunburn", "skin_peeling",
-             "dry_skin", "minor_skin",
-             "target_rash", "petechiae", "cold_sore", "mouth_ulcer")
-    if not c.has(*local) and c.has("red_eye", "itchy_eyes", "watery_eyes", "eye_discharge", "vaginal_discharge",
-                                   "coryza", "sneezing", "itchy_nose", "ear_pain", "ear_discharge"):
-        return  # itching of the eyes, nose or genitals: that protocol decides
-    if c.has("gout") and not c.has("rash", "blisters"):
-        return  # a red swollen big toe is gout: the limb protocol decides
-    if c.has("cold_sore") and not c.has("rash", "hives", "red_swollen", "skin_peeling") and not c.fever_high:
-        r.hit(S, "skin.cold_sore", SKIN + " 唇疱疹可居家", advice="skin")
-        return
-    if c.has("skin_peeling") and (c.fever or c.has("red_eye", "mouth_ulcer") or c.has("allergen_exposure")):
-        r.hit(E, "skin.sjs_ten", SKIN + " 重症药疹(SJS/TEN)", flag="skin.sjs")
-        return
-    if c.has("petechiae") and c.fever:
-        r.hit(E, "skin.petechial_fever", MENINGITIS + " 发热伴出血点", flag="skin.petechiae")
-        return
-    if c.has("red_swollen") and c.fever and not c.has("insect_sting", "sunburn"):
-        # NICE CKS cellulitis (2023), Eron class II: systemically unwell (fever) -> same-day assessment.
-        r.hit(U, "skin.cellulitis_systemic", SKIN + " 蜂窝织炎伴全身症状", flag="skin.cellulitis", advice="skin")
-        return
-    if c.has("shingles") and c.has("red_eye", "eye_pain", "eyelid_swelling") or c.has("shingles_eye"):
-        r.hit(U, "skin.shingles_eye", SKIN + " 眼带状疱疹", flag="eye.acute", dept=tx.EYE)
-        return
-    if c.child and c.has("rash") and c.fever and (c.hours("fever") or 0) >= 24 * 5:
-        r.hit(U, "skin.child_fever_rash_5d", KAWASAKI, flag="fever.prolonged_child", dept=tx.PAED)
-        return
-    if c.has("shingles") or (c.has("blisters") and c.has("one_side_band")) or \
-            (c.has("blisters") and c.has("rash") and (c.age or 0) >= 50 and not c.has("insect_sting", "burn")):
-        r.hit(R, "skin.shingles", SKIN + " 带状疱疹72小时内抗病毒", advice="skin")
-        return
-    if c.has("red_swollen") and not c.has("insect_sting", "sunburn") or c.has("target_rash"):
-        r.hit(R, "skin.cellulitis_or_lyme", SKIN + "; 蜂窝织炎/游走性红斑门诊", advice="skin")
-        return
-    if c.has("rash", "blisters") and c.fever and not c.has(*URTI_SX):
-        r.hit(R, "skin.rash_fever", SKIN + " 发热伴皮疹门诊", advice="skin")
-        return
-    if c.infant and (c.months or 99) < 3 and c.has("rash"):
-        r.hit(R, "skin.young_infant", SKIN + " 小婴儿皮疹", advice="skin")
-        return
+_SKIN_LOCAL = ("rash", "hives", "blisters", "shingles", "red_swollen", "tinea", "acne", "sunburn", "skin_peeling",
+               "dry_skin", "minor_skin", "target_rash", "petechiae", "cold_sore", "mouth_ulcer")
+
+
+def _cold_sore_only(c: Ctx) -> bool:
+    """A cold sore without another rash, swelling or peeling and without a high fever."""
+    return c.has("cold_sore") and not c.has("rash", "hives", "red_swollen", "skin_peeling") and not c.fever_high
+
+
+def _skin(pred):
+    """A question about a skin finding other than a simple cold sore (self-care, answered first)."""
+    return lambda c: not _cold_sore_only(c) and pred(c)
+
+
+def _skin_persistent(c: Ctx) -> bool:
     hours = c.hours("rash", "itch", "blisters", "acne", "mouth_ulcer")
-    if (hours is not None and hours >= 24 * 14) or c.chronic("rash", "itch") or c.worsening() or \
-            c.has("spreading") or c.severe("rash", "itch", "blisters"):
-        r.hit(R, "skin.persistent", SKIN + " 皮疹持续2周以上或加重", advice="skin")
-        return
-    oral = c.has("mouth_ulcer") and not c.has("rash", "itch", "blisters", "acne", "tinea", "sunburn")
-    r.hit(S, "skin.minor", SKIN + " 轻度皮疹、瘙痒、接触性皮炎可居家", advice="skin", dept=tx.DENT if oral else None)
+    return (hours is not None and hours >= 24 * 14) or c.chronic("rash", "itch") or c.worsening() or \
+        c.has("spreading") or c.severe("rash", "itch", "blisters")
 
 
-@protocol("eye", tx.EYE, triggers="red_eye eye_pain eye_discharge itchy_eyes eye_injury eye_penetrating "
-          "eye_foreign_body eye_chemical flashes_floaters halos stye eyelid_swelling dry_eye blurred_vision "
-          "watery_eyes",
-          questions="eye_vision", paediatric=False)
-def eye(c: Ctx, r: Out) -> None:
-    if c.has("eye_chemical") or (c.has("chemical") and c.has("red_eye", "eye_pain", "eye_foreign_body")):
-        r.hit(E, "eye.chemical", EYE, flag="eye.chemical", advice="eye_chemical")
-        return
-    if c.has("eye_penetrating"):
-        r.hit(E, "eye.penetrating", EYE + " 眼球穿通伤", flag="eye.penetrating", advice="eye")
-        return
-    if c.has("eye_pain") and c.has("halos", "vomiting", "headache") and c.has("red_eye", "blurred_vision"):
-        r.hit(U, "eye.acute_glaucoma", EYE + " 急性闭角型青光眼", flag="eye.acute", advice="eye")
-        return
-    if c.has("eye_injury") or c.has("flashes_floaters") and (c.sudden("flashes_floaters") or
-                                                               not c.chronic("flashes_floaters")) or \
-            (c.has("red_eye", "eye_pain") and (c.has("blurred_vision", "photophobia") or c.severe("eye_pain"))) or \
-            c.has("contact_lens") and c.has("red_eye", "eye_pain") or c.yes("eye_vision") or \
-            c.has("blurred_vision") and c.sudden("blurred_vision"):
-        r.hit(U, "eye.urgent", EYE + " 眼外伤/视网膜脱离/红眼伴视力下降", flag="eye.acute", advice="eye")
-        return
-    if c.has("eye_foreign_body") and not c.resolved():
-        r.hit(U if c.has("eye_pain", "red_eye") and (c.hours("eye_foreign_body") or 0) >= 2 else R,
-              "eye.foreign_body", EYE + " 角膜异物", advice="eye")
-        return
+def _oral_only(c: Ctx) -> bool:
+    return c.has("mouth_ulcer") and not c.has("rash", "itch", "blisters", "acne", "tinea", "sunburn")
+
+
+# The questions are alternatives, checked in this order; the first that holds answers.
+ordered_protocol(
+    "skin", tx.DERM, triggers="rash itch blisters shingles target_rash red_swollen skin_peeling sunburn acne "
+    "tinea dry_skin minor_skin cold_sore mouth_ulcer", questions="fever", all_flags=False,
+    asks=[
+        # Itching of the eyes, nose or genitals, or a red swollen big toe (gout): that protocol answers.
+        Ask("skin.other_site", E, GENERAL,
+            lambda c: not c.has(*_SKIN_LOCAL) and c.has("red_eye", "itchy_eyes", "watery_eyes", "eye_discharge",
+                                                        "vaginal_discharge", "coryza", "sneezing", "itchy_nose",
+                                                        "ear_pain", "ear_discharge"), stop=True),
+        Ask("skin.gout", E, GOUT, lambda c: c.has("gout") and not c.has("rash", "blisters"), stop=True),
+        Ask("skin.sjs_ten", E, SKIN + " 重症药疹(SJS/TEN)",
+            _skin(lambda c: c.has("skin_peeling") and (c.fever or c.has("red_eye", "mouth_ulcer") or
+                                                       c.has("allergen_exposure"))), flag="skin.sjs"),
+        Ask("skin.petechial_fever", E, MENINGITIS + " 发热伴出血点", _skin(lambda c: c.has("petechiae") and c.fever),
+            flag="skin.petechiae"),
+        # NICE CKS cellulitis (2023), Eron class II: systemically unwell (fever) -> same-day assessment.
+        Ask("skin.cellulitis_systemic", U, SKIN + " 蜂窝织炎伴全身症状",
+            _skin(lambda c: c.has("red_swollen") and c.fever and not c.has("insect_sting", "sunburn")),
+            flag="skin.cellulitis", advice="skin"),
+        Ask("skin.shingles_eye", U, SKIN + " 眼带状疱疹",
+            _skin(lambda c: c.has("shingles") and c.has("red_eye", "eye_pain", "eyelid_swelling") or
+                  c.has("shingles_eye")), flag="eye.acute", dept=tx.EYE),
+        Ask("skin.child_fever_rash_5d", U, KAWASAKI,
+            _skin(lambda c: c.child and c.has("rash") and c.fever and (c.hours("fever") or 0) >= 24 * 5),
+            flag="fever.prolonged_child", dept=tx.PAED),
+        Ask("skin.shingles", R, SKIN + " 带状疱疹72小时内抗病毒",
+            _skin(lambda c: c.has("shingles") or (c.has("blisters") and c.has("one_side_band")) or
+                  (c.has("blisters") and c.has("rash") and (c.age or 0) >= 50 and not c.has("insect_sting", "burn"))),
+            advice="skin"),
+        Ask("skin.cellulitis_or_lyme", R, SKIN + "; 蜂窝织炎/游走性红斑门诊",
+            _skin(lambda c: c.has("red_swollen") and not c.has("insect_sting", "sunburn") or c.has("target_rash")),
+            advice="skin"),
+        Ask("skin.rash_fever", R, SKIN + " 发热伴皮疹门诊",
+            _skin(lambda c: c.has("rash", "blisters") and c.fever and not c.has(*URTI_SX)), advice="skin"),
+        Ask("skin.young_infant", R, SKIN + " 小婴儿皮疹",
+            _skin(lambda c: c.infant and (c.months or 99) < 3 and c.has("rash")), advice="skin"),
+        Ask("skin.persistent", R, SKIN + " 皮疹持续2周以上或加重", _skin(_skin_persistent), advice="skin"),
+        Ask("skin.cold_sore", S, SKIN + " 唇疱疹可居家", _cold_sore_only, advice="skin"),
+        Ask("skin.minor", S, SKIN + " 轻度皮疹、瘙痒、接触性皮炎可居家", _oral_only, advice="skin", dept=tx.DENT),
+    ],
+    self_care=Ask("skin.minor", S, SKIN + " 轻度皮疹、瘙痒、接触性皮炎可居家", lambda c: True, advice="skin"))
+
+
+def _eye_urgent(c: Ctx) -> bool:
+    """An eye injury; new flashes or floaters; a red or painful eye with blurred vision, light sensitivity
+    or severe pain; a red or painful eye in a contact-lens wearer; vision down (answered); sudden blurring."""
+    return c.has("eye_injury") or c.has("flashes_floaters") and (c.sudden("flashes_floaters") or
+                                                                 not c.chronic("flashes_floaters")) or \
+        (c.has("red_eye", "eye_pain") and (c.has("blurred_vision", "photophobia") or c.severe("eye_pain"))) or \
+        c.has("contact_lens") and c.has("red_eye", "eye_pain") or c.yes("eye_vision") or \
+        c.has("blurred_vision") and c.sudden("blurred_vision")
+
+
+def _foreign_body_painful_2h(c: Ctx) -> bool:
+    return c.has("eye_pain", "red_eye") and (c.hours("eye_foreign_body") or 0) >= 2
+
+
+def _eye_review(c: Ctx) -> bool:
+    """Blurred vision without a red, itchy or dry eye; a week or more; pain that is not mild; an infant's red
+    or sticky eye."""
     hours = c.hours("red_eye", "eye_discharge", "stye", "blurred_vision", "eye_pain")
-    if c.has("blurred_vision") and not c.has("red_eye", "itchy_eyes", "dry_eye") or \
-            (hours is not None and hours >= 24 * 7) or c.has("eye_pain") and not c.mild("eye_pain") or \
-            c.infant and c.has("red_eye", "eye_discharge"):
-        r.hit(R, "eye.review", EYE + " 视力渐降/症状超过1周", advice="eye")
-        return
-    r.hit(S, "eye.minor", EYE + " 结膜炎/麦粒肿/干眼无视力下降可居家", advice="eye_self")
+    return c.has("blurred_vision") and not c.has("red_eye", "itchy_eyes", "dry_eye") or \
+        (hours is not None and hours >= 24 * 7) or c.has("eye_pain") and not c.mild("eye_pain") or \
+        c.infant and c.has("red_eye", "eye_discharge")
 
 
-@protocol("ear_nose", tx.ENT,
-          triggers="ear_pain ear_discharge hearing_loss tinnitus ear_fullness ear_tugging toothache parotid",
-          questions="ear_sudden")
-def ear_nose(c: Ctx, r: Out) -> None:
-    if c.has("toothache") and not c.has("ear_pain", "ear_discharge", "hearing_loss"):
-        if c.has("face_swelling") and c.fever:
-            r.hit(U, "dental.abscess_spreading", "口腔颌面部间隙感染当天处理", flag="ear.mastoid", dept=tx.DENT)
-        elif c.mild("toothache"):
-            r.hit(S, "dental.mild", GENERAL, advice="dental", dept=tx.DENT)
-        else:
-            r.hit(R, "dental.toothache", GENERAL + "; 牙痛口腔科", advice="dental", dept=tx.DENT)
-        return
-    if c.has("parotid") and not c.has("ear_pain", "ear_discharge", "hearing_loss"):
-        r.hit(R, "ear.parotitis", "流行性腮腺炎诊疗指南: 腮腺肿大门诊评估并居家隔离", advice="ear",
-              dept=tx.PAED if c.child else tx.ENT)
-        return
-    if c.has("hearing_loss") and (c.sudden("hearing_loss") or c.yes("ear_sudden")):
-        r.hit(U, "ear.sudden_hearing_loss", EAR + " 突发性聋72小时内治疗", flag="ear.sudden_hearing_loss")
-        return
-    if c.has("ear_pain") and c.fever_high and c.has("face_swelling", "swelling_generic", "red_swollen"):
-        r.hit(U, "ear.mastoiditis", EAR + " 乳突炎", flag="ear.mastoid")
-        return
-    if c.has("ear_pain", "ear_discharge", "ear_tugging") or c.has("hearing_loss") or \
-            c.has("tinnitus") and (c.chronic("tinnitus") or (c.hours("tinnitus") or 0) >= 24 * 7):
-        if c.has("ear_pain") and c.mild("ear_pain") and not c.fever and not c.has("ear_discharge") and not c.child:
-            r.hit(S, "ear.mild_pain", EAR + " 轻度耳痛多可自愈", advice="ear")
-            return
-        r.hit(R, "ear.otitis_or_hearing", EAR + " 中耳炎/听力下降门诊", advice="ear")
-        return
-    r.hit(S, "ear.fullness", EAR + " 耳闷、短暂耳鸣可观察", advice="ear")
+# The questions are alternatives, checked in this order; the first that holds answers.
+ordered_protocol(
+    "eye", tx.EYE, triggers="red_eye eye_pain eye_discharge itchy_eyes eye_injury eye_penetrating "
+    "eye_foreign_body eye_chemical flashes_floaters halos stye eyelid_swelling dry_eye blurred_vision "
+    "watery_eyes", questions="eye_vision", paediatric=False, all_flags=False,
+    asks=[
+        Ask("eye.chemical", E, EYE,
+            lambda c: c.has("eye_chemical") or (c.has("chemical") and c.has("red_eye", "eye_pain", "eye_foreign_body")),
+            flag="eye.chemical", advice="eye_chemical"),
+        Ask("eye.penetrating", E, EYE + " 眼球穿通伤", lambda c: c.has("eye_penetrating"), flag="eye.penetrating",
+            advice="eye"),
+        Ask("eye.acute_glaucoma", U, EYE + " 急性闭角型青光眼",
+            lambda c: c.has("eye_pain") and c.has("halos", "vomiting", "headache") and
+            c.has("red_eye", "blurred_vision"), flag="eye.acute", advice="eye"),
+        Ask("eye.urgent", U, EYE + " 眼外伤/视网膜脱离/红眼伴视力下降", _eye_urgent, flag="eye.acute", advice="eye"),
+        Ask("eye.foreign_body", U, EYE + " 角膜异物",
+            lambda c: c.has("eye_foreign_body") and not c.resolved() and _foreign_body_painful_2h(c), advice="eye"),
+        Ask("eye.foreign_body", R, EYE + " 角膜异物", lambda c: c.has("eye_foreign_body") and not c.resolved(),
+            advice="eye"),
+        Ask("eye.review", R, EYE + " 视力渐降/症状超过1周", _eye_review, advice="eye"),
+    ],
+    self_care=Ask("eye.minor", S, EYE + " 结膜炎/麦粒肿/干眼无视力下降可居家", lambda c: True, advice="eye_self"))
 
 
-@protocol("limb", tx.ORTHO, triggers="joint_pain joint_swelling gout limb_pain sprain deformity fracture_word "
-          "muscle_soreness cramp bruise major_trauma_mech trauma open_fracture",
-          when=lambda c: c.has("cant_bear_weight") and c.has("fall", "trauma", "sprain"),
-          questions="limb_function", paediatric=False)
-def limb(c: Ctx, r: Out) -> None:
-    injury = c.has("fall", "trauma", "sprain", "major_trauma_mech", "fracture_word", "deformity", "bruise")
-    if c.has("insect_sting", "animal_bite", "burn", "wound") and not injury and not c.has("gout", "joint_pain"):
-        return  # a sting, bite, burn or cut: the wound protocol decides
-    if c.has("major_trauma_mech") and not c.mild("trauma", "limb_pain"):
-        r.hit(E, "limb.major_trauma", CONSENSUS + " Ⅰ/Ⅱ级: 高能量损伤", flag="limb.major_trauma", advice="limb")
-        return
-    if c.has("deformity") and c.has("wound", "uncontrolled_bleeding") or c.has("open_fracture"):
-        r.hit(E, "limb.open_fracture", CONSENSUS + " Ⅱ级: 开放性骨折", flag="limb.fracture", advice="limb")
-        return
-    if c.has("joint_swelling", "joint_pain", "red_swollen") and c.fever and not c.has(*URTI_SX) and \
-            c.has("joint_swelling", "red_swollen"):
-        r.hit(U, "limb.septic_joint", "化脓性关节炎: 热肿关节伴发热当天就医", flag="limb.septic_joint", advice="limb")
-        return
-    if injury and (c.has("deformity", "fracture_word", "cant_bear_weight") or c.yes("limb_function") or
-                   c.severe("limb_pain", "joint_pain", "sprain", "trauma") and
-                   c.has("swelling_generic", "joint_swelling")):
-        r.hit(U, "limb.suspected_fracture", OTTAWA + " 不能负重/畸形: 需X光", flag="limb.fracture", advice="limb")
-        return
-    if injury and c.cond("anticoagulants") and c.has("swelling_generic", "joint_swelling", "bruise"):
-        r.hit(U, "limb.anticoag_haematoma", BLEED, flag="bleed.anticoagulant", advice="limb")
-        return
-    if c.has("gout") and c.has("joint_pain", "joint_swelling", "red_swollen", "limb_pain", "swelling_generic") or \
-            c.has("gout") and not injury:
-        r.hit(R, "limb.gout", GOUT + " 急性痛风门诊", advice="limb")
-        return
-    hours = c.hours("joint_pain", "joint_swelling", "limb_pain", "sprain")
-    if c.has("joint_swelling") and not injury:
-        r.hit(R, "limb.joint_swelling", GENERAL + "; 关节肿胀门诊", advice="limb")
-        return
-    if injury and (c.has("swelling_generic", "joint_swelling") and not c.mild("sprain", "swelling_generic",
-                                                                              "limb_pain", "joint_pain")
-                   or (hours is not None and hours >= 24 * 7)) or (injury and c.elderly and not c.mild("trauma")):
-        r.hit(R, "limb.injury_review", OTTAWA + " 明显肿胀/超过1周不好/老年人", advice="sprain")
-        return
-    if not injury and ((hours is not None and hours >= 24 * 14) or c.chronic("joint_pain", "limb_pain") or
-                       c.has("morning_stiffness") or  # NICE NG100 (2020): suspected inflammatory arthritis
-                       c.elderly or c.severe("joint_pain", "limb_pain") or c.recurrent("joint_pain")):
-        r.hit(R, "limb.chronic_pain", GENERAL + "; 慢性关节痛门诊", advice="limb")
-        return
-    r.hit(S, "limb.minor", OTTAWA + " 能负重、无畸形的轻伤可居家", advice="sprain")
+_EAR = ("ear_pain", "ear_discharge", "hearing_loss")
 
 
-@protocol("fall", tx.ORTHO, triggers="fall head_injury", questions="fall_head limb_function", paediatric=False)
-def fall(c: Ctx, r: Out) -> None:
-    head = c.has("head_injury") or c.yes("fall_head")
-    if head and (c.has("vomiting", "syncope", "confusion", "drowsy", "seizure", "unresponsive") or
-                 c.severe("headache") or c.has("ear_discharge", "epistaxis") and c.severe("head_injury")):
-        r.hit(E, "fall.head_red_flags", HEADINJ + " 1小时内CT: 呕吐、意识改变、抽搐", flag="fall.head_red",
-              advice="head_injury")
-        return
-    if c.has("syncope") and c.has("fall"):
-        return  # the syncope protocol decides
-    if c.has("major_trauma_mech"):
-        r.hit(E, "fall.height", CONSENSUS + " Ⅰ级: 高处坠落", flag="limb.major_trauma", advice="limb")
-        return
-    if head and c.cond("anticoagulants"):
-        r.hit(U, "fall.head_anticoagulant", HEADINJ + " 抗凝者头部外伤8小时内CT", flag="fall.head_anticoag",
-              advice="head_injury", dept=tx.NEUROSURG)
-        return
-    if head and (c.elderly or c.infant or c.has("headache", "amnesia")):
-        r.hit(U, "fall.head_elderly", HEADINJ + " ≥65岁/婴儿头部外伤", flag="fall.head_elderly",
-              advice="head_injury", dept=tx.NEUROSURG)
-        return
-    if c.has("fall") and (c.has("cant_bear_weight", "deformity", "fracture_word") or c.yes("limb_function")):
-        r.hit(U, "fall.cannot_stand", FALLS + "; " + OTTAWA + " 髋部骨折待排", flag="fall.hip", advice="fall")
-        return
-    if c.elderly and c.has("fall"):
-        if c.ans("fall_head") is None and c.cond("anticoagulants"):
-            r.hit(U, "fall.anticoag_head_unknown", HEADINJ, flag="fall.head_anticoag", advice="fall")
-            return
-        r.hit(R, "fall.elderly_review", FALLS + " 老人跌倒需评估原因与骨密度", advice="fall")
-        return
-    if head:
-        r.hit(S, "fall.minor_head_bump", HEADINJ + " 无危险因素的轻微头部碰撞", advice="head_injury")
-        return
-    if r.level < S or not r.hits:
-        r.hit(S, "fall.minor", FALLS + " 年轻人轻微跌倒", advice="limb")
+def _dental(c: Ctx) -> bool:
+    """Toothache without an ear symptom."""
+    return c.has("toothache") and not c.has(*_EAR)
+
+
+def _parotid(c: Ctx) -> bool:
+    return c.has("parotid") and not c.has(*_EAR) and not _dental(c)
+
+
+def _ear_problem(c: Ctx) -> bool:
+    """Ear pain, discharge, tugging, hearing loss, or tinnitus for a week or long-standing."""
+    return not _dental(c) and not _parotid(c) and (
+        c.has("ear_pain", "ear_discharge", "ear_tugging") or c.has("hearing_loss") or
+        c.has("tinnitus") and (c.chronic("tinnitus") or (c.hours("tinnitus") or 0) >= 24 * 7))
+
+
+def _mild_ear_pain(c: Ctx) -> bool:
+    """Mild ear pain in an adult without fever or discharge."""
+    return c.has("ear_pain") and c.mild("ear_pain") and not c.fever and not c.has("ear_discharge") and not c.child
+
+
+# The questions are alternatives, checked in this order; the first that holds answers.
+ordered_protocol(
+    "ear_nose", tx.ENT,
+    triggers="ear_pain ear_discharge hearing_loss tinnitus ear_fullness ear_tugging toothache parotid",
+    questions="ear_sudden", all_flags=False,
+    asks=[
+        Ask("dental.abscess_spreading", U, "口腔颌面部间隙感染当天处理",
+            lambda c: _dental(c) and c.has("face_swelling") and c.fever, flag="ear.mastoid", dept=tx.DENT),
+        Ask("ear.sudden_hearing_loss", U, EAR + " 突发性聋72小时内治疗",
+            lambda c: c.has("hearing_loss") and (c.sudden("hearing_loss") or c.yes("ear_sudden")),
+            flag="ear.sudden_hearing_loss"),
+        Ask("ear.mastoiditis", U, EAR + " 乳突炎",
+            lambda c: c.has("ear_pain") and c.fever_high and c.has("face_swelling", "swelling_generic", "red_swollen"),
+            flag="ear.mastoid"),
+        Ask("dental.toothache", R, GENERAL + "; 牙痛口腔科", lambda c: _dental(c) and not c.mild("toothache"),
+            advice="dental", dept=tx.DENT),
+        Ask("ear.parotitis", R, "流行性腮腺炎诊疗指南: 腮腺肿大门诊评估并居家隔离", lambda c: _parotid(c) and c.child,
+            advice="ear", dept=tx.PAED),
+        Ask("ear.parotitis", R, "流行性腮腺炎诊疗指南: 腮腺肿大门诊评估并居家隔离", lambda c: _parotid(c) and not c.child,
+            advice="ear", dept=tx.ENT),
+        Ask("ear.otitis_or_hearing", R, EAR + " 中耳炎/听力下降门诊",
+            lambda c: _ear_problem(c) and not _mild_ear_pain(c), advice="ear"),
+        Ask("dental.mild", S, GENERAL, _dental, advice="dental", dept=tx.DENT),
+        Ask("ear.mild_pain", S, EAR + " 轻度耳痛多可自愈", _ear_problem, advice="ear"),
+    ],
+    self_care=Ask("ear.fullness", S, EAR + " 耳闷、短暂耳鸣可观察", lambda c: True, advice="ear"))
+
+
+def _injury(c: Ctx) -> bool:
+    return c.has("fall", "trauma", "sprain", "major_trauma_mech", "fracture_word", "deformity", "bruise")
+
+
+def _limb_hours(c: Ctx) -> float | None:
+    return c.hours("joint_pain", "joint_swelling", "limb_pain", "sprain")
+
+
+def _injury_review(c: Ctx) -> bool:
+    """Clear swelling after an injury, more than a week, or an older person not mildly hurt."""
+    hours = _limb_hours(c)
+    return _injury(c) and (c.has("swelling_generic", "joint_swelling") and
+                           not c.mild("sprain", "swelling_generic", "limb_pain", "joint_pain")
+                           or (hours is not None and hours >= 24 * 7)) or \
+        (_injury(c) and c.elderly and not c.mild("trauma"))
+
+
+def _chronic_joint_pain(c: Ctx) -> bool:
+    """Without an injury: two weeks or more, long-standing, morning stiffness (NICE NG100 (2020): suspected
+    inflammatory arthritis), an older person, severe or recurrent pain."""
+    hours = _limb_hours(c)
+    return not _injury(c) and ((hours is not None and hours >= 24 * 14) or c.chronic("joint_pain", "limb_pain") or
+                               c.has("morning_stiffness") or c.elderly or c.severe("joint_pain", "limb_pain") or
+                               c.recurrent("joint_pain"))
+
+
+# The questions are alternatives, checked in this order; the first that holds answers.
+ordered_protocol(
+    "limb", tx.ORTHO, triggers="joint_pain joint_swelling gout limb_pain sprain deformity fracture_word "
+    "muscle_soreness cramp bruise major_trauma_mech trauma open_fracture",
+    when=lambda c: c.has("cant_bear_weight") and c.has("fall", "trauma", "sprain"),
+    questions="limb_function", paediatric=False, all_flags=False,
+    asks=[
+        # A sting, bite, burn or cut: the wound protocol answers.
+        Ask("limb.wound_not_joint", E, GENERAL,
+            lambda c: c.has("insect_sting", "animal_bite", "burn", "wound") and not _injury(c) and
+            not c.has("gout", "joint_pain"), stop=True),
+        Ask("limb.major_trauma", E, CONSENSUS + " Ⅰ/Ⅱ级: 高能量损伤",
+            lambda c: c.has("major_trauma_mech") and not c.mild("trauma", "limb_pain"), flag="limb.major_trauma",
+            advice="limb"),
+        Ask("limb.open_fracture", E, CONSENSUS + " Ⅱ级: 开放性骨折",
+            lambda c: c.has("deformity") and c.has("wound", "uncontrolled_bleeding") or c.has("open_fracture"),
+            flag="limb.fracture", advice="limb"),
+        Ask("limb.septic_joint", U, "化脓性关节炎: 热肿关节伴发热当天就医",
+            lambda c: c.has("joint_swelling", "red_swollen") and c.fever and not c.has(*URTI_SX),
+            flag="limb.septic_joint", advice="limb"),
+        Ask("limb.suspected_fracture", U, OTTAWA + " 不能负重/畸形: 需X光",
+            lambda c: _injury(c) and (c.has("deformity", "fracture_word", "cant_bear_weight") or c.yes("limb_function")
+                                      or c.severe("limb_pain", "joint_pain", "sprain", "trauma") and
+                                      c.has("swelling_generic", "joint_swelling")), flag="limb.fracture",
+            advice="limb"),
+        Ask("limb.anticoag_haematoma", U, BLEED,
+            lambda c: _injury(c) and c.cond("anticoagulants") and c.has("swelling_generic", "joint_swelling", "bruise"),
+            flag="bleed.anticoagulant", advice="limb"),
+        Ask("limb.gout", R, GOUT + " 急性痛风门诊",
+            lambda c: c.has("gout") and c.has("joint_pain", "joint_swelling", "red_swollen", "limb_pain",
+                                              "swelling_generic") or c.has("gout") and not _injury(c), advice="limb"),
+        Ask("limb.joint_swelling", R, GENERAL + "; 关节肿胀门诊", lambda c: c.has("joint_swelling") and not _injury(c),
+            advice="limb"),
+        Ask("limb.injury_review", R, OTTAWA + " 明显肿胀/超过1周不好/老年人", _injury_review, advice="sprain"),
+        Ask("limb.chronic_pain", R, GENERAL + "; 慢性关节痛门诊", _chronic_joint_pain, advice="limb"),
+    ],
+    self_care=Ask("limb.minor", S, OTTAWA + " 能负重、无畸形的轻伤可居家", lambda c: True, advice="sprain"))
+
+
+def _head_hit(c: Ctx) -> bool:
+    return c.has("head_injury") or c.yes("fall_head")
+
+
+# The questions are alternatives, checked in this order; the first that holds answers.
+ordered_protocol(
+    "fall", tx.ORTHO, triggers="fall head_injury", questions="fall_head limb_function", paediatric=False,
+    all_flags=False,
+    asks=[
+        Ask("fall.head_red_flags", E, HEADINJ + " 1小时内CT: 呕吐、意识改变、抽搐",
+            lambda c: _head_hit(c) and (c.has("vomiting", "syncope", "confusion", "drowsy", "seizure",
+                                              "unresponsive") or c.severe("headache") or
+                                        c.has("ear_discharge", "epistaxis") and c.severe("head_injury")),
+            flag="fall.head_red", advice="head_injury"),
+        # A faint with a fall: the syncope protocol answers.
+        Ask("fall.after_syncope", E, SYNCOPE, lambda c: c.has("syncope") and c.has("fall"), stop=True),
+        Ask("fall.height", E, CONSENSUS + " Ⅰ级: 高处坠落", lambda c: c.has("major_trauma_mech"), flag="limb.major_trauma",
+            advice="limb"),
+        Ask("fall.head_anticoagulant", U, HEADINJ + " 抗凝者头部外伤8小时内CT",
+            lambda c: _head_hit(c) and c.cond("anticoagulants"), flag="fall.head_anticoag", advice="head_injury",
+            dept=tx.NEUROSURG),
+        Ask("fall.head_elderly", U, HEADINJ + " ≥65岁/婴儿头部外伤",
+            lambda c: _head_hit(c) and (c.elderly or c.infant or c.has("headache", "amnesia")),
+            flag="fall.head_elderly", advice="head_injury", dept=tx.NEUROSURG),
+        Ask("fall.cannot_stand", U, FALLS + "; " + OTTAWA + " 髋部骨折待排",
+            lambda c: c.has("fall") and (c.has("cant_bear_weight", "deformity", "fracture_word") or
+                                         c.yes("limb_function")), flag="fall.hip", advice="fall"),
+        # An older person on an anticoagulant who fell, head not known: assume it was hit.
+        Ask("fall.anticoag_head_unknown", U, HEADINJ,
+            lambda c: c.elderly and c.has("fall") and c.ans("fall_head") is None and c.cond("anticoagulants"),
+            flag="fall.head_anticoag", advice="fall"),
+        Ask("fall.elderly_review", R, FALLS + " 老人跌倒需评估原因与骨密度", lambda c: c.elderly and c.has("fall"),
+            advice="fall"),
+        Ask("fall.minor_head_bump", S, HEADINJ + " 无危险因素的轻微头部碰撞", _head_hit, advice="head_injury"),
+    ],
+    self_care=Ask("fall.minor", S, FALLS + " 年轻人轻微跌倒", lambda c: True, advice="limb"))
 
 
 def _mood_persistent(c: Ctx) -> bool:
     """Low mood for two weeks (or of unknown length), a long-standing problem, a month or more, or severe."""
     hours = c.hours("low_mood", "anxiety", "insomnia")
-    return c.has("low_mood") and (hours is None or hours >= 24 * 14) or c.chronic("low_mood", "anxiety", "insomnia") or \
-        (hours is not None and hours >= 24 * 30) or c.severe("anxiety", "insomnia", "low_mood")
+    return c.has("low_mood") and (hours is None or hours >= 24 * 14) or \
+        c.chronic("low_mood", "anxiety", "insomnia") or (hours is not None and hours >= 24 * 30) or \
+        c.severe("anxiety", "insomnia", "low_mood")
 
 
 ordered_protocol(
@@ -1907,26 +2010,30 @@ GENERAL_CODES = frozenset("teething memory_loss fatigue unwell anorexia weight_l
                           "numbness motion_sickness hiccups swelling_generic lethargy polydipsia tinnitus".split())
 
 
-@protocol("general", tx.GP, paediatric=True, when=lambda c: False)
-def general(c: Ctx, r: Out) -> None:
-    if c.has("fatigue", "lethargy") and c.elderly and c.sudden("fatigue", "lethargy"):
-        r.hit(U, "general.elderly_sudden_weakness", GENERAL + "; 老人突发无力(不典型心梗/感染/卒中)",
-              flag="general.weakness")
-        return
-    if c.has("weight_loss", "lump", "night_sweats", "memory_loss") or c.has("numbness") or \
-            c.has("fatigue", "anorexia", "unwell", "lethargy") and (c.chronic("fatigue", "anorexia", "unwell") or
-                                                                    (c.hours("fatigue", "unwell") or 0) >= 24 * 14 or
-                                                                    c.elderly or c.worsening()):
-        r.hit(R, "general.review", GENERAL + "; 消瘦/肿块/持续乏力门诊", advice="general")
-        return
-    if c.has("unwell") and not c.has("fatigue", "myalgia"):
-        r.hit(R, "general.unspecified", GENERAL, advice="general")
-        return
-    if c.p.any_chronic or c.recurrent(*GENERAL_CODES):
+def _general_review(c: Ctx) -> bool:
+    """Weight loss, a lump, night sweats, memory loss or numbness; tiredness, poor appetite or feeling unwell
+    that is long-standing, two weeks or more, in an older person, or worsening."""
+    return c.has("weight_loss", "lump", "night_sweats", "memory_loss") or c.has("numbness") or \
+        c.has("fatigue", "anorexia", "unwell", "lethargy") and (c.chronic("fatigue", "anorexia", "unwell") or
+                                                                (c.hours("fatigue", "unwell") or 0) >= 24 * 14 or
+                                                                c.elderly or c.worsening())
+
+
+# Asked only when no other protocol answered (engine); the questions are alternatives.
+ordered_protocol(
+    "general", tx.GP, paediatric=True, when=lambda c: False, all_flags=False,
+    asks=[
+        Ask("general.elderly_sudden_weakness", U, GENERAL + "; 老人突发无力(不典型心梗/感染/卒中)",
+            lambda c: c.has("fatigue", "lethargy") and c.elderly and c.sudden("fatigue", "lethargy"),
+            flag="general.weakness"),
+        Ask("general.review", R, GENERAL + "; 消瘦/肿块/持续乏力门诊", _general_review, advice="general"),
+        Ask("general.unspecified", R, GENERAL, lambda c: c.has("unwell") and not c.has("fatigue", "myalgia"),
+            advice="general"),
         # Self-care is for a short, minor illness; a long-standing symptom is reviewed in clinic.
-        r.hit(R, "general.long_standing", GENERAL + "; 长期症状门诊评估", advice="general")
-        return
-    r.hit(S, "general.minor", GENERAL, advice="general")
+        Ask("general.long_standing", R, GENERAL + "; 长期症状门诊评估",
+            lambda c: c.p.any_chronic or c.recurrent(*GENERAL_CODES), advice="general"),
+    ],
+    self_care=Ask("general.minor", S, GENERAL, lambda c: True, advice="general"))
 
 
 # Tie-break priority between departments at the same level (registration order otherwise).
