@@ -285,7 +285,9 @@ def load_config(environ: Mapping[str, str] | None = None, *, problems: list[str]
     config = {
         "SECRET_KEY": get("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No pre-ping round trip at checkout: app/services/connections.py checks a pooled connection's socket
+        # instead (and pings one idle for long); connections are replaced after half an hour.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 1800},
         # Comma-separated Fernet keys, newest first: old keys still decrypt (rotation).
         "FIELD_ENCRYPTION_KEYS": get("FIELD_ENCRYPTION_KEYS"),
         "BLIND_INDEX_KEY": get("BLIND_INDEX_KEY"),

@@ -7,6 +7,20 @@ passes on to the dedup log, which answers it with the stored reply.
 Two stores with one contract, `first_use(timestamp, nonce, body) -> bool` (False: a replay):
 Redis (`SET NX EX`) when REDIS_URL is set, else a table in the database (an INSERT … ON CONFLICT DO NOTHING on
 its primary key). Both are shared by every worker and process.
+
+On PostgreSQL the table is written through a small engine of its own (`own_engine`) whose connections commit
+asynchronously (synchronous_commit = off): the check does not wait for its WAL flush. Why replay refusal still
+holds:
+- an asynchronous commit is visible to every other transaction at once, like any commit; only its flush to disk
+  is delayed (by at most three times wal_writer_delay, 0.6 s by default). While the server runs, a second body
+  with the same pair is refused exactly as before;
+- the WAL is flushed in order: the bot's own transaction for the message, which commits synchronously after the
+  check, flushes the nonce's commit record with its own. So once a message has done anything (a reading stored,
+  a reply given), its nonce is on disk too. A crash of the database can lose only the nonces of messages whose
+  work it lost as well — the same as if those deliveries had never arrived, so WeChat's retry (or a replay of
+  that pair) is then its first use;
+- the bot's transactions are never asynchronous: they use the app's engine, whose sessions keep the default
+  (a stored reading must not be lost after its reply was sent).
 """
 from __future__ import annotations
 
@@ -14,11 +28,13 @@ import hashlib
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, create_engine, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from app.services.connections import check_without_ping
 from models.wechat import CallbackNonce
 
 PREFIX = "jiayi:wechat-nonce:"
@@ -36,15 +52,27 @@ class NonceCache(Protocol):
     def first_use(self, timestamp: str, nonce: str, body: bytes, *, now: datetime) -> bool: ...
 
 
+def own_engine(engine: Engine) -> Engine:
+    """The engine for the nonce table: on PostgreSQL a small pool of its own, autocommit, committing
+    asynchronously (see the module's docstring); on SQLite the app's engine itself."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return check_without_ping(create_engine(
+        engine.url, pool_size=2, max_overflow=3, pool_recycle=1800, isolation_level="AUTOCOMMIT",
+        connect_args={"options": "-c synchronous_commit=off"}))
+
+
 class DatabaseNonces:
     """The cache as a table; each check is one autocommit statement on the engine (two on a repeated pair).
 
     Autocommit: the INSERT … ON CONFLICT DO NOTHING commits by itself, without the BEGIN and COMMIT round trips
-    of a transaction; the statements are built once, for the engine's dialect.
+    of a transaction; the statements are built once, for the engine's dialect. A statement that fails because
+    its connection died (the pool then replaces the connection) is sent once more: the check is idempotent.
     """
 
     def __init__(self, engine: Engine, *, ttl: timedelta) -> None:
         self.engine, self.ttl = engine, ttl
+        self._autocommit = engine.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
         table = CallbackNonce.__table__
         dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
         self._claim = (dialect.insert(table)
@@ -56,7 +84,18 @@ class DatabaseNonces:
 
     def first_use(self, timestamp: str, nonce: str, body: bytes, *, now: datetime) -> bool:
         params = {"key": _key(timestamp, nonce), "digest": _digest(body), "now": now}
-        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        try:
+            return self._first_use(params, now)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            return self._first_use(params, now)
+
+    def _first_use(self, params: dict[str, Any], now: datetime) -> bool:
+        connection = self.engine.connect()
+        if not self._autocommit:
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        with connection:
             if connection.execute(self._claim, params).first() is not None:
                 return True
             row = connection.execute(self._seen, params).first()

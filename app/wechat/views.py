@@ -22,6 +22,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, Mapping
 
 from flask import Blueprint, Flask, Response, current_app, request
+from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
 from app.services import nonces
@@ -81,7 +82,7 @@ def nonce_cache(app: Flask) -> nonces.NonceCache:
             cache = nonces.RedisNonces(redis.Redis.from_url(app.config["REDIS_URL"], socket_timeout=5), ttl=ttl)
         else:
             with app.app_context():
-                cache = nonces.DatabaseNonces(db.engine, ttl=ttl)
+                cache = nonces.DatabaseNonces(nonces.own_engine(db.engine), ttl=ttl)
         app.extensions[NONCES_KEY] = cache
     return cache
 
@@ -224,11 +225,25 @@ def dispatch(app: Flask, inbound: Inbound) -> str | None:
         return texts.try_again_later()
 
 
+def _handle(app: Flask, inbound: Inbound, race: _Race) -> bot.Handled:
+    """bot.handle, sent once more when its connection died under it (the pool has replaced it by then): the dedup
+    claim makes a second pass safe even when the first one's COMMIT was the statement that failed."""
+    kwargs = dict(now=utcnow(), settings=bot.BotSettings.from_config(app.config), services=services_for(app),
+                  in_time=race.finish_in_time)
+    try:
+        return bot.handle(db.session, inbound, **kwargs)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        log.warning("wechat: %s: the database connection was lost; handled again", inbound.dedup_key)
+        db.session.rollback()
+        return bot.handle(db.session, inbound, **kwargs)
+
+
 def _run(app: Flask, inbound: Inbound, race: _Race) -> str | None:
     with app.app_context():
         try:
-            handled = bot.handle(db.session, inbound, now=utcnow(), settings=bot.BotSettings.from_config(app.config),
-                                 services=services_for(app), in_time=race.finish_in_time)
+            handled = _handle(app, inbound, race)
         except Exception:
             if race.abandoned():  # nobody waits for this any more: log only
                 log.exception("wechat: late handling of %s failed", inbound.dedup_key)
