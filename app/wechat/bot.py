@@ -6,7 +6,8 @@ One inbound message is one transaction:
    key taken — on PostgreSQL it waits for the first delivery's transaction — and gets the stored reply:
    never a second reading, alert or triage. Readings also carry a client id made from the MsgId, so the
    readings service would refuse a second row even without this log.
-2. lock the user's row (SELECT … FOR UPDATE): two quick messages from one user run one after the other;
+2. lock the user's row (an upsert, read back as a plain row): two quick messages from one user run one after
+   the other. On PostgreSQL 1 and 2 are one statement (a data-modifying CTE);
 3. dialogue.step, then the actions through services (readings, residents, alerts, triage, …);
 4. store the next state with its expiry and the reply; if the watchdog already answered "success"
    (`in_time()` is False) the reply goes to the outbox as a customer-service message instead;
@@ -24,7 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Mapping
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select, true, update
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError, Forbidden, RuleViolation
@@ -141,45 +142,99 @@ def _claim_statement(dialect: str) -> Any:
             .on_conflict_do_nothing(index_elements=["dedup_key"]).returning(table.c.id))
 
 
+_USERS = WeChatUser.__table__
+_USER_COLUMNS = (_USERS.c.openid, _USERS.c.state, _USERS.c.state_expires_at, _USERS.c.subscribed,
+                 _USERS.c.unsubscribed_at)
+
+
+def _touched(wrote: bool) -> dict[str, Any]:
+    return {"updated_at": bindparam("now"), **({"last_inbound_at": bindparam("now")} if wrote else {})}
+
+
 @functools.cache
 def _lock_user_statement(dialect: str, wrote: bool) -> Any:
-    touched = {"updated_at": bindparam("now"), **({"last_inbound_at": bindparam("now")} if wrote else {})}
-    return (dialects.insert_for(dialect, WeChatUser)
+    touched = _touched(wrote)
+    return (dialects.insert_for(dialect, _USERS)
             .values(openid=bindparam("openid"), subscribed=True, created_at=bindparam("now"), **touched)
-            .on_conflict_do_update(index_elements=["openid"], set_=touched).returning(WeChatUser))
+            .on_conflict_do_update(index_elements=["openid"], set_=touched).returning(*_USER_COLUMNS))
+
+
+@functools.cache
+def _claim_and_lock_statement(wrote: bool) -> Any:
+    """PostgreSQL: the dedup claim and the user's upsert in one statement (a data-modifying CTE). The user's row is
+    written only when the claim inserted a row: a retry gets no row back and touches nothing, as before."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    claim = _claim_statement("postgresql").cte("claim")
+    touched = _touched(wrote)
+    names = ["openid", "subscribed", "created_at", *touched]
+    values = select(bindparam("openid", type_=_USERS.c.openid.type), true(),
+                    *(bindparam("now", type_=_USERS.c.created_at.type) for _ in names[2:])).select_from(claim)
+    return (pg_insert(_USERS).from_select(names, values)
+            .on_conflict_do_update(index_elements=["openid"], set_=touched)
+            .returning(select(claim.c.id).scalar_subquery().label("claimed"), *_USER_COLUMNS)
+            .add_cte(claim))
 
 
 _REPLY_STATEMENT = (update(WeChatInbound.__table__).where(WeChatInbound.__table__.c.id == bindparam("claimed"))
                     .values(reply=bindparam("reply_text"), deferred=bindparam("was_deferred")))
+_USER_UPDATE = update(_USERS).where(_USERS.c.openid == bindparam("who"))
 
 
-def _claim(session: Session, key: str, openid: str, now: datetime) -> int | None:
-    """The new log row's id if this delivery is the first with its key (the row stays ours until commit)."""
-    return session.execute(_claim_statement(_dialect(session)), {"key": key, "openid": openid, "now": now}).scalar()
+class User:
+    """The user's row as the bot reads and changes it (a plain row, not an ORM object: cheaper on every message);
+    what changed is written back by one UPDATE before the reply is stored."""
+
+    __slots__ = ("openid", "state", "state_expires_at", "subscribed", "unsubscribed_at", "changed")
+
+    def __init__(self, row: Any) -> None:
+        self.openid, self.state, self.state_expires_at = row.openid, row.state, row.state_expires_at
+        self.subscribed, self.unsubscribed_at = row.subscribed, row.unsubscribed_at
+        self.changed: dict[str, Any] = {}
+
+    def set(self, **values: Any) -> None:
+        for name, value in values.items():
+            setattr(self, name, value)
+            self.changed[name] = value
+
+    def save(self, session: Session, now: datetime) -> None:
+        if self.changed:
+            session.execute(_USER_UPDATE.values(**self.changed, updated_at=now), {"who": self.openid})
+            self.changed = {}
 
 
-def _lock_user(session: Session, openid: str, now: datetime, *, wrote: bool) -> WeChatUser:
-    """The user's row, created if new, locked for this transaction (an upsert locks the row it touches).
+def _claim_and_lock(session: Session, key: str, openid: str, now: datetime, *,
+                    wrote: bool) -> tuple[int | None, User | None]:
+    """Claim the delivery's dedup key, then lock the user's row (created if new; an upsert locks the row it touches):
+    (the new log row's id, the user) — (None, None) when the key was taken (a retry). The log row stays ours until
+    commit; two quick messages from one user run one after the other.
 
     A message (not an event) opens WeChat's 48-hour customer-service window: last_inbound_at = now.
     """
-    return session.scalars(_lock_user_statement(_dialect(session), wrote), {"openid": openid, "now": now},
-                           execution_options={"populate_existing": True}).one()
+    params = {"key": key, "openid": openid, "now": now}
+    dialect = _dialect(session)
+    if dialect == "postgresql":
+        row = session.execute(_claim_and_lock_statement(wrote), params).one_or_none()
+        return (None, None) if row is None else (row.claimed, User(row))
+    claimed = session.execute(_claim_statement(dialect), params).scalar()
+    if claimed is None:
+        return None, None
+    return claimed, User(session.execute(_lock_user_statement(dialect, wrote), params).one())
 
 
-def load_state(user: WeChatUser, now: datetime) -> State:
+def load_state(user: User, now: datetime) -> State:
     """The stored state, or idle when none or expired (a stale flow restarts)."""
     if not user.state or user.state_expires_at is None or user.state_expires_at <= now:
         return State()
     return State.from_dict(user.state)
 
 
-def _store_state(user: WeChatUser, state: State, now: datetime, ttl: timedelta) -> None:
+def _store_state(user: User, state: State, now: datetime, ttl: timedelta) -> None:
     if state == State():
         if user.state is not None or user.state_expires_at is not None:  # no UPDATE when idle stays idle
-            user.state, user.state_expires_at = None, None
+            user.set(state=None, state_expires_at=None)
     else:
-        user.state, user.state_expires_at = state.to_dict(), now + ttl
+        user.set(state=state.to_dict(), state_expires_at=now + ttl)
 
 
 # --- the entry point ---------------------------------------------------------------------------------
@@ -188,7 +243,7 @@ def handle(session: Session, inbound: Inbound, *, now: datetime, settings: BotSe
     """Handle one delivery in one transaction (commits); a retry returns the stored reply and does nothing."""
     services = services or Services()
     key = storage_key(inbound.dedup_key)
-    claimed = _claim(session, key, inbound.openid, now)
+    claimed, user = _claim_and_lock(session, key, inbound.openid, now, wrote=inbound.msg_type != "event")
     if claimed is None:
         row = session.scalars(select(WeChatInbound).where(WeChatInbound.dedup_key == key)).one_or_none()
         session.rollback()
@@ -196,13 +251,13 @@ def handle(session: Session, inbound: Inbound, *, now: datetime, settings: BotSe
         log.info("wechat: duplicate delivery of a %s answered from the log", inbound.msg_type)
         return Handled(None if row is None or row.deferred else row.reply, duplicate=True, openid=inbound.openid)
     try:
-        user = _lock_user(session, inbound.openid, now, wrote=inbound.msg_type != "event")
         run = _Run(session, inbound, user, now=now, settings=settings, services=services)
         reply = run.process()
         deferred = push_directly = False
         if reply and not in_time():
             deferred = True
             push_directly = not run.queue_late_reply(reply, key)
+        user.save(session, now)
         session.execute(_REPLY_STATEMENT, {"claimed": claimed, "reply_text": reply, "was_deferred": deferred})
         session.commit()
     except Exception:
@@ -214,7 +269,7 @@ def handle(session: Session, inbound: Inbound, *, now: datetime, settings: BotSe
 class _Run:
     """One delivery being handled: the user, their resident record, the actions' replies."""
 
-    def __init__(self, session: Session, inbound: Inbound, user: WeChatUser, *, now: datetime,
+    def __init__(self, session: Session, inbound: Inbound, user: User, *, now: datetime,
                  settings: BotSettings, services: Services):
         self.session, self.inbound, self.user, self.now = session, inbound, user, now
         self.settings, self.services = settings, services
@@ -321,10 +376,10 @@ class _Run:
                 follow = self._bind(action)
                 replies, state = list(follow.replies), follow.next_state
             elif isinstance(action, Subscribed):
-                self.user.subscribed, self.user.unsubscribed_at = True, None
+                self.user.set(subscribed=True, unsubscribed_at=None)
             elif isinstance(action, Unsubscribe):
                 cancelled = wechat_accounts.unsubscribe(self.session, openid=self.inbound.openid, now=self.now)
-                self.user.subscribed, self.user.unsubscribed_at = False, self.now
+                self.user.set(subscribed=False, unsubscribed_at=self.now)
                 self.resident = None
                 log.info("wechat: unsubscribed; %d queued pushes cancelled", cancelled)
             elif self.resident is None:

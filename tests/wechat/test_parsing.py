@@ -393,3 +393,18 @@ def test_glucose_context_answers(text, context):
 )
 def test_reminder_times(text, times):
     assert parse_times(text) == times
+
+
+def test_reading_words_name_no_symptom_so_the_reader_may_be_skipped():
+    """find_symptoms skips the reader for a text of reading words, numbers and separators only: the reader must find
+    nothing in any of those words, alone or with numbers."""
+    from app.wechat import parsing
+
+    words = {w for w, _ in parsing._KEYWORDS} | set(parsing._UNIT_ONLY_WORDS)
+    for word in sorted(words):
+        for text in (word, f"{word} 138/86", f"138/86 {word} 72", f"{word}5.6"):
+            assert parsing._reading_words_only(text), text
+            assert parsing._read_symptoms(text) == (), text
+    assert not parsing._reading_words_only("血压 138/86 头痛")
+    assert not parsing._reading_words_only("血压高 心慌")
+    assert parsing.find_symptoms("血压 190/120 头痛 呕吐") == ("头痛", "呕吐")

@@ -83,8 +83,9 @@ def _usable(column, excluded):
     return or_(column.is_(None), column.not_in(excluded))
 
 
-# A resident's usable BP readings in a time range: built once (every BP message runs it).
-_BP_NEAR = (select(BpReading.id, BpReading.measured_at, BpReading.systolic, BpReading.diastolic)
+# A resident's usable BP readings in a time range: built once (every BP message runs it; on PostgreSQL the readings
+# service sends it in one statement with the reading's INSERT, ingest._insert_bp_and_near).
+BP_NEAR = _BP_NEAR = (select(BpReading.id, BpReading.measured_at, BpReading.systolic, BpReading.diastolic)
             .where(BpReading.resident_id == bindparam("resident_id"),
                    BpReading.measured_at.between(bindparam("lo"), bindparam("hi")),
                    _usable(BpReading.confirmation, _NOT_A_VALUE)))
@@ -93,11 +94,14 @@ _BP_NEAR = (select(BpReading.id, BpReading.measured_at, BpReading.systolic, BpRe
 class Context:
     """One resident's readings around a set of new ones, loaded once (batch and single alike), in one query."""
 
-    def __init__(self, session: Session, resident_id: int, kind: str, readings: list[Any]):
+    def __init__(self, session: Session, resident_id: int, kind: str, readings: list[Any], *,
+                 bp_near: list[Any] | None = None):
+        """`bp_near`: the BP_NEAR rows (id, measured_at, systolic, diastolic) when the caller already read them."""
         times = [r.measured_at for r in readings]
         near_lo, near_hi = min(times) - NEAR, max(times) + NEAR
         if kind == "bp":
-            rows = session.execute(_BP_NEAR, {"resident_id": resident_id, "lo": near_lo, "hi": near_hi}).all()
+            rows = bp_near if bp_near is not None else session.execute(
+                _BP_NEAR, {"resident_id": resident_id, "lo": near_lo, "hi": near_hi}).all()
             near = sorted((r.measured_at, r.id, BpRow(r.measured_at, r.systolic, r.diastolic, id=r.id)) for r in rows)
             lows: list = []
         else:

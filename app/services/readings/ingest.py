@@ -11,9 +11,9 @@ import functools
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import exists, select, tuple_
+from sqlalchemy import bindparam, exists, func, select, true, tuple_, type_coerce
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Forbidden, NotFound, RuleViolation
@@ -331,8 +331,52 @@ def record_glucose(session: Session, *, actor: Actor, resident_id: int | None, v
     return _record_one(session, row, now, assessment)
 
 
+class _Near(NamedTuple):
+    id: int
+    measured_at: datetime
+    systolic: int
+    diastolic: int
+
+
+@functools.cache
+def _insert_bp_and_near_statement(names: tuple[str, ...]) -> Any:
+    """PostgreSQL, one BP reading: its INSERT … ON CONFLICT DO NOTHING RETURNING and the read of the usable readings
+    around it (alerting.BP_NEAR, aggregated into arrays) in one statement, a data-modifying CTE. The read does not
+    see the new row (one snapshot), which the rules leave out anyway (they look at readings stored before it)."""
+    from sqlalchemy.dialects.postgresql import ARRAY, insert as pg_insert
+
+    table = BpReading.__table__
+    new = (pg_insert(table).values({name: bindparam(name, type_=table.c[name].type) for name in names})
+           .on_conflict_do_nothing(index_elements=["resident_id", "client_id"]).returning(*table.c).cte("new"))
+    near = alerting.BP_NEAR.subquery("near")
+    around = select(*(type_coerce(func.array_agg(near.c[name]), ARRAY(near.c[name].type)).label(f"near_{name}")
+                      for name in _Near._fields)).subquery("around")
+    return select(new, around).select_from(new.join(around, true()))
+
+
+def _insert_bp_and_near(session: Session, row: Row) -> tuple[Any, list[_Near]] | None:
+    """(the new reading, the readings around it), or None when the reading was there already (a retry)."""
+    at = row.values["measured_at"]
+    found = session.execute(_insert_bp_and_near_statement(tuple(row.values)),
+                            {**row.values, "lo": at - alerting.NEAR, "hi": at + alerting.NEAR}).one_or_none()
+    if found is None:
+        return None
+    columns = [getattr(found, f"near_{name}") or [] for name in _Near._fields]
+    return found, [_Near(*values) for values in zip(*columns)]
+
+
 def _record_one(session: Session, row: Row, now: datetime, assessment: Any = None) -> ReadingOutcome:
-    created, existing = store(session, [row])
+    if row.type == "bp" and dialects.is_postgresql(session):
+        inserted = _insert_bp_and_near(session, row)
+        if inserted is not None:
+            reading, near = inserted
+            ctx = alerting.Context(session, reading.resident_id, "bp", [reading], bp_near=near)
+            result = alerting.outcome(session, "bp", reading, ctx, duplicate=False, now=now, assessment=assessment)
+            session.flush()
+            return result
+        created, existing = {}, _existing(session, "bp", [row.key])
+    else:
+        created, existing = store(session, [row])
     reading = created.get(row.key)
     duplicate = reading is None
     if duplicate:
