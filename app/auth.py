@@ -72,8 +72,10 @@ def allow(*roles: str):
 
 def persist_audit(response: Response) -> Response:
     """After a successful request: record admin changes, then append the request's notes to the audit chain."""
-    session = db.session
     actor = g.get("actor")
+    if actor is None and not db.session.registry.has():
+        return response  # no session in this request (the WeChat callback, probes): no notes to take
+    session = db.session
     if response.status_code < 400 and actor is not None:
         if actor.is_admin and request.method not in ("GET", "HEAD", "OPTIONS"):
             audit.note(session, actor, action="admin", target=f"{request.method} {request.path}")

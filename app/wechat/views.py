@@ -24,7 +24,7 @@ from typing import Any, Mapping
 from flask import Blueprint, Flask, Response, current_app, request
 from sqlalchemy.exc import DBAPIError
 
-from app.extensions import db
+from app.extensions import db, limiter
 from app.services import nonces
 from app.wechat import bot, texts
 from app.wechat.settings import flag, setting
@@ -46,6 +46,9 @@ from models.base import utcnow
 log = logging.getLogger(__name__)
 
 blp = Blueprint("wechat_callback", __name__, url_prefix="/wechat")
+# No rate limit applies to the callback (WeChat's servers are its only caller; the signature and the seen-once
+# nonce are its guard): exempt, the limiter's per-request work is skipped on the hot path.
+limiter.exempt(blp)
 
 DEFAULT_DEADLINE_SECONDS = 4.0  # WeChat waits 5 s; leave room for the network and rendering
 DEFAULT_COMMIT_GRACE_SECONDS = 0.6  # a bot that finished in time may still be committing
