@@ -176,16 +176,19 @@ def apply(t: str, clauses: list[Clause], mentions: list[Mention], masked: list[b
 
     # 4. backward triggers at the end of a clause
     for k, clause in enumerate(clauses):
-        body = t[clause.start:clause.end].rstrip("".join(PARTICLES))
-        end = clause.start + len(body)
+        raw = t[clause.start:clause.end].rstrip()
+        body = raw.rstrip("".join(PARTICLES))
         for word, cat in trig.backward:
-            if not body.endswith(word):
+            if body.endswith(word):
+                pos = clause.start + len(body) - len(word)
+            elif raw.endswith(word):  # the trigger ends in a particle itself ("好好的")
+                pos = clause.start + len(raw) - len(word)
+            else:
                 continue
-            pos = end - len(word)
             if in_term[pos]:
                 continue  # the trigger is part of a term ("血压正常", "精神还好")
             targets = [m for m in by_clause.get(k, ()) if m.end <= pos]
-            if not targets and not by_clause.get(k) and k > 0 and not _ADVERBS_RE.sub("", body[:-len(word)]) and \
+            if not targets and not by_clause.get(k) and k > 0 and not _ADVERBS_RE.sub("", t[clause.start:pos]) and \
                     not any(ch in SENTENCE_END for ch in t[clauses[k - 1].end:clause.start]):
                 targets = list(by_clause.get(k - 1, ()))  # ellipsis: "流鼻血，已经止住了"
             for m in targets:

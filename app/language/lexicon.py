@@ -32,8 +32,8 @@ PUNCT = "，。；！？、,.;!?\\s…：:（）()“”\"'"
 GAP_BLOCK = "胸腹肚腰背头脑眼耳嗓喉牙腿脚手臂膝肩颈脖脸嘴鼻崴扭摔撞砸伤疼痛"
 GAP_MAX = 7
 # One-character negators: Mandarin 不没无未 and the dialects' 冇 (Cantonese, Hakka, Hunan), 唔 (Cantonese),
-# 勿 (Wu: 头勿痛), 莫 (South-western: 莫得). Inside a gap they negate the mention ("胸口不疼", "头勿痛").
-GAP_NEG_CHARS = "不没无未冇唔勿莫"
+# 勿 (Wu: 头勿痛), 莫 (South-western: 莫得), 毋 (Hakka: 毋红毋肿). Inside a gap they negate the mention ("胸口不疼", "头勿痛").
+GAP_NEG_CHARS = "不没无未冇唔勿莫毋"
 # After a verb, 不 + one of these is a potential complement (说不出, 站不稳), not a negation.
 COMPLEMENT_AFTER_BU = frozenset("出上下动起住了开进醒清稳来去着到见")
 NOT_VERB_BEFORE_BU = frozenset("我他她它也都还并就又从但可却并且你您，,。 和跟")

@@ -24,7 +24,7 @@ class Subject:
 _AGE_Y_RE = re.compile(rf"{NUM}(多|来)?(?:周)?岁(半|多)?")
 _AGE_M_RE = re.compile(rf"{NUM}(个)?(多|半)?月(大|的宝宝|的孩子|的小孩|的婴儿|的娃|宝宝|孩子|小孩|婴儿|娃|的女儿|的儿子)?")
 _AGE_W_RE = re.compile(rf"{NUM}(?:个)?(?:周|星期|礼拜)(?:大|的宝宝|的孩子|的婴儿)|"
-                       rf"(?:宝宝|孩子|婴儿|bb|娃|囡|仔|新生儿)(?:才|刚|只有|刚刚|出生)?{NUM}(?:个)?(?:周|星期|礼拜)"
+                       rf"(?:宝宝|孩子|婴儿|bb|娃|囡|仔|新生儿|出生|生下来)(?:才|刚|只有|刚刚|出生)?{NUM}(?:个)?(?:周|星期|礼拜)"
                        r"(?!前|以前|以来|没|都|了|一直|来|多了|内)")
 # An age written as a bare number right after the person ("我娘七十二", "我63 高血压", "俺哥55 在…",
 # "俺娘八十了"): a whole number 1-110 followed by a pause or 了 (with 岁 the unit path reads it), never by a unit or another digit.
@@ -42,7 +42,12 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
     sub = Subject()
     rel_pos = -1
     rel_re = _relation_re(tuple(sorted(relations, key=len, reverse=True)))
+    # "我38岁，女 … 家里孩子上周也这样": a writer who first describes themselves is the subject; a
+    # relative named later is context.
+    me = _SELF_INTRO_RE.search(t)
     for m in rel_re.finditer(t):
+        if me is not None and me.start() < m.start():
+            break
         if t[max(0, m.start() - 1):m.start()].endswith("像"):
             continue
         if masked is not None and any(masked[i] for i in range(m.start(), m.end())):
@@ -105,6 +110,9 @@ _SELF_RE = re.compile(r"(?:^|[\s，。,.;；!！?？])(?:我|俺|本人|咱)(?:�
 def _self_pos(t: str) -> int:
     m = _SELF_RE.search(t)
     return m.end() if m else -1
+
+
+_SELF_INTRO_RE = re.compile(r"^\s*(?:我|俺|𠊎|本人)(?:今年|是)?(?:[\d零〇一二两三四五六七八九十]+岁|个?(?:男|女)的)")
 
 
 _REL_CACHE: dict[tuple[str, ...], re.Pattern] = {}
