@@ -96,6 +96,25 @@ def explained_by_shingles(c: Ctx) -> bool:
     return band and no_risk and c.has("chest_pain", "chest_tightness")
 
 
+def explained_by_iron(c: Ctx) -> bool:
+    """Named explained-evidence rule (NICE CKS iron deficiency anaemia, 2023; BNF oral iron and bismuth): oral
+    iron or bismuth turns the stool black: explained when such a medicine is named and there is no vomited
+    blood, no faintness, dizziness, fainting, pallor or sweating, and no anticoagulant."""
+    return c.has("iron_or_bismuth") and c.has("melena") and not c.has("haematemesis", "dizziness", "syncope",
+                                                                          "near_syncope", "pallor", "sweating") \
+        and not c.cond("anticoagulants")
+
+
+def explained_by_dental_anaesthetic(c: Ctx) -> bool:
+    """Named explained-evidence rule (Tzermpos FH et al., Anesth Prog 2012;59:22 — transient facial palsy after an
+    inferior alveolar nerve block; NICE CKS Bell's palsy 2023): a numb or drooping lip or mouth on the day of a
+    dental local anaesthetic is the anaesthetic — only when the face is the only sign (no arm or leg weakness,
+    numbness of a limb, speech, vision or balance sign)."""
+    return c.has("local_anaesthetic") and c.has("face_droop") and \
+        not c.has("unilateral_weakness", "speech", "vision_loss", "diplopia", "ataxia", "confusion") and \
+        not c.has("unilateral_numbness")
+
+
 def explained_by_chest_infection(c: Ctx) -> bool:
     """Named explained-evidence rule (NICE CKS chest infections / community-acquired pneumonia, 2023;
     急性胸痛急诊诊疗专家共识, 2019): pain on breathing in with fever and a cough, in someone under 65 who can
@@ -269,6 +288,8 @@ ordered_protocol(
         Ask("stroke.explained", E, RADICULOPATHY + "; NICE CKS shoulder pain (2022)",
             lambda c: _stroke_signs(c) == ["unilateral_weakness"] and
             (explained_by_radiculopathy(c) or explained_by_shoulder_pain(c)), stop=True),
+        Ask("stroke.explained_dental", E, "Tzermpos 2012 (下牙槽神经阻滞后一过性面瘫); NICE CKS Bell's palsy (2023)",
+            explained_by_dental_anaesthetic, stop=True),
         # Any one sudden sign: call 120 (中风120); resolved symptoms are a TIA, still an emergency.
         Ask("stroke.fast_sign", E, STROKE + "; " + TIA,
             lambda c: bool(_stroke_signs(c)) and not _stroke_established(c) and not _stroke_subacute(c),
@@ -325,7 +346,7 @@ def _chest_pattern(c: Ctx) -> str:
 
 
 ordered_protocol(
-    "chest_pain", tx.CARDIO, triggers="chest_pain chest_tightness mi_suspected chest_injury tearing_pain",
+    "chest_pain", tx.CARDIO, triggers="chest_pain chest_tightness mi_suspected chest_injury tearing_pain pleuritic",
     questions="chest_assoc chest_ongoing chest_benign",
     asks=[
         Ask("chest.mi_suspected", E, CHEST, lambda c: c.has("mi_suspected"), flag="chest.acs_features", advice="chest"),
@@ -696,7 +717,7 @@ ordered_protocol(
 
 
 def _gi_bleed(c: Ctx) -> bool:
-    return c.has("melena", "bloody_stool") or c.yes("gi_blood")
+    return (c.has("melena") and not explained_by_iron(c)) or c.has("bloody_stool") or c.yes("gi_blood")
 
 
 def _circulatory_failure(c: Ctx) -> bool:
@@ -751,8 +772,11 @@ ordered_protocol(
             flag="gi.melena_shock", advice="gi_bleed"),
         Ask("gi.infant_bilious", E, IMCI + "; 婴儿胆汁性呕吐(肠梗阻)", lambda c: c.infant and c.has("bilious"),
             flag="child.danger"),
-        Ask("gi.melena", U, GI_BLEED + " 黑便提示上消化道出血", lambda c: c.has("melena") or c.yes("gi_blood"),
-            flag="gi.melena", advice="gi_bleed"),
+        Ask("gi.melena", U, GI_BLEED + " 黑便提示上消化道出血",
+            lambda c: (c.has("melena") and not explained_by_iron(c)) or c.yes("gi_blood"), flag="gi.melena",
+            advice="gi_bleed"),
+        Ask("gi.iron_black_stool", R, "NICE CKS iron deficiency anaemia (2023): 口服铁剂/铋剂使大便发黑, 门诊复查",
+            explained_by_iron),
         Ask("gi.bloody_diarrhoea", U, GI_BLEED + "; 儿童血便(HUS风险)/便血伴发热",
             lambda c: c.has("bloody_stool") and (c.child or c.has("diarrhoea") and c.fever or
                                                  c.severe("bloody_stool") or c.cond("anticoagulants") or c.elderly),
@@ -1254,6 +1278,10 @@ def _from_20_weeks(c: Ctx) -> bool:
     return c.preg_weeks is None or c.preg_weeks >= 20
 
 
+def _preterm(c: Ctx) -> bool:
+    return c.preg_weeks is not None and 20 <= c.preg_weeks < 37
+
+
 ordered_protocol(
     "pregnancy", tx.OBGYN, paediatric=False, obstetric=True,
     when=lambda c: c.pregnant and c.has("vaginal_bleeding", "reduced_fetal_movement", "rom", "contractions",
@@ -1266,6 +1294,12 @@ ordered_protocol(
             lambda c: c.has("vaginal_bleeding") and (c.severe("vaginal_bleeding") or
                                                      c.has("uncontrolled_bleeding", "dizziness", "syncope",
                                                            "near_syncope") or c.severe("abdominal_pain")),
+            flag="preg.bleeding", advice="pregnancy"),
+        Ask("preg.preterm_labour", E, PREG + "; NICE NG25 preterm labour (2022): 37周前破水伴宫缩",
+            lambda c: c.has("rom") and c.has("contractions") and _preterm(c), flag="preg.labour",
+            advice="pregnancy"),
+        Ask("preg.ectopic_collapse", E, PREG + " 孕期腹痛伴晕厥(异位妊娠破裂/胎盘早剥)",
+            lambda c: c.has("abdominal_pain") and c.has("syncope", "near_syncope"),
             flag="preg.bleeding", advice="pregnancy"),
         Ask("preg.abruption_signs", E, PREG + " 胎动减少伴腹痛出血(胎盘早剥)",
             lambda c: c.has("reduced_fetal_movement") and c.has("vaginal_bleeding", "abdominal_pain"),
@@ -1311,8 +1345,10 @@ ordered_protocol(
     asks=[
         # Bleeding in pregnancy: the pregnancy protocol answers.
         Ask("gyn.pregnancy_bleeding", E, PREG, lambda c: c.pregnant and c.has("vaginal_bleeding"), stop=True),
-        Ask("gyn.torsion", E, CONSENSUS + " Ⅱ级: 睾丸扭转",
-            lambda c: _testicular(c) and (c.sudden("testicular_pain") or c.severe("testicular_pain")),
+        Ask("gyn.torsion", E, CONSENSUS + " Ⅱ级: 睾丸扭转; NICE CKS scrotal pain (2023): 青少年急性阴囊痛伴肿/呕吐按扭转",
+            lambda c: _testicular(c) and (c.sudden("testicular_pain") or c.severe("testicular_pain") or
+                                          (c.age is not None and c.age < 25 and
+                                           c.has("vomiting", "nausea", "swelling_generic"))),
             flag="gyn.testicular", dept=tx.URO),
         Ask("gyn.heavy_bleeding", E, BLEED,
             lambda c: _heavy_bleeding(c) and c.has("syncope", "near_syncope", "uncontrolled_bleeding"),
@@ -1438,6 +1474,13 @@ ordered_protocol(
         Ask("allergy.anaphylaxis", E, ANAPH + "; " + HTN + " 6.严重过敏反应",
             lambda c: _allergy_context(c) and _airway_breathing_circulation(c), flag="allergy.anaphylaxis",
             advice="allergy"),
+        # WAO 2020; NICE CKS angio-oedema (2023): angio-oedema with airway involvement (voice change,
+        # difficulty swallowing, drooling, throat tightness, stridor, breathlessness) is an emergency with or
+        # without a trigger (an ACE inhibitor's angio-oedema has none the resident would name).
+        Ask("allergy.airway_angioedema", E, ANAPH + "; NICE CKS angio-oedema (2023)",
+            lambda c: c.has("lip_tongue_swelling", "tongue_swelling", "face_swelling") and
+            c.has("voice_change", "dysphagia", "drooling", "throat_tight", "stridor", "dyspnoea", "severe_dyspnoea"),
+            flag="allergy.anaphylaxis", advice="allergy"),
         Ask("allergy.two_systems", E, ANAPH + " 皮肤+消化道两系统",
             lambda c: c.has("hives", "rash", "itch") and c.has("vomiting", "abdominal_pain") and
             c.has("allergen_exposure"), flag="allergy.anaphylaxis", advice="allergy"),
