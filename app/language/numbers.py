@@ -18,7 +18,7 @@ def normalize(text: str) -> str:
 
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
-NUM = rf"(\d+(?:\.\d+)?|[{CN_DIGITS}]+(?:点[零〇一二三四五六七八九]+)?)"
+NUM = rf"(\d+(?:\.\d+)?|[{CN_DIGITS}]+(?:点[零〇一二三四五六七八九]+|几)?)"
 _FUZZY = {"半": 0.5, "几": 3, "好几": 4, "两三": 3, "三四": 4, "一两": 2, "三五": 5, "四五": 5, "十几": 15,
           "二十几": 25, "几十": 30, "一二": 2}
 
@@ -38,6 +38,9 @@ def to_number(s: str) -> float | None:
         return float(s)
     except ValueError:
         pass
+    if s.endswith("几") and len(s) > 1 and s[-2] in "十零":  # "九十几", "一百零几": about the middle
+        base = to_number(s[:-1] if s[-2] == "十" else s[:-2])
+        return base + 5 if base is not None else None
     m = _APPROX_RE.match(s)
     if m:  # "三十七八", "一百五六": two neighbouring last digits say "about", read as their middle
         a, b = to_number(m.group(1) + m.group(2)), to_number(m.group(1) + m.group(3))
@@ -50,7 +53,7 @@ def to_number(s: str) -> float | None:
 
 
 _FILL = (r"(?:老是|总是|一直|经常|都是|是|有|为|到|达|达到|才|只有|都|已经|快|了|测|量|测了|量了|显示|大概|约|差不多|"
-         r":|\s|高达|低到|高到|升到|降到|每分钟|一分钟|1分钟|的|在|只|还|竟然|居然|最高|最低|就|就是|也|又|只剩|剩)*")
+         r":|\s|高达|低到|高到|升到|降到|每分钟|一分钟|1分钟|的|在|只|还|竟然|居然|最高|最低|就|就是|也|又|只剩|剩|老在|总在|一直在|这两天|这几天|最近|今天|今早|早上|晚上|上午|下午|平时|平常|左右|上下|常在)*")
 _TEMP_RE = re.compile(rf"(?:体温|发烧|发热|烧到|烧了|烧|温度|腋温|口温|肛温|耳温)?{_FILL}{NUM}\s*(?:度|°c|℃|°)(多|半|[一二三四五六七八九\d])?")
 _BP_SLASH_RE = re.compile(r"(\d{2,3})\s*[/\\／]\s*(\d{2,3})")
 _BP_WORD_RE = re.compile(rf"(血压|高压|收缩压|低压|舒张压){_FILL}{NUM}(?:多)?(?:\s*(?:mmhg|毫米汞柱))?"

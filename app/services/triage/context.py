@@ -103,8 +103,12 @@ class Ctx:
         free = [cl[k].hours for k in self._free if cl[k].hours is not None]
         if free:
             return max(free)
-        if len([c for c in cl if c.hours is not None]) == 1:
-            return self.p.max_hours
+        # One timed clause in the whole message times the complaint, unless it tells of a past episode
+        # ("两年前发烧抽过一次" does not make today's fever two years long).
+        past = {m.clause for m in self.p.mentions if m.assertion == "past"}
+        timed = [c.hours for k, c in enumerate(cl) if c.hours is not None and k not in past]
+        if len(timed) == 1 and len([c for c in cl if c.hours is not None]) == 1:
+            return timed[0]
         return None
 
     def sudden(self, *codes: str) -> bool:

@@ -115,6 +115,15 @@ def explained_by_dental_anaesthetic(c: Ctx) -> bool:
         not c.has("unilateral_numbness")
 
 
+def explained_by_nosebleed(c: Ctx) -> bool:
+    """Named explained-evidence rule (NICE CKS epistaxis, 2024: swallowed blood from a nosebleed may be
+    vomited or spat out): blood brought up with a nosebleed said in the same message is the nosebleed's —
+    only without black stool, faintness, dizziness, pallor or an anticoagulant, and not repeated or heavy."""
+    return c.has("haematemesis") and c.has("epistaxis") and not c.severe("haematemesis") and \
+        not c.recurrent("haematemesis") and not c.has("melena", "dizziness", "syncope", "near_syncope", "pallor") \
+        and not c.cond("anticoagulants")
+
+
 def explained_by_chest_infection(c: Ctx) -> bool:
     """Named explained-evidence rule (NICE CKS chest infections / community-acquired pneumonia, 2023;
     急性胸痛急诊诊疗专家共识, 2019): pain on breathing in with fever and a cough, in someone under 65 who can
@@ -661,7 +670,8 @@ ordered_protocol(
             advice="abdominal", dept=tx.SURG),
         Ask("abdo.shock", E, CONSENSUS + " Ⅰ/Ⅱ级: 休克表现",
             lambda c: c.has("syncope", "near_syncope", "confusion") or
-            (c.v.systolic is not None and c.v.systolic < LOW_SBP), flag="abdo.severe", advice="abdominal"),
+            (c.v.systolic is not None and c.v.systolic < LOW_SBP) or
+            (c.has("pallor", "mottled") and c.has("sweating", "dizziness")), flag="abdo.severe", advice="abdominal"),
         Ask("abdo.sweating", E, CONSENSUS + " Ⅱ级: 剧烈腹痛伴出汗(脐以上); " + CHEST + " 不典型心梗",
             lambda c: c.has("sweating") and (c.severe(*_A) or c.has("epigastric") and
                                              ((c.age or 0) >= 50 or c.cardiac_risk)), flag="abdo.acs",
@@ -766,8 +776,9 @@ ordered_protocol(
     when=lambda c: c.has("dysphagia") and not c.has("sore_throat", "tonsil_exudate"),
     questions="gi_fluids gi_blood child_dehyd",
     asks=[
-        Ask("gi.haematemesis", E, GI_BLEED + "; " + CONSENSUS + " Ⅱ级: 活动性出血", lambda c: c.has("haematemesis"),
-            flag="gi.haematemesis", advice="gi_bleed"),
+        Ask("gi.haematemesis", E, GI_BLEED + "; " + CONSENSUS + " Ⅱ级: 活动性出血",
+            lambda c: c.has("haematemesis") and not explained_by_nosebleed(c), flag="gi.haematemesis",
+            advice="gi_bleed"),
         Ask("gi.bleed_shock", E, GI_BLEED + " 黑便/便血伴头晕晕厥", lambda c: _gi_bleed(c) and _circulatory_failure(c),
             flag="gi.melena_shock", advice="gi_bleed"),
         Ask("gi.infant_bilious", E, IMCI + "; 婴儿胆汁性呕吐(肠梗阻)", lambda c: c.infant and c.has("bilious"),
@@ -981,6 +992,11 @@ ordered_protocol(
     asks=[
         Ask("resp.haemoptysis", E, CONSENSUS + " Ⅱ级: 活动性出血(咯血)", lambda c: c.has("haemoptysis"),
             flag="resp.haemoptysis", dept=tx.RESP),
+        # MHRA Drug Safety Update (2019) carbimazole / NICE CKS hyperthyroidism (2023): sore throat or fever on
+        # an antithyroid drug may be agranulocytosis — a blood count the same day.
+        Ask("resp.antithyroid_neutropenia", U, "NICE CKS hyperthyroidism (2023); MHRA 2019 抗甲状腺药粒细胞缺乏",
+            lambda c: c.has("antithyroid") and (c.has("sore_throat", "mouth_ulcer") or c.fever),
+            flag="resp.agranulocytosis", dept=tx.ENDO),
         Ask("resp.epiglottitis", E, URTI + " 会厌炎: 流涎、喉鸣",
             lambda c: c.has("sore_throat") and c.has("drooling", "stridor") and c.fever, flag="resp.upper_airway",
             dept=tx.ENT),

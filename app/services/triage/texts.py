@@ -172,6 +172,7 @@ RED_FLAGS = {
     "resp.haemoptysis": "咳血",
     "resp.upper_airway": "嗓子疼伴张嘴困难、咽不下口水",
     "resp.stridor": "吸气有喉鸣",
+    "resp.agranulocytosis": "吃甲亢药后嗓子疼或发烧",
     "back.cauda": "大小便失禁或会阴发麻",
     "back.fever": "腰背痛伴发烧",
     "back.trauma": "外伤后腰背痛",
