@@ -180,6 +180,9 @@ def parse_numbers(t: str) -> Numbers:
             g = _glucose_value(v, m.group(3))
             if g is not None:
                 n.glucose = g if n.glucose is None else (min(n.glucose, g) if g < 4 else max(n.glucose, g))
+    retest = _retested(t, _GLU_WORD_RE, lambda v: _glucose_value(v, None) if v <= 35 else None)
+    if retest is not None:
+        n.glucose = retest
     for m in _HI_LO_RE.finditer(t):
         n.glucose = 1.0 if m.group(1) == "lo" else 33.4
     for m in _PULSE_RE.finditer(t):
@@ -249,6 +252,32 @@ def _bound_value(t: str, concept_re: re.Pattern, accept) -> float | None:
         if v is not None:
             return v
     return None
+
+
+_RETEST_RE = re.compile(r"(?:重新|再|又|重|复)(?:测|量)(?:了|一次|一遍|一下)?[^，。；！？,.;!?\d]{0,4}?"
+                        rf"(\d+(?:\.\d+)?|[{CN_DIGITS}]+点[零〇一二三四五六七八九]+)(?![\d/])")
+
+
+_TREATED_RE = re.compile(r"(?:吃|喝|含|打|服)了?[^，。；！？,.;!?\d]{0,3}?"
+                         r"(?:糖|饼干|东西|饭|馒头|果汁|饮料|蜂蜜|胰岛素|针|药)")
+
+
+def _retested(t: str, concept_re: re.Pattern, accept) -> float | None:
+    """A value measured again ("手湿了测出2.8，擦干重新测5.9") replaces the first reading of that concept:
+    the last repeat after the concept's word wins (the reading rules confirm a value the same way). A
+    repeat after treatment ("吃了两块糖 再测5.8") is not a correction: the first low value was real."""
+    w = concept_re.search(t)
+    if w is None:
+        return None
+    value = None
+    for m in _RETEST_RE.finditer(t):
+        if m.start() < w.start() or _OTHER_MEASURE_RE.search(t[m.start():m.start(1)]) or \
+                _TREATED_RE.search(t[w.start():m.start()]):
+            continue
+        v = to_number(m.group(1))
+        v = accept(v) if v is not None else None
+        value = v if v is not None else value
+    return value
 
 
 def _max(a: float | None, b: float) -> float:

@@ -100,15 +100,15 @@ class Ctx:
         own = [cl[k].hours for k in ks if cl[k].hours is not None]
         if own:
             return max(own)
-        free = [cl[k].hours for k in self._free if cl[k].hours is not None]
+        # A clause about a past episode of the same complaint keeps its time ("两年前发烧抽过一次" does not make
+        # today's fever two years long).
+        past = {m.clause for m in self.p.mentions if m.assertion == "past" and m.code in codes}
+        free = [cl[k].hours for k in self._free if cl[k].hours is not None and k not in past]
         if free:
             return max(free)
-        # One timed clause in the whole message times the complaint, unless it tells of a past episode
-        # ("两年前发烧抽过一次" does not make today's fever two years long).
-        past = {m.clause for m in self.p.mentions if m.assertion == "past"}
-        timed = [c.hours for k, c in enumerate(cl) if c.hours is not None and k not in past]
-        if len(timed) == 1 and len([c for c in cl if c.hours is not None]) == 1:
-            return timed[0]
+        timed = [k for k, c in enumerate(cl) if c.hours is not None]
+        if len(timed) == 1 and timed[0] not in past:
+            return self.p.max_hours
         return None
 
     def sudden(self, *codes: str) -> bool:
