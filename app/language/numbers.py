@@ -97,6 +97,7 @@ class Numbers:
     vomit_count: float | None = None
     preg_weeks: float | None = None
     weight_kg: float | None = None
+    glucose_after_treatment: float | None = None   # "喝了糖水 再测5.6": the value once a low was treated
 
 
 def parse_bp_number(s: str) -> tuple[float | None, float | None]:
@@ -180,9 +181,10 @@ def parse_numbers(t: str) -> Numbers:
             g = _glucose_value(v, m.group(3))
             if g is not None:
                 n.glucose = g if n.glucose is None else (min(n.glucose, g) if g < 4 else max(n.glucose, g))
-    retest = _retested(t, _GLU_WORD_RE, lambda v: _glucose_value(v, None) if v <= 35 else None)
-    if retest is not None:
-        n.glucose = retest
+    corrected, treated = _retested(t, _GLU_WORD_RE, lambda v: _glucose_value(v, None) if v <= 35 else None)
+    if corrected is not None:
+        n.glucose = corrected
+    n.glucose_after_treatment = treated
     for m in _HI_LO_RE.finditer(t):
         n.glucose = 1.0 if m.group(1) == "lo" else 33.4
     for m in _PULSE_RE.finditer(t):
@@ -262,22 +264,27 @@ _TREATED_RE = re.compile(r"(?:吃|喝|含|打|服)了?[^，。；！？,.;!?\d]{
                          r"(?:糖|饼干|东西|饭|馒头|果汁|饮料|蜂蜜|胰岛素|针|药)")
 
 
-def _retested(t: str, concept_re: re.Pattern, accept) -> float | None:
+def _retested(t: str, concept_re: re.Pattern, accept) -> tuple[float | None, float | None]:
     """A value measured again ("手湿了测出2.8，擦干重新测5.9") replaces the first reading of that concept:
     the last repeat after the concept's word wins (the reading rules confirm a value the same way). A
-    repeat after treatment ("吃了两块糖 再测5.8") is not a correction: the first low value was real."""
+    repeat after treatment ("吃了两块糖 再测5.8") is not a correction: the first low value was real, and the
+    repeat is returned apart, as the value after treatment. Returns (corrected, after treatment)."""
     w = concept_re.search(t)
     if w is None:
-        return None
-    value = None
+        return None, None
+    corrected = treated = None
     for m in _RETEST_RE.finditer(t):
-        if m.start() < w.start() or _OTHER_MEASURE_RE.search(t[m.start():m.start(1)]) or \
-                _TREATED_RE.search(t[w.start():m.start()]):
+        if m.start() < w.start() or _OTHER_MEASURE_RE.search(t[m.start():m.start(1)]):
             continue
         v = to_number(m.group(1))
         v = accept(v) if v is not None else None
-        value = v if v is not None else value
-    return value
+        if v is None:
+            continue
+        if _TREATED_RE.search(t[w.start():m.start()]):
+            treated = v
+        else:
+            corrected = v
+    return corrected, treated
 
 
 def _max(a: float | None, b: float) -> float:

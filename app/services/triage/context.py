@@ -19,6 +19,7 @@ class Vitals:
     glucose: float | None = None
     spo2: float | None = None
     resp_rate: float | None = None
+    glucose_after_treatment: float | None = None
 
 
 class Ctx:

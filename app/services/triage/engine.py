@@ -145,6 +145,7 @@ def _context(p: Parsed, profile: Profile | None, readings: Readings | None, answ
         glucose=n.glucose if n.glucose is not None else base.glucose_mmol,
         spo2=n.spo2 if n.spo2 is not None else base.spo2,
         resp_rate=n.resp_rate,
+        glucose_after_treatment=n.glucose_after_treatment,
     )
     parsed_answers: dict[str, object] = {}
     for qid, value in (answers or {}).items():

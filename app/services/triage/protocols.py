@@ -1131,6 +1131,16 @@ def _hypo_context(c: Ctx) -> bool:
         (c.diabetic and c.count("sweating", "tremor", "hunger", "palpitations") >= 2) or c.yes("hypo_sx")
 
 
+def hypo_treated_and_recovered(c: Ctx) -> bool:
+    """Named explained-evidence rule (ADA Standards of Care 2024 §6 hypoglycaemia: 15 g of fast sugar, re-check
+    after 15 minutes): a low value treated with sugar and measured again at ≥ 3.9 mmol/L in an alert resident is a
+    treated hypo — a same-day call (the level-1 question, urgent), not an emergency. Never with a change of
+    consciousness, a fit, or a repeat value still below 3.9."""
+    after = c.v.glucose_after_treatment
+    return after is not None and after >= HYPO_LEVEL1_BELOW and \
+        not c.has("drowsy", "confusion", "unresponsive", "seizure", "hypo_coma")
+
+
 def _glu(c: Ctx, below: float | None = None, at_least: float | None = None) -> bool:
     g = c.v.glucose
     return g is not None and (below is None or g < below) and (at_least is None or g >= at_least)
@@ -1143,7 +1153,8 @@ ordered_protocol(
     questions="glucose hypo_sx",
     asks=[
         Ask("glu.hypo_level2", E, DM + " 2级低血糖<3.0; " + CONSENSUS + " Ⅰ级: 血糖<3.33",
-            lambda c: _glu(c, below=HYPO_LEVEL2_BELOW), flag="glu.hypo_severe", advice="hypo"),
+            lambda c: _glu(c, below=HYPO_LEVEL2_BELOW) and not hypo_treated_and_recovered(c),
+            flag="glu.hypo_severe", advice="hypo"),
         Ask("glu.hypo_level3", E, DM + " 3级低血糖: 意识改变", lambda c: _hypo_context(c) and c.has(*_NEURO_HYPO),
             flag="glu.hypo_neuro", advice="hypo"),
         Ask("glu.hhs", E, HYPERGLY + " HHS: 血糖≥33.3", lambda c: _glu(c, at_least=33.3), flag="glu.hhs", advice="hyper"),
