@@ -1,0 +1,59 @@
+"""Explained evidence lowers a red flag only through a named rule, and only when the rule's conditions hold:
+each pair below is the explained presentation and the same presentation with one risk feature that keeps
+the flag. A rule that fires too widely fails the second case; a missing rule fails the first."""
+from __future__ import annotations
+
+import pytest
+
+from app.services.triage import assess
+
+
+def _level(text: str, **kw) -> str:
+    return assess(text, interactive=False, **kw).level
+
+
+@pytest.mark.parametrize("explained, kept, kept_level", [
+    # a chest infection explains pleuritic pain with mild breathlessness (NICE CKS) ...
+    ("我45岁 发烧三天39度 咳黄痰 一吸气右边胸口就疼 走路有点喘",
+     "我45岁 发烧三天39度 咳黄痰 一吸气右边胸口就疼 走路有点喘 一身冷汗", "emergency"),
+    # ... a dental anaesthetic explains a drooping numb mouth ...
+    ("今天上午拔牙打了麻药 现在嘴角有点歪 喝水往外漏",
+     "今天上午拔牙打了麻药 现在嘴角有点歪 右手也没劲", "emergency"),
+    # ... iron explains black stool ...
+    ("吃补铁药以后大便发黑 人没什么不舒服", "吃补铁药以后大便发黑 起来就头晕", "emergency"),
+    # ... a nosebleed explains a mouthful of blood brought up ...
+    ("昨晚流鼻血 早上吐了一口血 鼻血早就止住了", "昨晚流鼻血 早上吐了一口血 拉的屎是黑的", "emergency"),
+])
+def test_a_named_rule_explains_only_without_its_risk_features(explained, kept, kept_level):
+    assert _level(explained) in ("urgent", "routine", "self_care")
+    assert _level(explained) != "emergency"
+    assert _level(kept) == kept_level
+
+
+def test_a_treated_low_glucose_that_recovered_is_same_day_not_emergency():
+    treated = "血糖2.8 心慌出汗 喝了糖水 过了一刻钟再测5.4 现在人清醒"
+    assert _level(treated) == "urgent"
+    assert _level("血糖2.8 心慌出汗 喝了糖水 再测还是3.2") == "emergency"
+    assert _level("血糖2.8 喝了糖水 再测5.4 但是人迷迷糊糊的") == "emergency"
+
+
+def test_a_value_measured_again_after_a_slip_replaces_the_first():
+    assert _level("血糖仪显示2.7 手上有水没擦干 擦干了重新测6.1 人好好的") != "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "吃了几年依那普利 今天舌头和嘴唇肿起来 说话含糊像含着东西",   # angio-oedema with airway signs, no trigger named
+    "孩子15岁 半夜睾丸疼 一边肿了 还吐了",                           # torsion in the young
+    "怀孕33周 下面突然流水 肚子一阵一阵发紧",                         # preterm labour
+    "怀孕了 肚子疼 刚才上厕所晕倒了",                                  # collapse with pain in pregnancy
+    "爷爷78岁 肚子疼一上午 脸色煞白 出冷汗 头晕",                       # abdominal pain with shock signs
+    "从尼日利亚打工回来 发烧打摆子",                                   # fever after a malaria area
+])
+def test_red_flag_presentations_described_by_their_features(text):
+    assert _level(text) in ("emergency", "urgent")
+    if "尼日利亚" not in text:
+        assert _level(text) == "emergency"
+
+
+def test_an_antithyroid_drug_with_fever_is_same_day():
+    assert _level("吃甲巯咪唑一个月 今天嗓子疼 发烧38.5") == "urgent"
