@@ -268,6 +268,15 @@ def _stroke_established(c: Ctx) -> bool:
     return old and (h is None or h > 24 * 14)
 
 
+def _tia_over_a_day_ago(c: Ctx) -> bool:
+    """Stroke signs that came and went a day or more ago (NICE NG128, 2022: a suspected TIA is seen by a
+    specialist within 24 hours; symptoms that resolved before today are a same-day referral, not a 120 call).
+    Signs resolved today, or still present, stay an emergency."""
+    signs = tuple(_stroke_signs(c)) + _BEFAST_OTHER
+    h = c.hours(*signs)
+    return c.resolved() and h is not None and h >= 24 and not _stroke_established(c) and not c.worsening()
+
+
 def _stroke_subacute(c: Ctx) -> bool:
     _old, h = _stroke_timing(c)
     return not _stroke_established(c) and h is not None and h > 72 and \
@@ -301,9 +310,12 @@ ordered_protocol(
             explained_by_dental_anaesthetic, stop=True),
         # Any one sudden sign: call 120 (中风120); resolved symptoms are a TIA, still an emergency.
         Ask("stroke.fast_sign", E, STROKE + "; " + TIA,
-            lambda c: bool(_stroke_signs(c)) and not _stroke_established(c) and not _stroke_subacute(c),
-            flag="stroke.sign", advice="stroke"),
-        Ask("stroke.befast_other", E, STROKE + " (B/E: 平衡、视觉)", _other_acute, flag="stroke.vision_balance",
+            lambda c: bool(_stroke_signs(c)) and not _stroke_established(c) and not _stroke_subacute(c) and
+            not _tia_over_a_day_ago(c), flag="stroke.sign", advice="stroke"),
+        Ask("stroke.befast_other", E, STROKE + " (B/E: 平衡、视觉)",
+            lambda c: _other_acute(c) and not _tia_over_a_day_ago(c), flag="stroke.vision_balance", advice="stroke"),
+        Ask("stroke.tia_over_a_day_ago", U, TIA + "; NICE NG128 (2022) 疑似TIA 24小时内专科评估",
+            lambda c: (bool(_stroke_signs(c)) or bool(_other(c))) and _tia_over_a_day_ago(c), flag="stroke.recent",
             advice="stroke"),
         Ask("stroke.vision_loss", E, STROKE + " (E: 突然视力丧失)",
             lambda c: bool(_other(c)) and not _other_acute(c) and not _other_chronic(c) and c.has("vision_loss"),
