@@ -419,7 +419,13 @@ ordered_protocol(
             lambda c: _chest_pattern(c) == "low_risk", advice="chest_routine"),
         Ask("chest.stable_pattern", R, CHEST + " 稳定性胸痛: 门诊评估", lambda c: _chest_pattern(c) == "stable",
             advice="chest_routine"),
-    ])
+    ],
+    # NICE CKS chest pain (2023): chest-wall pain reproduced by pressing or moving, after a strain or a blow, in
+    # someone under 40 without cardiac risk, is musculoskeletal: simple analgesia and rest at home.
+    self_care=Ask("chest.wall_strain", S, CHEST + " 低危; NICE CKS chest pain (2023) 胸壁肌肉拉伤",
+                  lambda c: _chest_pattern(c) == "low_risk" and c.has("tender_on_press", "movement_pain") and
+                  c.has("lifting", "trauma") and c.age is not None and c.age < 40 and not c.cardiac_risk,
+                  advice="chest_wall"))
 
 
 _D = ("dyspnoea", "severe_dyspnoea", "wheeze", "orthopnoea")
@@ -1687,11 +1693,13 @@ _BACK = ("back_pain", "flank_pain", "neck_pain")
 
 def _back_review(c: Ctx) -> bool:
     """Sciatica or numbness, more than 6 weeks (or 2 weeks not easing), long-standing, an older person, weight
-    loss or night sweats, immunosuppression or cancer, severe or worsening."""
+    loss or night sweats, immunosuppression or cancer, severe (other than on moving after a strain: NICE NG59
+    self-management) or worsening."""
     hours = c.hours(*_BACK)
     return c.has("radiating_leg", "numbness") or (hours is not None and hours >= 24 * 42) or c.chronic(*_BACK) or \
         c.elderly or c.has("weight_loss", "night_sweats") or c.cond("immunosuppressed", "cancer") or \
-        c.severe(*_BACK) or c.worsening() or (hours is not None and hours >= 24 * 14 and not c.has("relieved"))
+        (c.severe(*_BACK) and not c.has("movement_pain", "positional", "lifting")) or c.worsening() or \
+        (hours is not None and hours >= 24 * 14 and not c.has("relieved"))
 
 
 def _renal(c: Ctx) -> bool:
