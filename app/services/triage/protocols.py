@@ -124,6 +124,15 @@ def explained_by_nosebleed(c: Ctx) -> bool:
         and not c.cond("anticoagulants")
 
 
+def explained_by_food_pigment(c: Ctx) -> bool:
+    """Named explained-evidence rule (NICE CKS haematuria, 2023: red urine from food such as beetroot or red
+    dragon fruit, or a medicine, is not blood): red urine after such a food, with no pain, fever, clots,
+    urinary symptoms or anticoagulant, and not lasting or worsening."""
+    return c.has("haematuria") and c.has("red_food") and \
+        not c.has("dysuria", "urinary_frequency", "flank_pain", "back_pain", "abdominal_pain", "clots") and \
+        not c.fever and not c.cond("anticoagulants") and not c.worsening() and not c.chronic("haematuria")
+
+
 def explained_by_chest_infection(c: Ctx) -> bool:
     """Named explained-evidence rule (NICE CKS chest infections / community-acquired pneumonia, 2023;
     急性胸痛急诊诊疗专家共识, 2019): pain on breathing in with fever and a cough, in someone under 65 who can
@@ -1262,7 +1271,9 @@ ordered_protocol(
         Ask("bp.home_above_target", R, DESIGN + " 家庭血压≥135/85",
             lambda c: c.v.systolic is not None and _bp_at_least(c, 135, 85), advice="bp_high"),
     ],
-    self_care=Ask("bp.in_range", S, DESIGN + " 血压在目标范围", lambda c: c.v.systolic is not None))
+    otherwise=("bp.prescription", HTN + " 长期随访: 续开处方、调整用药由家庭医生决定", "medicine"),
+    self_care=Ask("bp.in_range", S, DESIGN + " 血压在目标范围",
+                  lambda c: c.v.systolic is not None and not c.has("refill_request")))
 
 
 def _adult_pulse(pred):
@@ -1772,6 +1783,8 @@ ordered_protocol(
         Ask("uro.pregnancy_uti", R, UTI + " 孕期尿路感染需尿培养", lambda c: c.pregnant and _urinary_sx(c),
             advice="urinary", dept=tx.OBGYN),
     ],
+    self_care=Ask("uro.food_pigment", S, "NICE CKS haematuria (2023): 先排除食物(火龙果、甜菜)或药物所致红色尿",
+                  explained_by_food_pigment, advice="urinary"),
     otherwise=("uro.lower_uti_or_haematuria", UTI + "; 尿路症状/血尿门诊", "urinary"))
 
 
