@@ -57,3 +57,25 @@ def test_red_flag_presentations_described_by_their_features(text):
 
 def test_an_antithyroid_drug_with_fever_is_same_day():
     assert _level("吃甲巯咪唑一个月 今天嗓子疼 发烧38.5") == "urgent"
+
+
+def test_red_urine_after_dragon_fruit_is_self_care_unless_it_hurts():
+    assert _level("早上尿是红的 昨天吃了两个红心火龙果 现在淡了") == "self_care"
+    assert _level("早上尿是红的 昨天吃了两个红心火龙果 腰也疼 发烧") in ("urgent", "routine")
+    assert _level("早上尿是红的 昨天吃了两个红心火龙果 腰也疼 发烧") != "self_care"
+
+
+def test_stroke_signs_that_came_and_went_yesterday_are_same_day_today_are_emergency():
+    assert _level("我爸昨天下午突然左手没劲 拿不住杯子 二十分钟就好了 现在没事") == "urgent"
+    assert _level("我爸今天早上突然左手没劲 拿不住杯子 十分钟就好了") == "emergency"
+    assert _level("我爸昨天下午突然左手没劲 拿不住杯子 到现在还没好") == "emergency"
+
+
+def test_a_prescription_to_renew_goes_to_the_doctor_even_with_a_good_reading():
+    assert _level("降压药快吃完了 血压一直130/80 想再开一个月") == "routine"
+    assert _level("血压一直130/80 没啥不舒服") == "self_care"
+
+
+def test_a_chest_wall_strain_is_self_care_only_when_young_and_reproducible():
+    assert _level("我25岁 昨天健身卧推练多了 今天胸口按着疼 一扭身就疼 不喘 不出汗") == "self_care"
+    assert _level("我58岁 昨天搬东西 今天胸口按着疼 不喘 不出汗") != "self_care"

@@ -346,6 +346,13 @@ def _chest_older(c: Ctx) -> bool:
     return (c.age is not None and c.age >= 40) or c.cardiac_risk
 
 
+def _chest_wall_strain(c: Ctx) -> bool:
+    """Pain reproduced by pressing or moving after a strain (lifting, exercise), under 40, without cardiac risk.
+    A blow to the chest is not a strain: a rib may be broken (examined in clinic)."""
+    return c.has("tender_on_press", "movement_pain") and c.has("lifting") and not c.has("trauma", "fall") and \
+        c.age is not None and c.age < 40 and not c.cardiac_risk
+
+
 def _chest_pattern(c: Ctx) -> str:
     """When no high-risk feature is said: which pattern the pain has, checked in this order (a
     low-risk explanation is taken before an unknown is assumed to be the worse case)."""
@@ -425,16 +432,14 @@ ordered_protocol(
         Ask("chest.explained_by_shingles", R, SKIN + "; " + CHEST + " 皮疹沿神经分布解释胸壁痛",
             lambda c: _chest_pattern(c) == "shingles", advice="skin", dept=tx.DERM),
         Ask("chest.low_risk_features", R, CHEST + " 低危: 按压痛、体位相关、反酸或咳嗽相关",
-            lambda c: _chest_pattern(c) == "low_risk", advice="chest_routine"),
+            lambda c: _chest_pattern(c) == "low_risk" and not _chest_wall_strain(c), advice="chest_routine"),
         Ask("chest.stable_pattern", R, CHEST + " 稳定性胸痛: 门诊评估", lambda c: _chest_pattern(c) == "stable",
             advice="chest_routine"),
     ],
-    # NICE CKS chest pain (2023): chest-wall pain reproduced by pressing or moving, after a strain or a blow, in
+    # NICE CKS chest pain (2023): chest-wall pain reproduced by pressing or moving, after a strain, in
     # someone under 40 without cardiac risk, is musculoskeletal: simple analgesia and rest at home.
     self_care=Ask("chest.wall_strain", S, CHEST + " 低危; NICE CKS chest pain (2023) 胸壁肌肉拉伤",
-                  lambda c: _chest_pattern(c) == "low_risk" and c.has("tender_on_press", "movement_pain") and
-                  c.has("lifting", "trauma") and c.age is not None and c.age < 40 and not c.cardiac_risk,
-                  advice="chest_wall"))
+                  lambda c: _chest_pattern(c) == "low_risk" and _chest_wall_strain(c), advice="chest_wall"))
 
 
 _D = ("dyspnoea", "severe_dyspnoea", "wheeze", "orthopnoea")
