@@ -133,3 +133,30 @@ def test_a_carried_site_takes_no_quality_word_out_of_another_term():
 
 def test_a_conditional_denial_confirms_pleuritic_pain():
     assert read("胸口一吸气就痛 不吸气就不痛").present("pleuritic")
+
+
+# --- overdose by quantity, never by an ordinary word about medicine ---------------------------------
+@pytest.mark.parametrize("text", [
+    "把一整盒对乙酰氨基酚吃了", "已经储咗几排安眠药", "药板上少了四颗", "发现垃圾桶里两个空药板",
+    "孩子吞了好几颗药", "从药盒里翻出格列本脲 吃了几片不知道", "喝了半瓶敌敌畏",
+])
+def test_an_overdose_described_by_quantity_or_discovery(text):
+    assert read(text).present("poison_ingestion")
+
+
+@pytest.mark.parametrize("text", [
+    "降压药一盒吃一个月", "两盒降压药都吃完了 想再开点", "药瓶空了 要去卫生院拿药", "这个药一次吃几片",
+    "昨天吃了几片降压药 血压还是高", "医生让我降压药少了一片", "家里囤了些感冒药", "一口气喝了一瓶水",
+    "把空药瓶带去卫生院 照着开", "一整瓶降压药吃完了要开药", "孩子吃了一片退烧药 还是烧",
+    "我从药箱里拿出降压药吃了一片",
+])
+def test_ordinary_words_about_medicine_are_no_overdose(text):
+    assert not read(text).present("poison_ingestion"), text
+
+
+@pytest.mark.parametrize("text, code", [
+    ("腿抽筋抽了一下 揉揉就好", "seizure"), ("抽了一下午的烟", "seizure"), ("我问他话他不理我 在生气", "unresponsive"),
+    ("最近不想活动 懒得动", "suicidal"), ("写了封信给医生", "suicidal"), ("坐久了屁股麻", "saddle_anaesthesia"),
+])
+def test_an_everyday_phrase_that_looks_like_a_red_flag_is_not_one(text, code):
+    assert not read(text).present(code)

@@ -926,7 +926,7 @@ ordered_protocol(
         Ask("fever.infant_under_3m", E, NICE_FEVER + " 红: <3个月体温≥38℃; " + IMCI,
             _child(lambda c: c.months is not None and c.months < 3), flag="fever.infant", advice="child_danger"),
         Ask("fever.child_danger_sign", E, IMCI + " 一般危险体征; " + NICE_FEVER + " 红",
-            _child(lambda c: c.has(*CHILD_DANGER) or c.yes("child_danger") or
+            _child(lambda c: _danger_sign(c, CHILD_DANGER) or c.yes("child_danger") or
                    c.has("petechiae", "neck_stiffness", "mottled")), flag="fever.child_danger", advice="child_danger"),
         Ask("fever.hyperpyrexia", E, CONSENSUS + " Ⅰ级: 体温>41℃", _adult(lambda c: c.temp is not None and c.temp > 41),
             flag="vital.hyperpyrexia", advice="fever"),
@@ -1079,8 +1079,18 @@ _DEHYDRATION_SIGNS = ("sunken_eyes", "no_tears", "skin_pinch_slow", "oliguria", 
                       "sunken_fontanelle")
 
 
+def _lethargic(c: Ctx) -> bool:
+    """WHO IMCI (2014): lethargic is abnormally sleepy or not responding, not merely less lively: a child who
+    is said to still answer, smile or play (active_child) is not."""
+    return c.has("lethargy") and not c.has("active_child")
+
+
+def _danger_sign(c: Ctx, signs: tuple[str, ...]) -> bool:
+    return c.has(*(s for s in signs if s != "lethargy")) or ("lethargy" in signs and _lethargic(c))
+
+
 def _imci_danger(c: Ctx) -> bool:
-    return c.has(*_CHILD_DANGER_SIGNS) or c.yes("child_danger") or c.yes("child_breath")
+    return _danger_sign(c, _CHILD_DANGER_SIGNS) or c.yes("child_danger") or c.yes("child_breath")
 
 
 def _dehydration_count(c: Ctx) -> int:
@@ -1129,7 +1139,7 @@ ordered_protocol(
             flag="child.danger", advice="child_danger"),
         # Never answers today: lethargy is itself a general danger sign, answered above.
         Ask("child.severe_dehydration", E, IMCI + " 重度脱水(方案C)",
-            _child_without_danger_sign(lambda c: _dehydration_count(c) >= 2 and c.has("lethargy")),
+            _child_without_danger_sign(lambda c: _dehydration_count(c) >= 2 and _lethargic(c)),
             flag="child.dehydration_severe", advice="child_danger"),
         Ask("child.fast_breathing_young_infant", E, IMCI + " <2个月呼吸≥60次: 严重疾病",
             _child_without_danger_sign(lambda c: _fast_breathing(c) and _young_infant(c)), flag="child.breathing",
