@@ -1804,7 +1804,7 @@ ordered_protocol(
 
 
 _SKIN_LOCAL = ("rash", "hives", "blisters", "shingles", "red_swollen", "tinea", "acne", "sunburn", "skin_peeling",
-               "dry_skin", "minor_skin", "target_rash", "petechiae", "cold_sore", "mouth_ulcer")
+               "dry_skin", "minor_skin", "target_rash", "petechiae", "cold_sore", "mouth_ulcer", "chilblain")
 
 
 def _cold_sore_only(c: Ctx) -> bool:
@@ -1818,9 +1818,11 @@ def _skin(pred):
 
 
 def _skin_persistent(c: Ctx) -> bool:
+    """Two weeks or more, long-standing, worsening, spreading or severe — except chilblains, which come back every
+    winter (NICE CKS chilblains, 2021: self-care)."""
     hours = c.hours("rash", "itch", "blisters", "acne", "mouth_ulcer")
-    return (hours is not None and hours >= 24 * 14) or c.chronic("rash", "itch") or c.worsening() or \
-        c.has("spreading") or c.severe("rash", "itch", "blisters")
+    return ((hours is not None and hours >= 24 * 14) or c.chronic("rash", "itch") or c.worsening() or
+            c.has("spreading") or c.severe("rash", "itch", "blisters")) and not c.has("chilblain")
 
 
 def _oral_only(c: Ctx) -> bool:
@@ -1830,7 +1832,7 @@ def _oral_only(c: Ctx) -> bool:
 # The questions are alternatives, checked in this order; the first that holds answers.
 ordered_protocol(
     "skin", tx.DERM, triggers="rash itch blisters shingles target_rash red_swollen skin_peeling sunburn acne "
-    "tinea dry_skin minor_skin cold_sore mouth_ulcer", questions="fever", all_flags=False,
+    "tinea dry_skin minor_skin cold_sore mouth_ulcer chilblain", questions="fever", all_flags=False,
     asks=[
         # Itching of the eyes, nose or genitals, or a red swollen big toe (gout): that protocol answers.
         Ask("skin.other_site", E, GENERAL,
@@ -1843,9 +1845,11 @@ ordered_protocol(
                                                        c.has("allergen_exposure"))), flag="skin.sjs"),
         Ask("skin.petechial_fever", E, MENINGITIS + " 发热伴出血点", _skin(lambda c: c.has("petechiae") and c.fever),
             flag="skin.petechiae"),
-        # NICE CKS cellulitis (2023), Eron class II: systemically unwell (fever) -> same-day assessment.
-        Ask("skin.cellulitis_systemic", U, SKIN + " 蜂窝织炎伴全身症状",
-            _skin(lambda c: c.has("red_swollen") and c.fever and not c.has("insect_sting", "sunburn")),
+        # NICE CKS cellulitis (2023), Eron class II: systemically unwell (fever) -> same-day assessment. A bite
+        # or sting whose redness spreads with a fever is an infected bite (NICE CKS insect bites and stings, 2021).
+        Ask("skin.cellulitis_systemic", U, SKIN + " 蜂窝织炎伴全身症状; NICE CKS insect bites (2021) 继发感染",
+            _skin(lambda c: c.has("red_swollen", "spreading") and c.fever and not c.has("chilblain") and
+                  (not c.has("insect_sting", "sunburn") or c.has("spreading"))),
             flag="skin.cellulitis", advice="skin"),
         Ask("skin.shingles_eye", U, SKIN + " 眼带状疱疹",
             _skin(lambda c: c.has("shingles") and c.has("red_eye", "eye_pain", "eyelid_swelling") or
@@ -1858,7 +1862,8 @@ ordered_protocol(
                   (c.has("blisters") and c.has("rash") and (c.age or 0) >= 50 and not c.has("insect_sting", "burn"))),
             advice="skin"),
         Ask("skin.cellulitis_or_lyme", R, SKIN + "; 蜂窝织炎/游走性红斑门诊",
-            _skin(lambda c: c.has("red_swollen") and not c.has("insect_sting", "sunburn") or c.has("target_rash")),
+            _skin(lambda c: c.has("red_swollen") and not c.has("insect_sting", "sunburn", "chilblain") or
+                  c.has("target_rash") or c.has("insect_sting") and c.has("spreading")),
             advice="skin"),
         Ask("skin.rash_fever", R, SKIN + " 发热伴皮疹门诊",
             _skin(lambda c: c.has("rash", "blisters") and c.fever and not c.has(*URTI_SX)), advice="skin"),
