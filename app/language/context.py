@@ -188,13 +188,17 @@ def apply(t: str, clauses: list[Clause], mentions: list[Mention], masked: list[b
             if in_term[pos]:
                 continue  # the trigger is part of a term ("血压正常", "精神还好")
             targets = [m for m in by_clause.get(k, ()) if m.end <= pos]
+            ellipsis = False
             if not targets and not by_clause.get(k) and k > 0 and not _ADVERBS_RE.sub("", t[clause.start:pos]) and \
                     not any(ch in SENTENCE_END for ch in t[clauses[k - 1].end:clause.start]):
                 targets = list(by_clause.get(k - 1, ()))  # ellipsis: "流鼻血，已经止住了"
+                ellipsis = True
             for m in targets:
                 if cat == "normal" and word in _RATING_TRIGGERS and \
                         any(ch in _SYMPTOM_CHARS for ch in t[m.start:m.end]):
                     m.attenuated = True
                     continue
-                m.assert_(_ASSERTION_OF[cat], word)
+                # "手没劲 说话不清 十分钟后恢复，现在正常": a normal state said of symptoms told before is
+                # their resolution, not a denial.
+                m.assert_(RESOLVED if ellipsis and cat == "normal" else _ASSERTION_OF[cat], word)
             break

@@ -58,11 +58,12 @@ _TEMP_RE = re.compile(rf"(?:体温|发烧|发热|烧到|烧了|烧|温度|腋温
 _BP_SLASH_RE = re.compile(r"(\d{2,3})\s*[/\\／]\s*(\d{2,3})")
 _BP_WORD_RE = re.compile(rf"(血压|高压|收缩压|低压|舒张压){_FILL}{NUM}(?:多)?(?:\s*(?:mmhg|毫米汞柱))?"
                          rf"(?:[\s,，、和到/-]*(?:低压)?{_FILL}{NUM})?")
-_GLU_RE = re.compile(rf"(?:血糖|空腹血糖|餐后血糖|随机血糖|指尖血糖|糖){_FILL}{NUM}(点[\d一二三四五六七八九]|点多|多)?\s*(mmol|mg)?"
+_GLU_RE = re.compile(rf"(?:血糖|空腹血糖|餐后血糖|随机血糖|指尖血糖|糖|空腹|餐后|饭后两小时|饭后2小时|饭后){_FILL}{NUM}(点[\d一二三四五六七八九]|点多|多)?\s*(mmol|mg)?"
                      r"(?!\s*(?:个|天|周|星期|礼拜|年|月|小时|钟头|分钟|岁|次|回))")
 _PULSE_RE = re.compile(rf"(?:心率|脉搏|心跳|脉率){_FILL}{NUM}(多)?\s*(?:次|下)?")
 _PULSE2_RE = re.compile(rf"(?<!呼吸)(?:每分钟|一分钟)(?:只有|才|有|就)?{NUM}(多)?\s*(?:次|下)")
-_SPO2_RE = re.compile(rf"(?:血氧饱和度|血氧|氧饱和度|饱和度|指脉氧){_FILL}{NUM}\s*%?")
+_SPO2_RE = re.compile(rf"(?:血氧饱和度|血氧|氧饱和度|饱和度|指脉氧|指夹子|指夹|测氧仪|血氧仪){_FILL}"
+                      rf"(?:出来|出来的|上|上面)?(?:是|只有|才)?{NUM}\s*%?")
 _RR_RE = re.compile(rf"呼吸(?:每分钟|一分钟|频率){_FILL}{NUM}\s*次")
 _PAIN_RE = re.compile(rf"(?:疼|痛)[^，。,.;!?]{{0,6}}?{NUM}\s*分|{NUM}\s*分(?:的)?(?:疼|痛)")
 _COUNT_RE = re.compile(rf"(拉|泻|吐|呕)了?{NUM}(多)?(?:次|回|趟)")
@@ -80,7 +81,8 @@ _BARE_VALUE_RE = re.compile(rf"(?:测|量|查|验|显示|测出来|结果)[^，�
 # A decimal between 35.0 and 42.9 read off a thermometer ("夹表量38.3", "测了37.8") is a temperature even
 # when no fever word comes first: no other measure a resident writes with one decimal lies in that range
 # (a glucose that high is written in mg/dL without a decimal, and is bound to its glucose word first).
-_TEMP_BARE_RE = re.compile(r"(?:测|量|表|显示|体温计|测出来)[^，。；！？,.;!?\d]{0,4}?(3[5-9]|4[0-2])\.(\d)(?![\d/])")
+_TEMP_BARE_RE = re.compile(r"(?:测|量|表|显示|体温计|测出来|发烧|发热|烧到|烧了|体温|高烧|低烧|烧)"
+                           r"[^，。；！？,.;!?\d]{0,4}?(3[5-9]|4[0-2])\.(\d)(?![\d/])")
 
 
 @dataclass
@@ -179,12 +181,10 @@ def parse_numbers(t: str) -> Numbers:
             if tail:
                 v += 0.5 if tail in ("多", "点多") else (to_number(tail[1:]) or 0) / 10
             g = _glucose_value(v, m.group(3))
-            if g is not None:
-                n.glucose = g if n.glucose is None else (min(n.glucose, g) if g < 4 else max(n.glucose, g))
-    corrected, treated = _retested(t, _GLU_WORD_RE, lambda v: _glucose_value(v, None) if v <= 35 else None)
-    if corrected is not None:
-        n.glucose = corrected
-    n.glucose_after_treatment = treated
+            # After a meal the target is < 10.0 (fasting 4.4-7.0): an after-meal value in range says nothing
+            # beyond the fasting one (中国2型糖尿病防治指南 2020).
+            if g is not None and not (m.group(0).startswith(("餐后", "饭后")) and 3.9 <= g < 10):
+                n.glucose = _glucose_merge(n.glucose, g)
     for m in _HI_LO_RE.finditer(t):
         n.glucose = 1.0 if m.group(1) == "lo" else 33.4
     for m in _PULSE_RE.finditer(t):
@@ -215,8 +215,13 @@ def parse_numbers(t: str) -> Numbers:
                 n.stool_count = _max(n.stool_count, v)
             else:
                 n.vomit_count = _max(n.vomit_count, v)
-    if n.glucose is None:
-        n.glucose = _bound_value(t, _GLU_WORD_RE, lambda v: _glucose_value(v, None) if v <= 35 else None)
+    bound = _bound_value(t, _GLU_WORD_RE, lambda v: _glucose_value(v, None) if v <= 35 else None)
+    if bound is not None:
+        n.glucose = _glucose_merge(n.glucose, bound)
+    corrected, treated = _retested(t, _GLU_WORD_RE, lambda v: _glucose_value(v, None) if v <= 35 else None)
+    if corrected is not None:
+        n.glucose = corrected
+    n.glucose_after_treatment = treated
     if n.temperature is None:
         n.temperature = _bound_value(t, _TEMP_WORD_RE, lambda v: v if 35 <= v <= 43.5 else None)
     if n.temperature is None:
@@ -285,6 +290,11 @@ def _retested(t: str, concept_re: re.Pattern, accept) -> tuple[float | None, flo
         else:
             corrected = v
     return corrected, treated
+
+
+def _glucose_merge(a: float | None, b: float) -> float:
+    """Several glucose values in one message: the low one if any is low, else the highest."""
+    return b if a is None else (min(a, b) if b < 4 or a < 4 else max(a, b))
 
 
 def _max(a: float | None, b: float) -> float:
