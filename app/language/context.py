@@ -189,7 +189,10 @@ def apply(t: str, clauses: list[Clause], mentions: list[Mention], masked: list[b
                 continue  # the trigger is part of a term ("血压正常", "精神还好")
             targets = [m for m in by_clause.get(k, ()) if m.end <= pos]
             ellipsis = False
-            if not targets and not by_clause.get(k) and k > 0 and not _ADVERBS_RE.sub("", t[clause.start:pos]) and \
+            # "流鼻血，已经止住了" / "鼻子出血了 捏了十分钟止住了": a clause with no finding of its own that ends
+            # in a resolution word resolves the clause before; a normal-state word needs the clause to be only it.
+            bare = not _ADVERBS_RE.sub("", t[clause.start:pos]) or cat == "resolved"
+            if not targets and not by_clause.get(k) and k > 0 and bare and \
                     not any(ch in SENTENCE_END for ch in t[clauses[k - 1].end:clause.start]):
                 targets = list(by_clause.get(k - 1, ()))  # ellipsis: "流鼻血，已经止住了"
                 ellipsis = True

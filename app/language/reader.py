@@ -241,8 +241,10 @@ def read(text: str) -> Reading:
 
     raw.extend(_carried_site(t, tn, clauses, raw, comp.patterns))
 
-    # A literal term hides the shorter terms inside it ("喘不上气" is not also "喘").
-    literal_spans = [(s, e) for s, e, _, lit, _ in raw if lit]
+    # A literal term hides the shorter terms inside it ("喘不上气" is not also "喘"), and so do the fixed words
+    # of a pattern term ("吃完奶吐一两口" is possetting, its "吐" no vomiting).
+    literal_spans = [(s, e) for s, e, _, lit, _ in raw if lit] + \
+        [(s, e) for s, e in fixed if e - s >= 2]
     kept = [(s, e, code, lit, gap) for s, e, code, lit, gap in raw
             if not any(ls <= s and e <= le and (le - ls) > (e - s) for ls, le in literal_spans)]
     # Triggers are not looked for inside terms; backward triggers may be severity words ("喘气还行").
