@@ -37,16 +37,33 @@ ordered_protocol(
     ],
     otherwise=("breast.new_lump", BREAST, "breast"))
 
-# Ankle swelling on a dihydropyridine calcium-channel blocker (amlodipine, nifedipine): an adverse
-# effect to review, not to stop alone; one-sided, painful or breathless swelling goes to its own protocols.
+# Adverse effects of a medicine: ankle swelling on a dihydropyridine calcium-channel blocker (amlodipine,
+# nifedipine) is reviewed, not stopped alone; one-sided, painful or breathless swelling goes to its own
+# protocols. Muscle pain with dark urine on a statin, and a rash with fever on a new medicine, are seen today.
+STATIN_SE = "NICE CKS lipid modification (2023); MHRA statins: 肌痛伴乏力或浓茶色尿停药当天查CK(横纹肌溶解)"
+DRUG_RASH = "NICE CKS drug allergy (2023); 重症药疹诊疗专家共识: 新用药后皮疹伴发热(DRESS/SJS)当天就医"
+
+
+def _on_statin_with_muscle_symptoms(c) -> bool:
+    return c.has("statin") and c.has("myalgia", "muscle_soreness", "limb_pain", "fatigue", "dark_urine")
+
+
 ordered_protocol(
     "medicine_side_effect", tx.GP, paediatric=False,
-    when=lambda c: c.has("ccb") and c.has("leg_swelling", "face_swelling", "joint_swelling"),
+    when=lambda c: c.has("ccb") and c.has("leg_swelling", "face_swelling", "joint_swelling") or
+    _on_statin_with_muscle_symptoms(c) or c.has("drug_trigger") and c.has("rash", "hives") and c.fever,
     asks=[
         Ask("med.ccb_oedema_breathless", U, CCB_SE + "; 心衰待排",
-            lambda c: c.has("dyspnoea", "orthopnoea"), flag="leg.heart_failure"),
+            lambda c: c.has("ccb") and c.has("dyspnoea", "orthopnoea"), flag="leg.heart_failure"),
+        Ask("med.statin_rhabdomyolysis", U, STATIN_SE,
+            lambda c: _on_statin_with_muscle_symptoms(c) and
+            (c.has("dark_urine") or c.has("fatigue") and c.has("myalgia", "muscle_soreness", "limb_pain")),
+            flag="med.statin_muscle"),
+        Ask("med.drug_rash_fever", U, DRUG_RASH,
+            lambda c: c.has("drug_trigger") and c.has("rash", "hives") and c.fever, flag="med.drug_rash",
+            dept=tx.DERM),
     ],
-    otherwise=("med.ccb_ankle_oedema", CCB_SE, "medicine"))
+    otherwise=("med.review", CCB_SE + "; " + STATIN_SE, "medicine"))
 
 # Oral thrush: self-care (pharmacist) in a feeding baby; poor feeding, an adult without a reason,
 # or immunosuppression is seen (NICE CKS candida - oral).

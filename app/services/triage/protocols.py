@@ -183,8 +183,11 @@ def _seizure(c: Ctx) -> bool:
 
 
 def _settled_known_epilepsy(c: Ctx) -> bool:
-    """An adult with known epilepsy whose fit is over (not a child, not pregnant)."""
-    return (c.cond("epilepsy") or c.has("cond_epilepsy")) and c.resolved() and not c.child and not c.pregnant
+    """Known epilepsy, the fit is over and the person has come round (NICE NG217 epilepsies, 2022: a usual
+    seizure with full recovery needs no ambulance): an adult, or a child said to be awake and playing again.
+    Never in pregnancy."""
+    return (c.cond("epilepsy") or c.has("cond_epilepsy")) and c.resolved() and not c.pregnant and \
+        (not c.child or c.has("active_child"))
 
 
 def _confusion_long_standing(c: Ctx) -> bool:
@@ -1086,7 +1089,10 @@ def _lethargic(c: Ctx) -> bool:
 
 
 def _danger_sign(c: Ctx, signs: tuple[str, ...]) -> bool:
-    return c.has(*(s for s in signs if s != "lethargy")) or ("lethargy" in signs and _lethargic(c))
+    """A general danger sign; a known epileptic child's usual fit, over and playing again, is the
+    consciousness protocol's (urgent), not a new convulsion."""
+    skip = {"lethargy"} | ({"seizure", "cramp_generic"} if _settled_known_epilepsy(c) else set())
+    return c.has(*(s for s in signs if s not in skip)) or ("lethargy" in signs and _lethargic(c))
 
 
 def _imci_danger(c: Ctx) -> bool:
@@ -1183,6 +1189,15 @@ def hypo_treated_and_recovered(c: Ctx) -> bool:
         not c.has("drowsy", "confusion", "unresponsive", "seizure", "hypo_coma")
 
 
+def _mild_hypo_over(c: Ctx) -> bool:
+    """A measured level-1 low (3.0-3.9) that is over — treated and recovered, or days ago — in an alert resident
+    (ADA Standards of Care 2024 §6: review the regimen; not a same-day call)."""
+    g = c.v.glucose
+    level1 = g is not None and g >= HYPO_LEVEL2_BELOW   # a low without its value stays a same-day call
+    over = c.resolved() or hypo_treated_and_recovered(c) or (c.hours("hypo_reported") or 0) >= 48
+    return level1 and over and not c.has("drowsy", "confusion", "unresponsive", "seizure", "hypo_coma")
+
+
 def _glu(c: Ctx, below: float | None = None, at_least: float | None = None) -> bool:
     g = c.v.glucose
     return g is not None and (below is None or g < below) and (at_least is None or g >= at_least)
@@ -1211,7 +1226,8 @@ ordered_protocol(
                 "vomiting", "persistent_vomiting", "abdominal_pain", "kussmaul", "drowsy", "confusion",
                 "fast_breathing", "dyspnoea") >= 2, flag="glu.dka", advice="hyper"),
         Ask("glu.hypo_level1", U, DM + " 1级低血糖3.0-3.9: 立即进食糖并当天联系",
-            lambda c: _hypo_context(c) and not _glu(c, at_least=HYPO_LEVEL1_BELOW), flag="glu.hypo", advice="hypo"),
+            lambda c: _hypo_context(c) and not _glu(c, at_least=HYPO_LEVEL1_BELOW) and not _mild_hypo_over(c),
+            flag="glu.hypo", advice="hypo"),
         Ask("glu.high", U, DESIGN + " 血糖≥16.7当天联系; " + DM_PRIMARY, lambda c: _glu(c, at_least=HYPER_URGENT),
             flag="glu.high", advice="hyper"),
         Ask("glu.ketosis_smell", U, HYPERGLY, lambda c: c.has("acetone_breath"), flag="glu.dka", advice="hyper"),
@@ -1221,6 +1237,8 @@ ordered_protocol(
         # A stored reading that is not acute does not change this complaint's triage.
         Ask("glu.stored_reading", R, DESIGN, lambda c: c.v.glucose is not None and "glucose" not in c.stated and
             not c.has("hyper_reported", "polydipsia", "glucose_normal"), stop=True),
+        Ask("glu.hypo_treated", R, DM + " 1级低血糖已纠正: 门诊调整用药",
+            lambda c: _hypo_context(c) and _mild_hypo_over(c), flag="glu.hypo", advice="hypo"),
         Ask("glu.above_target", R, DM + " 空腹4.4-7.0、非空腹<10.0; " + DM_PRIMARY,
             lambda c: _glu(c, at_least=7.0) or c.has("hyper_reported", "polydipsia"), advice="hyper"),
     ],

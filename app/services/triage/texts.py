@@ -174,6 +174,8 @@ RED_FLAGS = {
     "resp.upper_airway": "嗓子疼伴张嘴困难、咽不下口水",
     "resp.stridor": "吸气有喉鸣",
     "resp.agranulocytosis": "吃甲亢药后嗓子疼或发烧",
+    "med.statin_muscle": "吃他汀后肌肉酸痛无力或尿色像浓茶",
+    "med.drug_rash": "新吃的药后起皮疹又发烧",
     "back.cauda": "大小便失禁或会阴发麻",
     "back.fever": "腰背痛伴发烧",
     "back.trauma": "外伤后腰背痛",
