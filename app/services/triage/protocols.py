@@ -951,9 +951,10 @@ ordered_protocol(
         Ask("fever.child_breathing", U, IMCI + " 肺炎: 呼吸增快", _child(lambda c: c.has("fast_breathing", "dyspnoea",
                                                                                        "wheeze")),
             flag="child.breathing", advice="fever_child"),
-        Ask("fever.child_amber", U, NICE_FEVER + " 黄: 脱水/烦躁",
+        Ask("fever.child_amber", U, NICE_FEVER + " 黄: 脱水/烦躁/婴儿吃奶减少",
             _child(lambda c: c.has("irritable") and c.severe("irritable", "fever") or
-                   c.has("sunken_eyes", "oliguria", "no_tears")), flag="child.dehydration", advice="fever_child"),
+                   c.has("sunken_eyes", "oliguria", "no_tears") or c.infant and c.has("reduced_feeding") and
+                   c.has("oliguria", "dry_mouth", "lethargy")), flag="child.dehydration", advice="fever_child"),
         Ask("fever.child_rash_red_eyes", U, KAWASAKI, _child(lambda c: c.has("rash") and c.has("red_eye")),
             flag="fever.prolonged_child", advice="fever_child"),
         Ask("fever.40", U, CONSENSUS + "; 超高热", _adult(lambda c: c.temp is not None and c.temp >= 40),
