@@ -1587,6 +1587,14 @@ ordered_protocol(
     self_care=Ask("allergy.mild", S, ANAPH + "; 轻度过敏(仅皮肤)可居家观察", lambda c: True, advice="skin"))
 
 
+# Medicines a child takes only by mistake (not insulin or thyroid medicine, which children may need).
+_ADULT_MEDICINES = ("bp_medicine", "ccb", "cond_sulfonylurea", "statin", "sleeping_pill", "cond_anticoagulants")
+
+
+def _child_took_adult_medicine(c: Ctx) -> bool:
+    return c.child and c.has("ingested") and c.has(*_ADULT_MEDICINES)
+
+
 def _drunk_altered(c: Ctx) -> bool:
     return c.has("drunk") and c.has("unresponsive", "drowsy", "seizure", "vomiting", "head_injury")
 
@@ -1598,8 +1606,13 @@ def _hypoglycaemic_drug(c: Ctx) -> bool:
 # The findings are rules of their own: a resolved choking's advice is kept under a same-day answer.
 ordered_protocol(
     "poisoning", tx.ED, record_below=R, triggers="poison_ingestion co_exposure drunk double_dose swallowed_object "
-    "battery_magnet choking fishbone self_harm_act", paediatric=False,
+    "battery_magnet choking fishbone self_harm_act", paediatric=False, when=_child_took_adult_medicine,
     asks=[
+        # 急性中毒诊断与治疗中国专家共识(2016); Bar-Oz B et al., Paediatr Drugs 2004 ("one pill can kill"): a
+        # toddler who swallowed an adult's blood-pressure, diabetes, heart or sleeping medicine — whatever the
+        # count — is an emergency even when well.
+        Ask("poison.child_adult_medicine", E, POISON + "; 儿童误服成人降压/降糖/心脏/安眠药",
+            _child_took_adult_medicine, flag="poison.ingestion", advice="poison"),
         Ask("poison.co", E, CO,
             lambda c: c.has("co_exposure") and (c.has("headache", "dizziness", "nausea", "vomiting", "confusion",
                                                       "unresponsive", "fatigue", "drowsy", "syncope") or
