@@ -79,3 +79,15 @@ def test_a_prescription_to_renew_goes_to_the_doctor_even_with_a_good_reading():
 def test_a_chest_wall_strain_is_self_care_only_when_young_and_reproducible():
     assert _level("我25岁 昨天健身卧推练多了 今天胸口按着疼 一扭身就疼 不喘 不出汗") == "self_care"
     assert _level("我58岁 昨天搬东西 今天胸口按着疼 不喘 不出汗") != "self_care"
+
+
+@pytest.mark.parametrize("text, level", [
+    ("奶奶拉肚子两天 血压76/44 心跳120多 手冰凉", "emergency"),       # low pressure with a fast pulse: shock
+    ("一站起来就眼前发黑 量了86/54 坐着就好", "urgent"),               # a blackout on standing alone: orthostatic
+    ("打完农药回来 浑身冒汗 口水直流 瞳孔缩得很小", "emergency"),      # organophosphate
+    ("66岁 挑水的时候下巴疼 还往左胳膊串 歇一会好点", "emergency"),     # jaw pain on exertion spreading to the arm
+    ("孙子两岁 把他爷爷的降压药吃了两片 现在在玩", "emergency"),       # a toddler and an adult's medicine
+    ("孩子有糖尿病 打了胰岛素 吃了饭 血糖8", "routine"),               # a child's own insulin is no poisoning
+])
+def test_presentations_added_from_the_emergency_batch(text, level):
+    assert _level(text) == level

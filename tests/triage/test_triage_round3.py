@@ -15,8 +15,8 @@ from app.services.triage.report import Scored, format_report, score
 PATH = Path(__file__).with_name("cases_round3.jsonl")
 CASES = [json.loads(line) for line in PATH.read_text(encoding="utf-8").splitlines() if line.strip()]
 
-EXACT_FLOOR = 0.84          # reached 0.868 (0.697-0.716 per batch before its tuning)
-THREE_CLASS_FLOOR = 0.88    # reached 0.907
+EXACT_FLOOR = 0.85          # reached 0.878 (0.697-0.742 per batch before the round)
+THREE_CLASS_FLOOR = 0.89    # reached 0.915
 # Kept disagreements on the safe side, each with its reason (not fixed with a wording rule).
 SELF_CARE_TO_EMERGENCY = {
     "col-727": "an old man talking in his sleep at night, normal by day, is read as new confusion in the elderly "
@@ -34,7 +34,7 @@ def results():
 
 def test_the_set_is_what_its_authors_wrote():
     ids = [c["id"] for c in CASES]
-    assert len(CASES) == 880 and len(ids) == len(set(ids))
+    assert len(CASES) == 1000 and len(ids) == len(set(ids))
     assert {c["set"] for c in CASES} == {"colloquial", "vignette_long", "vignette_terse"}
 
 

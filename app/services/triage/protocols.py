@@ -387,6 +387,10 @@ def _chest_pattern(c: Ctx) -> str:
 
 ordered_protocol(
     "chest_pain", tx.CARDIO, triggers="chest_pain chest_tightness mi_suspected chest_injury tearing_pain pleuritic",
+    # 急性胸痛急诊诊疗专家共识(2019): jaw or arm pain brought on by exertion, or jaw pain spreading to the arm,
+    # is an anginal equivalent even when the chest is not named.
+    when=lambda c: c.has("jaw_pain") and c.has("radiation", "exertional", "sweating") or
+    c.has("radiation") and c.has("exertional"),
     questions="chest_assoc chest_ongoing chest_benign",
     asks=[
         Ask("chest.mi_suspected", E, CHEST, lambda c: c.has("mi_suspected"), flag="chest.acs_features", advice="chest"),
@@ -1290,6 +1294,13 @@ ordered_protocol(
             flag="bp.severe", advice="bp_high"),
         Ask("bp.pregnancy", U, PREG + " 孕期血压≥140/90", lambda c: c.pregnant and _bp_at_least(c, 140, 90),
             flag="bp.pregnancy", advice="pregnancy", dept=tx.OBGYN),
+        # 共识(2018) Ⅱ级 休克; NICE NG51 sepsis (2016): systolic < 90 with fever, fainting, confusion, mottled or
+        # pale and sweating skin, or a pulse of 110 or more is shock, not a low reading (a blackout on standing
+        # up alone is orthostatic: urgent below).
+        Ask("bp.shock", E, CONSENSUS + " Ⅱ级: 休克表现; NICE NG51 sepsis 收缩压<90",
+            lambda c: _sbp_low(c) and (c.fever or c.has("syncope", "confusion", "mottled") or
+                                        c.has("pallor") and c.has("sweating") or (c.v.pulse or 0) >= 110),
+            flag="vital.sbp_low", advice="bp_low"),
         Ask("bp.low_symptomatic", U, DESIGN + " 收缩压<90伴头晕/晕厥: 当天联系; " + CONSENSUS + " Ⅲ级",
             lambda c: _sbp_low(c) and _bp_low_sx(c), flag="vital.sbp_low", advice="bp_low"),
         Ask("bp.low_reported_symptomatic", U, DESIGN, lambda c: _low_reported(c) and _bp_low_sx(c),
@@ -1494,8 +1505,8 @@ ordered_protocol(
 
 def _burn_moderate(c: Ctx) -> bool:
     """Blisters in a child or a severe burn, a burn the size of a palm or more, or a swollen face."""
-    return c.has("burn") and (c.has("blisters") and (c.child or c.severe("burn")) or c.yes("burn_size") or
-                              c.has("face_swelling"))
+    return c.has("burn") and (c.has("blisters") and (c.child or c.severe("burn") or c.has("large_area")) or
+                              c.yes("burn_size") or c.has("face_swelling"))
 
 
 ordered_protocol(
@@ -1595,6 +1606,13 @@ def _child_took_adult_medicine(c: Ctx) -> bool:
     return c.child and c.has("ingested") and c.has(*_ADULT_MEDICINES)
 
 
+def _cholinergic_after_pesticide(c: Ctx) -> bool:
+    """急性有机磷农药中毒诊治临床专家共识(2016): after spraying or touching a pesticide, sweating, drooling,
+    pinpoint pupils, muscle twitching, vomiting or diarrhoea, breathlessness or drowsiness."""
+    return c.has("pesticide_exposure") and c.count("sweating", "drooling", "miosis", "myoclonus", "vomiting",
+                                                    "diarrhoea", "dyspnoea", "drowsy", "confusion", "nausea") >= 2
+
+
 def _drunk_altered(c: Ctx) -> bool:
     return c.has("drunk") and c.has("unresponsive", "drowsy", "seizure", "vomiting", "head_injury")
 
@@ -1606,8 +1624,11 @@ def _hypoglycaemic_drug(c: Ctx) -> bool:
 # The findings are rules of their own: a resolved choking's advice is kept under a same-day answer.
 ordered_protocol(
     "poisoning", tx.ED, record_below=R, triggers="poison_ingestion co_exposure drunk double_dose swallowed_object "
-    "battery_magnet choking fishbone self_harm_act", paediatric=False, when=_child_took_adult_medicine,
+    "battery_magnet choking fishbone self_harm_act", paediatric=False,
+    when=lambda c: _child_took_adult_medicine(c) or _cholinergic_after_pesticide(c),
     asks=[
+        Ask("poison.organophosphate", E, POISON + "; 急性有机磷农药中毒诊治临床专家共识(2016)",
+            _cholinergic_after_pesticide, flag="poison.ingestion", advice="poison"),
         # 急性中毒诊断与治疗中国专家共识(2016); Bar-Oz B et al., Paediatr Drugs 2004 ("one pill can kill"): a
         # toddler who swallowed an adult's blood-pressure, diabetes, heart or sleeping medicine — whatever the
         # count — is an emergency even when well.
@@ -1793,6 +1814,12 @@ ordered_protocol(
         Ask("back.trauma", U, BACK + "; " + OTTAWA + " 外伤后骨折待排",
             lambda c: c.has("fall", "trauma") and (c.elderly or c.severe(*_BACK) or c.has("cant_bear_weight")),
             flag="back.trauma", advice="limb"),
+        # NICE NG234 spinal metastases (2023): back pain that worsens or is worse at night in someone who has had
+        # cancer is assessed urgently.
+        Ask("back.cancer_history", U, BACK + "; NICE NG234 spinal metastases (2023)",
+            lambda c: c.has("back_pain", "neck_pain") and c.cond("cancer") and
+            (c.worsening() or c.has("at_rest", "night_sweats", "weight_loss") or c.severe(*_BACK)),
+            flag="back.motor_deficit", advice="back"),
         Ask("back.review", R, BACK + " 坐骨神经痛/持续>6周/老年/加重需门诊", _back_review, advice="back"),
     ],
     self_care=Ask("back.mechanical", S, BACK + " 急性非特异性腰痛可居家活动", lambda c: True, advice="back"))
