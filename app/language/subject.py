@@ -27,7 +27,7 @@ _AGE_W_RE = re.compile(rf"{NUM}(?:个)?(?:周|星期|礼拜)(?:大|的宝宝|的
                        rf"(?:宝宝|孩子|婴儿|bb|娃|囡|仔|新生儿|出生|生下来)(?:才|刚|只有|刚刚|出生)?{NUM}(?:个)?(?:周|星期|礼拜)"
                        r"(?!前|以前|以来|没|都|了|一直|来|多了|内)")
 # An age written as a bare number right after the person ("我娘七十二", "我63 高血压", "俺哥55 在…",
-# "俺娘八十了"): a whole number 1-110 followed by a pause or 了 (with 岁 the unit path reads it), never by a unit or another digit.
+# "俺娘八十了"): a whole number 1-110 followed by a pause or 了, never by a unit (with 岁 the unit path reads it).
 _AGE_BARE_RE = re.compile(rf"(?:今年|已经|都|也)?([零〇一二两三四五六七八九十百]+|\d{{1,3}})(?:了)?"
                           r"(?=$|[\s，。,.;；!！?？])")
 _AGE_D_RE = re.compile(rf"(?:出生|生下来|才|宝宝|孩子|婴儿|新生儿|娃){NUM}天|{NUM}天(?:大|的宝宝|的孩子|的婴儿|宝宝|孩子|婴儿)")
