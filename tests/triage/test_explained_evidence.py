@@ -91,3 +91,12 @@ def test_a_chest_wall_strain_is_self_care_only_when_young_and_reproducible():
 ])
 def test_presentations_added_from_the_emergency_batch(text, level):
     assert _level(text) == level
+
+
+@pytest.mark.parametrize("text", [
+    "怀孕34周 头痛得厉害 眼前冒金星 量血压158/104",        # severe pre-eclampsia
+    "吃华法林 摔了一跤磕到后脑勺 叫醒说两句又睡过去",      # head injury on an anticoagulant, drowsy
+    "刚刚搬东西 突然头痛 一辈子没这么痛过 脖子硬",          # thunderclap with a stiff neck
+])
+def test_emergencies_added_from_the_last_batch(text):
+    assert _level(text) == "emergency"

@@ -1387,10 +1387,18 @@ ordered_protocol(
     "pregnancy", tx.OBGYN, paediatric=False, obstetric=True,
     when=lambda c: c.pregnant and c.has("vaginal_bleeding", "reduced_fetal_movement", "rom", "contractions",
                                         "morning_sickness", "face_swelling", "leg_swelling", "seizure",
-                                        "abdominal_pain", "persistent_vomiting", "itch", "trauma", "fall"),
+                                        "abdominal_pain", "persistent_vomiting", "itch", "trauma", "fall",
+                                        "headache", "blurred_vision"),
     questions="preg_bleed",
     asks=[
         Ask("preg.eclampsia", E, PREG + " 子痫", lambda c: c.has("seizure"), flag="preg.eclampsia", advice="pregnancy"),
+        # 妊娠期高血压疾病诊治指南(2020) 重度子痫前期: from 20 weeks, a raised pressure with a severe headache, spots
+        # or blurring before the eyes or pain under the ribs — or a pressure of 160/110 — goes to hospital now.
+        Ask("preg.severe_preeclampsia", E, PREG + " 重度子痫前期",
+            lambda c: _from_20_weeks(c) and (_bp_at_least(c, 160, 110) or _bp_at_least(c, 140, 90) and
+                                             (c.severe("headache") or c.has("blurred_vision", "near_syncope",
+                                                                            "epigastric"))),
+            flag="preg.headache", advice="pregnancy"),
         Ask("preg.heavy_bleeding", E, PREG + "; " + CONSENSUS + " Ⅱ级: 异位妊娠/严重出血",
             lambda c: c.has("vaginal_bleeding") and (c.severe("vaginal_bleeding") or
                                                      c.has("uncontrolled_bleeding", "dizziness", "syncope",
