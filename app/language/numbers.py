@@ -57,6 +57,7 @@ _FILL = (r"(?:老是|总是|一直|经常|都是|是|有|为|到|达|达到|才|
          r"平时|平常|左右|上下|常在)*")
 _TEMP_RE = re.compile(rf"(?:体温|发烧|发热|烧到|烧了|烧|温度|腋温|口温|肛温|耳温)?{_FILL}{NUM}\s*(?:度|°c|℃|°)(多|半|[一二三四五六七八九\d])?")
 _BP_SLASH_RE = re.compile(r"(\d{2,3})\s*[/\\／]\s*(\d{2,3})")
+_BP_PAIR_RE = re.compile(r"(?:量|测)[^，。；！？,.;!?\d]{0,6}?(\d{2,3})\s+(\d{2,3})(?!\s*\d)")
 _BP_WORD_RE = re.compile(rf"(血压|高压|收缩压|低压|舒张压){_FILL}{NUM}(?:多)?(?:\s*(?:mmhg|毫米汞柱))?"
                          rf"(?:[\s,，、和到/-]*(?:低压)?{_FILL}{NUM})?")
 _GLU_RE = re.compile(rf"(?:血糖|空腹血糖|餐后血糖|随机血糖|指尖血糖|糖|空腹|餐后|饭后两小时|饭后2小时|饭后){_FILL}"
@@ -217,6 +218,11 @@ def parse_numbers(t: str) -> Numbers:
                 n.stool_count = _max(n.stool_count, v)
             else:
                 n.vomit_count = _max(n.vomit_count, v)
+    if n.systolic is None and "血压" in t:
+        # "血压有点高 今天在家量 148 96": two numbers after a measuring verb in a message about blood pressure.
+        m = _BP_PAIR_RE.search(t)
+        if m and 70 <= int(m.group(1)) <= 260 and 40 <= int(m.group(2)) <= 160 and int(m.group(1)) > int(m.group(2)):
+            n.systolic, n.diastolic = float(m.group(1)), float(m.group(2))
     bound = _bound_value(t, _GLU_WORD_RE, lambda v: _glucose_value(v, None) if v <= 35 else None)
     if bound is not None:
         n.glucose = _glucose_merge(n.glucose, bound)

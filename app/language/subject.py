@@ -112,7 +112,8 @@ def _self_pos(t: str) -> int:
     return m.end() if m else -1
 
 
-_SELF_INTRO_RE = re.compile(r"^\s*(?:我|俺|𠊎|本人)(?:今年|是)?(?:[\d零〇一二两三四五六七八九十]+岁|个?(?:男|女)的)")
+_SELF_INTRO_RE = re.compile(r"^\s*(?:我|俺|𠊎|本人)(?:今年|是)?(?:[\d零〇一二两三四五六七八九十]+岁|个?(?:男|女)的|"
+                            r"[\d零〇一二两三四五六七八九十]+(?=[\s，。,.;；!！?？]))")
 
 
 _REL_CACHE: dict[tuple[str, ...], re.Pattern] = {}

@@ -160,3 +160,14 @@ def test_ordinary_words_about_medicine_are_no_overdose(text):
 ])
 def test_an_everyday_phrase_that_looks_like_a_red_flag_is_not_one(text, code):
     assert not read(text).present(code)
+
+
+@pytest.mark.parametrize("text, code", [("听说药吃多了伤肾", "poison_ingestion"), ("听人说胸口疼就是心梗", "chest_pain")])
+def test_hearsay_is_not_the_residents_finding(text, code):
+    assert not read(text).present(code)
+
+
+def test_two_numbers_after_measuring_in_a_message_about_blood_pressure():
+    n = parse_numbers("产检说血压有点高 今天自己在家量 148 96")
+    assert (n.systolic, n.diastolic) == (148, 96)
+    assert parse_numbers("今天量了 36 5 次").systolic is None
