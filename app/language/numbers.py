@@ -23,7 +23,6 @@ _FUZZY = {"半": 0.5, "几": 3, "好几": 4, "两三": 3, "三四": 4, "一两":
           "二十几": 25, "几十": 30, "一二": 2}
 
 
-_CN_UNITS = "一二三四五六七八九"
 _APPROX_RE = re.compile(r"^(.*[十百])([一二三四五六七八])([二三四五六七八九])$")
 
 
@@ -79,8 +78,9 @@ _WEIGHT_RE = re.compile(rf"体重{_FILL}{NUM}\s*(公斤|kg|千克|斤)?")
 _GLU_WORD_RE = re.compile(r"血糖|测糖|量糖|低血糖|高血糖|测个糖|糖尿病|血糖仪|测了个糖")
 _TEMP_WORD_RE = re.compile(r"体温|发烧|发热|烧到|高烧|低烧|发烫|烫|夹表|体温计|温度计|体温枪|额温|耳温")
 _OTHER_MEASURE_RE = re.compile(rf"血压|高压|低压|心率|脉搏|心跳|血氧|体温|体重|血糖|温度|℃|/|[\d{CN_DIGITS}几多半个]\s*(?:度|次|岁|斤|公斤)")
-_BARE_VALUE_RE = re.compile(rf"(?:测|量|查|验|显示|测出来|结果)[^，。；！？,.;!?\d]{{0,6}}?"
-                            rf"(\d+(?:\.\d+)?|[{CN_DIGITS}]+点[零〇一二三四五六七八九]+)(?![\d/])")
+# A measured value standing alone: Arabic, or Chinese with a decimal point ("十九点三").
+_LONE_VALUE = rf"(\d+(?:\.\d+)?|[{CN_DIGITS}]+点[零〇一二三四五六七八九]+)(?![\d/])"
+_BARE_VALUE_RE = re.compile(rf"(?:测|量|查|验|显示|测出来|结果)[^，。；！？,.;!?\d]{{0,6}}?{_LONE_VALUE}")
 # A decimal between 35.0 and 42.9 read off a thermometer ("夹表量38.3", "测了37.8") is a temperature even
 # when no fever word comes first: no other measure a resident writes with one decimal lies in that range
 # (a glucose that high is written in mg/dL without a decimal, and is bound to its glucose word first).
@@ -223,10 +223,10 @@ def parse_numbers(t: str) -> Numbers:
         m = _BP_PAIR_RE.search(t)
         if m and 70 <= int(m.group(1)) <= 260 and 40 <= int(m.group(2)) <= 160 and int(m.group(1)) > int(m.group(2)):
             n.systolic, n.diastolic = float(m.group(1)), float(m.group(2))
-    bound = _bound_value(t, _GLU_WORD_RE, lambda v: _glucose_value(v, None) if v <= 35 else None)
+    bound = _bound_value(t, _GLU_WORD_RE, _lone_glucose)
     if bound is not None:
         n.glucose = _glucose_merge(n.glucose, bound)
-    corrected, treated = _retested(t, _GLU_WORD_RE, lambda v: _glucose_value(v, None) if v <= 35 else None)
+    corrected, treated = _retested(t, _GLU_WORD_RE, _lone_glucose)
     if corrected is not None:
         n.glucose = corrected
     n.glucose_after_treatment = treated
@@ -269,8 +269,7 @@ def _bound_value(t: str, concept_re: re.Pattern, accept) -> float | None:
     return None
 
 
-_RETEST_RE = re.compile(r"(?:重新|再|又|重|复)(?:测|量)(?:了|一次|一遍|一下)?[^，。；！？,.;!?\d]{0,4}?"
-                        rf"(\d+(?:\.\d+)?|[{CN_DIGITS}]+点[零〇一二三四五六七八九]+)(?![\d/])")
+_RETEST_RE = re.compile(rf"(?:重新|再|又|重|复)(?:测|量)(?:了|一次|一遍|一下)?[^，。；！？,.;!?\d]{{0,4}}?{_LONE_VALUE}")
 
 
 _TREATED_RE = re.compile(r"(?:吃|喝|含|打|服)了?[^，。；！？,.;!?\d]{0,3}?"
@@ -298,6 +297,11 @@ def _retested(t: str, concept_re: re.Pattern, accept) -> tuple[float | None, flo
         else:
             corrected = v
     return corrected, treated
+
+
+def _lone_glucose(v: float) -> float | None:
+    """A value standing alone after a glucose word: mmol/L up to 35 (a larger bare number is not trusted)."""
+    return _glucose_value(v, None) if v <= 35 else None
 
 
 def _glucose_merge(a: float | None, b: float) -> float:

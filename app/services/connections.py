@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import select
 import time
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
+
+T = TypeVar("T")
 
 IDLE_PING_SECONDS = 30.0
 _CHECKED_IN = "jiayi.checked_in"
@@ -48,6 +50,19 @@ def check_without_ping(engine: Engine, *, idle_ping_seconds: float = IDLE_PING_S
     event.listen(engine.pool, "checkin", _checked_in)
     event.listen(engine.pool, "checkout", checkout)
     return engine
+
+
+def once_more_if_disconnected(call: Callable[[], T], *, before_retry: Callable[[], None] | None = None) -> T:
+    """Run `call`; when its connection died under it (the pool has invalidated it and will open a new one), run it
+    once more. Only for idempotent work (the nonce check, a delivery guarded by its dedup claim)."""
+    try:
+        return call()
+    except exc.DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        if before_retry is not None:
+            before_retry()
+        return call()
 
 
 def _checked_in(_dbapi_connection: Any, record: Any) -> None:

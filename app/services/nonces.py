@@ -31,10 +31,9 @@ from typing import Any, Protocol
 from sqlalchemy import bindparam, create_engine, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from app.services.connections import check_without_ping
+from app.services.connections import check_without_ping, once_more_if_disconnected
 from models.wechat import CallbackNonce
 
 PREFIX = "jiayi:wechat-nonce:"
@@ -84,12 +83,7 @@ class DatabaseNonces:
 
     def first_use(self, timestamp: str, nonce: str, body: bytes, *, now: datetime) -> bool:
         params = {"key": _key(timestamp, nonce), "digest": _digest(body), "now": now}
-        try:
-            return self._first_use(params, now)
-        except DBAPIError as error:
-            if not error.connection_invalidated:
-                raise
-            return self._first_use(params, now)
+        return once_more_if_disconnected(lambda: self._first_use(params, now))
 
     def _first_use(self, params: dict[str, Any], now: datetime) -> bool:
         connection = self.engine.connect()

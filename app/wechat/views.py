@@ -22,10 +22,10 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, Mapping
 
 from flask import Blueprint, Flask, Response, current_app, request
-from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db, limiter
 from app.services import nonces
+from app.services.connections import once_more_if_disconnected
 from app.wechat import bot, texts
 from app.wechat.settings import flag, setting
 from app.wechat.transport import (
@@ -233,14 +233,12 @@ def _handle(app: Flask, inbound: Inbound, race: _Race) -> bot.Handled:
     claim makes a second pass safe even when the first one's COMMIT was the statement that failed."""
     kwargs = dict(now=utcnow(), settings=bot.BotSettings.from_config(app.config), services=services_for(app),
                   in_time=race.finish_in_time)
-    try:
-        return bot.handle(db.session, inbound, **kwargs)
-    except DBAPIError as error:
-        if not error.connection_invalidated:
-            raise
+
+    def lost() -> None:
         log.warning("wechat: %s: the database connection was lost; handled again", inbound.dedup_key)
         db.session.rollback()
-        return bot.handle(db.session, inbound, **kwargs)
+
+    return once_more_if_disconnected(lambda: bot.handle(db.session, inbound, **kwargs), before_retry=lost)
 
 
 def _run(app: Flask, inbound: Inbound, race: _Race) -> str | None:

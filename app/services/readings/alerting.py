@@ -85,10 +85,10 @@ def _usable(column, excluded):
 
 # A resident's usable BP readings in a time range: built once (every BP message runs it; on PostgreSQL the readings
 # service sends it in one statement with the reading's INSERT, ingest._insert_bp_and_near).
-BP_NEAR = _BP_NEAR = (select(BpReading.id, BpReading.measured_at, BpReading.systolic, BpReading.diastolic)
-            .where(BpReading.resident_id == bindparam("resident_id"),
-                   BpReading.measured_at.between(bindparam("lo"), bindparam("hi")),
-                   _usable(BpReading.confirmation, _NOT_A_VALUE)))
+BP_NEAR = (select(BpReading.id, BpReading.measured_at, BpReading.systolic, BpReading.diastolic)
+           .where(BpReading.resident_id == bindparam("resident_id"),
+                  BpReading.measured_at.between(bindparam("lo"), bindparam("hi")),
+                  _usable(BpReading.confirmation, _NOT_A_VALUE)))
 
 
 class Context:
@@ -101,7 +101,7 @@ class Context:
         near_lo, near_hi = min(times) - NEAR, max(times) + NEAR
         if kind == "bp":
             rows = bp_near if bp_near is not None else session.execute(
-                _BP_NEAR, {"resident_id": resident_id, "lo": near_lo, "hi": near_hi}).all()
+                BP_NEAR, {"resident_id": resident_id, "lo": near_lo, "hi": near_hi}).all()
             near = sorted((r.measured_at, r.id, BpRow(r.measured_at, r.systolic, r.diastolic, id=r.id)) for r in rows)
             lows: list = []
         else:

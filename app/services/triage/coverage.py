@@ -48,10 +48,14 @@ def _on_statin_with_muscle_symptoms(c) -> bool:
     return c.has("statin") and c.has("myalgia", "muscle_soreness", "limb_pain", "fatigue", "dark_urine")
 
 
+def _rash_with_fever_on_new_drug(c) -> bool:
+    return c.has("drug_trigger") and c.has("rash", "hives") and c.fever
+
+
 ordered_protocol(
     "medicine_side_effect", tx.GP, paediatric=False,
     when=lambda c: c.has("ccb") and c.has("leg_swelling", "face_swelling", "joint_swelling") or
-    _on_statin_with_muscle_symptoms(c) or c.has("drug_trigger") and c.has("rash", "hives") and c.fever,
+    _on_statin_with_muscle_symptoms(c) or _rash_with_fever_on_new_drug(c),
     asks=[
         Ask("med.ccb_oedema_breathless", U, CCB_SE + "; 心衰待排",
             lambda c: c.has("ccb") and c.has("dyspnoea", "orthopnoea"), flag="leg.heart_failure"),
@@ -59,9 +63,7 @@ ordered_protocol(
             lambda c: _on_statin_with_muscle_symptoms(c) and
             (c.has("dark_urine") or c.has("fatigue") and c.has("myalgia", "muscle_soreness", "limb_pain")),
             flag="med.statin_muscle"),
-        Ask("med.drug_rash_fever", U, DRUG_RASH,
-            lambda c: c.has("drug_trigger") and c.has("rash", "hives") and c.fever, flag="med.drug_rash",
-            dept=tx.DERM),
+        Ask("med.drug_rash_fever", U, DRUG_RASH, _rash_with_fever_on_new_drug, flag="med.drug_rash", dept=tx.DERM),
     ],
     otherwise=("med.review", CCB_SE + "; " + STATIN_SE, "medicine"))
 

@@ -111,8 +111,8 @@ def explained_by_dental_anaesthetic(c: Ctx) -> bool:
     dental local anaesthetic is the anaesthetic — only when the face is the only sign (no arm or leg weakness,
     numbness of a limb, speech, vision or balance sign)."""
     return c.has("local_anaesthetic") and c.has("face_droop") and \
-        not c.has("unilateral_weakness", "speech", "vision_loss", "diplopia", "ataxia", "confusion") and \
-        not c.has("unilateral_numbness")
+        not c.has("unilateral_weakness", "unilateral_numbness", "speech", "vision_loss", "diplopia", "ataxia",
+                  "confusion")
 
 
 def explained_by_nosebleed(c: Ctx) -> bool:
@@ -1190,8 +1190,7 @@ def hypo_treated_and_recovered(c: Ctx) -> bool:
     treated hypo — a same-day call (the level-1 question, urgent), not an emergency. Never with a change of
     consciousness, a fit, or a repeat value still below 3.9."""
     after = c.v.glucose_after_treatment
-    return after is not None and after >= HYPO_LEVEL1_BELOW and \
-        not c.has("drowsy", "confusion", "unresponsive", "seizure", "hypo_coma")
+    return after is not None and after >= HYPO_LEVEL1_BELOW and not c.has(*_NEURO_HYPO)
 
 
 def _mild_hypo_over(c: Ctx) -> bool:
@@ -1200,7 +1199,7 @@ def _mild_hypo_over(c: Ctx) -> bool:
     g = c.v.glucose
     level1 = g is not None and g >= HYPO_LEVEL2_BELOW   # a low without its value stays a same-day call
     over = c.resolved() or hypo_treated_and_recovered(c) or (c.hours("hypo_reported") or 0) >= 48
-    return level1 and over and not c.has("drowsy", "confusion", "unresponsive", "seizure", "hypo_coma")
+    return level1 and over and not c.has(*_NEURO_HYPO)
 
 
 def _glu(c: Ctx, below: float | None = None, at_least: float | None = None) -> bool:
