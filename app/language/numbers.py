@@ -69,6 +69,11 @@ _SPO2_RE = re.compile(rf"(?:血氧饱和度|血氧|氧饱和度|饱和度|指脉
 _RR_RE = re.compile(rf"呼吸(?:每分钟|一分钟|频率){_FILL}{NUM}\s*次")
 _PAIN_RE = re.compile(rf"(?:疼|痛)[^，。,.;!?]{{0,6}}?{NUM}\s*分|{NUM}\s*分(?:的)?(?:疼|痛)")
 _COUNT_RE = re.compile(rf"(拉|泻|吐|呕)了?{NUM}(多)?(?:次|回|趟)")
+# Tablets swallowed: a count after a swallowing verb. A count over a period is a course of treatment, not one
+# intake ("这个月吃了三十片", "每天吃两片", "一共吃了二十片"), so a period word just before it cancels it.
+_TABLETS_RE = re.compile(rf"(?:吃|吞|服|嚼|咽|喂)(?:了|下|掉|咗|下去|进去)?[^，。；！？,.;!?\d]{{0,4}}?{NUM}(多)?\s*(?:片|粒|颗)")
+_PERIOD_RE = re.compile(rf"每|[\d{CN_DIGITS}几]+(?:天|日|周|个月|月|年)|这(?:周|个月|阵|些天|几天)|礼拜|星期|一共|总共|陆续|疗程|"
+                        r"吃到现在|到现在|才吃了|还剩")
 _PREG_RE = re.compile(rf"(?:怀孕|孕|怀了|怀二胎)(?:已经|快|了)?{NUM}(个)?(多)?(周|个月|月)")
 _HI_LO_RE = re.compile(r"血糖[^，。,.;!?]{0,6}?(hi|lo|测不出|爆表)")
 _WEIGHT_RE = re.compile(rf"体重{_FILL}{NUM}\s*(公斤|kg|千克|斤)?")
@@ -103,6 +108,7 @@ class Numbers:
     preg_weeks: float | None = None
     weight_kg: float | None = None
     glucose_after_treatment: float | None = None   # "喝了糖水 再测5.6": the value once a low was treated
+    tablets_at_once: float | None = None           # "一下吃了15片安眠药": tablets swallowed in one go
 
 
 def parse_bp_number(s: str) -> tuple[float | None, float | None]:
@@ -242,6 +248,11 @@ def parse_numbers(t: str) -> Numbers:
             v = v / 2 if m.group(2) == "斤" else v
             if 2 <= v <= 250:
                 n.weight_kg = v
+    for m in _TABLETS_RE.finditer(t):
+        v = to_number(m.group(1))
+        before = re.split(r"[，。；！？,.;!?]", t[max(0, m.start() - 8):m.start()])[-1]
+        if v and not _PERIOD_RE.search(before + m.group(0)):
+            n.tablets_at_once = _max(n.tablets_at_once, v)
     m = _PREG_RE.search(t)
     if m:
         v = to_number(m.group(1))

@@ -154,6 +154,22 @@ def test_ordinary_words_about_medicine_are_no_overdose(text):
     assert not read(text).present("poison_ingestion"), text
 
 
+@pytest.mark.parametrize("text, count", [
+    ("刚才一下吃了15片安眠药", 15), ("故意吞了20片对乙酰氨基酚", 20), ("我爸一次吞了三十片降压药", 30),
+    ("每天吃一片降压药 刚才一下吃了15片安眠药", 15), ("吃了十几粒布洛芬", 15),
+])
+def test_tablets_swallowed_in_one_go_are_counted(text, count):
+    assert parse_numbers(text).tablets_at_once == count
+
+
+@pytest.mark.parametrize("text", [
+    "这个月吃了三十片降压药 还剩一盒", "每次吃两片 一天三次", "一共吃了二十片 还有十片", "这盒药有二十片",
+    "三天吃了十二片止痛药", "降压药每天吃1片",
+])
+def test_tablets_over_a_period_or_in_a_box_are_no_intake(text):
+    assert (parse_numbers(text).tablets_at_once or 0) < 10, text
+
+
 @pytest.mark.parametrize("text, code", [
     ("腿抽筋抽了一下 揉揉就好", "seizure"), ("抽了一下午的烟", "seizure"), ("我问他话他不理我 在生气", "unresponsive"),
     ("最近不想活动 懒得动", "suicidal"), ("写了封信给医生", "suicidal"), ("坐久了屁股麻", "saddle_anaesthesia"),

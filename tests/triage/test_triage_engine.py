@@ -23,6 +23,11 @@ def test_emergency_advice_always_says_to_call_120(text):
     assert "120" in a.advice.splitlines()[0]
 
 
+def test_ten_tablets_in_one_go_are_an_overdose_but_a_months_supply_is_not():
+    assert assess("刚才一下吃了15片安眠药", interactive=False).level == "emergency"
+    assert assess("这个月吃了三十片降压药 还剩一盒", interactive=False).level != "emergency"
+
+
 @pytest.mark.parametrize("text", ["胸口疼，出冷汗", "被狗咬了", "尿频尿痛", "流鼻涕", "我想问问降压药什么时候吃", ""])
 def test_every_answer_ends_by_saying_it_is_not_a_diagnosis(text):
     a = assess(text, interactive=False)

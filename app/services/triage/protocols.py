@@ -1624,6 +1624,16 @@ def _drunk_altered(c: Ctx) -> bool:
     return c.has("drunk") and c.has("unresponsive", "drowsy", "seizure", "vomiting", "head_injury")
 
 
+# Ten tablets in one go is several times the largest single dose of any common oral medicine (most are one or
+# two tablets): assessed as an overdose whatever the medicine (急性中毒诊断与治疗中国专家共识 2016: a possible
+# toxic dose is assessed at once; TOXBASE: an unknown or supra-therapeutic amount is referred).
+TABLETS_OVERDOSE = 10
+
+
+def _many_tablets(c: Ctx) -> bool:
+    return (c.p.numbers.tablets_at_once or 0) >= TABLETS_OVERDOSE
+
+
 def _hypoglycaemic_drug(c: Ctx) -> bool:
     return c.cond("insulin", "sulfonylurea") or c.has("cond_insulin", "cond_sulfonylurea")
 
@@ -1632,7 +1642,7 @@ def _hypoglycaemic_drug(c: Ctx) -> bool:
 ordered_protocol(
     "poisoning", tx.ED, record_below=R, triggers="poison_ingestion co_exposure drunk double_dose swallowed_object "
     "battery_magnet choking fishbone self_harm_act", paediatric=False,
-    when=lambda c: _child_took_adult_medicine(c) or _cholinergic_after_pesticide(c),
+    when=lambda c: _child_took_adult_medicine(c) or _cholinergic_after_pesticide(c) or _many_tablets(c),
     asks=[
         Ask("poison.organophosphate", E, POISON + "; 急性有机磷农药中毒诊治临床专家共识(2016)",
             _cholinergic_after_pesticide, flag="poison.ingestion", advice="poison"),
@@ -1646,7 +1656,8 @@ ordered_protocol(
                                                       "unresponsive", "fatigue", "drowsy", "syncope") or
                                                 c.has("poison_ingestion")), flag="poison.co", advice="co"),
         Ask("poison.ingestion", E, POISON,
-            lambda c: c.has("poison_ingestion", "self_harm_act") and not c.has("double_dose"), flag="poison.ingestion",
+            lambda c: (c.has("poison_ingestion", "self_harm_act") or _many_tablets(c)) and not c.has("double_dose"),
+            flag="poison.ingestion",
             advice="poison"),
         Ask("poison.battery", E, POISON + "; 纽扣电池/多枚磁铁需紧急取出",
             lambda c: c.has("battery_magnet") and (c.has("swallowed_object") or c.child), flag="poison.battery",
