@@ -28,6 +28,18 @@ def test_ten_tablets_in_one_go_are_an_overdose_but_a_months_supply_is_not():
     assert assess("这个月吃了三十片降压药 还剩一盒", interactive=False).level != "emergency"
 
 
+def test_muddled_after_a_missed_meal_on_diabetes_medicine_is_an_emergency():
+    assert assess("老头子吃了降糖药 中午没吃饭 下午浑身冒冷汗 人有点迷糊", interactive=False).level == "emergency"
+
+
+@pytest.mark.parametrize("text, level", [
+    ("我妈打了胰岛素没吃饭 现在满头大汗 问她话答非所问", "emergency"), ("吃格列美脲 下午出了一身汗 手抖", "urgent"),
+])
+def test_a_low_is_suspected_on_insulin_or_a_sulfonylurea_from_its_signs_without_a_value(text, level):
+    a = assess(text, interactive=False)
+    assert (a.level, "glucose" in a.complaints) == (level, True)
+
+
 @pytest.mark.parametrize("text", ["胸口疼，出冷汗", "被狗咬了", "尿频尿痛", "流鼻涕", "我想问问降压药什么时候吃", ""])
 def test_every_answer_ends_by_saying_it_is_not_a_diagnosis(text):
     a = assess(text, interactive=False)

@@ -1173,15 +1173,18 @@ ordered_protocol(
     ])
 
 
-_NEURO_HYPO = ("confusion", "unresponsive", "seizure", "drowsy", "hypo_coma")
+_NEURO_HYPO = ("confusion", "unresponsive", "seizure", "drowsy", "hypo_coma", "speech")
 _DKA_SX = ("vomiting", "persistent_vomiting", "vomits_everything", "nausea", "abdominal_pain", "kussmaul", "drowsy",
            "confusion", "acetone_breath", "dyspnoea", "unresponsive")
 
 
 def _hypo_context(c: Ctx) -> bool:
     g = c.v.glucose
+    # On insulin or a sulfonylurea one autonomic symptom is enough to suspect a low (ADA Standards of Care 2024
+    # §6: these are the medicines that cause hypoglycaemia).
+    autonomic = c.count("sweating", "tremor", "hunger", "palpitations")
     return (g is not None and g < HYPO_LEVEL1_BELOW) or c.has("hypo_reported", "hypo_coma") or \
-        (c.diabetic and c.count("sweating", "tremor", "hunger", "palpitations") >= 2) or c.yes("hypo_sx")
+        (c.diabetic and autonomic >= 2) or (_hypoglycaemic_drug(c) and autonomic >= 1) or c.yes("hypo_sx")
 
 
 def hypo_treated_and_recovered(c: Ctx) -> bool:
@@ -1209,8 +1212,7 @@ def _glu(c: Ctx, below: float | None = None, at_least: float | None = None) -> b
 
 ordered_protocol(
     "glucose", tx.ENDO, triggers="hypo_reported hyper_reported polydipsia acetone_breath hypo_coma glucose_normal",
-    when=lambda c: c.v.glucose is not None or (c.diabetic and c.count("sweating", "tremor", "hunger",
-                                                                      "palpitations") >= 2),
+    when=lambda c: c.v.glucose is not None or _hypo_context(c),
     questions="glucose hypo_sx",
     asks=[
         Ask("glu.hypo_level2", E, DM + " 2级低血糖<3.0; " + CONSENSUS + " Ⅰ级: 血糖<3.33",
