@@ -110,7 +110,7 @@ def test_weeks_that_count_something_else_are_no_age():
     ("背脊中间痛", "back_pain"), ("晕低咗", "syncope"), ("山上捡的菌子", "poison_ingestion"),
     ("痰是黄绿色的", "purulent_sputum"), ("比平常喘得厉害", "worsening"), ("手上生了冻疮", "chilblain"),
     ("尿不湿那块红了", "minor_skin"), ("屙咗几次烂屎", "diarrhoea"), ("吃火锅吃太辣了", "dietary_trigger"),
-    ("喊她就哼一声", "unresponsive"), ("叫他眼睛也不睁", "unresponsive"),
+    ("喊她就哼一声", "unresponsive"), ("叫他眼睛也不睁", "unresponsive"), ("看人都成俩了", "diplopia"),
 ])
 def test_a_family_member_reads_as_its_concept(text, code):
     assert read(text).present(code), f"{text} -> {sorted(read(text).positive)}"
@@ -122,7 +122,7 @@ def test_a_family_member_reads_as_its_concept(text, code):
     ("站着做饭突然晕倒", "ataxia"),          # standing is not unsteadiness
     ("拉的时候脸憋得通红", "dyspnoea"),      # straining, not breathlessness
     ("心慌一阵一阵的", "worsening"),
-    ("眼睛进沙子了 睁不开", "unresponsive"),  # an eye that will not open, not a person who will not wake
+    ("眼睛进沙子了 睁不开", "unresponsive"), ("看病是两个人去的", "diplopia"),  # an eye that will not open, not a person who will not wake
 ])
 def test_a_look_alike_is_not_the_concept(text, code):
     assert not read(text).present(code), f"{text} -> {sorted(read(text).positive)}"

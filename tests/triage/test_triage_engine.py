@@ -28,6 +28,11 @@ def test_ten_tablets_in_one_go_are_an_overdose_but_a_months_supply_is_not():
     assert assess("这个月吃了三十片降压药 还剩一盒", interactive=False).level != "emergency"
 
 
+def test_double_vision_with_an_unsteady_gait_is_a_stroke_sign_unless_long_standing():
+    assert assess("婆婆说看东西是两个 走路打晃", interactive=False).level == "emergency"
+    assert assess("看东西重影好几年了 走路也不稳", interactive=False).level == "routine"
+
+
 def test_muddled_after_a_missed_meal_on_diabetes_medicine_is_an_emergency():
     assert assess("老头子吃了降糖药 中午没吃饭 下午浑身冒冷汗 人有点迷糊", interactive=False).level == "emergency"
 

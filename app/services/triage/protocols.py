@@ -300,8 +300,14 @@ def _other(c: Ctx) -> list[str]:
 
 
 def _other_acute(c: Ctx) -> bool:
+    """A balance or eye sign that is sudden or new today; or two of them together when the onset is not said and
+    they are not long-standing (double vision with an unsteady gait is a posterior-circulation stroke until shown
+    otherwise: BE-FAST, Aroor et al., Stroke 2017)."""
     old, h = _stroke_timing(c)
-    return bool(_other(c)) and (c.sudden(*_other(c)) or c.yes("stroke_sudden") or (h is not None and h <= 24 and not old))
+    others = _other(c)
+    together = len(others) >= 2 and h is None and not old and not c.recurrent(*others) and not c.resolved()
+    return bool(others) and (c.sudden(*others) or c.yes("stroke_sudden") or (h is not None and h <= 24 and not old)
+                             or together)
 
 
 def _other_chronic(c: Ctx) -> bool:
