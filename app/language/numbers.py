@@ -63,7 +63,7 @@ _GLU_RE = re.compile(rf"(?:血糖|空腹血糖|餐后血糖|随机血糖|指尖�
                      rf"{NUM}(点[\d一二三四五六七八九]|点多|多)?\s*(mmol|mg)?"
                      r"(?!\s*(?:个|天|周|星期|礼拜|年|月|小时|钟头|分钟|岁|次|回))")
 _PULSE_RE = re.compile(rf"(?:心率|脉搏|心跳|脉率){_FILL}{NUM}(多)?\s*(?:次|下)?")
-_PULSE2_RE = re.compile(rf"(?<!呼吸)(?:每分钟|一分钟)(?:只有|才|有|就)?{NUM}(多)?\s*(?:次|下)")
+_PULSE2_RE = re.compile(rf"(?<!呼吸)(?:每分钟|一分钟)(?:只有|才|有|就)?{NUM}(多|好几)?\s*(?:次|下)?")
 _SPO2_RE = re.compile(rf"(?:血氧饱和度|血氧|氧饱和度|饱和度|指脉氧|指夹子|指夹|测氧仪|血氧仪){_FILL}"
                       rf"(?:出来|出来的|上|上面)?(?:是|只有|才)?{NUM}\s*%?")
 _RR_RE = re.compile(rf"呼吸(?:每分钟|一分钟|频率){_FILL}{NUM}\s*次")
@@ -75,7 +75,7 @@ _TABLETS_RE = re.compile(rf"(?:吃|吞|服|嚼|咽|喂)(?:了|下|掉|咗|下去
 _PERIOD_RE = re.compile(rf"每|[\d{CN_DIGITS}几]+(?:天|日|周|个月|月|年)|这(?:周|个月|阵|些天|几天)|礼拜|星期|一共|总共|陆续|疗程|"
                         r"吃到现在|到现在|才吃了|还剩")
 _PREG_RE = re.compile(rf"(?:怀孕|孕|怀了|怀二胎)(?:已经|快|了)?{NUM}(个)?(多)?(周|个月|月)")
-_HI_LO_RE = re.compile(r"血糖[^，。,.;!?]{0,6}?(hi|lo|测不出|爆表)")
+_HI_LO_RE = re.compile(r"血糖[^，。,.;!?]{0,12}?(hi|lo|测不出|爆表)")
 _WEIGHT_RE = re.compile(rf"体重{_FILL}{NUM}\s*(公斤|kg|千克|斤)?")
 # "血糖低，测了下是2.6": a bare decimal after a glucose word (no other measure named in between) is
 # the glucose value; the same for temperature after 发烧/体温 ("发烧了，量了一下39度" is covered by
@@ -89,7 +89,7 @@ _BARE_VALUE_RE = re.compile(rf"(?:测|量|查|验|显示|测出来|结果)[^，�
 # A decimal between 35.0 and 42.9 read off a thermometer ("夹表量38.3", "测了37.8") is a temperature even
 # when no fever word comes first: no other measure a resident writes with one decimal lies in that range
 # (a glucose that high is written in mg/dL without a decimal, and is bound to its glucose word first).
-_TEMP_BARE_RE = re.compile(r"(?:测|量|表|显示|体温计|测出来|发烧|发热|烧到|烧了|体温|高烧|低烧|烧|探热|磨温)"
+_TEMP_BARE_RE = re.compile(r"(?:测|量|表|显示|体温计|测出来|发烧|发热|烧到|烧了|体温|高烧|低烧|烧|探热|磨温|耳温|额温|腋温|肛温|口温)"
                            r"[^，。；！？,.;!?\d]{0,4}?(3[5-9]|4[0-2])\.(\d)(?![\d/])")
 
 
@@ -336,7 +336,8 @@ _DUR_RE = re.compile(
     rf"(好几|几十|十几|二十几|两三|三四|一两|三五|四五|\d+(?:\.\d+)?|[{CN_DIGITS}]+|半|几)(个)?(多)?(半)?"
     r"(分钟|小时|钟头|个钟|天|日|晚|夜|星期|周|礼拜|月|年)(多)?(了|来|前|以来)?")
 _CHILD_WORDS = ("孩子", "宝宝", "儿子", "女儿", "婴儿", "小孩", "孙子", "孙女", "外孙", "闺女", "娃")
-_REL_TIMES = (("大前天", 72), ("前天", 48), ("昨天", 24), ("昨晚", 18), ("昨日", 24), ("刚才", 0.3), ("刚刚", 0.3),
+_REL_TIMES = (("大前天", 72), ("前天", 48), ("昨天", 24), ("昨晚", 18), ("昨黑", 18), ("昨夜", 18), ("昨儿", 24),
+              ("昨日", 24), ("刚才", 0.3), ("刚刚", 0.3),
               ("方才", 0.3), ("一会儿", 0.1), ("今天", 6), ("今早", 4), ("早上", 6), ("上午", 6), ("中午", 4),
               ("下午", 4), ("今晚", 2), ("半夜", 6), ("凌晨", 6), ("这两天", 48), ("这几天", 72), ("上周", 168),
               ("上个星期", 168), ("上礼拜", 168), ("上个月", 720), ("去年", 8760), ("半个月", 360), ("半年", 4380),

@@ -100,3 +100,23 @@ def test_presentations_added_from_the_emergency_batch(text, level):
 ])
 def test_emergencies_added_from_the_last_batch(text):
     assert _level(text) == "emergency"
+
+
+def test_a_hangover_the_morning_after_is_self_care_but_not_with_a_head_knock_or_still_drunk():
+    assert _level("昨晚喝多了 今早起来头疼 恶心 吐了一回 人清醒") == "self_care"
+    assert _level("昨晚喝多了 回家路上摔了一跤磕到头 今早起来头疼 吐了一回") == "emergency"
+    assert _level("老公刚喝多了 吐了两回 现在睡着了") == "emergency"
+
+
+@pytest.mark.parametrize("text, level", [
+    ("孩子三岁 刚才吃葡萄呛了一下 到现在一直在咳 喉咙里呼噜呼噜的", "emergency"),   # a food still in the airway
+    ("媳妇大姨妈晚了二十天 左边小肚子疼 刚才差点没晕过去", "emergency"),         # "差点没" is "almost"
+    ("今天拉了两次大便 黑乎乎的跟柏油一样 站起来眼前一黑", "emergency"),
+    ("突然心慌 数了下脉 一分钟一百八十好几 头晕", "emergency"),
+    ("糖尿病 这两天老是睡 喊他能应一声又睡过去 血糖仪测了好几回都是HI", "emergency"),
+    ("宝宝出生五十天 耳温38.3 吃奶还可以", "emergency"),
+    ("宝宝四个月 每次吃完奶都吐一小口 体重长得挺好 不哭不闹", "self_care"),
+    ("我爸六十七 胃里难受 吃了奥美拉唑也不管用 一脑门子汗 脸煞白", "emergency"),
+])
+def test_presentations_added_from_batch_b10(text, level):
+    assert _level(text) == level

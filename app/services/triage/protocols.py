@@ -133,6 +133,19 @@ def explained_by_food_pigment(c: Ctx) -> bool:
         not c.fever and not c.cond("anticoagulants") and not c.worsening() and not c.chronic("haematuria")
 
 
+def explained_by_hangover(c: Ctx) -> bool:
+    """Named explained-evidence rule (Verster JC et al., Alcohol Hangover Research Group consensus, Curr Drug Abuse
+    Rev 2010;3:116 — a hangover is the headache, nausea and vomiting after drinking, once the alcohol has worn off):
+    drinking the night before (six hours or more ago) explains a headache, nausea or some vomiting the next day in
+    an awake resident — only without a head injury or fall, a sudden or severe headache, drowsiness, confusion, a
+    fit, vomiting blood, an anticoagulant, or diabetes (a low after drinking)."""
+    return c.has("drunk") and (c.hours("drunk") or 0) >= 6 and c.has("headache", "nausea", "vomiting") and \
+        not c.has("head_injury", "fall", "thunderclap", "drowsy", "confusion", "unresponsive", "seizure",
+                  "haematemesis", "persistent_vomiting", "vomits_everything") and \
+        not c.severe("headache", "vomiting") and not c.sudden("headache") and not c.cond("anticoagulants") and \
+        not c.diabetic
+
+
 def explained_by_chest_infection(c: Ctx) -> bool:
     """Named explained-evidence rule (NICE CKS chest infections / community-acquired pneumonia, 2023;
     急性胸痛急诊诊疗专家共识, 2019): pain on breathing in with fever and a cough, in someone under 65 who can
@@ -591,6 +604,8 @@ ordered_protocol(
     "headache", tx.NEURO, triggers="headache thunderclap band_like",
     questions="head_sudden bp stroke_signs head_neck head_severe",
     asks=[
+        # The poisoning protocol answers a hangover (a named explained-evidence rule).
+        Ask("head.explained_by_hangover", E, "Verster 2010 (宿醉)", explained_by_hangover, stop=True),
         Ask("head.thunderclap", E, HEADACHE + " 雷击样头痛(蛛网膜下腔出血)",
             lambda c: c.has("thunderclap") or c.yes("head_sudden") or (c.sudden(*_HEAD) and _head_severe(c)),
             flag="head.thunderclap", advice="headache"),
@@ -817,7 +832,7 @@ def _long_vomiting(c: Ctx) -> bool:
 ordered_protocol(
     "gastro", tx.GI, triggers="vomiting persistent_vomiting vomits_everything diarrhoea nausea haematemesis "
     "melena bloody_stool minor_rectal_blood heartburn constipation abdo_distension bilious projectile "
-    "jaundice hiccups haemorrhoids bowel_change", obstetric=True,
+    "jaundice hiccups haemorrhoids bowel_change possetting", obstetric=True,
     when=lambda c: c.has("dysphagia") and not c.has("sore_throat", "tonsil_exudate"),
     questions="gi_fluids gi_blood child_dehyd",
     asks=[
@@ -881,6 +896,12 @@ ordered_protocol(
         Ask("gi.very_old", R, DIARRHOEA + "; 高龄老人吐泻需随访",
             _not_child_gi(lambda c: c.elderly and (c.age or 0) >= 80 and c.has("diarrhoea", "vomiting")),
             advice="gi_fluids"),
+        # NICE NG1 (2015) gastro-oesophageal reflux in infants: bringing up a little milk after feeds is common
+        # and needs no investigation in a baby who feeds and grows (the red flags are asked above).
+        Ask("gi.infant_possetting", S, "NICE NG1 (2015) 婴儿溢奶",
+            lambda c: c.has("possetting") and not c.has("vomiting", "persistent_vomiting", "vomits_everything",
+                                                        "poor_feeding", "lethargy", "weight_loss"),
+            advice="possetting", dept=tx.PAED),
         Ask("gi.child_no_dehydration", S, IMCI + " 无脱水: 家庭补液(方案A)",
             lambda c: _child_gi(c) and _child_no_dehydration(c), advice="gi_fluids"),
     ],
@@ -1629,7 +1650,11 @@ def _cholinergic_after_pesticide(c: Ctx) -> bool:
 
 
 def _drunk_altered(c: Ctx) -> bool:
-    return c.has("drunk") and c.has("unresponsive", "drowsy", "seizure", "vomiting", "head_injury")
+    """Drunk and hard to rouse, fitting or hurt; or vomiting while still drunk (aspiration). Vomiting the morning
+    after, awake, is a hangover."""
+    still_drunk = (c.hours("drunk") or 0) < 6
+    return c.has("drunk") and (c.has("unresponsive", "drowsy", "seizure", "head_injury") or
+                               c.has("vomiting") and still_drunk)
 
 
 # Ten tablets in one go is several times the largest single dose of any common oral medicine (most are one or
@@ -1690,9 +1715,12 @@ ordered_protocol(
         # A choking that is over: watch the cough and breathing (also recorded under a same-day answer).
         Ask("poison.choking_resolved", R, "异物已咳出: 观察咳嗽与呼吸", lambda c: c.has("choking") and c.resolved(),
             advice="choking"),
-        Ask("poison.drunk_awake", R, POISON + " 醉酒清醒者家中看护", lambda c: c.has("drunk") and not _drunk_altered(c),
-            dept=tx.GP),
-    ])
+    ],
+    # Drunk but awake, or the hangover the next day (explained_by_hangover): looked after at home, with what to
+    # watch for (Verster 2010; 急性酒精中毒诊治共识 2014: mild intoxication needs no treatment).
+    self_care=Ask("poison.drunk_awake", S, POISON + "; 急性酒精中毒诊治共识(2014) 轻度醉酒家中看护",
+                  lambda c: c.has("drunk") and not _drunk_altered(c) and not c.has("poison_ingestion", "self_harm_act"),
+                  advice="drunk"))
 
 
 def _foot_infected(c: Ctx) -> bool:
