@@ -14,8 +14,12 @@ scope; the algorithm, step by step:
    是不是/会不会/如果/万一/怕…) apply to every mention after them in their clause. A one-character
    negator is recognised on jieba's tokens (不/没/无/未 starting a short token that is not a pseudo-
    trigger), except the potential complement after a verb (说不出, 站不稳: 不 + 出上下动起…).
+   A negation denies the first mention after it and the list that follows directly ("没有胸痛、气短",
+   "没有头疼头晕或者恶心"), within a reach of a few words; in text without punctuation a forward scope also
+   ends where a new time frame starts ("当时说不疼也没当回事今天早上起来吐了": the vomiting is present).
    A negator *inside* a gap pattern ("胸口不疼") negates that mention; a softener there ("不太", "不怎么")
    only makes it mild.
+   A negator closing its clause looks back only at the mention just before it ("头疼没"); "这样要紧不" asks.
 4. **Backward triggers** close a clause (only particles may follow them): negated (…倒没有, …没有,
    …不明显), normal (…正常, …还行, …还好, …挺好) and resolved (…已经止住了, …消了). They apply to
    the mentions before them in that clause; a clause holding nothing but the trigger ("流鼻血，已经
@@ -85,6 +89,40 @@ class Mention:
             self.assertion, self.trigger = assertion, trigger
 
 
+# Unpunctuated text (voice input: "当时说不疼也没当回事今天早上起来吐了两回") runs on as one clause, so a forward
+# scope also ends at a word that starts a new time frame, and a negation reaches at most _NEG_REACH characters
+# (NegEx's window of a few words, Chapman 2001). A negator closing its clause looks back _LOOK_BACK characters.
+_NEW_FRAME_RE = re.compile(r"今天|昨天|前天|今早|昨晚|早上|晚上|上午|下午|中午|半夜|凌晨|刚才|刚刚|现在|后来|然后|接着|结果|"
+                           r"当时|这会|这几天|这两天|最近")
+_NEG_REACH = 12
+_LOOK_BACK = 3
+
+
+def _scope_end(t: str, start: int, clause_end: int, cat: str) -> int:
+    if cat == "hypothetical":  # "要是半夜胸口痛": the time is part of what is supposed
+        return clause_end
+    m = _NEW_FRAME_RE.search(t, start, clause_end)
+    end = m.start() if m else clause_end
+    return min(end, start + _NEG_REACH) if cat == "negated" else end
+
+
+def _negated_list(t: str, mentions: list[Mention], listed: frozenset[str]) -> list[Mention]:
+    """What a negator denies: the first mention after it and the list of findings that follows it directly
+    ("没有胸痛、气短", "没有头疼头晕或者恶心"), not what comes after other words ("没有咳嗽吃了饭以后肚子胀")."""
+    out: list[Mention] = []
+    end = -1
+    for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
+        if out and m.start >= end and (m.code not in listed or not _LIST_GAP_RE.fullmatch(t[end:m.start])):
+            break
+        out.append(m)
+        end = max(end, m.end)
+    return out
+
+
+# Between two items of a list: connectors and particles, or a connector and a short word ("看不见或眼前黑影").
+_LIST_GAP_RE = re.compile(r"[、和跟与或及也还都又或者以及并且的了啊呢吧 ]{0,3}|(?:、|和|跟|与|或|及|或者|以及|还有)\w{0,3}")
+
+
 def split_clauses(t: str, terminators: list[str]) -> list[Clause]:
     cuts = [0]
     for i, ch in enumerate(t):
@@ -129,6 +167,8 @@ class Triggers:
         self.backward.sort(key=lambda wc: -len(wc[0]))
         self.pseudo = frozenset(lex.trigger_words("pseudo"))
         self.terminators = lex.trigger_words("terminator")
+        # What a negated list is made of: findings and conditions, not qualifiers ("一直") or context ("吃了…以后").
+        self.listed = frozenset(code for code, c in lex.concepts.items() if c.kind in ("finding", "condition"))
         self.words = sorted(set(self.forward) | {w for w, _ in self.backward})
 
 
@@ -162,16 +202,20 @@ def apply(t: str, clauses: list[Clause], mentions: list[Mention], masked: list[b
                 continue
         k = clause_of(clauses, start)
         scope_start = start + len(cue)
-        forward = [m for m in by_clause.get(k, ()) if m.start >= scope_start]
+        scope_end = _scope_end(t, scope_start, clauses[k].end, cat)
+        forward = [m for m in by_clause.get(k, ()) if scope_start <= m.start < scope_end]
+        if cat == "negated":
+            forward = _negated_list(t, forward, trig.listed)
         for m in forward:
             m.assert_(_ASSERTION_OF[cat], word)
         if forward or cat != "negated":
             continue
-        # A negator that closes its clause ("发烧倒没有", "头疼没") looks back instead.
+        # A negator that closes its clause ("发烧倒没有", "头疼没") looks back instead, at the mention just
+        # before it; a clause ending in a question ("这样要紧不") denies nothing.
         rest = t[start + len(word):clauses[k].end]
         if all(ch in PARTICLES for ch in rest):
             for m in by_clause.get(k, ()):
-                if m.end <= start:
+                if m.end <= start and start - m.end <= _LOOK_BACK:
                     m.assert_(ABSENT, word)
 
     # 4. backward triggers at the end of a clause

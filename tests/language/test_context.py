@@ -137,3 +137,22 @@ def test_an_infant_age_in_days_or_months_is_an_age_not_a_duration(text, code):
     r = read(text)
     assert r.subject.age_years is not None and r.subject.age_years < 0.3
     assert r.max_hours is None or r.max_hours < 24 * 10
+
+
+def test_in_unpunctuated_text_a_negation_ends_where_a_new_time_frame_starts():
+    r = read("头磕在水泥台上起了个包当时说不疼也没当回事今天早上起来吐了两回一直说困")
+    assert r.present("vomiting") and r.present("drowsy")
+
+
+def test_a_negation_reaches_a_few_words_not_a_whole_run_on_message():
+    assert read("没有发烧也没有咳嗽吃了饭以后肚子一直胀胀的很难受").present("abdo_distension")
+
+
+def test_a_question_ending_in_bu_denies_nothing():
+    r = read("老伴有房颤一直吃利伐沙班头磕了一下这样要紧不")
+    assert r.present("head_injury") and r.present("cond_af")
+    assert "headache" in read("头疼倒没有").negative
+
+
+def test_a_supposed_time_stays_inside_the_hypothesis():
+    assert not read("要是半夜胸口痛该怎么办").present("chest_pain")
