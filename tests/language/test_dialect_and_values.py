@@ -111,6 +111,11 @@ def test_weeks_that_count_something_else_are_no_age():
     ("痰是黄绿色的", "purulent_sputum"), ("比平常喘得厉害", "worsening"), ("手上生了冻疮", "chilblain"),
     ("尿不湿那块红了", "minor_skin"), ("屙咗几次烂屎", "diarrhoea"), ("吃火锅吃太辣了", "dietary_trigger"),
     ("喊她就哼一声", "unresponsive"), ("叫他眼睛也不睁", "unresponsive"), ("看人都成俩了", "diplopia"),
+    ("右边眼睛突然看不到了", "vision_loss"), ("像拉了块帘子", "vision_loss"), ("吐的是绿的", "bilious"),
+    ("屋里生着炉子", "co_exposure"), ("胸口连着后背撕着疼", "tearing_pain"), ("突然不认字了", "speech"),
+    ("三板对乙酰氨基酚的空壳", "poison_ingestion"), ("推她也不太醒", "drowsy"), ("掐她一下只哼一声", "unresponsive"),
+    ("今晚想一次吃完", "suicidal"), ("右脚往外撇着", "deformity"), ("打罢药回来", "pesticide_exposure"),
+    ("喝了一口百草哭", "poison_ingestion"), ("左边胳脖抬不起来了", "unilateral_weakness"),
 ])
 def test_a_family_member_reads_as_its_concept(text, code):
     assert read(text).present(code), f"{text} -> {sorted(read(text).positive)}"

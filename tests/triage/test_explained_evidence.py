@@ -120,3 +120,17 @@ def test_a_hangover_the_morning_after_is_self_care_but_not_with_a_head_knock_or_
 ])
 def test_presentations_added_from_batch_b10(text, level):
     assert _level(text) == level
+
+
+@pytest.mark.parametrize("text, level", [
+    ("俺娘八十了 在茅房滑倒了 右边大胯疼 站不起来", "emergency"),          # a suspected hip fracture (major fracture, Ⅱ)
+    ("在卫生室打吊瓶 刚打上几分钟 浑身发痒 心里发慌", "emergency"),          # skin and circulation after a drug
+    ("医生我想问一下我老伴有房颤一直吃利伐沙班昨天头磕在水泥台上当时说不疼也没当回事今天早上起来吐了两回一直说困", "emergency"),
+    ("我老汉儿下午右边眼睛突然看不到了 说像拉了块帘子 不痛不痒", "emergency"),
+])
+def test_presentations_added_from_batch_b9(text, level):
+    assert _level(text) == level
+
+
+def test_a_fall_an_older_person_walks_away_from_is_not_an_emergency():
+    assert _level("我妈82 摔了一跤 膝盖擦破了 能自己走") != "emergency"

@@ -1597,7 +1597,9 @@ def _airway_breathing_circulation(c: Ctx) -> bool:
     return c.has("throat_tight", "tongue_swelling", "stridor", "wheeze", "dyspnoea", "severe_dyspnoea", "syncope",
                  "near_syncope", "confusion") or \
         (_allergy_context(c) and c.has("throat_swelling", "voice_change", "hoarseness", "dysphagia", "drooling")) or \
-        (c.has("lip_tongue_swelling") and not _allergy_context(c)) or c.yes("allergy_airway")
+        (c.has("lip_tongue_swelling") and not _allergy_context(c)) or c.yes("allergy_airway") or \
+        (c.has("insect_sting", "drug_trigger") and c.has("hives", "itch", "rash") and
+         c.has("palpitations", "dizziness"))   # skin with a racing heart or faintness after a sting or a drug
 
 
 # After an exposure, airway, breathing or circulation involvement is anaphylaxis whatever the trigger.
@@ -2177,6 +2179,11 @@ ordered_protocol(
         Ask("fall.head_elderly", U, HEADINJ + " ≥65岁/婴儿头部外伤",
             lambda c: _head_hit(c) and (c.elderly or c.infant or c.has("headache", "amnesia")),
             flag="fall.head_elderly", advice="head_injury", dept=tx.NEUROSURG),
+        # NICE CG124 hip fracture (2011, updated 2023): an older person who cannot stand after a fall, with pain
+        # in the hip or leg or a leg turned out or shortened, is taken to hospital by ambulance.
+        Ask("fall.hip_fracture", E, FALLS + "; NICE CG124 (2023) 疑似髋部骨折急诊",
+            lambda c: c.elderly and c.has("fall") and c.has("cant_bear_weight") and
+            c.has("deformity", "joint_pain", "limb_pain", "fracture_word"), flag="fall.hip", advice="fall"),
         Ask("fall.cannot_stand", U, FALLS + "; " + OTTAWA + " 髋部骨折待排",
             lambda c: c.has("fall") and (c.has("cant_bear_weight", "deformity", "fracture_word") or
                                          c.yes("limb_function")), flag="fall.hip", advice="fall"),
