@@ -69,9 +69,9 @@ _SPO2_RE = re.compile(rf"(?:血氧饱和度|血氧|氧饱和度|饱和度|指脉
 _RR_RE = re.compile(rf"呼吸(?:每分钟|一分钟|频率){_FILL}{NUM}\s*次")
 _PAIN_RE = re.compile(rf"(?:疼|痛)[^，。,.;!?]{{0,6}}?{NUM}\s*分|{NUM}\s*分(?:的)?(?:疼|痛)")
 _COUNT_RE = re.compile(rf"(拉|泻|吐|呕)了?{NUM}(多)?(?:次|回|趟)")
-# Tablets swallowed: a count after a swallowing verb. A count over a period is a course of treatment, not one
+# Tablets swallowed: a count after a swallowing verb, or missing from the pack ("药板少了五片"). A count over a period is a course of treatment, not one
 # intake ("这个月吃了三十片", "每天吃两片", "一共吃了二十片"), so a period word just before it cancels it.
-_TABLETS_RE = re.compile(rf"(?:吃|吞|服|嚼|咽|喂)(?:了|下|掉|咗|下去|进去)?[^，。；！？,.;!?\d]{{0,4}}?{NUM}(多)?\s*(?:片|粒|颗)")
+_TABLETS_RE = re.compile(rf"(?:吃|吞|服|嚼|咽|喂|少)(?:了|下|掉|咗|下去|进去)?[^，。；！？,.;!?\d]{{0,4}}?{NUM}(多)?\s*(?:片|粒|颗)")
 _PERIOD_RE = re.compile(rf"每|[\d{CN_DIGITS}几]+(?:天|日|周|个月|月|年)|这(?:周|个月|阵|些天|几天)|礼拜|星期|一共|总共|陆续|疗程|"
                         r"吃到现在|到现在|才吃了|还剩")
 _PREG_RE = re.compile(rf"(?:怀孕|孕|怀了|怀二胎)(?:已经|快|了)?{NUM}(个)?(多)?(周|个月|月)")

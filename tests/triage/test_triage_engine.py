@@ -28,6 +28,12 @@ def test_ten_tablets_in_one_go_are_an_overdose_but_a_months_supply_is_not():
     assert assess("这个月吃了三十片降压药 还剩一盒", interactive=False).level != "emergency"
 
 
+def test_three_tablets_of_a_sulfonylurea_at_once_or_missing_from_the_pack_is_an_overdose():
+    assert assess("格列齐德吃了三片 平时一次一片", interactive=False).level == "emergency"
+    assert assess("外婆怕漏了又吃了一遍 格列美脲一上午少了五片", interactive=False).level == "emergency"
+    assert assess("吃格列美脲 今天早上不小心多吃了一片", interactive=False).level == "urgent"
+
+
 def test_double_vision_with_an_unsteady_gait_is_a_stroke_sign_unless_long_standing():
     assert assess("婆婆说看东西是两个 走路打晃", interactive=False).level == "emergency"
     assert assess("看东西重影好几年了 走路也不稳", interactive=False).level == "routine"

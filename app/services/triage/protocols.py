@@ -1665,8 +1665,14 @@ def _drunk_altered(c: Ctx) -> bool:
 TABLETS_OVERDOSE = 10
 
 
+# A sulfonylurea or insulin beyond a therapeutic dose (three tablets or more at once) can cause a low that comes
+# back for a day or more: observed in hospital (TOXBASE sulfonylureas; 急性中毒诊断与治疗中国专家共识 2016).
+TABLETS_OVERDOSE_HYPOGLYCAEMIC = 3
+
+
 def _many_tablets(c: Ctx) -> bool:
-    return (c.p.numbers.tablets_at_once or 0) >= TABLETS_OVERDOSE
+    n = c.p.numbers.tablets_at_once or 0
+    return n >= TABLETS_OVERDOSE or (n >= TABLETS_OVERDOSE_HYPOGLYCAEMIC and _hypoglycaemic_drug(c))
 
 
 def _hypoglycaemic_drug(c: Ctx) -> bool:
