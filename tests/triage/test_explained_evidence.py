@@ -102,10 +102,11 @@ def test_emergencies_added_from_the_last_batch(text):
     assert _level(text) == "emergency"
 
 
-def test_a_hangover_the_morning_after_is_self_care_but_not_with_a_head_knock_or_still_drunk():
+def test_a_hangover_or_a_drunk_who_answers_is_self_care_but_not_with_a_head_knock_or_unrousable():
     assert _level("昨晚喝多了 今早起来头疼 恶心 吐了一回 人清醒") == "self_care"
     assert _level("昨晚喝多了 回家路上摔了一跤磕到头 今早起来头疼 吐了一回") == "emergency"
-    assert _level("老公刚喝多了 吐了两回 现在睡着了") == "emergency"
+    assert _level("老公刚喝多了 吐了两回 现在怎么拍都拍不醒") == "emergency"
+    assert _level("老公喝多了 进门吐了两回 能说话 自己走去厕所") == "self_care"
 
 
 @pytest.mark.parametrize("text, level", [
@@ -134,3 +135,15 @@ def test_presentations_added_from_batch_b9(text, level):
 
 def test_a_fall_an_older_person_walks_away_from_is_not_an_emergency():
     assert _level("我妈82 摔了一跤 膝盖擦破了 能自己走") != "emergency"
+
+
+def test_numbness_from_sleeping_on_an_arm_is_explained_only_once_it_has_passed_and_alone():
+    assert _level("早上醒来左手麻 是压着睡的 甩了几下就好了 现在拿东西都正常") == "self_care"
+    assert _level("早上醒来左手麻 是压着睡的 现在还麻") == "emergency"
+    assert _level("早上醒来左手麻 是压着睡的 甩了几下就好了 嘴有点歪") == "emergency"
+
+
+def test_a_severe_reaction_weeks_ago_that_passed_is_referred_not_sent_to_120():
+    past = "上个月被马蜂蛰过一次 当时全身起疙瘩 还头晕 在医院打了针就好了 现在一点事都没有"
+    assert _level(past) == "routine"
+    assert _level("刚才被马蜂蛰了 全身起疙瘩 还头晕") == "emergency"

@@ -99,12 +99,14 @@ class Ctx:
         ks = self._clauses_of(codes)
         cl = self.p.clauses
         own = [cl[k].hours for k in ks if cl[k].hours is not None]
-        if own:
-            return max(own)
         # A clause about a past episode of the same complaint keeps its time ("两年前发烧抽过一次" does not make
-        # today's fever two years long).
+        # today's fever two years long). A clause of nothing but a duration gives the course of what was told
+        # before it ("右手半夜麻醒 … 有三个月了": three months, not since last night).
         past = {m.clause for m in self.p.mentions if m.assertion == "past" and m.code in codes}
         free = [cl[k].hours for k in self._free if cl[k].hours is not None and k not in past]
+        if own:
+            said = {m.clause for m in self.p.mentions}
+            return max(own + [cl[k].hours for k in self._free if cl[k].hours is not None and k not in said])
         if free:
             return max(free)
         timed = [k for k, c in enumerate(cl) if c.hours is not None]

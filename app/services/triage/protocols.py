@@ -169,6 +169,16 @@ def explained_by_shoulder_pain(c: Ctx) -> bool:
         and not c.has("face_droop", "speech", "unilateral_numbness", "vision_loss", "stroke_suspected")
 
 
+def explained_by_compression(c: Ctx) -> bool:
+    """Named explained-evidence rule (NICE CKS carpal tunnel syndrome, 2023; compression neuropraxia): numbness
+    of a limb that was slept or leant on, gone once it is moved or shaken, is the pressure on its nerve — only
+    when numbness is the only sign (no weakness, face, speech, sight or balance sign, no confusion) and it has
+    passed."""
+    return c.has("compression") and c.has("numbness", "unilateral_numbness") and c.resolved() and \
+        not c.has("unilateral_weakness", "face_droop", "speech", "vision_loss", "diplopia", "ataxia", "confusion",
+                  "stroke_suspected")
+
+
 def explained_by_radiculopathy(c: Ctx) -> bool:
     """Named explained-evidence rule (NICE NG59): foot drop after a back strain, with back pain and no
     face, speech or arm sign, is a nerve-root lesion, not a stroke."""
@@ -309,7 +319,7 @@ def _stroke_subacute(c: Ctx) -> bool:
 
 
 def _other(c: Ctx) -> list[str]:
-    return [s for s in _BEFAST_OTHER if c.has(s)]
+    return [s for s in _BEFAST_OTHER if c.has(s) and not (s == "unilateral_numbness" and explained_by_compression(c))]
 
 
 def _other_acute(c: Ctx) -> bool:
@@ -358,7 +368,9 @@ ordered_protocol(
         Ask("stroke.established_deficit", R, STROKE + "; 后遗症期随访",
             lambda c: bool(_stroke_signs(c)) and _stroke_established(c), advice="stroke"),
         Ask("stroke.chronic_other", R, STROKE + "; 慢性症状门诊评估", _other_chronic),
-    ])
+    ],
+    self_care=Ask("stroke.compression_numbness", S, "NICE CKS carpal tunnel syndrome (2023) 受压麻木已缓解",
+                  explained_by_compression, advice="numb_compression"))
 
 
 _CP = ("chest_pain", "chest_tightness")
@@ -1591,6 +1603,13 @@ def _allergy_context(c: Ctx) -> bool:
     return c.has("allergy_word", "allergen_exposure", "insect_sting", "hives", "exposure_then", "drug_trigger")
 
 
+def _reaction_over(c: Ctx) -> bool:
+    """A reaction to a sting, food or drug days or more ago that has passed ("上个月被马蜂蛰过 … 就好了 现在一点事都
+    没有"): not an emergency now, but a severe one is referred to an allergy clinic (WAO 2020; NICE CG134)."""
+    h = c.hours("insect_sting", "allergen_exposure", "drug_trigger", "exposure_then")
+    return c.resolved() and h is not None and h >= 72
+
+
 def _airway_breathing_circulation(c: Ctx) -> bool:
     """WAO 2020: airway (throat tightness, voice change, difficulty swallowing, stridor, tongue swelling),
     breathing or circulation (faint) involvement; swollen lips alone are mucosal (angioedema), not airway."""
@@ -1611,8 +1630,8 @@ ordered_protocol(
     questions="allergy_airway", all_flags=False,
     asks=[
         Ask("allergy.anaphylaxis", E, ANAPH + "; " + HTN + " 6.严重过敏反应",
-            lambda c: _allergy_context(c) and _airway_breathing_circulation(c), flag="allergy.anaphylaxis",
-            advice="allergy"),
+            lambda c: _allergy_context(c) and _airway_breathing_circulation(c) and not _reaction_over(c),
+            flag="allergy.anaphylaxis", advice="allergy"),
         # WAO 2020; NICE CKS angio-oedema (2023): angio-oedema with airway involvement (voice change,
         # difficulty swallowing, drooling, throat tightness, stridor, breathlessness) is an emergency with or
         # without a trigger (an ACE inhibitor's angio-oedema has none the resident would name).
@@ -1629,6 +1648,8 @@ ordered_protocol(
         Ask("allergy.drug_rash", R, SKIN + " 药物过敏停药并门诊",
             lambda c: _allergy_context(c) and c.has("allergen_exposure") and c.has("hives", "rash") and
             not c.mild("hives", "rash") and c.has("drug_trigger"), advice="skin"),
+        Ask("allergy.past_severe_reaction", R, ANAPH + "; NICE CG134 (2020) 严重过敏后转变态反应专科",
+            lambda c: _reaction_over(c) and _airway_breathing_circulation(c), advice="allergy"),
         Ask("allergy.chronic_urticaria", R, SKIN + " 慢性荨麻疹门诊",
             lambda c: c.has("hives") and (c.chronic("hives") or c.recurrent("hives") or
                                           (c.hours("hives") or 0) >= 24 * 42), advice="skin"),
@@ -1652,11 +1673,9 @@ def _cholinergic_after_pesticide(c: Ctx) -> bool:
 
 
 def _drunk_altered(c: Ctx) -> bool:
-    """Drunk and hard to rouse, fitting or hurt; or vomiting while still drunk (aspiration). Vomiting the morning
-    after, awake, is a hangover."""
-    still_drunk = (c.hours("drunk") or 0) < 6
-    return c.has("drunk") and (c.has("unresponsive", "drowsy", "seizure", "head_injury") or
-                               c.has("vomiting") and still_drunk)
+    """Drunk and hard to rouse, fitting or hurt (急性酒精中毒诊治共识 2014: impaired consciousness). A drunk person
+    who vomits but talks and answers is looked after at home, lying on the side."""
+    return c.has("drunk") and c.has("unresponsive", "drowsy", "seizure", "head_injury")
 
 
 # Ten tablets in one go is several times the largest single dose of any common oral medicine (most are one or
