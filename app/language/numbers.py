@@ -153,6 +153,15 @@ def _glucose_value(value: float, unit: str | None) -> float | None:
     return value if 0.5 <= value <= 60 else None
 
 
+# A value said to be the usual one ("平时血压一百一左右 … 今天量了88/52") is the baseline, not today's reading.
+_BASELINE_RE = re.compile(r"平时|平常|一般|往常|原来|以前|之前|一向|向来|素来")
+
+
+def _baseline(t: str, m: re.Match) -> bool:
+    before = re.split(r"[，。；！？,.;!?\s]", t[max(0, m.start() - 4):m.start()])[-1]
+    return bool(_BASELINE_RE.search(before + m.group(0)))
+
+
 def parse_numbers(t: str) -> Numbers:
     n = Numbers()
     for m in _TEMP_RE.finditer(t):
@@ -165,10 +174,14 @@ def parse_numbers(t: str) -> Numbers:
         if 34 <= v <= 43.5:
             n.temperature = v if n.temperature is None else max(n.temperature, v)
     for m in _BP_SLASH_RE.finditer(t):
+        if _baseline(t, m):
+            continue
         s, d = float(m.group(1)), float(m.group(2))
         if 50 <= s <= 300 and 30 <= d <= 200 and s > d:
             n.systolic, n.diastolic = _max(n.systolic, s), _max(n.diastolic, d)
     for m in _BP_WORD_RE.finditer(t):
+        if _baseline(t, m):
+            continue
         kind, a, b = m.group(1), m.group(2), m.group(3)
         if kind in ("低压", "舒张压"):
             v = to_number(a)

@@ -116,6 +116,8 @@ def test_weeks_that_count_something_else_are_no_age():
     ("三板对乙酰氨基酚的空壳", "poison_ingestion"), ("推她也不太醒", "drowsy"), ("掐她一下只哼一声", "unresponsive"),
     ("今晚想一次吃完", "suicidal"), ("右脚往外撇着", "deformity"), ("打罢药回来", "pesticide_exposure"),
     ("喝了一口百草哭", "poison_ingestion"), ("左边胳脖抬不起来了", "unilateral_weakness"),
+    ("一上午都没咋感觉到胎动", "reduced_fetal_movement"), ("一步都迈不了", "cant_bear_weight"),
+    ("手腕看着形状有点歪", "deformity"), ("吃鱼卡了根刺", "fishbone"), ("早上醒来左手麻 是压着睡的", "compression"),
 ])
 def test_a_family_member_reads_as_its_concept(text, code):
     assert read(text).present(code), f"{text} -> {sorted(read(text).positive)}"
@@ -194,3 +196,10 @@ def test_two_numbers_after_measuring_in_a_message_about_blood_pressure():
     n = parse_numbers("产检说血压有点高 今天自己在家量 148 96")
     assert (n.systolic, n.diastolic) == (148, 96)
     assert parse_numbers("今天量了 36 5 次").systolic is None
+
+
+@pytest.mark.parametrize("text, systolic", [
+    ("老太太平时血压一百一左右 今天起床头晕 量了88/52", 88), ("平时150/90 今天88/52", 88), ("血压150/90", 150),
+])
+def test_the_usual_blood_pressure_is_a_baseline_not_todays_reading(text, systolic):
+    assert parse_numbers(text).systolic == systolic

@@ -133,6 +133,17 @@ def test_presentations_added_from_batch_b9(text, level):
     assert _level(text) == level
 
 
+@pytest.mark.parametrize("text, level", [
+    ("老太太平时血压一百一左右 拉了两天肚子 今天起床头晕 量了88/52", "urgent"),
+    ("宝宝五个月 发烧38.5 奶只吃了平时一半 尿还有", "urgent"),
+    ("下楼梯崴脚了 脚脖子肿得跟馒头似的 一步都迈不了", "urgent"),
+    ("骑电驴摔了 右手腕肿得老高 看着形状有点歪", "urgent"),
+    ("吃鱼卡了根刺 一吞口水左边嗓子就扎得疼 喘气没问题", "urgent"),
+])
+def test_same_day_presentations_added_from_batch_b10(text, level):
+    assert _level(text) == level
+
+
 def test_a_fall_an_older_person_walks_away_from_is_not_an_emergency():
     assert _level("我妈82 摔了一跤 膝盖擦破了 能自己走") != "emergency"
 

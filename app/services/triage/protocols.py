@@ -996,8 +996,8 @@ ordered_protocol(
             flag="child.breathing", advice="fever_child"),
         Ask("fever.child_amber", U, NICE_FEVER + " 黄: 脱水/烦躁/婴儿吃奶减少",
             _child(lambda c: c.has("irritable") and c.severe("irritable", "fever") or
-                   c.has("sunken_eyes", "oliguria", "no_tears") or c.infant and c.has("reduced_feeding") and
-                   c.has("oliguria", "dry_mouth", "lethargy")), flag="child.dehydration", advice="fever_child"),
+                   c.has("sunken_eyes", "oliguria", "no_tears") or c.infant and c.has("reduced_feeding")),
+            flag="child.dehydration", advice="fever_child"),
         Ask("fever.child_rash_red_eyes", U, KAWASAKI, _child(lambda c: c.has("rash") and c.has("red_eye")),
             flag="fever.prolonged_child", advice="fever_child"),
         Ask("fever.40", U, CONSENSUS + "; 超高热", _adult(lambda c: c.temp is not None and c.temp >= 40),
@@ -2210,8 +2210,8 @@ ordered_protocol(
             lambda c: c.elderly and c.has("fall") and c.has("cant_bear_weight") and
             c.has("deformity", "joint_pain", "limb_pain", "fracture_word"), flag="fall.hip", advice="fall"),
         Ask("fall.cannot_stand", U, FALLS + "; " + OTTAWA + " 髋部骨折待排",
-            lambda c: c.has("fall") and (c.has("cant_bear_weight", "deformity", "fracture_word") or
-                                         c.yes("limb_function")), flag="fall.hip", advice="fall"),
+            lambda c: c.has("fall") and (c.has("cant_bear_weight") or c.yes("limb_function")), flag="fall.hip",
+            advice="fall"),
         # An older person on an anticoagulant who fell, head not known: assume it was hit.
         Ask("fall.anticoag_head_unknown", U, HEADINJ,
             lambda c: c.elderly and c.has("fall") and c.ans("fall_head") is None and c.cond("anticoagulants"),
