@@ -158,3 +158,9 @@ def test_a_severe_reaction_weeks_ago_that_passed_is_referred_not_sent_to_120():
     past = "上个月被马蜂蛰过一次 当时全身起疙瘩 还头晕 在医院打了针就好了 现在一点事都没有"
     assert _level(past) == "routine"
     assert _level("刚才被马蜂蛰了 全身起疙瘩 还头晕") == "emergency"
+
+
+def test_a_normal_temperature_or_an_older_residents_reading_in_range_is_self_care():
+    assert _level("娃36度9 算发烧不") == "self_care"
+    assert _level("我妈78了有高血压一直吃药今天在家量的135/85这个数行不行") == "self_care"
+    assert _level("我50岁有高血压 今天在家量的138/86") == "routine"

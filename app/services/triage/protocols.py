@@ -963,6 +963,12 @@ def _adult(pred):
     return lambda c: _adult_fever(c) and pred(c)
 
 
+# A measured temperature in the normal range, asked about ("娃36度9 算发烧不"): reassurance with what to watch for.
+ordered_protocol(
+    "temperature_normal", tx.GP, when=lambda c: c.temp is not None and 35.5 <= c.temp < 37.3, asks=[],
+    self_care=Ask("temp.normal", S, NICE_FEVER + "; 腋温≥37.3℃为发热", lambda c: True, advice="temp_normal"))
+
+
 ordered_protocol(
     "fever", tx.GP, triggers="fever chills", questions="child_danger fever_red temp",
     when=lambda c: c.temp is not None and (c.temp >= 37.3 or c.temp < 35),
@@ -1353,8 +1359,10 @@ ordered_protocol(
         Ask("bp.uncontrolled", R, HTN + " 血压未达标: 家庭医生随访调药",
             lambda c: _bp_at_least(c, 140, 90) or (c.has("high_bp_reported") and c.v.systolic is None),
             advice="bp_high"),
+        # Home 135/85 is the target under 65; from 65 the office target is < 150/90 (< 140/90 if tolerated: 国家基层
+        # 高血压防治管理指南 2020), so a home reading under 140/90 is in range (docs/clinical_rules.md §1.2).
         Ask("bp.home_above_target", R, DESIGN + " 家庭血压≥135/85",
-            lambda c: c.v.systolic is not None and _bp_at_least(c, 135, 85), advice="bp_high"),
+            lambda c: c.v.systolic is not None and _bp_at_least(c, 135, 85) and not c.elderly, advice="bp_high"),
     ],
     otherwise=("bp.prescription", HTN + " 长期随访: 续开处方、调整用药由家庭医生决定", "medicine"),
     self_care=Ask("bp.in_range", S, DESIGN + " 血压在目标范围",
