@@ -164,3 +164,14 @@ def test_a_normal_temperature_or_an_older_residents_reading_in_range_is_self_car
     assert _level("娃36度9 算发烧不") == "self_care"
     assert _level("我妈78了有高血压一直吃药今天在家量的135/85这个数行不行") == "self_care"
     assert _level("我50岁有高血压 今天在家量的138/86") == "routine"
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("在吃补铁的药 这几天大便发黑 不头晕 没乏力", "在吃补铁的药 这几天大便发黑 起来就头晕"),
+    ("吃了冰西瓜肚子疼 拉完就好了 现在没事了", "吃了冰西瓜肚子疼 越来越疼 一直吐"),
+    ("孩子从沙发上滚下来 额头起了个包 哭了两声就好了 没吐 玩得挺好", "孩子从沙发上滚下来 额头起了个包 吐了两次 老想睡"),
+    ("吃了红心火龙果 第二天尿红红的 也不疼", "吃了红心火龙果 第二天尿红红的 腰疼 发烧"),
+])
+def test_minor_presentations_added_from_batch_b10_are_self_care_until_a_red_flag(text, kept):
+    assert _level(text) == "self_care"
+    assert _level(kept) in ("urgent", "emergency")

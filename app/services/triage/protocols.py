@@ -726,7 +726,8 @@ def _abdo_pattern(c: Ctx) -> str:
     hours = c.hours(*_A)
     if c.chronic(*_A) or c.recurrent(*_A) or (hours is not None and hours >= 24 * 7) or c.has("weight_loss") or c.fever:
         return "persistent"
-    benign = c.has("diarrhoea", "abdo_distension", "after_meal", "heartburn", "constipation", "nausea") or c.mild(*_A)
+    benign = c.has("diarrhoea", "abdo_distension", "after_meal", "heartburn", "constipation", "nausea",
+                   "dietary_trigger") or c.mild(*_A) or c.resolved()   # a pain already gone ("拉完就好了")
     if benign and not c.elderly and not c.has("epigastric") or (c.mild(*_A) and not c.elderly):
         return "mild"
     if c.has("epigastric") and c.has("heartburn", "after_meal") and not c.elderly:
@@ -858,8 +859,9 @@ ordered_protocol(
         Ask("gi.melena", U, GI_BLEED + " 黑便提示上消化道出血",
             lambda c: (c.has("melena") and not explained_by_iron(c)) or c.yes("gi_blood"), flag="gi.melena",
             advice="gi_bleed"),
-        Ask("gi.iron_black_stool", R, "NICE CKS iron deficiency anaemia (2023): 口服铁剂/铋剂使大便发黑, 门诊复查",
-            explained_by_iron),
+        # Expected with oral iron or bismuth, nothing to do but watch for the signs of a bleed (the advice).
+        Ask("gi.iron_black_stool", S, "NICE CKS iron deficiency anaemia (2023): 口服铁剂/铋剂使大便发黑",
+            explained_by_iron, advice="iron_stool"),
         Ask("gi.bloody_diarrhoea", U, GI_BLEED + "; 儿童血便(HUS风险)/便血伴发热",
             lambda c: c.has("bloody_stool") and (c.child or c.has("diarrhoea") and c.fever or
                                                  c.severe("bloody_stool") or c.cond("anticoagulants") or c.elderly),
