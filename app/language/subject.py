@@ -48,7 +48,7 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
     for m in rel_re.finditer(t):
         if me is not None and me.start() < m.start():
             break
-        if t[max(0, m.start() - 1):m.start()].endswith("像"):
+        if t[max(0, m.start() - 1):m.start()].endswith("像") or _caring_for(t, m):
             continue
         if masked is not None and any(masked[i] for i in range(m.start(), m.end())):
             continue
@@ -102,6 +102,16 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
             sub.sex = "F" if (m.group(1) or m.group(2)) == "女" else "M"
     return sub
 
+
+
+# A relative taken to school or looked after is the object of the writer's day, not the subject of the message
+# ("早上忙着送孙子上学，降压药忘吃了": the writer forgot the pill).
+_CARING_BEFORE_RE = re.compile(r"(?:送|接|带|陪|哄|看)着?$")
+_CARING_AFTER_RE = re.compile(r"^(?:上学|放学|去学校|上幼儿园|去幼儿园|的时候|时|玩|睡觉|做作业|写作业)")
+
+
+def _caring_for(t: str, m: re.Match) -> bool:
+    return bool(_CARING_BEFORE_RE.search(t[max(0, m.start() - 2):m.start()]) and _CARING_AFTER_RE.match(t[m.end():]))
 
 
 _SELF_RE = re.compile(r"(?:^|[\s，。,.;；!！?？])(?:我|俺|本人|咱)(?:今年)?(?=[\d零〇一二两三四五六七八九十])")

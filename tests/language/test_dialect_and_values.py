@@ -203,3 +203,8 @@ def test_two_numbers_after_measuring_in_a_message_about_blood_pressure():
 ])
 def test_the_usual_blood_pressure_is_a_baseline_not_todays_reading(text, systolic):
     assert parse_numbers(text).systolic == systolic
+
+
+def test_a_relative_taken_to_school_is_context_not_the_subject():
+    assert not read("早上忙着送孙子上学 降压药忘吃了").subject.other
+    assert read("孙子上学回来就发烧").subject.other

@@ -175,3 +175,14 @@ def test_a_normal_temperature_or_an_older_residents_reading_in_range_is_self_car
 def test_minor_presentations_added_from_batch_b10_are_self_care_until_a_red_flag(text, kept):
     assert _level(text) == "self_care"
     assert _level(kept) in ("urgent", "emergency")
+
+
+def test_teething_explains_drooling_gum_redness_and_a_slight_temperature_but_not_a_fever():
+    teeth = "宝宝7个月 近几天口水多 爱咬东西 下牙床能看到白点 牙龈有点红肿 体温37.3 吃奶正常"
+    assert _level(teeth) == "self_care"
+    assert _level(teeth.replace("体温37.3", "体温38.6 拉肚子")) != "self_care"
+
+
+def test_a_grandchild_taken_to_school_is_not_who_the_message_is_about():
+    text = "早上忙着送孙子上学 降压药忘吃了 现在才想起来 刚量了136/84 没啥不舒服"
+    assert _level(text) in ("self_care", "routine")

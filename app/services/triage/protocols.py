@@ -179,6 +179,17 @@ def explained_by_compression(c: Ctx) -> bool:
                   "stroke_suspected")
 
 
+def explained_by_teething(c: Ctx) -> bool:
+    """Named explained-evidence rule (NICE CKS teething, 2021: teething may bring drooling, gum redness, biting and
+    fussiness and a slight rise in temperature, never a fever of 38 °C or more): in a child of 4 months to 3 years
+    with signs of teething — only below 38 °C and with no feeding, drowsiness, vomiting, diarrhoea, rash or
+    breathing sign."""
+    months = c.months
+    return c.has("teething") and (months is None or 4 <= months <= 36) and (c.temp is None or c.temp < 38) and \
+        not c.has("high_fever_word", "poor_feeding", "lethargy", "drowsy", "vomiting", "diarrhoea", "rash",
+                  "dyspnoea", "fast_breathing", "face_swelling", "ear_discharge")
+
+
 def explained_by_radiculopathy(c: Ctx) -> bool:
     """Named explained-evidence rule (NICE NG59): foot drop after a back strain, with back pain and no
     face, speech or arm sign, is a nerve-root lesion, not a stroke."""
@@ -965,6 +976,12 @@ def _adult(pred):
     return lambda c: _adult_fever(c) and pred(c)
 
 
+# Teething explained (a named rule): what to do at home and when to worry.
+ordered_protocol(
+    "teething", tx.PAED, when=explained_by_teething, asks=[],
+    self_care=Ask("teething.self_care", S, "NICE CKS teething (2021)", lambda c: True, advice="teething"))
+
+
 # A measured temperature in the normal range, asked about ("娃36度9 算发烧不"): reassurance with what to watch for.
 ordered_protocol(
     "temperature_normal", tx.GP, when=lambda c: c.temp is not None and 35.5 <= c.temp < 37.3, asks=[],
@@ -977,6 +994,7 @@ ordered_protocol(
     asks=[
         # Chills without a fever, or a fever word denied: nothing for this protocol.
         Ask("fever.none", E, GENERAL, lambda c: not c.fever and not _hypothermia(c) and not c.has("fever"), stop=True),
+        Ask("fever.explained_by_teething", E, "NICE CKS teething (2021)", explained_by_teething, stop=True),
         Ask("fever.infant_under_3m", E, NICE_FEVER + " 红: <3个月体温≥38℃; " + IMCI,
             _child(lambda c: c.months is not None and c.months < 3), flag="fever.infant", advice="child_danger"),
         Ask("fever.child_danger_sign", E, IMCI + " 一般危险体征; " + NICE_FEVER + " 红",
@@ -1984,6 +2002,7 @@ ordered_protocol(
     "skin", tx.DERM, triggers="rash itch blisters shingles target_rash red_swollen skin_peeling sunburn acne "
     "tinea dry_skin minor_skin cold_sore mouth_ulcer chilblain", questions="fever", all_flags=False,
     asks=[
+        Ask("skin.explained_by_teething", E, "NICE CKS teething (2021)", explained_by_teething, stop=True),
         # Itching of the eyes, nose or genitals, or a red swollen big toe (gout): that protocol answers.
         Ask("skin.other_site", E, GENERAL,
             lambda c: not c.has(*_SKIN_LOCAL) and c.has("red_eye", "itchy_eyes", "watery_eyes", "eye_discharge",
@@ -2103,6 +2122,7 @@ ordered_protocol(
     triggers="ear_pain ear_discharge hearing_loss tinnitus ear_fullness ear_tugging toothache parotid",
     questions="ear_sudden", all_flags=False,
     asks=[
+        Ask("dental.explained_by_teething", E, "NICE CKS teething (2021)", explained_by_teething, stop=True),
         Ask("dental.abscess_spreading", U, "口腔颌面部间隙感染当天处理",
             lambda c: _dental(c) and c.has("face_swelling") and c.fever, flag="ear.mastoid", dept=tx.DENT),
         Ask("ear.sudden_hearing_loss", U, EAR + " 突发性聋72小时内治疗",
