@@ -186,3 +186,9 @@ def test_teething_explains_drooling_gum_redness_and_a_slight_temperature_but_not
 def test_a_grandchild_taken_to_school_is_not_who_the_message_is_about():
     text = "早上忙着送孙子上学 降压药忘吃了 现在才想起来 刚量了136/84 没啥不舒服"
     assert _level(text) in ("self_care", "routine")
+
+
+def test_sitting_up_to_breathe_since_a_few_days_with_swollen_legs_is_acute_heart_failure():
+    assert _level("阿妈有高血压，呢两晚瞓唔落床，要坐起身先抖到气，对脚肿到成个馒头咁") == "emergency"
+    assert _level("妈妈82岁 这两天腿肿得一按一个坑 晚上躺不平得坐着睡 今天喘得更厉害了") == "emergency"
+    assert _level("晚上不能平躺，一躺下就憋醒，腿也肿") == "urgent"   # no time said: may be long-standing

@@ -494,6 +494,15 @@ ordered_protocol(
 _D = ("dyspnoea", "severe_dyspnoea", "wheeze", "orthopnoea")
 
 
+def _new_orthopnoea_congested(c: Ctx) -> bool:
+    """ESC 2021 heart failure (acute decompensation): having to sit up to breathe that began in the last few days
+    (said so), with swollen legs or getting worse, is acute heart failure — assessed in hospital, not at a clinic
+    visit. Without a time it may be long-standing: the same-day heart-failure question answers."""
+    h = c.hours("orthopnoea", "leg_swelling", "dyspnoea")
+    return c.has("orthopnoea") and not c.chronic("orthopnoea", "leg_swelling") and h is not None and h <= 24 * 7 and \
+        (c.has("leg_swelling") or c.worsening())
+
+
 def _dysp_asthma(c: Ctx) -> bool:
     return c.has("asthma_attack") or (c.has("wheeze") and c.has("dyspnoea")) or \
         (c.cond("asthma") and c.has("dyspnoea", "wheeze") and not c.mild(*_D))
@@ -528,7 +537,8 @@ ordered_protocol(
             lambda c: c.has("stridor") and (c.has("dyspnoea") or not c.child or c.has("throat_tight")),
             flag="resp.stridor", advice="dyspnoea"),
         Ask("dysp.acute_hf", E, HF + "; " + HTN + " 4.不能平卧",
-            lambda c: c.has("frothy_sputum") or (c.has("orthopnoea") and c.severe(*_D)), flag="dysp.hf",
+            lambda c: c.has("frothy_sputum") or (c.has("orthopnoea") and c.severe(*_D)) or _new_orthopnoea_congested(c),
+            flag="dysp.hf",
             advice="dyspnoea", dept=tx.CARDIO),
         Ask("dysp.altered", E, CONSENSUS + " Ⅱ级", lambda c: c.has("dyspnoea", "severe_dyspnoea") and c.has(*NEURO_ALARM),
             flag="dysp.severe", advice="dyspnoea"),
