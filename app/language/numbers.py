@@ -108,6 +108,7 @@ class Numbers:
     preg_weeks: float | None = None
     weight_kg: float | None = None
     glucose_after_treatment: float | None = None   # "喝了糖水 再测5.6": the value once a low was treated
+    glucose_after_meal: float | None = None        # an after-meal value in range (< 10.0), kept apart from glucose
     tablets_at_once: float | None = None           # "一下吃了15片安眠药": tablets swallowed in one go
 
 
@@ -162,6 +163,20 @@ def _baseline(t: str, m: re.Match) -> bool:
     return bool(_BASELINE_RE.search(before + m.group(0)))
 
 
+# A blood pressure measured again after resting ("歇了半小时再量132/82", "第三遍130/80") is the reading: the
+# guidelines take the later readings of a series, after five minutes' rest (中国高血压防治指南 2018 血压测量).
+_BP_RETEST_RE = re.compile(r"(?:再|又|重新|复)(?:量|测)|第[二三四五2-5](?:遍|次|回)|最后一(?:遍|次|回)")
+
+
+def _bp_retested(t: str) -> tuple[float, float] | None:
+    last = None
+    for m in _BP_SLASH_RE.finditer(t):
+        s, d = float(m.group(1)), float(m.group(2))
+        if 50 <= s <= 300 and 30 <= d <= 200 and s > d and _BP_RETEST_RE.search(t[max(0, m.start() - 10):m.start()]):
+            last = (s, d)
+    return last
+
+
 def parse_numbers(t: str) -> Numbers:
     n = Numbers()
     for m in _TEMP_RE.finditer(t):
@@ -179,7 +194,12 @@ def parse_numbers(t: str) -> Numbers:
         s, d = float(m.group(1)), float(m.group(2))
         if 50 <= s <= 300 and 30 <= d <= 200 and s > d:
             n.systolic, n.diastolic = _max(n.systolic, s), _max(n.diastolic, d)
+    retest = _bp_retested(t)
+    if retest is not None:
+        n.systolic, n.diastolic = retest
     for m in _BP_WORD_RE.finditer(t):
+        if retest is not None:
+            break
         if _baseline(t, m):
             continue
         kind, a, b = m.group(1), m.group(2), m.group(3)
@@ -205,7 +225,9 @@ def parse_numbers(t: str) -> Numbers:
             g = _glucose_value(v, m.group(3))
             # After a meal the target is < 10.0 (fasting 4.4-7.0): an after-meal value in range says nothing
             # beyond the fasting one (中国2型糖尿病防治指南 2020).
-            if g is not None and not (m.group(0).startswith(("餐后", "饭后")) and 3.9 <= g < 10):
+            if g is not None and m.group(0).startswith(("餐后", "饭后")) and 3.9 <= g < 10:
+                n.glucose_after_meal = g
+            elif g is not None:
                 n.glucose = _glucose_merge(n.glucose, g)
     for m in _HI_LO_RE.finditer(t):
         n.glucose = 1.0 if m.group(1) == "lo" else 33.4
@@ -293,7 +315,8 @@ def _bound_value(t: str, concept_re: re.Pattern, accept) -> float | None:
     return None
 
 
-_RETEST_RE = re.compile(rf"(?:重新|再|又|重|复)(?:测|量)(?:了|一次|一遍|一下)?[^，。；！？,.;!?\d]{{0,4}}?{_LONE_VALUE}")
+_RETEST_RE = re.compile(rf"(?:(?:重新|再|又|重|复)(?:测|量)(?:了|一次|一遍|一下)?|仔细一看|看错了|其实是|原来是)"
+                        rf"[^，。；！？,.;!?\d]{{0,4}}?{_LONE_VALUE}")
 
 
 _TREATED_RE = re.compile(r"(?:吃|喝|含|打|服)了?[^，。；！？,.;!?\d]{0,3}?"
@@ -301,7 +324,8 @@ _TREATED_RE = re.compile(r"(?:吃|喝|含|打|服)了?[^，。；！？,.;!?\d]{
 
 
 def _retested(t: str, concept_re: re.Pattern, accept) -> tuple[float | None, float | None]:
-    """A value measured again ("手湿了测出2.8，擦干重新测5.9") replaces the first reading of that concept:
+    """A value measured again ("手湿了测出2.8，擦干重新测5.9") or read again ("55.5 … 仔细一看是5.55") replaces the
+    first reading of that concept:
     the last repeat after the concept's word wins (the reading rules confirm a value the same way). A
     repeat after treatment ("吃了两块糖 再测5.8") is not a correction: the first low value was real, and the
     repeat is returned apart, as the value after treatment. Returns (corrected, after treatment)."""

@@ -208,3 +208,19 @@ def test_the_usual_blood_pressure_is_a_baseline_not_todays_reading(text, systoli
 def test_a_relative_taken_to_school_is_context_not_the_subject():
     assert not read("早上忙着送孙子上学 降压药忘吃了").subject.other
     assert read("孙子上学回来就发烧").subject.other
+
+
+@pytest.mark.parametrize("text, bp", [
+    ("量了三遍第一遍148/90第二遍133/82第三遍130/80以哪个为准", (130, 80)),
+    ("刚抽了根烟喝了杯咖啡 量出来150/92 歇了半小时再量132/82", (132, 82)),
+    ("血压190/120 再量185/115", (185, 115)),
+])
+def test_a_blood_pressure_measured_again_after_rest_is_the_reading(text, bp):
+    n = parse_numbers(text)
+    assert (n.systolic, n.diastolic) == bp
+
+
+def test_a_glucose_read_again_replaces_the_misread_one_and_an_after_meal_value_in_range_is_kept_apart():
+    assert parse_numbers("血糖测出来55.5吓我一跳 仔细一看是5.55").glucose == 5.55
+    n = parse_numbers("餐后测了9.6")
+    assert (n.glucose, n.glucose_after_meal) == (None, 9.6)

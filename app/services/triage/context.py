@@ -20,6 +20,7 @@ class Vitals:
     spo2: float | None = None
     resp_rate: float | None = None
     glucose_after_treatment: float | None = None
+    glucose_after_meal: float | None = None
 
 
 class Ctx:

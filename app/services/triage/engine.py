@@ -146,6 +146,7 @@ def _context(p: Parsed, profile: Profile | None, readings: Readings | None, answ
         spo2=n.spo2 if n.spo2 is not None else base.spo2,
         resp_rate=n.resp_rate,
         glucose_after_treatment=n.glucose_after_treatment,
+        glucose_after_meal=n.glucose_after_meal,
     )
     parsed_answers: dict[str, object] = {}
     for qid, value in (answers or {}).items():

@@ -1287,7 +1287,7 @@ def _glu(c: Ctx, below: float | None = None, at_least: float | None = None) -> b
 
 ordered_protocol(
     "glucose", tx.ENDO, triggers="hypo_reported hyper_reported polydipsia acetone_breath hypo_coma glucose_normal",
-    when=lambda c: c.v.glucose is not None or _hypo_context(c),
+    when=lambda c: c.v.glucose is not None or c.v.glucose_after_meal is not None or _hypo_context(c),
     questions="glucose hypo_sx",
     asks=[
         Ask("glu.hypo_level2", E, DM + " 2级低血糖<3.0; " + CONSENSUS + " Ⅰ级: 血糖<3.33",
@@ -1323,7 +1323,8 @@ ordered_protocol(
         Ask("glu.above_target", R, DM + " 空腹4.4-7.0、非空腹<10.0; " + DM_PRIMARY,
             lambda c: _glu(c, at_least=7.0) or c.has("hyper_reported", "polydipsia"), advice="hyper"),
     ],
-    self_care=Ask("glu.in_range", S, DM + " 血糖在目标范围", lambda c: c.v.glucose is not None))
+    self_care=Ask("glu.in_range", S, DM + " 血糖在目标范围(空腹4.4-7.0、餐后<10.0)",
+                  lambda c: c.v.glucose is not None or c.v.glucose_after_meal is not None))
 
 
 def _bp_high(c: Ctx) -> bool:
