@@ -118,6 +118,7 @@ def test_weeks_that_count_something_else_are_no_age():
     ("喝了一口百草哭", "poison_ingestion"), ("左边胳脖抬不起来了", "unilateral_weakness"),
     ("一上午都没咋感觉到胎动", "reduced_fetal_movement"), ("一步都迈不了", "cant_bear_weight"),
     ("手腕看着形状有点歪", "deformity"), ("吃鱼卡了根刺", "fishbone"), ("早上醒来左手麻 是压着睡的", "compression"),
+    ("症状和往年一样", "familiar_course"), ("以前熬夜后也长过 一周左右自己好", "familiar_course"),
 ])
 def test_a_family_member_reads_as_its_concept(text, code):
     assert read(text).present(code), f"{text} -> {sorted(read(text).positive)}"
@@ -129,7 +130,8 @@ def test_a_family_member_reads_as_its_concept(text, code):
     ("站着做饭突然晕倒", "ataxia"),          # standing is not unsteadiness
     ("拉的时候脸憋得通红", "dyspnoea"),      # straining, not breathlessness
     ("心慌一阵一阵的", "worsening"),
-    ("眼睛进沙子了 睁不开", "unresponsive"), ("看病是两个人去的", "diplopia"),  # an eye that will not open, not a person who will not wake
+    ("眼睛进沙子了 睁不开", "unresponsive"), ("看病是两个人去的", "diplopia"),
+    ("站了一天脚有点肿 睡一觉就好了", "familiar_course"),   # today's episode resolved, not a familiar course  # an eye that will not open, not a person who will not wake
 ])
 def test_a_look_alike_is_not_the_concept(text, code):
     assert not read(text).present(code), f"{text} -> {sorted(read(text).positive)}"

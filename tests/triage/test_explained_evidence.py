@@ -192,3 +192,12 @@ def test_sitting_up_to_breathe_since_a_few_days_with_swollen_legs_is_acute_heart
     assert _level("阿妈有高血压，呢两晚瞓唔落床，要坐起身先抖到气，对脚肿到成个馒头咁") == "emergency"
     assert _level("妈妈82岁 这两天腿肿得一按一个坑 晚上躺不平得坐着睡 今天喘得更厉害了") == "emergency"
     assert _level("晚上不能平躺，一躺下就憋醒，腿也肿") == "urgent"   # no time said: may be long-standing
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("鼻子突然流鼻血 捏住鼻翼十分钟后止住了 以前偶尔也流过", "鼻子突然流鼻血 捏住十分钟止住了 最近经常流 一周好几次"),
+    ("每年春天都会打喷嚏流清鼻涕眼睛痒 这几天又犯了 和往年一样 去年吃氯雷他定有效", "眼睛痒 看东西越来越模糊 两个礼拜了"),
+])
+def test_a_familiar_self_limiting_course_is_self_care_a_frequent_or_changing_one_is_reviewed(text, kept):
+    assert _level(text) == "self_care"
+    assert _level(kept) == "routine"

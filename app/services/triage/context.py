@@ -1,6 +1,7 @@
 """The facts one assessment works on (Ctx), rule results (Out) and the protocol registry."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -21,6 +22,9 @@ class Vitals:
     resp_rate: float | None = None
     glucose_after_treatment: float | None = None
     glucose_after_meal: float | None = None
+
+
+_FREQUENT_RE = re.compile(r"经常|反复|老是|总是|时不时|隔三差五|动不动|三天两头|好几次|一周几次|每周|每天")
 
 
 class Ctx:
@@ -134,6 +138,12 @@ class Ctx:
         ks = self._clauses_of(codes)
         cl = self.p.clauses
         return any(cl[k].recurrent for k in ks) or any(cl[k].recurrent for k in self._free)
+
+    def frequent(self, *codes: str) -> bool:
+        """Recurring often (经常, 反复, 老是 …), not just now and then (偶尔, 有时候)."""
+        cl = self.p.clauses
+        ks = set(self._clauses_of(codes)) | set(self._free)
+        return self.recurrent(*codes) and any(_FREQUENT_RE.search(self.p.text[cl[k].start:cl[k].end]) for k in ks)
 
     def worsening(self) -> bool:
         return self.has("worsening")

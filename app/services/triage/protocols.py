@@ -1583,7 +1583,7 @@ ordered_protocol(
             lambda c: c.has("petechiae") and not c.fever and not c.has("epistaxis"), flag="skin.petechiae",
             dept="血液科"),
         Ask("bleed.epistaxis_recurrent", R, BLEED + " 反复鼻出血门诊",
-            lambda c: c.has("epistaxis") and (c.recurrent("epistaxis") or c.chronic("epistaxis")),
+            lambda c: c.has("epistaxis") and (c.frequent("epistaxis") or c.chronic("epistaxis")),
             advice="epistaxis", dept=tx.ENT),
     ],
     self_care=Ask("bleed.epistaxis_minor", S, BLEED + " 压迫止血后可居家", lambda c: c.has("epistaxis"),
@@ -1895,7 +1895,9 @@ def _back_review(c: Ctx) -> bool:
     loss or night sweats, immunosuppression or cancer, severe (other than on moving after a strain: NICE NG59
     self-management) or worsening."""
     hours = c.hours(*_BACK)
-    return c.has("radiating_leg", "numbness") or (hours is not None and hours >= 24 * 42) or c.chronic(*_BACK) or \
+    # An episode like the earlier ones that settled by themselves (familiar_course) is not "long-standing".
+    long_standing = c.chronic(*_BACK) and not c.has("familiar_course")
+    return c.has("radiating_leg", "numbness") or (hours is not None and hours >= 24 * 42) or long_standing or \
         c.elderly or c.has("weight_loss", "night_sweats") or c.cond("immunosuppressed", "cancer") or \
         (c.severe(*_BACK) and not c.has("movement_pain", "positional", "lifting")) or c.worsening() or \
         (hours is not None and hours >= 24 * 14 and not c.has("relieved"))
@@ -2074,8 +2076,9 @@ def _eye_review(c: Ctx) -> bool:
     """Blurred vision without a red, itchy or dry eye; a week or more; pain that is not mild; an infant's red
     or sticky eye."""
     hours = c.hours("red_eye", "eye_discharge", "stye", "blurred_vision", "eye_pain")
+    seasonal_itch = c.has("itchy_eyes") and c.has("seasonal", "familiar_course", "allergic_condition")
     return c.has("blurred_vision") and not c.has("red_eye", "itchy_eyes", "dry_eye") or \
-        (hours is not None and hours >= 24 * 7) or c.has("eye_pain") and not c.mild("eye_pain") or \
+        (hours is not None and hours >= 24 * 7 and not seasonal_itch) or c.has("eye_pain") and not c.mild("eye_pain") or \
         c.infant and c.has("red_eye", "eye_discharge")
 
 
@@ -2340,7 +2343,8 @@ ordered_protocol(
             advice="general"),
         # Self-care is for a short, minor illness; a long-standing symptom is reviewed in clinic.
         Ask("general.long_standing", R, GENERAL + "; 长期症状门诊评估",
-            lambda c: c.p.any_chronic or c.recurrent(*GENERAL_CODES), advice="general"),
+            lambda c: (c.p.any_chronic or c.recurrent(*GENERAL_CODES)) and not c.has("familiar_course"),
+            advice="general"),
     ],
     self_care=Ask("general.minor", S, GENERAL, lambda c: True, advice="general"))
 
