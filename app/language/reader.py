@@ -257,9 +257,11 @@ def read(text: str) -> Reading:
                 if not code.startswith("_") or code == "_pseudo":
                     in_term[i] = True
 
-    for s, _e, code in [(s, e, code) for s, e, code, _lit, _ in kept if code.startswith("_")]:
+    # "比平时厉害一点" compares with usual: worse, not severe (the severity word inside a worsening term).
+    worse = [(s, e) for s, e, code, _lit, _ in kept if code == "worsening"]
+    for s, e, code in [(s, e, code) for s, e, code, _lit, _ in kept if code.startswith("_")]:
         c = clauses[ctx.clause_of(clauses, s)]
-        if code != "_pseudo":
+        if code != "_pseudo" and not (code == "_severe" and any(ws <= s and e <= we for ws, we in worse)):
             setattr(c, code[1:], True)
     for pos, hours in durations(t):
         c = clauses[ctx.clause_of(clauses, pos)]

@@ -156,3 +156,9 @@ def test_a_question_ending_in_bu_denies_nothing():
 
 def test_a_supposed_time_stays_inside_the_hypothesis():
     assert not read("要是半夜胸口痛该怎么办").present("chest_pain")
+
+
+def test_worse_than_usual_is_worsening_not_severity():
+    r = read("喘得比平时厉害一点")
+    assert r.present("worsening") and not r.any_severe
+    assert read("头疼得厉害").any_severe
