@@ -201,3 +201,29 @@ def test_sitting_up_to_breathe_since_a_few_days_with_swollen_legs_is_acute_heart
 def test_a_familiar_self_limiting_course_is_self_care_a_frequent_or_changing_one_is_reviewed(text, kept):
     assert _level(text) == "self_care"
     assert _level(kept) == "routine"
+
+
+@pytest.mark.parametrize("explained, kept", [
+    # Bell's palsy: the forehead too and an eye that will not close, nothing else (NICE CKS) ...
+    ("今早起来左边脸木了 喝水从左边嘴角漏 眼睛闭不紧 额头也抬不起来 手脚都正常 说话清楚",
+     "今早起来左边脸木了 喝水从左边嘴角漏 眼睛闭不紧 额头也抬不起来 左手也没劲"),
+    # ... one magnet alone (NASPGHAN 2015) ...
+    ("孩子吞了一颗冰箱贴上掉下来的小磁铁 确定就一颗 现在不哭不闹", "孩子吞了两颗小磁铁 现在不哭不闹"),
+    # ... one vomit after a child's head knock is watched, three are scanned (NICE NG232) ...
+    ("孩子一岁 从沙发上掉下来磕了头 哭了一会儿 吐了一次 现在在玩", "孩子一岁 从沙发上掉下来磕了头 吐了三次"),
+    # ... a testicle swelling slowly with a fever and burning urine is epididymo-orchitis (NICE CKS) ...
+    ("儿子17 这两天左边蛋蛋慢慢肿起来了 摸着疼 有点发烧 尿尿也疼", "儿子17 刚才左边蛋蛋突然剧痛 肿起来了 吐了一回"),
+])
+def test_named_rules_from_batch_b9_lower_an_emergency_to_same_day_only_without_their_risk_features(explained, kept):
+    assert _level(explained) == "urgent"
+    assert _level(kept) == "emergency"
+
+
+def test_a_low_at_night_or_twice_in_a_week_is_reviewed_within_48_hours():
+    assert _level("糖尿病打胰岛素 昨晚半夜饿醒一身汗 测了3.2 喝了糖水好了 这个礼拜第二回了") == "urgent"
+    assert _level("糖尿病打胰岛素 上午测了3.5 吃了两块饼干 再测5.6 好了") == "routine"
+
+
+def test_milk_brought_up_by_a_thriving_baby_is_possetting_not_vomiting():
+    assert _level("宝宝两个月 吃完奶老吐一点奶 吐完还挺开心 体重涨得挺好") == "self_care"
+    assert _level("宝宝两个月 吃完奶老吐 吐得像喷出来一样 体重不长") != "self_care"

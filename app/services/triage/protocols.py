@@ -190,6 +190,16 @@ def explained_by_teething(c: Ctx) -> bool:
                   "dyspnoea", "fast_breathing", "face_swelling", "ear_discharge")
 
 
+def explained_by_bells_palsy(c: Ctx) -> bool:
+    """Named explained-evidence rule (NICE CKS Bell's palsy, 2023): a face that droops with the forehead too (it
+    cannot be raised or wrinkled) and an eye that will not close is a facial-nerve palsy, which spares nothing
+    above the eye, unlike a stroke — only when the face is the only sign (no arm or leg weakness or numbness,
+    speech, sight, balance or confusion, no severe headache). Seen the same day: prednisolone within 72 hours."""
+    return c.has("face_droop") and c.has("forehead_weakness") and c.has("eye_closure_weak") and \
+        not c.has("unilateral_weakness", "unilateral_numbness", "speech", "vision_loss", "diplopia", "ataxia",
+                  "confusion", "stroke_suspected", "thunderclap") and not c.severe("headache")
+
+
 def explained_by_radiculopathy(c: Ctx) -> bool:
     """Named explained-evidence rule (NICE NG59): foot drop after a back strain, with back pain and no
     face, speech or arm sign, is a nerve-root lesion, not a stroke."""
@@ -360,6 +370,8 @@ ordered_protocol(
             (explained_by_radiculopathy(c) or explained_by_shoulder_pain(c)), stop=True),
         Ask("stroke.explained_dental", E, "Tzermpos 2012 (下牙槽神经阻滞后一过性面瘫); NICE CKS Bell's palsy (2023)",
             explained_by_dental_anaesthetic, stop=True),
+        Ask("stroke.explained_bells_palsy", E, "NICE CKS Bell's palsy (2023) 额纹消失、闭眼不全为周围性面瘫",
+            explained_by_bells_palsy, stop=True),
         # Any one sudden sign: call 120 (中风120); resolved symptoms are a TIA, still an emergency.
         Ask("stroke.fast_sign", E, STROKE + "; " + TIA,
             lambda c: bool(_stroke_signs(c)) and not _stroke_established(c) and not _stroke_subacute(c) and
@@ -650,7 +662,8 @@ ordered_protocol(
             advice="headache"),
         Ask("head.co", E, CO, lambda c: c.has("co_exposure"), flag="poison.co", advice="co"),
         Ask("head.injury_red", E, HEADINJ,
-            lambda c: c.has("head_injury") and c.has("vomiting", "syncope", "drowsy", "confusion", "seizure"),
+            lambda c: c.has("head_injury") and (_vomiting_after_head_injury(c) or
+                                                c.has("syncope", "drowsy", "confusion", "seizure")),
             flag="head.injury", advice="head_injury"),
         Ask("head.preeclampsia", E, PREG,
             lambda c: _head_pregnant_20(c) and c.has("blurred_vision", "flashes_floaters", "vision_loss"),
@@ -839,7 +852,15 @@ def _adult_dehydration(c: Ctx) -> bool:
 
 
 def _child_gi(c: Ctx) -> bool:
-    return c.child and c.has("diarrhoea", "vomiting")
+    return c.child and c.has("diarrhoea", "vomiting") and not _possetting_only(c)
+
+
+def _possetting_only(c: Ctx) -> bool:
+    """Milk brought up after feeds ("吃完奶老吐一点奶 吐完还挺开心"): the vomiting words are the possetting's, unless
+    the vomiting is forceful, green, repeated, with diarrhoea, or the baby feeds or grows poorly."""
+    return c.has("possetting") and (c.p.numbers.vomit_count or 0) < 3 and \
+        not c.has("persistent_vomiting", "vomits_everything", "projectile", "bilious", "diarrhoea", "poor_feeding",
+                  "lethargy", "weight_loss")
 
 
 def _child_no_dehydration(c: Ctx) -> bool:
@@ -891,7 +912,8 @@ ordered_protocol(
             advice="gi_fluids"),
         Ask("gi.young_infant", U, IMCI + "; 6个月以下婴儿吐泻",
             lambda c: c.infant and c.months is not None and c.months < 6 and
-            c.has("vomiting", "diarrhoea", "persistent_vomiting"), flag="child.infant_gi", advice="gi_fluids"),
+            c.has("vomiting", "diarrhoea", "persistent_vomiting") and not _possetting_only(c), flag="child.infant_gi",
+            advice="gi_fluids"),
         Ask("gi.projectile_infant", U, IMCI + "; 婴儿喷射性呕吐(幽门狭窄)", lambda c: c.infant and c.has("projectile"),
             flag="child.danger"),
         Ask("gi.diabetic_vomiting", U, DM_PRIMARY + " 糖尿病患者呕吐(酮症风险)",
@@ -933,10 +955,7 @@ ordered_protocol(
             advice="gi_fluids"),
         # NICE NG1 (2015) gastro-oesophageal reflux in infants: bringing up a little milk after feeds is common
         # and needs no investigation in a baby who feeds and grows (the red flags are asked above).
-        Ask("gi.infant_possetting", S, "NICE NG1 (2015) 婴儿溢奶",
-            lambda c: c.has("possetting") and not c.has("vomiting", "persistent_vomiting", "vomits_everything",
-                                                        "poor_feeding", "lethargy", "weight_loss"),
-            advice="possetting", dept=tx.PAED),
+        Ask("gi.infant_possetting", S, "NICE NG1 (2015) 婴儿溢奶", _possetting_only, advice="possetting", dept=tx.PAED),
         Ask("gi.child_no_dehydration", S, IMCI + " 无脱水: 家庭补液(方案A)",
             lambda c: _child_gi(c) and _child_no_dehydration(c), advice="gi_fluids"),
     ],
@@ -990,6 +1009,13 @@ def _adult(pred):
 ordered_protocol(
     "teething", tx.PAED, when=explained_by_teething, asks=[],
     self_care=Ask("teething.self_care", S, "NICE CKS teething (2021)", lambda c: True, advice="teething"))
+
+
+# Bell's palsy (a named rule above): a same-day visit for prednisolone within 72 hours and eye care.
+ordered_protocol(
+    "facial_palsy", tx.NEURO, when=explained_by_bells_palsy, paediatric=False,
+    asks=[Ask("face.bells_palsy", U, "NICE CKS Bell's palsy (2023) 72小时内口服激素", lambda c: True,
+              flag="face.bells_palsy", advice="bells_palsy")])
 
 
 # A measured temperature in the normal range, asked about ("娃36度9 算发烧不"): reassurance with what to watch for.
@@ -1318,6 +1344,12 @@ ordered_protocol(
         # A stored reading that is not acute does not change this complaint's triage.
         Ask("glu.stored_reading", R, DESIGN, lambda c: c.v.glucose is not None and "glucose" not in c.stated and
             not c.has("hyper_reported", "polydipsia", "glucose_normal"), stop=True),
+        # clinical_rules G-U1: a level-1 low twice in a week, or at night, on insulin or a sulfonylurea: the
+        # medicines are reviewed within 48 hours.
+        Ask("glu.hypo_recurrent_or_nocturnal", U, DM + "; G-U1 一周≥2次或夜间低血糖: 48小时内调整用药",
+            lambda c: _hypo_context(c) and _mild_hypo_over(c) and (c.recurrent("hypo_reported", "glucose") or
+                                                                   c.has("nocturnal", "again_this_week")),
+            flag="glu.hypo", advice="hypo"),
         Ask("glu.hypo_treated", R, DM + " 1级低血糖已纠正: 门诊调整用药",
             lambda c: _hypo_context(c) and _mild_hypo_over(c), flag="glu.hypo", advice="hypo"),
         Ask("glu.above_target", R, DM + " 空腹4.4-7.0、非空腹<10.0; " + DM_PRIMARY,
@@ -1536,8 +1568,8 @@ ordered_protocol(
         Ask("gyn.torsion", E, CONSENSUS + " Ⅱ级: 睾丸扭转; NICE CKS scrotal pain (2023): 青少年急性阴囊痛伴肿/呕吐按扭转",
             lambda c: _testicular(c) and (c.sudden("testicular_pain") or c.severe("testicular_pain") or
                                           (c.age is not None and c.age < 25 and
-                                           c.has("vomiting", "nausea", "swelling_generic"))),
-            flag="gyn.testicular", dept=tx.URO),
+                                           c.has("vomiting", "nausea", "swelling_generic"))) and
+            not _epididymo_orchitis(c), flag="gyn.testicular", dept=tx.URO),
         Ask("gyn.heavy_bleeding", E, BLEED,
             lambda c: _heavy_bleeding(c) and c.has("syncope", "near_syncope", "uncontrolled_bleeding"),
             flag="gyn.heavy_bleeding", advice="bleeding"),
@@ -1733,6 +1765,13 @@ def _many_tablets(c: Ctx) -> bool:
     return n >= TABLETS_OVERDOSE or (n >= TABLETS_OVERDOSE_HYPOGLYCAEMIC and _hypoglycaemic_drug(c))
 
 
+def _epididymo_orchitis(c: Ctx) -> bool:
+    """NICE CKS scrotal pain and swelling (2023): a swelling that came on gradually, with a fever or pain on
+    passing urine, and not sudden or severe, is epididymo-orchitis (seen the same day), not a torsion."""
+    return c.has("gradual_onset") and c.has("dysuria", "fever") and not c.sudden("testicular_pain") and \
+        not c.severe("testicular_pain") and not c.has("vomiting")
+
+
 def _hypoglycaemic_drug(c: Ctx) -> bool:
     return c.cond("insulin", "sulfonylurea") or c.has("cond_insulin", "cond_sulfonylurea")
 
@@ -1759,8 +1798,12 @@ ordered_protocol(
             flag="poison.ingestion",
             advice="poison"),
         Ask("poison.battery", E, POISON + "; 纽扣电池/多枚磁铁需紧急取出",
-            lambda c: c.has("battery_magnet") and (c.has("swallowed_object") or c.child), flag="poison.battery",
-            advice="poison"),
+            lambda c: c.has("battery_magnet") and (c.has("swallowed_object") or c.child) and c.p.numbers.magnets != 1,
+            flag="poison.battery", advice="poison"),
+        # NASPGHAN magnet ingestion (2015): one magnet alone cannot pinch the bowel between two: an X-ray and
+        # follow-up the same day; two or more, or any button battery, come out at once.
+        Ask("poison.single_magnet", U, POISON + "; NASPGHAN 2015 单个磁铁当天拍片随访",
+            lambda c: c.has("battery_magnet") and c.p.numbers.magnets == 1, flag="poison.battery", advice="poison"),
         Ask("poison.choking", E, CONSENSUS + " Ⅰ级: 气道梗阻",
             lambda c: c.has("choking") and (c.has("dyspnoea", "cyanosis", "unresponsive", "severe_dyspnoea") or
                                             not c.resolved()), flag="poison.choking", advice="choking"),
@@ -2224,6 +2267,15 @@ ordered_protocol(
     self_care=Ask("limb.minor", S, OTTAWA + " 能负重、无畸形的轻伤可居家", lambda c: True, advice="sprain"))
 
 
+def _vomiting_after_head_injury(c: Ctx) -> bool:
+    """NICE NG232 (2023) CT within an hour: an adult who vomited more than once, a child three times or more
+    (or vomiting that goes on); a count not said counts as enough. One vomit is watched for four hours."""
+    n = c.p.numbers.vomit_count
+    if c.has("persistent_vomiting", "vomits_everything") or (c.has("vomiting") and n is None):
+        return True
+    return n is not None and n >= (3 if c.child else 2)
+
+
 def _head_hit(c: Ctx) -> bool:
     return c.has("head_injury") or c.yes("fall_head")
 
@@ -2234,14 +2286,17 @@ ordered_protocol(
     all_flags=False,
     asks=[
         Ask("fall.head_red_flags", E, HEADINJ + " 1小时内CT: 呕吐、意识改变、抽搐",
-            lambda c: _head_hit(c) and (c.has("vomiting", "syncope", "confusion", "drowsy", "seizure",
-                                              "unresponsive") or c.severe("headache") or
+            lambda c: _head_hit(c) and (_vomiting_after_head_injury(c) or
+                                        c.has("syncope", "confusion", "drowsy", "seizure", "unresponsive") or
+                                        c.severe("headache") or
                                         c.has("ear_discharge", "epistaxis") and c.severe("head_injury")),
             flag="fall.head_red", advice="head_injury"),
         # A faint with a fall: the syncope protocol answers.
         Ask("fall.after_syncope", E, SYNCOPE, lambda c: c.has("syncope") and c.has("fall"), stop=True),
         Ask("fall.height", E, CONSENSUS + " Ⅰ级: 高处坠落", lambda c: c.has("major_trauma_mech"), flag="limb.major_trauma",
             advice="limb"),
+        Ask("fall.head_vomited_once", U, HEADINJ + " 呕吐一次: 观察4小时",
+            lambda c: _head_hit(c) and c.has("vomiting"), flag="fall.head_red", advice="head_injury"),
         Ask("fall.head_anticoagulant", U, HEADINJ + " 抗凝者头部外伤8小时内CT",
             lambda c: _head_hit(c) and c.cond("anticoagulants"), flag="fall.head_anticoag", advice="head_injury",
             dept=tx.NEUROSURG),
