@@ -227,3 +227,16 @@ def test_a_low_at_night_or_twice_in_a_week_is_reviewed_within_48_hours():
 def test_milk_brought_up_by_a_thriving_baby_is_possetting_not_vomiting():
     assert _level("宝宝两个月 吃完奶老吐一点奶 吐完还挺开心 体重涨得挺好") == "self_care"
     assert _level("宝宝两个月 吃完奶老吐 吐得像喷出来一样 体重不长") != "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "女44岁 吃避孕药 上周坐了16个小时的火车 这两天左小腿明显比右侧粗 按小腿肚更痛",
+    "我爸糖尿病，左脚小趾头这几天发黑了，一圈红肿，摸着烫，有点臭味",
+    "我是1型糖尿病打胰岛素的 试纸测尿酮体两个加号 血糖14.2 不吐不肚子疼",
+])
+def test_same_day_presentations_added_from_batch_b11(text):
+    assert _level(text) == "urgent"
+
+
+def test_ketones_with_vomiting_on_insulin_are_dka():
+    assert _level("1型糖尿病打胰岛素 尿酮体两个加号 一直吐 肚子疼") == "emergency"

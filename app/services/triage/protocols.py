@@ -1312,7 +1312,8 @@ def _glu(c: Ctx, below: float | None = None, at_least: float | None = None) -> b
 
 
 ordered_protocol(
-    "glucose", tx.ENDO, triggers="hypo_reported hyper_reported polydipsia acetone_breath hypo_coma glucose_normal",
+    "glucose", tx.ENDO, triggers="hypo_reported hyper_reported polydipsia acetone_breath hypo_coma glucose_normal "
+    "ketonuria",
     when=lambda c: c.v.glucose is not None or c.v.glucose_after_meal is not None or _hypo_context(c),
     questions="glucose hypo_sx",
     asks=[
@@ -1326,7 +1327,7 @@ ordered_protocol(
             lambda c: (_glu(c, at_least=HYPER_URGENT) or c.has("hyper_reported") and c.v.glucose is None) and
             c.has(*_DKA_SX), flag="glu.dka", advice="hyper"),
         Ask("glu.dka_signs", E, HYPERGLY,
-            lambda c: c.has("acetone_breath") and c.has("vomiting", "kussmaul", "drowsy", "abdominal_pain"),
+            lambda c: c.has("acetone_breath", "ketonuria") and c.has("vomiting", "kussmaul", "drowsy", "abdominal_pain"),
             flag="glu.dka", advice="hyper"),
         Ask("glu.dka_suspected", E, HYPERGLY + "; " + DM_PRIMARY + " 疑似酮症酸中毒: 口渴多尿伴呕吐腹痛/深快呼吸",
             lambda c: c.diabetic and c.has("polydipsia") and c.count(
@@ -1337,7 +1338,11 @@ ordered_protocol(
             flag="glu.hypo", advice="hypo"),
         Ask("glu.high", U, DESIGN + " 血糖≥16.7当天联系; " + DM_PRIMARY, lambda c: _glu(c, at_least=HYPER_URGENT),
             flag="glu.high", advice="hyper"),
-        Ask("glu.ketosis_smell", U, HYPERGLY, lambda c: c.has("acetone_breath"), flag="glu.dka", advice="hyper"),
+        # Ketones in the urine (or on the breath) of a resident on insulin: the sick-day rules call the team the
+        # same day (ADA Standards of Care 2024 §6/§14; 中国高血糖危象诊断与治疗指南 2013); with vomiting, belly pain
+        # or deep breathing it is DKA (above).
+        Ask("glu.ketosis_smell", U, HYPERGLY, lambda c: c.has("acetone_breath", "ketonuria"), flag="glu.dka",
+            advice="hyper"),
         Ask("glu.child_new_t1d", U, "NICE NG18 (2023): 疑似1型糖尿病儿童当天转诊",
             lambda c: c.child and c.has("polydipsia") and c.has("weight_loss", "fatigue", "enuresis"),
             flag="glu.new_t1d", dept=tx.PAED),
@@ -1843,7 +1848,8 @@ def _minor_foot_lesion(c: Ctx) -> bool:
 # Any other diabetic foot wound is an ulcer: referred within one working day (DFOOT).
 ordered_protocol(
     "diabetic_foot", tx.ENDO, paediatric=False,
-    when=lambda c: c.has("diabetic_foot_word") or c.diabetic and c.has("foot_wound"),
+    when=lambda c: c.has("diabetic_foot_word") or c.diabetic and (c.has("foot_wound") or
+                                                                  c.has("gangrene") and c.has("unilateral_leg")),
     questions="foot_infect", all_flags=False,
     asks=[
         Ask("foot.sepsis", E, DFOOT + "; " + SEPSIS,
