@@ -74,6 +74,7 @@ _COUNT_RE = re.compile(rf"(拉|泻|吐|呕)了?{NUM}(多)?(?:次|回|趟)")
 _TABLETS_RE = re.compile(rf"(?:吃|吞|服|嚼|咽|喂|少)(?:了|下|掉|咗|下去|进去)?[^，。；！？,.;!?\d]{{0,4}}?{NUM}(多)?\s*(?:片|粒|颗)")
 _PERIOD_RE = re.compile(rf"每|[\d{CN_DIGITS}几]+(?:天|日|周|个月|月|年)|这(?:周|个月|阵|些天|几天)|礼拜|星期|一共|总共|陆续|疗程|"
                         r"吃到现在|到现在|才吃了|还剩")
+_LENGTH_RE = re.compile(rf"{NUM}(?:多)?\s*(公分|厘米|cm|毫米|mm)")
 _MAGNETS_RE = re.compile(rf"{NUM}(?:颗|个|块|粒|枚)[^，。；！？,.;!?\d]{{0,12}}?磁")
 _PREG_RE = re.compile(rf"(?:怀孕|孕|怀了|怀二胎)(?:已经|快|了)?{NUM}(个)?(多)?(周|个月|月)")
 _HI_LO_RE = re.compile(r"血糖[^，。,.;!?]{0,12}?(hi|lo|测不出|爆表)")
@@ -111,6 +112,7 @@ class Numbers:
     glucose_after_treatment: float | None = None   # "喝了糖水 再测5.6": the value once a low was treated
     glucose_after_meal: float | None = None        # an after-meal value in range (< 10.0), kept apart from glucose
     tablets_at_once: float | None = None
+    length_cm: float | None = None                 # a length said in cm ("口子 两公分左右"): a cut's, in a wound message
     magnets: float | None = None                   # how many magnets were swallowed, when said ("就一颗小磁铁")           # "一下吃了15片安眠药": tablets swallowed in one go
 
 
@@ -290,6 +292,10 @@ def parse_numbers(t: str) -> Numbers:
         before = re.split(r"[，。；！？,.;!?]", t[max(0, m.start() - 8):m.start()])[-1]
         if v and not _PERIOD_RE.search(before + m.group(0)):
             n.tablets_at_once = _max(n.tablets_at_once, v)
+    for m in _LENGTH_RE.finditer(t):
+        v = to_number(m.group(1))
+        if v is not None:
+            n.length_cm = _max(n.length_cm, v / 10 if m.group(2) in ("毫米", "mm") else v)
     m = _MAGNETS_RE.search(t)
     if m and "电池" not in t:
         n.magnets = to_number(m.group(1))

@@ -240,3 +240,15 @@ def test_same_day_presentations_added_from_batch_b11(text):
 
 def test_ketones_with_vomiting_on_insulin_are_dka():
     assert _level("1型糖尿病打胰岛素 尿酮体两个加号 一直吐 肚子疼") == "emergency"
+
+
+@pytest.mark.parametrize("text, minor", [
+    ("打磨的时候铁屑崩眼睛里了 磨得疼 一直流眼泪", "眼睛进了点灰 揉了揉冲了冲 好了"),
+    ("耳朵里钻进去个虫子 在里头扑腾 嗡嗡响", "耳朵有点痒 掏了掏"),
+    ("孩子把一个一块钱硬币吞下去了 没咳没喘 吃东西也正常", "孩子把硬币放嘴里 被我抠出来了"),
+    ("牙痛咗三日 今日半边面肿晒 个口都擘唔开 仲有啲发烧", "牙痛咗两日 冇发烧 面冇肿"),
+    ("小孩头磕茶几角上了 额头开了个口子 两公分左右 血按住了", "小孩手指划了个小口子 两毫米 贴了创可贴"),
+])
+def test_same_day_presentations_added_from_batch_b10_and_their_minor_twins(text, minor):
+    assert _level(text) == "urgent"
+    assert _level(minor) in ("routine", "self_care")

@@ -1627,6 +1627,14 @@ ordered_protocol(
                   advice="epistaxis", dept=tx.ENT))
 
 
+def _cut_to_close(c: Ctx) -> bool:
+    """A cut of 2 cm or more, or 1 cm on the face or head, is closed (sutures, glue or strips) within hours
+    (外科学 第9版 清创缝合6-8小时内; NICE CKS lacerations)."""
+    cm = c.p.numbers.length_cm
+    face = c.has("head_injury", "face_swelling") or c.child and c.has("head_injury")
+    return c.has("wound") and cm is not None and (cm >= 2 or cm >= 1 and face)
+
+
 def _burn_moderate(c: Ctx) -> bool:
     """Blisters in a child or a severe burn, a burn the size of a palm or more, or a swollen face."""
     return c.has("burn") and (c.has("blisters") and (c.child or c.severe("burn") or c.has("large_area")) or
@@ -1650,7 +1658,8 @@ ordered_protocol(
             advice="bleeding"),
         Ask("wound.animal_bite", U, RABIES + " 尽早处置并接种狂犬疫苗", lambda c: c.has("animal_bite"),
             flag="wound.bite", advice="bite", dept=tx.ED),
-        Ask("wound.deep", U, "伤口清创缝合宜在6-8小时内(外科学)", lambda c: c.has("deep_wound") or c.yes("wound_deep"),
+        Ask("wound.deep", U, "伤口清创缝合宜在6-8小时内(外科学)",
+            lambda c: c.has("deep_wound") or c.yes("wound_deep") or _cut_to_close(c),
             flag="wound.deep", advice="wound"),
         Ask("wound.anticoag", U, BLEED,
             lambda c: c.has("wound") and c.cond("anticoagulants") and not c.mild("wound"), flag="bleed.anticoagulant",
@@ -2146,8 +2155,11 @@ ordered_protocol(
             lambda c: c.has("eye_pain") and c.has("halos", "vomiting", "headache") and
             c.has("red_eye", "blurred_vision"), flag="eye.acute", advice="eye"),
         Ask("eye.urgent", U, EYE + " 眼外伤/视网膜脱离/红眼伴视力下降", _eye_urgent, flag="eye.acute", advice="eye"),
-        Ask("eye.foreign_body", U, EYE + " 角膜异物",
-            lambda c: c.has("eye_foreign_body") and not c.resolved() and _foreign_body_painful_2h(c), advice="eye"),
+        # NICE CKS corneal superficial injury (2022): a high-velocity fragment (grinding, welding) may have entered
+        # the eye: seen the same day.
+        Ask("eye.foreign_body", U, EYE + " 角膜异物; NICE CKS 高速金属屑当天眼科",
+            lambda c: c.has("eye_foreign_body") and not c.resolved() and
+            (_foreign_body_painful_2h(c) or c.has("high_velocity")), advice="eye"),
         Ask("eye.foreign_body", R, EYE + " 角膜异物", lambda c: c.has("eye_foreign_body") and not c.resolved(),
             advice="eye"),
         Ask("eye.review", R, EYE + " 视力渐降/症状超过1周", _eye_review, advice="eye"),
@@ -2182,12 +2194,15 @@ def _mild_ear_pain(c: Ctx) -> bool:
 # The questions are alternatives, checked in this order; the first that holds answers.
 ordered_protocol(
     "ear_nose", tx.ENT,
-    triggers="ear_pain ear_discharge hearing_loss tinnitus ear_fullness ear_tugging toothache parotid",
-    questions="ear_sudden", all_flags=False,
+    triggers="ear_pain ear_discharge hearing_loss tinnitus ear_fullness ear_tugging toothache parotid "
+    "ear_foreign_body trismus", questions="ear_sudden", all_flags=False,
     asks=[
+        # NICE CKS foreign body in the ear (2020): a live insect or a button battery is removed the same day.
+        Ask("ear.foreign_body", U, EAR + "; NICE CKS 耳道异物(活虫)当天取出", lambda c: c.has("ear_foreign_body"),
+            dept=tx.ENT),
         Ask("dental.explained_by_teething", E, "NICE CKS teething (2021)", explained_by_teething, stop=True),
         Ask("dental.abscess_spreading", U, "口腔颌面部间隙感染当天处理",
-            lambda c: _dental(c) and c.has("face_swelling") and c.fever, flag="ear.mastoid", dept=tx.DENT),
+            lambda c: _dental(c) and c.has("face_swelling") and c.fever, flag="dental.abscess", dept=tx.DENT),
         Ask("ear.sudden_hearing_loss", U, EAR + " 突发性聋72小时内治疗",
             lambda c: c.has("hearing_loss") and (c.sudden("hearing_loss") or c.yes("ear_sudden")),
             flag="ear.sudden_hearing_loss"),

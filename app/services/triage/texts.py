@@ -198,6 +198,7 @@ RED_FLAGS = {
     "skin.petechiae": "出血点、瘀斑",
     "skin.cellulitis": "皮肤红肿热痛并扩散",
     "face.bells_palsy": "面瘫（额头抬不起、眼睛闭不紧）",
+    "dental.abscess": "牙痛伴脸肿、发烧（牙源性感染扩散）",
     "skin.sjs": "大片脱皮、起大疱",
     "eye.chemical": "化学品溅入眼睛",
     "eye.penetrating": "眼睛扎伤",
