@@ -252,3 +252,10 @@ def test_ketones_with_vomiting_on_insulin_are_dka():
 def test_same_day_presentations_added_from_batch_b10_and_their_minor_twins(text, minor):
     assert _level(text) == "urgent"
     assert _level(minor) in ("routine", "self_care")
+
+
+def test_an_episode_that_is_over_is_self_care_but_denials_alone_or_a_wish_for_a_check_are_not():
+    assert _level("我去年晕倒过一回 当时住院查了心电图 心脏彩超都没事 这一年多都好好的 还用再复查不") == "self_care"
+    assert _level("我崽6岁 挖鼻屎挖出血了 捏了五分钟就止住了 精神好") == "self_care"
+    assert _level("以前有过胸闷 现在没有了 是去年的事 想问要不要检查") == "routine"
+    assert _level("45岁女 左乳无痛硬块一周 乳头无溢液") == "routine"

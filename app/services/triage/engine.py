@@ -7,7 +7,7 @@ from typing import Any
 from app.services.triage import texts as tx
 from app.services.triage.language import Parsed, parse
 from app.services.triage.context import E, LEVEL_NAMES, PROTOCOLS, R, U, Ctx, Out, Protocol, Vitals, triggered
-from app.services.triage.protocols import GENERAL_CODES
+from app.services.triage.protocols import GENERAL_CODES, all_over_or_denied
 from app.services.triage.questions import (
     ASK_WHEN,
     NUMBER_PROBES,
@@ -164,20 +164,26 @@ def _context(p: Parsed, profile: Profile | None, readings: Readings | None, answ
 
 def _evaluate(c: Ctx) -> list[tuple[Protocol, Out]]:
     results: list[tuple[Protocol, Out]] = []
-    general = None
+    fallback = {}
     for proto in PROTOCOLS:
-        if proto.code == "general":
-            general = proto
+        if proto.code in ("general", "all_over"):
+            fallback[proto.code] = proto
             continue
         if triggered(c, proto):
             out = Out()
             proto.fn(c, out)
             if out.hits:
                 results.append((proto, out))
-    if not results and general is not None and any(c.has(code) for code in GENERAL_CODES):
+    if not results:
+        if any(c.has(code) for code in GENERAL_CODES):
+            proto = fallback["general"]
+        elif all_over_or_denied(c):
+            proto = fallback["all_over"]
+        else:
+            return results
         out = Out()
-        general.fn(c, out)
-        results.append((general, out))
+        proto.fn(c, out)
+        results.append((proto, out))
     return results
 
 

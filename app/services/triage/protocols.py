@@ -13,10 +13,13 @@ are defaults a clinician must sign off (sources: docs/triage.md, docs/clinical_r
 """
 from __future__ import annotations
 
+import functools
+
 from ml.clinical import ACUTE_DBP, ACUTE_SBP, HYPER_URGENT, HYPO_LEVEL1_BELOW, HYPO_LEVEL2_BELOW, LOW_SBP
 
 from app.services.triage import texts as tx
 from app.services.triage.context import E, PROTOCOLS, R, S, U, Ctx
+from app.services.triage.language import lexicon
 from app.services.triage.ordered import Ask, ordered_protocol
 
 
@@ -2423,6 +2426,31 @@ ordered_protocol(
             advice="general"),
     ],
     self_care=Ask("general.minor", S, GENERAL, lambda c: True, advice="general"))
+
+
+@functools.cache
+def _finding_codes() -> frozenset[str]:
+    return frozenset(code for code, concept in lexicon().concepts.items() if concept.kind == "finding")
+
+
+def all_over_or_denied(c: Ctx) -> bool:
+    """An episode that is over, and nothing else said is happening now ("哭了两声就好了 没昏 没吐 现在照样玩", "去年晕倒
+    过一回 … 都没事 这一年多都好好的"): at least one finding resolved or past, none present. Denials alone do not
+    count (the point of the message may be a word the lexicon does not know yet). Used only when no protocol
+    answered."""
+    findings = _finding_codes()
+    said = [m for m in c.p.mentions if m.code in findings]
+    over = [m for m in said if m.assertion in ("resolved", "past")]
+    asks_for_a_check = c.has("check_request") and not c.has("investigated_normal")
+    return bool(over) and all(m.assertion != "present" for m in said) and not asks_for_a_check
+
+
+# Asked only when no other protocol answered (engine): what was told is over or denied. Self-care with the signs
+# that would need a doctor; a message where nothing at all was recognised stays routine, asking for detail.
+ordered_protocol(
+    "all_over", tx.GP, paediatric=True, when=lambda c: False, asks=[],
+    self_care=Ask("general.all_over", S, GENERAL + "; 已缓解/已否认的症状可居家观察", lambda c: True,
+                  advice="all_over"))
 
 
 # Tie-break priority between departments at the same level (registration order otherwise).
