@@ -259,3 +259,13 @@ def test_an_episode_that_is_over_is_self_care_but_denials_alone_or_a_wish_for_a_
     assert _level("我崽6岁 挖鼻屎挖出血了 捏了五分钟就止住了 精神好") == "self_care"
     assert _level("以前有过胸闷 现在没有了 是去年的事 想问要不要检查") == "routine"
     assert _level("45岁女 左乳无痛硬块一周 乳头无溢液") == "routine"
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("宝宝八个月 昨天打完疫苗 晚上烧到38.2 今天精神挺好 吃奶正常", "宝宝八个月 昨天打完疫苗 今天烧到39.5 不吃奶 蔫蔫的"),
+    ("孩子6岁 感冒后耳朵有点疼 低烧37.8 能吃能睡 耳朵没流水", "孩子6岁 耳朵疼了四天 耳朵流黄水 烧到38.5"),
+    ("幼儿园说孩子手足口 3岁 手心脚心几个小泡泡 低烧37.8 吃饭还行", "孩子3岁 发烧38.5 身上起红疹子"),
+])
+def test_a_childs_fever_explained_by_a_vaccine_a_cold_in_the_ear_or_hand_foot_mouth_is_self_care(text, kept):
+    assert _level(text) == "self_care"
+    assert _level(kept) in ("routine", "urgent", "emergency")

@@ -980,7 +980,26 @@ def _adult_fever(c: Ctx) -> bool:
 def _child_fever_review(c: Ctx) -> bool:
     t, days = c.temp, c.hours("fever")
     return (t is not None and t >= 39) or c.has("high_fever_word") or (days is not None and days >= 72) or \
-        c.infant or c.has("ear_pain", "ear_tugging", "dysuria", "rash", "irritable") or c.worsening()
+        c.infant and not _after_vaccination(c) or c.has("dysuria", "irritable") or c.worsening() or \
+        c.has("rash") and not c.has("viral_exanthem") or _ear_pain_to_review(c)
+
+
+def _after_vaccination(c: Ctx) -> bool:
+    """NICE NG143 (2019) and 预防接种工作规范 (2016): a fever under 39 °C in the two days after a vaccination, in a
+    baby of 3 months or more who feeds and plays, is the vaccine's common reaction (looked after at home)."""
+    hours = c.hours("vaccinated")
+    return c.has("vaccinated") and (hours is None or hours <= 48) and (c.months is None or c.months >= 3) and \
+        (c.temp is None or c.temp < 39) and not c.has("poor_feeding", "lethargy", "drowsy", "vomiting", "rash")
+
+
+def _ear_pain_to_review(c: Ctx) -> bool:
+    """NICE CKS otitis media (2022): most ear aches with a cold settle within three days with pain relief; a child
+    under 2, pain for three days or more, discharge, or a fever of 39 °C is reviewed."""
+    if not c.has("ear_pain", "ear_tugging"):
+        return False
+    days = c.hours("ear_pain", "ear_tugging")
+    return (c.age is not None and c.age < 2) or c.has("ear_discharge") or (days is not None and days >= 72) or \
+        (c.temp is not None and c.temp >= 39)
 
 
 def _adult_fever_pattern(c: Ctx) -> str:
@@ -2190,8 +2209,13 @@ def _ear_problem(c: Ctx) -> bool:
 
 
 def _mild_ear_pain(c: Ctx) -> bool:
-    """Mild ear pain in an adult without fever or discharge."""
-    return c.has("ear_pain") and c.mild("ear_pain") and not c.fever and not c.has("ear_discharge") and not c.child
+    """Mild ear pain in an adult without fever or discharge; a child's ear ache with a cold that NICE CKS otitis
+    media leaves to pain relief at home (_ear_pain_to_review)."""
+    if not c.has("ear_pain", "ear_tugging") or c.has("ear_discharge", "hearing_loss"):
+        return False
+    if c.child:
+        return not _ear_pain_to_review(c)
+    return c.mild("ear_pain") and not c.fever
 
 
 # The questions are alternatives, checked in this order; the first that holds answers.
