@@ -254,7 +254,7 @@ def read(text: str) -> Reading:
         if lit:
             for i in range(s, e):
                 masked[i] = True
-                if not code.startswith("_") or code == "_pseudo":
+                if (not code.startswith("_") or code == "_pseudo") and code != "resolved":
                     in_term[i] = True
 
     # "比平时厉害一点" compares with usual: worse, not severe (the severity word inside a worsening term).

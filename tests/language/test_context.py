@@ -162,3 +162,7 @@ def test_worse_than_usual_is_worsening_not_severity():
     r = read("喘得比平时厉害一点")
     assert r.present("worsening") and not r.any_severe
     assert read("头疼得厉害").any_severe
+
+
+def test_a_finding_said_to_be_over_is_resolved():
+    assert [m.assertion for m in read("鼻涕好了").mentions if m.code == "coryza"] == ["resolved"]

@@ -269,3 +269,13 @@ def test_an_episode_that_is_over_is_self_care_but_denials_alone_or_a_wish_for_a_
 def test_a_childs_fever_explained_by_a_vaccine_a_cold_in_the_ear_or_hand_foot_mouth_is_self_care(text, kept):
     assert _level(text) == "self_care"
     assert _level(kept) in ("routine", "urgent", "emergency")
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("刚才倒开水烫到左前臂 大概一元硬币那么大一块发红 起了一个水泡 凉水冲过了", "开水烫到大腿 巴掌那么大 起了好几个大水泡"),
+    ("两周前感冒了 现在鼻涕好了 就剩咳嗽 有一点白痰 不发烧", "感冒两周了 嗓子一直疼 鼻涕也没好 越来越重"),
+    ("脚趾缝里痒得很 脱皮 白白的 天气热就严重 没有红肿", "脚趾缝里痒 这几天红肿越来越大 发烧"),
+])
+def test_minor_presentations_added_from_round_three_leftovers_are_self_care(text, kept):
+    assert _level(text) == "self_care"
+    assert _level(kept) != "self_care"

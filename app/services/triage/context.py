@@ -139,6 +139,10 @@ class Ctx:
         cl = self.p.clauses
         return any(cl[k].recurrent for k in ks) or any(cl[k].recurrent for k in self._free)
 
+    def current(self, *codes: str) -> bool:
+        """Said to be happening now (not over: "鼻涕好了 就剩咳嗽" has no current runny nose)."""
+        return any(m.assertion == "present" for code in codes for m in self.p.positive.get(code, ()))
+
     def frequent(self, *codes: str) -> bool:
         """Recurring often (经常, 反复, 老是 …), not just now and then (偶尔, 有时候)."""
         cl = self.p.clauses

@@ -1190,8 +1190,8 @@ ordered_protocol(
             lambda c: c.has("sinus") and ((_cold_hours(c) or 0) >= 24 * 10 or c.fever or c.severe("sinus")),
             advice="cold", dept=tx.ENT),
         Ask("resp.prolonged", R, URTI + " 症状>2周不好转",
-            lambda c: (_cold_hours(c) or 0) >= 24 * 14 and c.has("sore_throat", "hoarseness", "coryza") and
-            not c.has("sneezing", "itchy_nose"), advice="cold"),
+            lambda c: (_cold_hours(c) or 0) >= 24 * 14 and c.current("sore_throat", "hoarseness", "coryza") and
+            not c.has("sneezing", "itchy_nose", "residual_cough"), advice="cold"),
         Ask("resp.mono_like", R, URTI + "; 发热咽痛淋巴结肿大乏力(传染性单核细胞增多症)",
             lambda c: c.has("swollen_glands") and c.fever and c.has("fatigue"), advice="cold"),
         Ask("resp.worsening", R, URTI + " 症状加重需门诊",
@@ -1696,7 +1696,10 @@ ordered_protocol(
         Ask("wound.infected", R, SKIN + " 伤口感染",
             lambda c: c.has("wound", "burn") and (c.has("pus", "red_swollen", "spreading") or c.fever),
             advice="wound"),
-        Ask("wound.burn_blister", R, BURN + " 小面积Ⅱ度烫伤门诊换药", lambda c: c.has("burn") and c.has("blisters"),
+        # NICE CKS burns and scalds (2020): a small superficial blister (coin-sized) cooled at once heals at home;
+        # a larger one, or on the face, hands of a child or genitals, is dressed in clinic.
+        Ask("wound.burn_blister", R, BURN + " 小面积Ⅱ度烫伤门诊换药",
+            lambda c: c.has("burn") and c.has("blisters") and not (c.has("small_area") and not c.child),
             advice="burn"),
         Ask("wound.sting_local", S, ANAPH + "; 局部反应可居家",
             lambda c: c.has("insect_sting") and not c.has("wound", "burn"), advice="skin", dept=tx.DERM),
@@ -2080,10 +2083,11 @@ def _skin(pred):
 
 def _skin_persistent(c: Ctx) -> bool:
     """Two weeks or more, long-standing, worsening, spreading or severe — except chilblains, which come back every
-    winter (NICE CKS chilblains, 2021: self-care)."""
+    winter, and athlete's foot, which comes back in the heat (NICE CKS chilblains 2021, fungal skin infection of the
+    foot 2023: self-care)."""
     hours = c.hours("rash", "itch", "blisters", "acne", "mouth_ulcer")
     return ((hours is not None and hours >= 24 * 14) or c.chronic("rash", "itch") or c.worsening() or
-            c.has("spreading") or c.severe("rash", "itch", "blisters")) and not c.has("chilblain")
+            c.has("spreading") or c.severe("rash", "itch", "blisters")) and not c.has("chilblain", "tinea")
 
 
 def _oral_only(c: Ctx) -> bool:
