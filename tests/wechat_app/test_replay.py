@@ -2,17 +2,20 @@
 plain mode is refused once a key is configured, and the seen-once cache is shared across workers."""
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, event, select
 
 from app.services import nonces
 from app.wechat import views
 from models.base import utcnow
 from models.readings import BpReading
 from models.wechat import CallbackNonce
+from tests.conftest import TEST_DATABASE_URL
 from tests.fakes.redis_server import running_redis
 from tests.wechat_app.conftest import count, plain_query, text_xml
 
@@ -73,6 +76,33 @@ def test_database_cache_is_shared_by_separate_engines(app, db, session):
     assert nonces.prune(session, before=now + timedelta(seconds=1)) == 2
     session.commit()
     assert session.scalar(select(CallbackNonce.key)) is None
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="the nonce check's own pool exists on PostgreSQL only")
+def test_nonce_checks_from_many_threads_keep_their_connections(app, db):
+    """The nonce check's own pool keeps a connection per concurrent check: many checks from a worker's request
+    threads open no new PostgreSQL connection once each thread has one (an overflow connection was opened and
+    closed again for about every tenth message), and they never switch a connection to autocommit and back."""
+    engine = nonces.own_engine(db.engine)
+    cache = nonces.DatabaseNonces(engine, ttl=timedelta(minutes=10))
+    opened, switched = [], []
+    event.listen(engine.pool, "connect", lambda *args: opened.append(1))
+    event.listen(engine, "set_connection_execution_options", lambda *args: switched.append(1))
+    threads, checks = 4, 20  # gunicorn threads of a worker (the bench runs 4)
+    start = threading.Barrier(threads)
+
+    def check(worker: int) -> None:
+        for i in range(checks):
+            start.wait()  # the threads check at the same moment, as a burst of messages does, then return together
+            assert cache.first_use("1800000000", f"pool-{worker}-{i}", b"<xml/>", now=utcnow())
+
+    try:
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(check, range(threads)))
+        assert len(opened) <= threads
+        assert switched == []
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="module")
