@@ -327,9 +327,12 @@ class _Run:
     # -- red flags first ----------------------------------------------------------------------------
     def _unread_by_triage(self, turn: Turn) -> bool:
         """Whether this message still needs its red-flag read: not when the turn hands this very text to triage,
-        nor when the whole text was read as readings with no symptom at all (the BP hot path)."""
+        nor when the whole text is a menu word (a menu button or its typed word: 最近血压, 我的医生), nor when the
+        whole text was read as readings with no symptom at all (the BP hot path)."""
         text = (self.inbound.text or "").strip()
         if any(isinstance(a, StartTriage) and not a.answers and a.text and a.text in text for a in turn.actions):
+            return False
+        if dialogue.is_menu_word(text):  # 最近血压, 我的医生, 帮助 …: a menu word says nothing about symptoms
             return False
         readings_only = bool(turn.actions) and all(
             isinstance(a, (RecordBp, RecordGlucose)) and not a.symptoms for a in turn.actions)

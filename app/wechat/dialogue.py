@@ -273,6 +273,17 @@ def _word(text: str) -> str:
     return stripped or normal.strip()
 
 
+# Menu words that name no complaint: the whole message one of these is a menu button (or its typed word), which
+# triage has nothing to read in (tests/wechat/test_dialogue.py reads every one through triage). Not 症状自查, 我不舒服,
+# 看病 (Command.TRIAGE): those start the triage dialogue.
+MENU_WORDS = frozenset(word for word, command in COMMAND_WORDS.items() if command is not Command.TRIAGE)
+
+
+def is_menu_word(text: str) -> bool:
+    """Whether the whole text is one of MENU_WORDS (spaces and punctuation aside)."""
+    return _word(text) in MENU_WORDS
+
+
 def match_command(text: str) -> tuple[Command | None, str]:
     """(command, rest): exact words, or a prefix for 记录血压 / 记录血糖 / 提醒 with arguments."""
     word = _word(text)

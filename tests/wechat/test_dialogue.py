@@ -527,3 +527,18 @@ def test_unknown_state_keys_are_ignored():
 
 def test_turn_text_joins_replies():
     assert dialogue.Turn(["a", "b"], State()).text == "a\n\nb"
+
+
+def test_menu_words_carry_no_red_flag_so_the_bot_may_skip_their_red_flag_read():
+    """The bot does not run triage's red-flag read on a message that is only a menu word (最近血压, 我的医生 …):
+    triage must find no emergency or urgent red flag in any of them, for an older resident with conditions too."""
+    from app.services.triage import Profile, assess
+
+    elderly = Profile(age=82, sex="female", conditions=frozenset({"hypertension", "diabetes"}))
+    assert dialogue.MENU_WORDS and not dialogue.MENU_WORDS & {"症状自查", "我不舒服", "看病"}
+    for word in sorted(dialogue.MENU_WORDS):
+        for profile in (None, elderly):
+            result = assess(word, profile=profile, readings=None, interactive=False)
+            assert not (result.level in ("emergency", "urgent") and result.red_flags), (word, result.level)
+        assert dialogue.is_menu_word(f" {word}。") or word == "?"  # spaces and punctuation aside
+    assert not dialogue.is_menu_word("最近血压 头很晕")

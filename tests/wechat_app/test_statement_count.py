@@ -100,10 +100,19 @@ def test_a_bp_message_with_symptoms_runs_triage_once_and_loads_the_resident_once
 
 
 def test_recent_bp_reads_the_resident_once(bound, db, session, now):
-    """最近血压: the readings service takes the bot's card instead of loading the resident record again."""
+    """最近血压: the readings service takes the bot's card instead of loading the resident record again; a menu word
+    gets no red-flag read by triage (tests/wechat/test_dialogue.py: no menu word carries one)."""
     bot.handle(session, _inbound("血压 150/94 心率 70", "9011"), now=now)
+    calls: list[str] = []
+    real = bot.Services().assess
+
+    def counting(text, **kw):
+        calls.append(text)
+        return real(text, **kw)
+
     with statements(db.engine) as seen:
-        handled = bot.handle(session, _inbound("最近血压", "9012"), now=now)
+        handled = bot.handle(session, _inbound("最近血压", "9012"), now=now, services=bot.Services(assess=counting))
+    assert calls == []
     assert "平均：150/94" in handled.reply and "目标：低于 135/85" in handled.reply, handled.reply
     run = [s for s in seen if not s.startswith(("BEGIN", "COMMIT"))]
     expected = recent_bp(db.engine.dialect.name)
