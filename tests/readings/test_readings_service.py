@@ -358,6 +358,30 @@ def test_bp_chart_groups_sessions_and_computes_seven_day_means(session, consente
         readings.bp_chart(session, actor("vdoc_c"), rid, start=now - timedelta(days=14), end=now)
 
 
+def test_recent_bp_is_the_week_charts_newest_window_or_its_sessions_mean(session, consented, actor, now):
+    """最近血压 reads five columns instead of the chart's ORM rows: the same sessions and newest window as bp_chart
+    over the last 7 days, with a reading kept as typed left out of both."""
+    rid = consented.ids["res_a1"]
+    a1 = actor("res_a1")
+    items = [{"type": "bp", "resident_id": rid, "systolic": 138 + (day % 3) * 4 + k, "diastolic": 86 - k,
+              "pulse": 70, "measured_at": (now - timedelta(days=day, hours=hour, minutes=-k)).isoformat(),
+              "client_id": f"r{day}-{hour}-{k}"}
+             for day in range(20) for hour in (1, 13) for k in range(2)]
+    assert all(r.status == "accepted" for r in readings.record_batch(session, actor=a1, items=items, now=now))
+    readings.record_bp(session, actor=a1, resident_id=rid, systolic=85, diastolic=135, measured_at=now, now=now,
+                       source="wechat", confirm=True)  # a likely typo kept as typed
+    later = now + timedelta(minutes=1)
+    recent = readings.recent_bp(session, a1, rid, now=later)
+    chart = readings.bp_chart(session, a1, rid, start=later - timedelta(days=7), end=later, now=later)
+    window = chart.windows[0]
+    assert window.systolic is not None and len(chart.sessions) >= 10
+    assert any(r.confirmation == "as_typed" for r in chart.readings)
+    assert (recent.n_sessions, recent.systolic, recent.diastolic, str(recent.target)) == (
+        len(chart.sessions), window.systolic, window.diastolic, str(chart.target))
+    few = readings.recent_bp(session, actor("res_c1"), consented.ids["res_c1"], now=later)
+    assert (few.n_sessions, few.systolic, few.diastolic) == (0, None, None)
+
+
 def test_chart_range_is_bounded(session, consented, actor, now):
     with pytest.raises(RuleViolation):
         readings.bp_chart(session, actor("res_a1"), consented.ids["res_a1"], start=now - timedelta(days=400), end=now)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.errors import RuleViolation
@@ -98,18 +98,29 @@ def bp_chart(session: Session, actor: Actor, resident_id: int, *, start: datetim
     rows = list(session.scalars(select(BpReading).where(BpReading.resident_id == resident.id,
                                                         BpReading.measured_at.between(lookback, end))
                                 .order_by(BpReading.measured_at, BpReading.id)))
-    # Readings stored as typed although they looked mistyped stay on the chart but out of its sessions and means.
-    points = [hbpm.BpPoint(r.measured_at, r.systolic, r.diastolic, r.pulse) for r in rows
-              if r.confirmation != ReadingCheck.as_typed.value]
     in_range = [r for r in rows if r.measured_at >= start]
     target = bp_target(resident, local_date(end))
+    sessions, windows = _hbpm_view(_points(rows), start, _window_ends(start, end), target)
+    return BpChart(resident.id, start, end, target, in_range, sessions, windows)
+
+
+def _points(rows: Iterable[Any]) -> list[hbpm.BpPoint]:
+    """Readings stored as typed although they looked mistyped stay on the chart but out of its sessions and means."""
+    return [hbpm.BpPoint(r.measured_at, r.systolic, r.diastolic, r.pulse) for r in rows
+            if r.confirmation != ReadingCheck.as_typed.value]
+
+
+def _hbpm_view(points: list[hbpm.BpPoint], start: datetime, window_ends: list[datetime],
+               target: BpTarget) -> tuple[list[hbpm.Session], list[hbpm.WindowSummary]]:
+    """The sessions from `start` and the 7-day window ending at each of `window_ends` (each looks back 7 days before
+    its own start to recognise day 1 of a block, ml.hbpm)."""
     sessions = hbpm.sessions(p for p in points if p.measured_at >= start)
     windows = []
-    for window_end in _window_ends(start, end):
+    for window_end in window_ends:
         lo = window_end - timedelta(days=2 * HBPM_WINDOW_DAYS + 1)
         windows.append(hbpm.window_summary([p for p in points if lo <= p.measured_at <= window_end],
                                            end=window_end, target=target))
-    return BpChart(resident.id, start, end, target, in_range, sessions, windows)
+    return sessions, windows
 
 
 def glucose_chart(session: Session, actor: Actor, resident_id: int, *, start: datetime | None = None,
@@ -152,18 +163,33 @@ class RecentBp:
 
 def recent_bp(session: Session, actor: Actor, resident_id: int, *, now: datetime,
               resident: ResidentCard | None = None) -> RecentBp:
-    """The 7-day HBPM mean when the week has enough sessions, else the mean of the sessions there are."""
-    chart = bp_chart(session, actor, resident_id, start=now - timedelta(days=HBPM_WINDOW_DAYS), end=now, now=now,
-                     resident=resident)
-    window = chart.windows[0] if chart.windows else None
-    if window is not None and window.systolic is not None:
+    """The 7-day HBPM mean when the week has enough sessions, else the mean of the sessions there are.
+
+    What bp_chart over the last 7 days gives as its sessions and newest window, from the five columns the HBPM view
+    needs (plain rows, not ORM objects: a resident who measures twice a day has ~90 readings in the lookback), and
+    the newest window only."""
+    resident = _own_card(actor, resident_id, resident) or get_resident(session, actor, resident_id)
+    start, end = _range(now - timedelta(days=HBPM_WINDOW_DAYS), now, now)
+    rows = session.execute(_RECENT_POINTS, {"resident_id": resident.id,
+                                            "lookback": start - timedelta(days=2 * HBPM_WINDOW_DAYS + 1), "end": end})
+    target = bp_target(resident, local_date(end))
+    sessions, windows = _hbpm_view(_points(rows), start, _window_ends(start, end)[:1], target)
+    window = windows[0]
+    if window.systolic is not None:
         mean_s, mean_d = window.systolic, window.diastolic
-    elif chart.sessions:
-        mean_s = sum(s.systolic for s in chart.sessions) / len(chart.sessions)
-        mean_d = sum(s.diastolic for s in chart.sessions) / len(chart.sessions)
+    elif sessions:
+        mean_s = sum(s.systolic for s in sessions) / len(sessions)
+        mean_d = sum(s.diastolic for s in sessions) / len(sessions)
     else:
         mean_s = mean_d = None
-    return RecentBp(len(chart.sessions), mean_s, mean_d, chart.target)
+    return RecentBp(len(sessions), mean_s, mean_d, target)
+
+
+_RECENT_POINTS = (select(BpReading.measured_at, BpReading.systolic, BpReading.diastolic, BpReading.pulse,
+                         BpReading.confirmation)
+                  .where(BpReading.resident_id == bindparam("resident_id"),
+                         BpReading.measured_at.between(bindparam("lookback"), bindparam("end")))
+                  .order_by(BpReading.measured_at, BpReading.id))
 
 
 @dataclass(frozen=True)
