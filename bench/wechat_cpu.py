@@ -3,13 +3,14 @@
 Run:  .venv/bin/python bench/wechat_cpu.py --db jiayi_wechat_cpu
       options: --pg postgresql://postgres@127.0.0.1:5432  --users 100  --seconds 10  --workers 2  --threads 4
                --port 8793  --inline 1000 (then BP messages in this process, no server)
+               --redis redis://127.0.0.1:6379/5 (the server's seen-once nonces in Redis; default $REDIS_URL)
 
 On a shared machine requests per second follow the other processes' load; the CPU time each message costs does
 much less, so this is the figure to compare between two versions of the code (docs/benchmarks.md). It:
 1. seeds --db as bench/wechat_bench.py does and starts gunicorn (gthread, --workers x --threads) on it;
 2. warms up 3 s, then sends the bench's message mix (70 % BP) with no think time for --seconds, and reads the CPU
    time (user + system, /proc) of the gunicorn processes, of every PostgreSQL backend (other databases' too: keep
-   the machine otherwise quiet) and of this process, divided by the requests answered;
+   the machine otherwise quiet), of redis-server and of this process, divided by the requests answered;
 3. with --inline N: N more BP messages through the Flask test client in this process (bench/wechat_profile.py's
    path, no HTTP server, no watchdog thread): the app's CPU and PostgreSQL's per message, and the wall time.
 Linux only (/proc).
@@ -56,6 +57,10 @@ def postgres(stat: str, cmdline: bytes) -> bool:
     return "(postgres)" in stat
 
 
+def redis_server(stat: str, cmdline: bytes) -> bool:
+    return "(redis-server)" in stat
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432")
@@ -66,21 +71,24 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--threads", type=int, default=4)
     p.add_argument("--port", type=int, default=8793)
     p.add_argument("--inline", type=int, default=0)
+    p.add_argument("--redis", default=os.environ.get("REDIS_URL") or None)
     args = p.parse_args(argv)
     url = create_database(args.pg, args.db)
     openids = wb.seed(url, args.users)
     rng, ids = random.Random(5), iter(range(10**15, 10**16))
     queues = {o: wb.build_deliveries(o, int(args.seconds * 4) + 40, rng, ids) for o in openids}
-    server = wb.start_server(url, args.port, args.workers, args.threads)
+    server = wb.start_server(url, args.port, args.workers, args.threads, redis=args.redis)
     try:
         _, warm = wb.run_phase(args.port, queues, wb.WARM_UP_SECONDS, seed=1)
         wb.take(queues, warm.answered)
         g0, p0, me0, t0 = cpu_seconds(gunicorn), cpu_seconds(postgres), time.process_time(), time.perf_counter()
+        r0 = cpu_seconds(redis_server)
         busy, _ = wb.run_phase(args.port, queues, args.seconds, seed=3)
         elapsed, n = time.perf_counter() - t0, busy["requests"] or 1
         print(f"saturated /wechat, gunicorn gthread {args.workers}x{args.threads}: {n / elapsed:.0f} req/s; CPU per "
               f"request: gunicorn {(cpu_seconds(gunicorn) - g0) / n * 1000:.2f} ms, PostgreSQL "
-              f"{(cpu_seconds(postgres) - p0) / n * 1000:.2f} ms, load generator "
+              f"{(cpu_seconds(postgres) - p0) / n * 1000:.2f} ms, Redis {(cpu_seconds(redis_server) - r0) / n * 1000:.2f} ms, "
+              f"load generator "
               f"{(time.process_time() - me0) / n * 1000:.2f} ms; errors {busy['errors'] or '-'}; "
               f"load average {os.getloadavg()[0]:.1f}", flush=True)
     finally:

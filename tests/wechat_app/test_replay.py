@@ -135,6 +135,39 @@ def test_callback_uses_redis_when_redis_url_is_set(bound, plain_wx, client, sess
         app.extensions.pop(views.NONCES_KEY, None)
 
 
+@pytest.fixture
+def redis_nonces(wx_settings, redis_url, app):
+    """The callback's seen-once cache in Redis, as production runs it (REDIS_URL)."""
+    wx_settings["REDIS_URL"] = redis_url
+    app.extensions.pop(views.NONCES_KEY, None)
+    yield
+    wx_settings["REDIS_URL"] = None
+    app.extensions.pop(views.NONCES_KEY, None)
+
+
+def test_through_redis_a_safe_mode_replay_is_refused_and_a_retry_is_answered_from_the_log(
+        bound, wx_settings, redis_nonces, client, session):
+    """The bench may run with Redis as production does: the same refusals and the same retries through it."""
+    from app.wechat.simulator import ChatSimulator
+    from app.wechat.transport import build_encrypted_body
+
+    config = views.transport_config(wx_settings)
+    ts = str(int(time.time()))
+    body, query = build_encrypted_body(config, text_xml("血压 150/95", openid="o-zhang", msg_id="8021").decode(),
+                                       nonce="n-redis", timestamp=ts)
+    first = _post(client, query, body.encode())
+    retry = _post(client, query, body.encode())  # WeChat's retry: the same body with the same nonce
+    forged, _ = build_encrypted_body(config, text_xml("血压 188/111", openid="o-zhang", msg_id="8022").decode(),
+                                     nonce="n-redis", timestamp=ts)
+    assert first.status_code == retry.status_code == 200
+    reply = ChatSimulator(config, openid="o-zhang", post=lambda q, b: (0, "")).decrypt_reply
+    assert "150/95" in reply(first.get_data(as_text=True))
+    assert reply(retry.get_data(as_text=True)) == reply(first.get_data(as_text=True))  # the stored reply
+    assert _post(client, query, forged.encode()).status_code == 403
+    assert count(session, BpReading) == 1
+    assert count(session, CallbackNonce) == 0  # Redis held the nonce, not the database
+
+
 def test_a_plain_mode_deployment_is_warned_about_at_start_up(caplog, tmp_path):
     from app import create_app
     from tests.conftest import TEST_KEYS
