@@ -240,6 +240,7 @@ def read(text: str) -> Reading:
             fixed.append((pos, m.end()))
 
     raw.extend(_carried_site(t, tn, clauses, raw, comp.patterns))
+    raw.extend(_pain_again(tn, clauses, raw, comp.lex))
 
     # A literal term hides the shorter terms inside it ("喘不上气" is not also "喘"), and so do the fixed words
     # of a pattern term ("吃完奶吐一两口" is possetting, its "吐" no vomiting).
@@ -347,6 +348,24 @@ def _carried_site(t: str, tn: str, clauses: list[Clause], raw, patterns) -> list
                 g = "".join(x for x in m.groupdict().values() if x)
                 start = cur.start + max(0, m.start() - len(site))
                 out.append((start, end, code, False, g))
+    return out
+
+
+_AGAIN_RE = re.compile(r"(?:又|还是|再次|仍然|依然|还在|又开始)(?:在)?(?:疼|痛|闷|胀)")
+
+
+def _pain_again(tn: str, clauses: list[Clause], raw, lex: Lexicon) -> list[tuple[int, int, str, bool, str]]:
+    """Ellipsis of a pain already named: in "以前心口疼含一片硝酸甘油就好，今天又疼，含了两片还是疼" the later clauses
+    mean the same 心口疼. A clause with nothing of its own but "又疼/还是疼" repeats the last pain named with a site."""
+    out: list[tuple[int, int, str, bool, str]] = []
+    for cur in clauses[1:]:
+        m = _AGAIN_RE.search(tn, cur.start, cur.end)
+        if m is None or any(cur.start <= s < cur.end for s, _e, code, _l, _g in raw if not code.startswith("_")):
+            continue
+        named = [(s, code) for s, _e, code, _l, _g in raw
+                 if s < cur.start and code in lex.concepts and lex.concepts[code].site]
+        if named:
+            out.append((m.start(), m.end(), max(named)[1], False, ""))
     return out
 
 

@@ -279,3 +279,19 @@ def test_a_childs_fever_explained_by_a_vaccine_a_cold_in_the_ear_or_hand_foot_mo
 def test_minor_presentations_added_from_round_three_leftovers_are_self_care(text, kept):
     assert _level(text) == "self_care"
     assert _level(kept) != "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "冠心病好几年了，以前心口疼含一片硝酸甘油几分钟就好，今天下午又疼，含了两片还是疼，往下巴那里串",
+    "怀孕34周了 肚子一阵一阵发紧 下面出血 比来月经量还多",
+    "哮喘又犯了 万托林连着喷了三次都不顶用 说话一个字一个字往外蹦",
+    "我儿在工地上被钢筋砸了腿 小腿都变形了 骨头露在外面",
+    "我老公吃华法林，下午绊了一跤撞到头，晚饭后说头越来越疼，刚才吐了一次",
+])
+def test_emergencies_added_from_batch_b12(text):
+    assert _level(text) == "emergency"
+
+
+def test_a_recent_red_flag_episode_is_not_reassured_away_without_a_normal_check():
+    assert _level("前几天晕倒过一回 现在好了") != "self_care"
+    assert _level("五年前得过一回面瘫 早就好利索了 现在夏天能不能吹空调") == "self_care"

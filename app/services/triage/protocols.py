@@ -1540,7 +1540,8 @@ ordered_protocol(
         Ask("preg.heavy_bleeding", E, PREG + "; " + CONSENSUS + " Ⅱ级: 异位妊娠/严重出血",
             lambda c: c.has("vaginal_bleeding") and (c.severe("vaginal_bleeding") or
                                                      c.has("uncontrolled_bleeding", "dizziness", "syncope",
-                                                           "near_syncope") or c.severe("abdominal_pain")),
+                                                           "near_syncope", "heavy_bleeding_word") or
+                                                     c.severe("abdominal_pain")),
             flag="preg.bleeding", advice="pregnancy"),
         Ask("preg.preterm_labour", E, PREG + "; NICE NG25 preterm labour (2022): 37周前破水伴宫缩",
             lambda c: c.has("rom") and c.has("contractions") and _preterm(c), flag="preg.labour",
@@ -2319,10 +2320,19 @@ ordered_protocol(
     self_care=Ask("limb.minor", S, OTTAWA + " 能负重、无畸形的轻伤可居家", lambda c: True, advice="sprain"))
 
 
+def _anticoagulated_head_injury_symptomatic(c: Ctx) -> bool:
+    """NICE NG232 (2023): on an anticoagulant, a head injury followed by vomiting or a headache that gets worse
+    is scanned at once, whatever the count."""
+    return c.cond("anticoagulants") and c.has("vomiting") or c.cond("anticoagulants") and c.has("headache") and \
+        c.worsening()
+
+
 def _vomiting_after_head_injury(c: Ctx) -> bool:
     """NICE NG232 (2023) CT within an hour: an adult who vomited more than once, a child three times or more
     (or vomiting that goes on); a count not said counts as enough. One vomit is watched for four hours."""
     n = c.p.numbers.vomit_count
+    if _anticoagulated_head_injury_symptomatic(c):
+        return True
     if c.has("persistent_vomiting", "vomits_everything") or (c.has("vomiting") and n is None):
         return True
     return n is not None and n >= (3 if c.child else 2)
@@ -2456,6 +2466,11 @@ ordered_protocol(
     self_care=Ask("general.minor", S, GENERAL, lambda c: True, advice="general"))
 
 
+_HIGH_RISK_PAST = frozenset(("chest_pain", "chest_tightness", "syncope", "seizure", "dyspnoea", "severe_dyspnoea",
+                             "face_droop", "unilateral_weakness", "speech", "unilateral_numbness", "vision_loss",
+                             "haematemesis", "melena", "thunderclap", "palpitations", "unresponsive", "confusion"))
+
+
 @functools.cache
 def _finding_codes() -> frozenset[str]:
     return frozenset(code for code, concept in lexicon().concepts.items() if concept.kind == "finding")
@@ -2470,7 +2485,11 @@ def all_over_or_denied(c: Ctx) -> bool:
     said = [m for m in c.p.mentions if m.code in findings]
     over = [m for m in said if m.assertion in ("resolved", "past")]
     asks_for_a_check = c.has("check_request") and not c.has("investigated_normal")
-    return bool(over) and all(m.assertion != "present" for m in said) and not asks_for_a_check
+    # A recent episode (this month, or of unknown date) of a red-flag complaint (chest pain, a faint, a stroke sign,
+    # a fit, breathlessness) is reassuring only once it was investigated and found normal.
+    recent = [m for m in over if m.code in _HIGH_RISK_PAST and (c.p.clauses[m.clause].hours or 0) <= 24 * 30]
+    high_risk = bool(recent) and not c.has("investigated_normal")
+    return bool(over) and all(m.assertion != "present" for m in said) and not asks_for_a_check and not high_risk
 
 
 # Asked only when no other protocol answered (engine): what was told is over or denied. Self-care with the signs
