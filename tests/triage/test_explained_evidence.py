@@ -295,3 +295,13 @@ def test_emergencies_added_from_batch_b12(text):
 def test_a_recent_red_flag_episode_is_not_reassured_away_without_a_normal_check():
     assert _level("前几天晕倒过一回 现在好了") != "self_care"
     assert _level("五年前得过一回面瘫 早就好利索了 现在夏天能不能吹空调") == "self_care"
+
+
+def test_a_stroke_is_not_dated_by_the_years_of_high_blood_pressure_before_it():
+    text = ("72岁男性，高血压十几年。今天早上吃早饭时，筷子突然从右手掉下去，再拿也拿不稳，说话含含糊糊，"
+            "右边嘴角往下耷拉。从发现到现在大概四十分钟。他自己说躺一会儿就好了")
+    assert _level(text) == "emergency"
+
+
+def test_a_child_with_a_noisy_throat_at_rest_and_drooling_is_an_emergency():
+    assert _level("3岁娃 嗓子呼呼响 安静坐着也响 流口水 不肯躺") == "emergency"

@@ -108,7 +108,9 @@ class Ctx:
         # today's fever two years long). A clause of nothing but a duration gives the course of what was told
         # before it ("右手半夜麻醒 … 有三个月了": three months, not since last night).
         past = {m.clause for m in self.p.mentions if m.assertion == "past" and m.code in codes}
-        free = [cl[k].hours for k in self._free if cl[k].hours is not None and k not in past]
+        # Nor does a condition's history ("高血压十几年") date today's symptoms.
+        history = {m.clause for m in self.p.mentions if m.code.startswith("cond_")}
+        free = [cl[k].hours for k in self._free if cl[k].hours is not None and k not in past and k not in history]
         if own:
             said = {m.clause for m in self.p.mentions}
             return max(own + [cl[k].hours for k in self._free if cl[k].hours is not None and k not in said])

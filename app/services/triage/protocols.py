@@ -549,7 +549,7 @@ ordered_protocol(
             lambda c: c.has("severe_dyspnoea", "cyanosis") or c.yes("dysp_rest"), flag="dysp.severe",
             advice="dyspnoea"),
         Ask("dysp.stridor", E, CONSENSUS + " Ⅰ级: 气道不能维持",
-            lambda c: c.has("stridor") and (c.has("dyspnoea") or not c.child or c.has("throat_tight")),
+            lambda c: c.has("stridor") and (c.has("dyspnoea", "throat_tight", "at_rest", "drooling") or not c.child),
             flag="resp.stridor", advice="dyspnoea"),
         Ask("dysp.acute_hf", E, HF + "; " + HTN + " 4.不能平卧",
             lambda c: c.has("frothy_sputum") or (c.has("orthopnoea") and c.severe(*_D)) or _new_orthopnoea_congested(c),
