@@ -305,3 +305,13 @@ def test_a_stroke_is_not_dated_by_the_years_of_high_blood_pressure_before_it():
 
 def test_a_child_with_a_noisy_throat_at_rest_and_drooling_is_an_emergency():
     assert _level("3岁娃 嗓子呼呼响 安静坐着也响 流口水 不肯躺") == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "我爸吃利伐沙班的 早上厕所里滑了一下 后脑勺起个包 人清醒 没吐",
+    "左腰一阵一阵绞着疼 以前有过结石 吃了布洛芬能压住 过几个钟头又来 尿有点红",
+    "右耳突然聋了 两天了",
+    "宝宝8个月 拉肚子两天了 今天拉了七八次水样的 尿布比平时干得多 眼窝看着有点凹 给水喝得很急",
+])
+def test_same_day_presentations_added_from_batch_b12(text):
+    assert _level(text) == "urgent"

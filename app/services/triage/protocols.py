@@ -1207,7 +1207,7 @@ ordered_protocol(
 _CHILD_DANGER_SIGNS = ("poor_feeding", "lethargy", "unresponsive", "seizure", "cramp_generic", "vomits_everything",
                        "chest_indrawing", "grunting", "cyanosis", "bulging_fontanelle", "stridor", "myoclonus")
 _DEHYDRATION_SIGNS = ("sunken_eyes", "no_tears", "skin_pinch_slow", "oliguria", "irritable", "dry_mouth",
-                      "sunken_fontanelle")
+                      "sunken_fontanelle", "drinks_eagerly")
 
 
 def _lethargic(c: Ctx) -> bool:
@@ -1988,8 +1988,10 @@ def _back_review(c: Ctx) -> bool:
 
 
 def _renal(c: Ctx) -> bool:
-    """Loin pain, or severe back pain with blood in the urine."""
-    return c.has("flank_pain") or (c.has("back_pain") and c.has("haematuria") and c.severe("back_pain"))
+    """Loin pain, or back pain with blood in the urine that is severe or comes in waves (colic; 中国泌尿外科疾病诊断
+    治疗指南: 肾绞痛)."""
+    return c.has("flank_pain") or (c.has("back_pain") and c.has("haematuria") and
+                                   (c.severe("back_pain") or c.has("colicky")))
 
 
 def _motor_deficit(c: Ctx) -> bool:
