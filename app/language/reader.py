@@ -309,9 +309,13 @@ def read(text: str) -> Reading:
         elif numbers.pain_score <= 3:
             for c in clauses:
                 c.mild = True
-    r.any_severe = any(c.severe for c in clauses)
+    # The words of a clause that only denies ("不是突然的剧痛") describe what is denied, not the message.
+    denying = {k for k in range(len(clauses))
+               if any(m.clause == k for m in mentions) and all(m.negated for m in mentions if m.clause == k)}
+    said = [c for k, c in enumerate(clauses) if k not in denying]
+    r.any_severe = any(c.severe for c in said)
     r.any_mild = any(c.mild for c in clauses) or any(m.attenuated for m in mentions)
-    r.any_sudden = any(c.sudden for c in clauses)
+    r.any_sudden = any(c.sudden for c in said)
     r.any_chronic = any(c.chronic for c in clauses)
     r.any_recurrent = any(c.recurrent for c in clauses)
     hours = [c.hours for c in clauses if c.hours is not None]

@@ -166,3 +166,13 @@ def test_worse_than_usual_is_worsening_not_severity():
 
 def test_a_finding_said_to_be_over_is_resolved():
     assert [m.assertion for m in read("鼻涕好了").mentions if m.code == "coryza"] == ["resolved"]
+
+
+def test_bu_with_de_modifies_a_noun_and_denies_no_finding():
+    assert read("被一条不认识的流浪狗咬了左手").present("animal_bite")
+    assert "chest_pain" in read("没有明显的胸痛").negative
+
+
+def test_the_words_of_a_denying_clause_do_not_describe_the_message():
+    r = read("头两边像被箍住一样胀痛，不是突然的剧痛")
+    assert not r.any_sudden and not r.any_severe

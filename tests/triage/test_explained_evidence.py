@@ -315,3 +315,11 @@ def test_a_child_with_a_noisy_throat_at_rest_and_drooling_is_an_emergency():
 ])
 def test_same_day_presentations_added_from_batch_b12(text):
     assert _level(text) == "urgent"
+
+
+def test_vignettes_added_from_batch_b13():
+    assert _level("女39岁 这几天下午头两边像被箍住一样胀痛 后脖子发紧 睡一觉能好 不吐 不发烧 不是突然的剧痛 "
+                  "以前也这样过") == "self_care"
+    assert _level("今天早上量血压192/112 休息十五分钟再量188/110 头不痛不晕 今天的药已经吃了") == "urgent"
+    assert _level("在村口被一条不认识的流浪狗咬了左手 咬穿了皮 血止住了 以前从没打过狂犬疫苗") == "urgent"
+    assert _level("怀孕35周 今天从早上到晚上只觉得动了两三下 吃了东西左侧躺着数了一个钟头也没怎么动") == "urgent"

@@ -41,9 +41,10 @@ class Ctx:
         self.v = vitals
         self.answers = answers
         self.child = child or (age is not None and age < 14)
+        # Clauses that name nothing (their modifiers and times speak for the message); a clause that only denies
+        # something ("不是突然的剧痛") is not one of them.
         self._free = [k for k, cl in enumerate(parsed.clauses)
-                      if not any(m.clause == k and not m.code.startswith("cond_") for ms in parsed.positive.values()
-                                 for m in ms)]
+                      if not any(m.clause == k and not m.code.startswith("cond_") for m in parsed.mentions)]
 
     def with_answer(self, qid: str, value: object) -> Ctx:
         """A copy with one more answer (the engine uses it to find the decisive question)."""
