@@ -1,0 +1,76 @@
+"""The development sets of rounds 3 and 4 (tests/triage/cases_round3.jsonl, cases_round4.jsonl): messages and
+vignettes written by independent helpers from clinical sources only, scored before any tuning on them, then tuned
+on by concept (docs/triage.md "Evaluation" §3.2-3.3). Floors, not exact matching: a floor sits under what the
+engine reaches. Every emergency reaches emergency or urgent; no self-care case reaches emergency except the kept
+disagreements, each with its reason."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from app.services.triage import Profile, assess
+from app.services.triage.report import Scored, format_report, score
+
+HERE = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Round:
+    file: str
+    count: int
+    exact_floor: float
+    three_class_floor: float
+    sets: frozenset[str]
+    self_care_to_emergency: dict[str, str] = field(default_factory=dict)
+
+
+ROUNDS = [
+    # reached 0.893 / 0.926 (0.697-0.742 per batch before round 3)
+    Round("cases_round3.jsonl", 1260, 0.86, 0.90, frozenset({"colloquial", "vignette_long", "vignette_terse"}),
+          {"col-727": "an old man talking in his sleep at night, normal by day, is read as new confusion in the "
+                      "elderly (emergency at 65 or more); the label said self-care"}),
+    # reached 0.859 / 0.903 (0.64-0.85 per batch before round 4)
+    Round("cases_round4.jsonl", 710, 0.84, 0.89, frozenset({"colloquial", "vignette_long", "vignette_terse"})),
+]
+
+
+def _load(r: Round) -> list[dict]:
+    return [json.loads(line) for line in (HERE / r.file).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module", params=ROUNDS, ids=lambda r: r.file)
+def round_results(request):
+    def run(case):
+        profile = Profile(age=case.get("age"), sex=case.get("sex"), conditions=frozenset(case.get("conditions", [])))
+        return assess(case["text"], profile=profile, interactive=False)
+    return request.param, [(case, run(case)) for case in _load(request.param)]
+
+
+def test_each_set_is_what_its_authors_wrote(round_results):
+    r, results = round_results
+    ids = [c["id"] for c, _ in results]
+    assert len(ids) == r.count and len(ids) == len(set(ids))
+    assert {c["set"] for c, _ in results} == r.sets
+
+
+def test_every_emergency_is_sent_to_emergency_or_urgent(round_results):
+    _r, results = round_results
+    missed = [f"{c['id']}: {c['text']} got {a.level}" for c, a in results
+              if c["level"] == "emergency" and a.level not in ("emergency", "urgent")]
+    assert not missed, "\n".join(missed)
+
+
+def test_no_self_care_case_is_sent_to_emergency_but_the_kept_ones(round_results):
+    r, results = round_results
+    wrong = {c["id"] for c, a in results if c["level"] == "self_care" and a.level == "emergency"}
+    assert wrong <= set(r.self_care_to_emergency), sorted(wrong - set(r.self_care_to_emergency))
+
+
+def test_accuracy_stays_above_its_floors(round_results):
+    r, results = round_results
+    report = score(Scored(c["id"], c["level"], a.level, a.complaints) for c, a in results)
+    print("\n" + format_report(report))
+    assert report.exact >= r.exact_floor and report.exact3 >= r.three_class_floor
