@@ -323,3 +323,8 @@ def test_vignettes_added_from_batch_b13():
     assert _level("今天早上量血压192/112 休息十五分钟再量188/110 头不痛不晕 今天的药已经吃了") == "urgent"
     assert _level("在村口被一条不认识的流浪狗咬了左手 咬穿了皮 血止住了 以前从没打过狂犬疫苗") == "urgent"
     assert _level("怀孕35周 今天从早上到晚上只觉得动了两三下 吃了东西左侧躺着数了一个钟头也没怎么动") == "urgent"
+
+
+@pytest.mark.parametrize("text", ["我爸高血压十几年 嘴歪了 说话不清", "糖尿病二十年了 右边手脚突然没劲"])
+def test_years_of_a_condition_never_make_todays_stroke_signs_old(text):
+    assert _level(text) == "emergency"

@@ -105,20 +105,20 @@ class Ctx:
         ks = self._clauses_of(codes)
         cl = self.p.clauses
         own = [cl[k].hours for k in ks if cl[k].hours is not None]
-        # A clause about a past episode of the same complaint keeps its time ("两年前发烧抽过一次" does not make
-        # today's fever two years long). A clause of nothing but a duration gives the course of what was told
-        # before it ("右手半夜麻醒 … 有三个月了": three months, not since last night).
-        past = {m.clause for m in self.p.mentions if m.assertion == "past" and m.code in codes}
-        # Nor does a condition's history ("高血压十几年") date today's symptoms.
-        history = {m.clause for m in self.p.mentions if m.code.startswith("cond_")}
-        free = [cl[k].hours for k in self._free if cl[k].hours is not None and k not in past and k not in history]
         if own:
+            # A clause of nothing but a duration gives the course of what was told before it ("右手半夜麻醒 …
+            # 有三个月了": three months, not since last night).
             said = {m.clause for m in self.p.mentions}
             return max(own + [cl[k].hours for k in self._free if cl[k].hours is not None and k not in said])
+        # A clause about a past episode of the same complaint keeps its time ("两年前发烧抽过一次" does not make
+        # today's fever two years long), and a condition's history ("高血压十几年") never dates today's symptoms.
+        past = {m.clause for m in self.p.mentions if m.assertion == "past" and m.code in codes}
+        history = {m.clause for m in self.p.mentions if m.code.startswith("cond_")}
+        free = [cl[k].hours for k in self._free if cl[k].hours is not None and k not in past and k not in history]
         if free:
             return max(free)
         timed = [k for k, c in enumerate(cl) if c.hours is not None]
-        if len(timed) == 1 and timed[0] not in past:
+        if len(timed) == 1 and timed[0] not in past and timed[0] not in history:
             return self.p.max_hours
         return None
 

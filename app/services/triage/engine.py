@@ -7,7 +7,7 @@ from typing import Any
 from app.services.triage import texts as tx
 from app.services.triage.language import Parsed, parse
 from app.services.triage.context import E, LEVEL_NAMES, PROTOCOLS, R, U, Ctx, Out, Protocol, Vitals, triggered
-from app.services.triage.protocols import GENERAL_CODES, all_over_or_denied
+from app.services.triage.protocols import GENERAL_CODES, episode_over
 from app.services.triage.questions import (
     ASK_WHEN,
     NUMBER_PROBES,
@@ -177,7 +177,7 @@ def _evaluate(c: Ctx) -> list[tuple[Protocol, Out]]:
     if not results:
         if any(c.has(code) for code in GENERAL_CODES):
             proto = fallback["general"]
-        elif all_over_or_denied(c):
+        elif episode_over(c):
             proto = fallback["all_over"]
         else:
             return results

@@ -2478,7 +2478,7 @@ def _finding_codes() -> frozenset[str]:
     return frozenset(code for code, concept in lexicon().concepts.items() if concept.kind == "finding")
 
 
-def all_over_or_denied(c: Ctx) -> bool:
+def episode_over(c: Ctx) -> bool:
     """An episode that is over, and nothing else said is happening now ("哭了两声就好了 没昏 没吐 现在照样玩", "去年晕倒
     过一回 … 都没事 这一年多都好好的"): at least one finding resolved or past, none present. Denials alone do not
     count (the point of the message may be a word the lexicon does not know yet). Used only when no protocol
