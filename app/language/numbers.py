@@ -91,6 +91,7 @@ _BARE_VALUE_RE = re.compile(rf"(?:测|量|查|验|显示|测出来|结果)[^，�
 # A decimal between 35.0 and 42.9 read off a thermometer ("夹表量38.3", "测了37.8") is a temperature even
 # when no fever word comes first: no other measure a resident writes with one decimal lies in that range
 # (a glucose that high is written in mg/dL without a decimal, and is bound to its glucose word first).
+_TEMP_NAMED_RE = re.compile(r"体温|耳温|额温|腋温|肛温|口温|发烧|发热|烧到|高烧|低烧|体温计")
 _TEMP_BARE_RE = re.compile(r"(?:测|量|表|显示|体温计|测出来|发烧|发热|烧到|烧了|体温|高烧|低烧|烧|探热|磨温|耳温|额温|腋温|肛温|口温)"
                            r"[^，。；！？,.;!?\d]{0,4}?(3[5-9]|4[0-2])\.(\d)(?![\d/])")
 
@@ -279,7 +280,9 @@ def parse_numbers(t: str) -> Numbers:
         n.temperature = _bound_value(t, _TEMP_WORD_RE, lambda v: v if 35 <= v <= 43.5 else None)
     if n.temperature is None:
         m = _TEMP_BARE_RE.search(t)
-        if m and not _GLU_WORD_RE.search(t[:m.start()]):
+        # After a glucose word a bare decimal may be glucose ("糖尿病 … 测了 7.8"), unless a temperature word says whose
+        # it is ("体温39.6").
+        if m and (not _GLU_WORD_RE.search(t[:m.start()]) or _TEMP_NAMED_RE.match(m.group(0))):
             n.temperature = float(f"{m.group(1)}.{m.group(2)}")
     for m in _WEIGHT_RE.finditer(t):
         v = to_number(m.group(1))

@@ -226,3 +226,8 @@ def test_a_glucose_read_again_replaces_the_misread_one_and_an_after_meal_value_i
     assert parse_numbers("血糖测出来55.5吓我一跳 仔细一看是5.55").glucose == 5.55
     n = parse_numbers("餐后测了9.6")
     assert (n.glucose, n.glucose_after_meal) == (None, 9.6)
+
+
+def test_a_named_temperature_is_read_even_in_a_diabetics_message():
+    assert parse_numbers("我爸糖尿病 体温39.6 血压量了86/50").temperature == 39.6
+    assert parse_numbers("血糖 测了 7.8").temperature is None

@@ -328,3 +328,13 @@ def test_vignettes_added_from_batch_b13():
 @pytest.mark.parametrize("text", ["我爸高血压十几年 嘴歪了 说话不清", "糖尿病二十年了 右边手脚突然没劲"])
 def test_years_of_a_condition_never_make_todays_stroke_signs_old(text):
     assert _level(text) == "emergency"
+
+
+def test_a_diabetics_temperature_is_read_and_a_foot_infection_with_low_pressure_is_sepsis():
+    text = "我爸糖尿病 前天脚上扎了个刺 今天整只脚红肿到小腿 发冷打摆子 体温39.6 血压量了86/50 平时都一百四"
+    assert _level(text) == "emergency"
+
+
+def test_bouts_of_crying_with_jelly_stool_in_a_baby_is_intussusception_and_loose_stool_is_not_blood():
+    assert _level("8个月宝宝一阵阵哭闹蜷腿 拉了果酱样血便 还吐奶") == "emergency"
+    assert _level("娃儿一岁十个月 屙稀两天 精神好 能吃能喝 尿也正常") != "emergency"

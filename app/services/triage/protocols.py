@@ -901,6 +901,11 @@ ordered_protocol(
             flag="gi.melena_shock", advice="gi_bleed"),
         Ask("gi.infant_bilious", E, IMCI + "; 婴儿胆汁性呕吐(肠梗阻)", lambda c: c.infant and c.has("bilious"),
             flag="child.danger"),
+        # NICE CKS (2023) intussusception: a baby or toddler with bouts of crying and drawing up the legs, vomiting,
+        # or redcurrant-jelly stool is admitted as an emergency.
+        Ask("gi.intussusception", E, "NICE CKS 肠套叠: 阵发哭闹、呕吐、果酱样便",
+            lambda c: c.child and c.age is not None and c.age < 3 and c.has("bloody_stool") and
+            c.has("colicky", "vomiting", "irritable"), flag="child.danger"),
         Ask("gi.melena", U, GI_BLEED + " 黑便提示上消化道出血",
             lambda c: (c.has("melena") and not explained_by_iron(c)) or c.yes("gi_blood"), flag="gi.melena",
             advice="gi_bleed"),
