@@ -338,3 +338,8 @@ def test_a_diabetics_temperature_is_read_and_a_foot_infection_with_low_pressure_
 def test_bouts_of_crying_with_jelly_stool_in_a_baby_is_intussusception_and_loose_stool_is_not_blood():
     assert _level("8个月宝宝一阵阵哭闹蜷腿 拉了果酱样血便 还吐奶") == "emergency"
     assert _level("娃儿一岁十个月 屙稀两天 精神好 能吃能喝 尿也正常") != "emergency"
+
+
+def test_a_high_fever_or_rigors_in_a_diabetic_is_same_day_a_mild_cold_is_not():
+    assert _level("我有糖尿病 今天发烧39度 浑身发抖") == "urgent"
+    assert _level("我有糖尿病 今天发烧37.8 嗓子疼 流鼻涕") != "urgent"

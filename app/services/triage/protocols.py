@@ -1110,6 +1110,10 @@ ordered_protocol(
         Ask("fever.elderly", U, SEPSIS + " 老年人发热易重症",
             _adult(lambda c: c.elderly and ((c.age or 0) >= 75 or (c.temp is not None and c.temp >= 38.5) or
                                             c.has("chills") or c.fever_high)), flag="fever.elderly", advice="fever"),
+        # A high fever or rigors in a diabetic: infection raises the glucose toward ketoacidosis or a hyperosmolar
+        # state, so the same day (国家基层糖尿病防治管理指南 2022 急性并发症; NICE NG51 rigors).
+        Ask("fever.diabetic", U, DM_PRIMARY + "; NICE NG51 糖尿病高热/寒战当天就诊",
+            _adult(lambda c: c.diabetic and (c.fever_high or c.has("chills"))), flag="fever.diabetic", advice="fever"),
         Ask("fever.cellulitis_spreading", U, SKIN, _adult(lambda c: c.has("red_swollen") and c.has("spreading")),
             flag="skin.cellulitis", dept=tx.DERM),
         Ask("fever.child_review", R, NICE_FEVER + " 需门诊评估", _child(_child_fever_review), advice="fever_child"),

@@ -200,6 +200,7 @@ RED_FLAGS = {
     "skin.cellulitis": "皮肤红肿热痛并扩散",
     "face.bells_palsy": "面瘫（额头抬不起、眼睛闭不紧）",
     "dental.abscess": "牙痛伴脸肿、发烧（牙源性感染扩散）",
+    "fever.diabetic": "糖尿病人高烧或寒战",
     "skin.sjs": "大片脱皮、起大疱",
     "eye.chemical": "化学品溅入眼睛",
     "eye.penetrating": "眼睛扎伤",
