@@ -62,6 +62,7 @@ class Clause:
     sudden: bool = False
     chronic: bool = False
     recurrent: bool = False
+    frequent: bool = False       # recurring often (经常, 反复), not now and then (偶尔)
     hours: float | None = None
 
 

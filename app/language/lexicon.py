@@ -40,7 +40,7 @@ NOT_VERB_BEFORE_BU = frozenset("我他她它也都还并就又从但可却并且
 
 CONCEPT_KINDS = ("finding", "qualifier", "context", "condition")
 TERM_KINDS = ("synonym", "colloquial", "dialect", "typo", "pattern")
-MODIFIER_CATEGORIES = ("severe", "mild", "sudden", "chronic", "recurrent", "attenuator")
+MODIFIER_CATEGORIES = ("severe", "mild", "sudden", "chronic", "recurrent", "frequent", "attenuator")
 CONTEXT_CATEGORIES = ("negated", "normal", "resolved", "past", "hypothetical", "terminator", "pseudo")
 CONTEXT_DIRECTIONS = ("forward", "backward", "both", "none")
 

@@ -98,7 +98,7 @@ _compiled: _Compiled | None = None
 _jieba = None
 _lock = threading.Lock()
 _SPECIAL = {"severe": "_severe", "mild": "_mild", "sudden": "_sudden", "chronic": "_chronic",
-            "recurrent": "_recurrent"}
+            "recurrent": "_recurrent", "frequent": "_frequent"}
 
 
 def _compile() -> _Compiled:

@@ -1,7 +1,6 @@
 """The facts one assessment works on (Ctx), rule results (Out) and the protocol registry."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -22,9 +21,6 @@ class Vitals:
     resp_rate: float | None = None
     glucose_after_treatment: float | None = None
     glucose_after_meal: float | None = None
-
-
-_FREQUENT_RE = re.compile(r"经常|反复|老是|总是|时不时|隔三差五|动不动|三天两头|好几次|一周几次|每周|每天")
 
 
 class Ctx:
@@ -149,8 +145,7 @@ class Ctx:
     def frequent(self, *codes: str) -> bool:
         """Recurring often (经常, 反复, 老是 …), not just now and then (偶尔, 有时候)."""
         cl = self.p.clauses
-        ks = set(self._clauses_of(codes)) | set(self._free)
-        return self.recurrent(*codes) and any(_FREQUENT_RE.search(self.p.text[cl[k].start:cl[k].end]) for k in ks)
+        return self.recurrent(*codes) and any(cl[k].frequent for k in set(self._clauses_of(codes)) | set(self._free))
 
     def worsening(self) -> bool:
         return self.has("worsening")

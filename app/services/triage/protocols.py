@@ -2334,8 +2334,7 @@ ordered_protocol(
 def _anticoagulated_head_injury_symptomatic(c: Ctx) -> bool:
     """NICE NG232 (2023): on an anticoagulant, a head injury followed by vomiting or a headache that gets worse
     is scanned at once, whatever the count."""
-    return c.cond("anticoagulants") and c.has("vomiting") or c.cond("anticoagulants") and c.has("headache") and \
-        c.worsening()
+    return c.cond("anticoagulants") and (c.has("vomiting") or c.has("headache") and c.worsening())
 
 
 def _vomiting_after_head_injury(c: Ctx) -> bool:
