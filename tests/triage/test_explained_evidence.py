@@ -343,3 +343,17 @@ def test_bouts_of_crying_with_jelly_stool_in_a_baby_is_intussusception_and_loose
 def test_a_high_fever_or_rigors_in_a_diabetic_is_same_day_a_mild_cold_is_not():
     assert _level("我有糖尿病 今天发烧39度 浑身发抖") == "urgent"
     assert _level("我有糖尿病 今天发烧37.8 嗓子疼 流鼻涕") != "urgent"
+
+
+@pytest.mark.parametrize("question, with_a_symptom", [
+    ("老伴有糖尿病 想问问柚子能不能吃", "老伴有糖尿病 想问问柚子能不能吃 这两天老是口渴 瘦了好几斤"),
+    ("阿莫西林吃完第二天 可以喝酒不", "阿莫西林吃完第二天 可以喝酒不 身上起了好多红疙瘩 嗓子发紧"),
+    ("昨晚的二甲双胍漏吃了 今早要补吗", "昨晚的二甲双胍漏吃了 今早要补吗 现在手抖出冷汗 说话有点不利索"),
+])
+def test_a_medicine_or_diet_question_without_a_symptom_is_self_care_a_symptom_is_triaged(question, with_a_symptom):
+    assert _level(question) == "self_care"
+    assert _level(with_a_symptom) in ("emergency", "urgent", "routine")
+
+
+def test_an_unrecognised_message_stays_routine_even_as_a_question():
+    assert _level("甲状腺结节三级 要紧吗") == "routine"

@@ -7,7 +7,7 @@ from typing import Any
 from app.services.triage import texts as tx
 from app.services.triage.language import Parsed, parse
 from app.services.triage.context import E, LEVEL_NAMES, PROTOCOLS, R, U, Ctx, Out, Protocol, Vitals, triggered
-from app.services.triage.protocols import GENERAL_CODES, episode_over
+from app.services.triage.protocols import GENERAL_CODES, care_question, episode_over
 from app.services.triage.questions import (
     ASK_WHEN,
     NUMBER_PROBES,
@@ -166,7 +166,7 @@ def _evaluate(c: Ctx) -> list[tuple[Protocol, Out]]:
     results: list[tuple[Protocol, Out]] = []
     fallback = {}
     for proto in PROTOCOLS:
-        if proto.code in ("general", "all_over"):
+        if proto.code in ("general", "all_over", "care_question"):
             fallback[proto.code] = proto
             continue
         if triggered(c, proto):
@@ -179,6 +179,8 @@ def _evaluate(c: Ctx) -> list[tuple[Protocol, Out]]:
             proto = fallback["general"]
         elif episode_over(c):
             proto = fallback["all_over"]
+        elif care_question(c):
+            proto = fallback["care_question"]
         else:
             return results
         out = Out()

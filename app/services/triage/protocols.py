@@ -2510,6 +2510,22 @@ ordered_protocol(
                   advice="all_over"))
 
 
+def care_question(c: Ctx) -> bool:
+    """A question about what one may eat, drink or take, or about a missed dose of one's regular medicine
+    (「糖尿病能吃西瓜不」, 「降压药忘吃了 要不要补」), with no finding present. Used only when no protocol answered:
+    a symptom, a reading or an overdose said in the same message is answered by its own protocol."""
+    findings = _finding_codes()
+    return c.has("care_question") and not any(m.code in findings and m.assertion == "present" for m in c.p.mentions)
+
+
+# Asked only when no other protocol answered (engine): a medicine or diet question is answered by the team in
+# working hours (规范 第三版: 用药指导 is part of the contracted follow-up); it needs no visit.
+ordered_protocol(
+    "care_question", tx.GP, paediatric=True, when=lambda c: False, asks=[],
+    self_care=Ask("general.care_question", S, GENERAL + "; 用药、饮食问题由家庭医生答复", lambda c: True,
+                  advice="care_question"))
+
+
 # Tie-break priority between departments at the same level (registration order otherwise).
 _PRIORITY = ("consciousness", "stroke", "chest_pain", "dyspnoea", "palpitations", "syncope", "headache", "dizziness",
              "abdominal_pain", "gastro", "respiratory", "fever")
