@@ -357,3 +357,21 @@ def test_a_medicine_or_diet_question_without_a_symptom_is_self_care_a_symptom_is
 
 def test_an_unrecognised_message_stays_routine_even_as_a_question():
     assert _level("甲状腺结节三级 要紧吗") == "routine"
+
+
+@pytest.mark.parametrize("harmless, kept, kept_level", [
+    ("小孙子把饼干盒里的干燥剂撕开吃了两三粒 包装上印着硅胶 人精神得很",
+     "小孙子把饼干盒里的干燥剂撕开吃了两三粒 包装上印着硅胶 吐了一次 咳个不停", "urgent"),
+    ("三岁闺女偷吃了一小口牙膏 要不要紧", "三岁闺女把一整管牙膏都吃光了", "urgent"),
+    ("娃把橡皮泥塞嘴里咽下去一小块 要不要抠喉咙", "娃把石灰干燥剂塞嘴里了 嘴唇发白", "emergency"),
+])
+def test_a_named_non_toxic_swallow_is_self_care_without_symptoms_a_large_amount_or_quicklime(harmless, kept,
+                                                                                             kept_level):
+    assert _level(harmless) == "self_care"
+    assert _level(kept) == kept_level
+
+
+def test_tearing_open_a_packet_or_a_torn_wound_is_not_a_tearing_pain():
+    assert _level("手指被铁皮划了个撕裂伤 流了点血 已经止住了") != "emergency"
+    assert _level("拿牙把零食袋撕开了 牙有点酸") != "emergency"
+    assert _level("胸口像撕开一样疼 窜到后背") == "emergency"

@@ -1821,6 +1821,20 @@ def _epididymo_orchitis(c: Ctx) -> bool:
         not c.severe("testicular_pain") and not c.has("vomiting")
 
 
+# TOXBASE (UK National Poisons Information Service) and 急性中毒诊断与治疗中国专家共识(2016): silica-gel desiccant,
+# crayons, plasticine, lipstick and a taste of toothpaste are non-toxic in the amounts a child takes (toothpaste
+# fluoride becomes toxic from about 5 mg/kg, a large part of a tube for a toddler). Named in the message, with no
+# symptom and not a large amount, such a swallow is watched at home. Quicklime desiccant (石灰) is corrosive and
+# stays an ingestion.
+_SWALLOW_SYMPTOMS = ("vomiting", "drowsy", "unresponsive", "dyspnoea", "cough", "choking", "drooling",
+                     "abdominal_pain", "seizure", "confusion", "dysphagia", "chest_pain")
+
+
+def _harmless_swallow(c: Ctx) -> bool:
+    return c.has("harmless_swallow") and not c.has("large_amount", "self_harm_act", *_SWALLOW_SYMPTOMS) and \
+        "石灰" not in c.p.text and not _many_tablets(c) and not _child_took_adult_medicine(c)
+
+
 def _hypoglycaemic_drug(c: Ctx) -> bool:
     return c.cond("insulin", "sulfonylurea") or c.has("cond_insulin", "cond_sulfonylurea")
 
@@ -1828,6 +1842,7 @@ def _hypoglycaemic_drug(c: Ctx) -> bool:
 # The findings are rules of their own: a resolved choking's advice is kept under a same-day answer.
 ordered_protocol(
     "poisoning", tx.ED, record_below=R, triggers="poison_ingestion co_exposure drunk double_dose swallowed_object "
+    "harmless_swallow "
     "battery_magnet choking fishbone self_harm_act", paediatric=False,
     when=lambda c: _child_took_adult_medicine(c) or _cholinergic_after_pesticide(c) or _many_tablets(c),
     asks=[
@@ -1843,7 +1858,8 @@ ordered_protocol(
                                                       "unresponsive", "fatigue", "drowsy", "syncope") or
                                                 c.has("poison_ingestion")), flag="poison.co", advice="co"),
         Ask("poison.ingestion", E, POISON,
-            lambda c: (c.has("poison_ingestion", "self_harm_act") or _many_tablets(c)) and not c.has("double_dose"),
+            lambda c: (c.has("poison_ingestion", "self_harm_act") or _many_tablets(c)) and not c.has("double_dose")
+            and not _harmless_swallow(c),
             flag="poison.ingestion",
             advice="poison"),
         Ask("poison.battery", E, POISON + "; 纽扣电池/多枚磁铁需紧急取出",
@@ -1870,6 +1886,13 @@ ordered_protocol(
         Ask("poison.foreign_body", U, "消化道异物/鱼刺需当天取出",
             lambda c: c.has("swallowed_object") and not c.has("fishbone", "battery_magnet"), flag="poison.foreign_body",
             dept=tx.GI),
+        Ask("poison.large_amount", U, POISON + "; TOXBASE: 牙膏氟化物约5 mg/kg起有毒, 大量时当天评估",
+            lambda c: c.has("harmless_swallow") and c.has("large_amount"), flag="poison.ingestion", advice="poison"),
+        Ask("poison.swallow_symptoms", U, POISON + "; 吞下东西后出现症状当天评估",
+            lambda c: c.has("harmless_swallow") and c.has(*_SWALLOW_SYMPTOMS), flag="poison.ingestion",
+            advice="poison"),
+        Ask("poison.harmless", S, POISON + "; TOXBASE: 硅胶干燥剂、少量牙膏、蜡笔、橡皮泥无毒", _harmless_swallow,
+            advice="harmless_swallow"),
         # A choking that is over: watch the cough and breathing (also recorded under a same-day answer).
         Ask("poison.choking_resolved", R, "异物已咳出: 观察咳嗽与呼吸", lambda c: c.has("choking") and c.resolved(),
             advice="choking"),
