@@ -375,3 +375,8 @@ def test_tearing_open_a_packet_or_a_torn_wound_is_not_a_tearing_pain():
     assert _level("手指被铁皮划了个撕裂伤 流了点血 已经止住了") != "emergency"
     assert _level("拿牙把零食袋撕开了 牙有点酸") != "emergency"
     assert _level("胸口像撕开一样疼 窜到后背") == "emergency"
+
+
+def test_not_remembering_whether_a_dose_was_taken_is_no_amnesia_forgetting_the_fall_is():
+    assert _level("药盒里的降糖药好像多了一片 记不清中午吃没吃 要补吗") == "self_care"
+    assert _level("我妈摔倒磕了后脑勺 不记得刚才怎么摔的") in ("emergency", "urgent")
