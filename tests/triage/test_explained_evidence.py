@@ -380,3 +380,9 @@ def test_tearing_open_a_packet_or_a_torn_wound_is_not_a_tearing_pain():
 def test_not_remembering_whether_a_dose_was_taken_is_no_amnesia_forgetting_the_fall_is():
     assert _level("药盒里的降糖药好像多了一片 记不清中午吃没吃 要补吗") == "self_care"
     assert _level("我妈摔倒磕了后脑勺 不记得刚才怎么摔的") in ("emergency", "urgent")
+
+
+def test_no_fetal_movement_at_all_is_an_emergency_fewer_movements_are_same_day():
+    """RCOG GTG57: no movement felt is assessed at once; fewer movements than usual the same day."""
+    assert _level("怀孕34周 从昨天半夜到现在娃一下都没动 拍肚子也没反应") == "emergency"
+    assert _level("怀孕34周 今天娃动得比平时少 下午到现在动了三四下") == "urgent"

@@ -1532,7 +1532,8 @@ def _preterm(c: Ctx) -> bool:
 
 ordered_protocol(
     "pregnancy", tx.OBGYN, paediatric=False, obstetric=True,
-    when=lambda c: c.pregnant and c.has("vaginal_bleeding", "reduced_fetal_movement", "rom", "contractions",
+    when=lambda c: c.pregnant and c.has("vaginal_bleeding", "reduced_fetal_movement", "no_fetal_movement", "rom",
+                                        "contractions",
                                         "morning_sickness", "face_swelling", "leg_swelling", "seizure",
                                         "abdominal_pain", "persistent_vomiting", "itch", "trauma", "fall",
                                         "headache", "blurred_vision"),
@@ -1559,12 +1560,18 @@ ordered_protocol(
             lambda c: c.has("abdominal_pain") and c.has("syncope", "near_syncope"),
             flag="preg.bleeding", advice="pregnancy"),
         Ask("preg.abruption_signs", E, PREG + " 胎动减少伴腹痛出血(胎盘早剥)",
-            lambda c: c.has("reduced_fetal_movement") and c.has("vaginal_bleeding", "abdominal_pain"),
+            lambda c: c.has("reduced_fetal_movement", "no_fetal_movement") and c.has("vaginal_bleeding", "abdominal_pain"),
+            flag="preg.fetal_movement", advice="pregnancy"),
+        # RCOG GTG57 (2011) reduced fetal movements: no movement felt at all is assessed at once (fetal heart
+        # first); fewer movements than usual are assessed the same day (below).
+        Ask("preg.no_fetal_movement", E, PREG + "; RCOG GTG57 胎动消失立即评估",
+            lambda c: c.has("no_fetal_movement") and _from_20_weeks(c),
             flag="preg.fetal_movement", advice="pregnancy"),
         Ask("preg.bleeding", U, PREG + " 孕期出血、流水或宫缩当天评估",
             lambda c: c.has("vaginal_bleeding") or c.yes("preg_bleed"), flag="preg.bleeding", advice="pregnancy"),
         Ask("preg.rom", U, PREG + " 胎膜早破立即去医院", lambda c: c.has("rom"), flag="preg.rom", advice="pregnancy"),
-        Ask("preg.fetal_movement", U, PREG + " 胎动减少当天评估", lambda c: c.has("reduced_fetal_movement"),
+        Ask("preg.fetal_movement", U, PREG + " 胎动减少当天评估",
+            lambda c: c.has("reduced_fetal_movement", "no_fetal_movement"),
             flag="preg.fetal_movement", advice="pregnancy"),
         Ask("preg.contractions", U, PREG + " 规律宫缩", lambda c: c.has("contractions") and _from_20_weeks(c),
             flag="preg.labour", advice="pregnancy"),
