@@ -386,3 +386,8 @@ def test_no_fetal_movement_at_all_is_an_emergency_fewer_movements_are_same_day()
     """RCOG GTG57: no movement felt is assessed at once; fewer movements than usual the same day."""
     assert _level("怀孕34周 从昨天半夜到现在娃一下都没动 拍肚子也没反应") == "emergency"
     assert _level("怀孕34周 今天娃动得比平时少 下午到现在动了三四下") == "urgent"
+
+
+def test_a_sleeping_pill_and_someone_who_cannot_be_roused_properly_is_an_overdose():
+    assert _level("老伴睡前吃了阿普唑仑 早上九点了还喊不太醒 打呼噜") == "emergency"
+    assert _level("吃了阿普唑仑睡得挺好 早上按时醒的 就是有点口干") != "emergency"

@@ -1842,6 +1842,10 @@ def _harmless_swallow(c: Ctx) -> bool:
         "石灰" not in c.p.text and not _many_tablets(c) and not _child_took_adult_medicine(c)
 
 
+def _sedated(c: Ctx) -> bool:
+    return c.has("sleeping_pill") and (c.has("unresponsive") or c.has("hard_to_rouse"))
+
+
 def _hypoglycaemic_drug(c: Ctx) -> bool:
     return c.cond("insulin", "sulfonylurea") or c.has("cond_insulin", "cond_sulfonylurea")
 
@@ -1851,8 +1855,13 @@ ordered_protocol(
     "poisoning", tx.ED, record_below=R, triggers="poison_ingestion co_exposure drunk double_dose swallowed_object "
     "harmless_swallow "
     "battery_magnet choking fishbone self_harm_act", paediatric=False,
-    when=lambda c: _child_took_adult_medicine(c) or _cholinergic_after_pesticide(c) or _many_tablets(c),
+    when=lambda c: _child_took_adult_medicine(c) or _cholinergic_after_pesticide(c) or _many_tablets(c) or
+    _sedated(c),
     asks=[
+        # 急性中毒诊断与治疗中国专家共识(2016); 共识(2018) Ⅰ/Ⅱ级 意识障碍: a sleeping pill and a person who cannot
+        # be roused properly is a sedative overdose until proved otherwise, however many tablets were counted.
+        Ask("poison.sedated", E, POISON + "; 镇静催眠药伴意识障碍", _sedated, flag="poison.ingestion",
+            advice="poison"),
         Ask("poison.organophosphate", E, POISON + "; 急性有机磷农药中毒诊治临床专家共识(2016)",
             _cholinergic_after_pesticide, flag="poison.ingestion", advice="poison"),
         # 急性中毒诊断与治疗中国专家共识(2016); Bar-Oz B et al., Paediatr Drugs 2004 ("one pill can kill"): a
