@@ -391,3 +391,9 @@ def test_no_fetal_movement_at_all_is_an_emergency_fewer_movements_are_same_day()
 def test_a_sleeping_pill_and_someone_who_cannot_be_roused_properly_is_an_overdose():
     assert _level("老伴睡前吃了阿普唑仑 早上九点了还喊不太醒 打呼噜") == "emergency"
     assert _level("吃了阿普唑仑睡得挺好 早上按时醒的 就是有点口干") != "emergency"
+
+
+def test_digoxin_with_yellow_vision_or_sickness_and_a_slow_pulse_is_toxicity():
+    assert _level("老头子吃地高辛 这几天说看电视都是黄黄的 不想吃饭") == "emergency"
+    assert _level("我妈吃着地高辛 今天吐了两回 心跳慢 一分钟五十") == "emergency"
+    assert _level("我妈吃着地高辛 心跳七十多 就是想问问能不能吃柚子") != "emergency"

@@ -1842,6 +1842,13 @@ def _harmless_swallow(c: Ctx) -> bool:
         "石灰" not in c.p.text and not _many_tablets(c) and not _child_took_adult_medicine(c)
 
 
+def _digoxin_toxic(c: Ctx) -> bool:
+    """On digoxin: yellow or green vision, or nausea or vomiting with a slow pulse (under 60), is digoxin toxicity
+    (急性中毒诊断与治疗中国专家共识 2016; NICE CKS atrial fibrillation (2024): digoxin toxicity is assessed at once)."""
+    slow = c.v.pulse is not None and c.v.pulse < 60 or c.has("bradycardia_sx")
+    return c.has("digoxin") and (c.has("xanthopsia") or c.has("nausea", "vomiting") and slow)
+
+
 def _sedated(c: Ctx) -> bool:
     return c.has("sleeping_pill") and (c.has("unresponsive") or c.has("hard_to_rouse"))
 
@@ -1856,8 +1863,10 @@ ordered_protocol(
     "harmless_swallow "
     "battery_magnet choking fishbone self_harm_act", paediatric=False,
     when=lambda c: _child_took_adult_medicine(c) or _cholinergic_after_pesticide(c) or _many_tablets(c) or
-    _sedated(c),
+    _sedated(c) or _digoxin_toxic(c),
     asks=[
+        Ask("poison.digoxin", E, POISON + "; 地高辛中毒: 黄视或恶心呕吐伴心动过缓", _digoxin_toxic, flag="poison.ingestion",
+            advice="poison"),
         # 急性中毒诊断与治疗中国专家共识(2016); 共识(2018) Ⅰ/Ⅱ级 意识障碍: a sleeping pill and a person who cannot
         # be roused properly is a sedative overdose until proved otherwise, however many tablets were counted.
         Ask("poison.sedated", E, POISON + "; 镇静催眠药伴意识障碍", _sedated, flag="poison.ingestion",
