@@ -329,12 +329,13 @@ def _bound_value(t: str, concept_re: re.Pattern, accept) -> float | None:
     return None
 
 
-_RETEST_RE = re.compile(rf"(?:(?:重新|再|又|重|复)(?:测|量)(?:了|一次|一遍|一下)?|仔细一看|看错了|其实是|原来是)"
+_RETEST_RE = re.compile(rf"(?:(?:重新|再|又|重|复|(?:分钟|分|会儿|刻钟|个钟|小时)(?:以|之)?后(?:再)?)(?:测|量)(?:了|一次|一遍|一下)?"
+                        rf"|仔细一看|看错了|其实是|原来是)"
                         rf"[^，。；！？,.;!?\d]{{0,4}}?{_LONE_VALUE}")
 
 
 _TREATED_RE = re.compile(r"(?:吃|喝|含|打|服)了?[^，。；！？,.;!?\d]{0,3}?"
-                         r"(?:糖|饼干|东西|饭|馒头|果汁|饮料|蜂蜜|胰岛素|针|药)")
+                         r"(?:糖|饼干|东西|饭|馒头|果汁|饮料|蜂蜜|胰岛素|针|药|可乐|雪碧|巧克力|牛奶|葡萄糖)")
 
 
 def _retested(t: str, concept_re: re.Pattern, accept) -> tuple[float | None, float | None]:

@@ -397,3 +397,18 @@ def test_digoxin_with_yellow_vision_or_sickness_and_a_slow_pulse_is_toxicity():
     assert _level("老头子吃地高辛 这几天说看电视都是黄黄的 不想吃饭") == "emergency"
     assert _level("我妈吃着地高辛 今天吐了两回 心跳慢 一分钟五十") == "emergency"
     assert _level("我妈吃着地高辛 心跳七十多 就是想问问能不能吃柚子") != "emergency"
+
+
+@pytest.mark.parametrize("text, level", [
+    ("磨刀的时候铁渣子蹦进右眼了 一直流泪 眨眼就磨得慌", "urgent"),      # a fragment, not a chemical
+    ("熬猪油的时候油点子溅到眼里了 眼睛通红 火辣辣地疼", "urgent"),        # an unnamed splash that hurts
+    ("刷厕所的洁厕灵溅到眼里了 辣得睁不开", "emergency"),                  # a named chemical
+    ("喷农药的时候药水溅进眼睛 冲过了 还是红", "emergency"),
+])
+def test_something_in_the_eye_is_a_chemical_injury_only_when_a_chemical_is_named(text, level):
+    assert _level(text) == level
+
+
+def test_a_low_glucose_treated_and_measured_again_minutes_later_is_the_value_after_treatment():
+    assert _level("糖尿病 测血糖2.7 心慌出汗 喝了一罐可乐 二十分钟后测5.9 人清醒") == "urgent"
+    assert _level("糖尿病 测血糖2.7 心慌出汗 喝了一罐可乐 二十分钟后测2.9 人发懵") == "emergency"

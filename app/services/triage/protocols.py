@@ -2204,12 +2204,15 @@ ordered_protocol(
 
 def _eye_urgent(c: Ctx) -> bool:
     """An eye injury; new flashes or floaters; a red or painful eye with blurred vision, light sensitivity
-    or severe pain; a red or painful eye in a contact-lens wearer; vision down (answered); sudden blurring."""
+    or severe pain; a red or painful eye in a contact-lens wearer; vision down (answered); sudden blurring; a
+    splash of something that is not named as a chemical (hot oil, a cleaning spray) that left the eye red, sore or
+    watering."""
     return c.has("eye_injury") or c.has("flashes_floaters") and (c.sudden("flashes_floaters") or
                                                                  not c.chronic("flashes_floaters")) or \
         (c.has("red_eye", "eye_pain") and (c.has("blurred_vision", "photophobia") or c.severe("eye_pain"))) or \
         c.has("contact_lens") and c.has("red_eye", "eye_pain") or c.yes("eye_vision") or \
-        c.has("blurred_vision") and c.sudden("blurred_vision")
+        c.has("blurred_vision") and c.sudden("blurred_vision") or \
+        c.has("eye_splash") and c.has("red_eye", "eye_pain", "blurred_vision", "watery_eyes")
 
 
 def _foreign_body_painful_2h(c: Ctx) -> bool:
@@ -2229,11 +2232,12 @@ def _eye_review(c: Ctx) -> bool:
 # The questions are alternatives, checked in this order; the first that holds answers.
 ordered_protocol(
     "eye", tx.EYE, triggers="red_eye eye_pain eye_discharge itchy_eyes eye_injury eye_penetrating "
-    "eye_foreign_body eye_chemical flashes_floaters halos stye eyelid_swelling dry_eye blurred_vision "
+    "eye_foreign_body eye_chemical eye_splash flashes_floaters halos stye eyelid_swelling dry_eye blurred_vision "
     "watery_eyes", questions="eye_vision", paediatric=False, all_flags=False,
     asks=[
         Ask("eye.chemical", E, EYE,
-            lambda c: c.has("eye_chemical") or (c.has("chemical") and c.has("red_eye", "eye_pain", "eye_foreign_body")),
+            lambda c: c.has("eye_chemical") or (c.has("chemical", "pesticide_exposure", "poison_ingestion") and
+                                                c.has("red_eye", "eye_pain", "eye_foreign_body", "eye_splash")),
             flag="eye.chemical", advice="eye_chemical"),
         Ask("eye.penetrating", E, EYE + " 眼球穿通伤", lambda c: c.has("eye_penetrating"), flag="eye.penetrating",
             advice="eye"),
