@@ -237,12 +237,12 @@ def parse_numbers(t: str) -> Numbers:
     for m in _HI_LO_RE.finditer(t):
         n.glucose = 1.0 if m.group(1) == "lo" else 33.4
     for m in _PULSE_RE.finditer(t):
-        v = to_number(m.group(1))
+        v = _some_more(to_number(m.group(1)), m.group(2))
         if v and 20 <= v <= 300:
             n.pulse = v
     if n.pulse is None and re.search("心跳|心率|脉搏|脉", t):
         for m in _PULSE2_RE.finditer(t):
-            v = to_number(m.group(1))
+            v = _some_more(to_number(m.group(1)), m.group(2))
             if v and 20 <= v <= 300:
                 n.pulse = v
     for m in _SPO2_RE.finditer(t):
@@ -370,6 +370,11 @@ def _lone_glucose(v: float) -> float | None:
 def _glucose_merge(a: float | None, b: float) -> float:
     """Several glucose values in one message: the low one if any is low, else the highest."""
     return b if a is None else (min(a, b) if b < 4 or a < 4 else max(a, b))
+
+
+def _some_more(v: float | None, tail: str | None) -> float | None:
+    """"120多" is somewhere in 121-129: the middle of the decade, so that a rule above 120 sees it."""
+    return v + 5 if v is not None and tail == "多" and v % 10 == 0 else v
 
 
 def _max(a: float | None, b: float) -> float:

@@ -43,6 +43,11 @@ def test_a_pulse_said_approximately_is_a_pulse():
     assert parse_numbers("心率只有四十五六下").pulse == pytest.approx(45.5)
 
 
+@pytest.mark.parametrize("text, value", [("静坐心率一直120多", 125), ("心跳一分钟四十多下", 45), ("心率118", 118)])
+def test_a_round_pulse_and_some_more_lies_inside_its_decade(text, value):
+    assert parse_numbers(text).pulse == pytest.approx(value)
+
+
 @pytest.mark.parametrize("text, value", [
     ("有糖尿病 饭后测了十六点二", 16.2),   # a Chinese decimal after a diabetes word
     ("血糖 前天测了6.1", 6.1),             # a duration between is no other measure
