@@ -412,3 +412,8 @@ def test_something_in_the_eye_is_a_chemical_injury_only_when_a_chemical_is_named
 def test_a_low_glucose_treated_and_measured_again_minutes_later_is_the_value_after_treatment():
     assert _level("糖尿病 测血糖2.7 心慌出汗 喝了一罐可乐 二十分钟后测5.9 人清醒") == "urgent"
     assert _level("糖尿病 测血糖2.7 心慌出汗 喝了一罐可乐 二十分钟后测2.9 人发懵") == "emergency"
+
+
+def test_a_diabetic_toe_rubbed_by_a_shoe_that_smells_is_an_infected_foot_not_gout():
+    assert _level("糖尿病 左脚小脚趾前几天穿了双紧鞋磨破了 现在有一股臭味 周围也红了") == "urgent"
+    assert _level("左脚大脚趾头半夜突然红肿 疼得盖不了被子 以前犯过痛风") in ("routine", "urgent")
