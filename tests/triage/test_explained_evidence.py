@@ -417,3 +417,11 @@ def test_a_low_glucose_treated_and_measured_again_minutes_later_is_the_value_aft
 def test_a_diabetic_toe_rubbed_by_a_shoe_that_smells_is_an_infected_foot_not_gout():
     assert _level("糖尿病 左脚小脚趾前几天穿了双紧鞋磨破了 现在有一股臭味 周围也红了") == "urgent"
     assert _level("左脚大脚趾头半夜突然红肿 疼得盖不了被子 以前犯过痛风") in ("routine", "urgent")
+
+
+def test_shingles_at_fifty_or_over_within_three_days_or_near_the_eye_is_same_day():
+    """NICE CKS shingles: antivirals within 72 hours at 50 or over; ophthalmic shingles is seen the same day."""
+    assert _level("我62岁 前天开始右边后背一串水泡 像火烧一样疼") == "urgent"
+    assert _level("我62岁 右边后背一串水泡 三个礼拜了 早结痂了 还有点疼") == "routine"
+    assert _level("我32岁 前天开始右边后背一串水泡 像火烧一样疼") == "routine"
+    assert _level("左边额头到眼皮起了一串小水泡 眼睛也红了") == "urgent"

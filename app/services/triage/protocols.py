@@ -2127,6 +2127,10 @@ ordered_protocol(
     otherwise=("uro.lower_uti_or_haematuria", UTI + "; 尿路症状/血尿门诊", "urinary"))
 
 
+def _shingles(c: Ctx) -> bool:
+    return c.has("shingles") or c.has("blisters") and c.has("one_side_band")
+
+
 _SKIN_LOCAL = ("rash", "hives", "blisters", "shingles", "red_swollen", "tinea", "acne", "sunburn", "skin_peeling",
                "dry_skin", "minor_skin", "target_rash", "petechiae", "cold_sore", "mouth_ulcer", "chilblain")
 
@@ -2178,13 +2182,18 @@ ordered_protocol(
                   (not c.has("insect_sting", "sunburn") or c.has("spreading"))),
             flag="skin.cellulitis", advice="skin"),
         Ask("skin.shingles_eye", U, SKIN + " 眼带状疱疹",
-            _skin(lambda c: c.has("shingles") and c.has("red_eye", "eye_pain", "eyelid_swelling") or
+            _skin(lambda c: _shingles(c) and c.has("red_eye", "eye_pain", "eyelid_swelling") or
                   c.has("shingles_eye")), flag="eye.acute", dept=tx.EYE),
+        # NICE CKS shingles (2023): at 50 or over, an antiviral started within 72 hours of the rash shortens the
+        # pain and lowers post-herpetic neuralgia: seen the same day while that window is open.
+        Ask("skin.shingles_antiviral", U, SKIN + " 带状疱疹≥50岁72小时内当天抗病毒",
+            _skin(lambda c: _shingles(c) and (c.age or 0) >= 50 and not c.chronic("blisters", "shingles") and
+                  (c.hours("blisters", "shingles", "rash") or 0) <= 72), advice="skin"),
         Ask("skin.child_fever_rash_5d", U, KAWASAKI,
             _skin(lambda c: c.child and c.has("rash") and c.fever and (c.hours("fever") or 0) >= 24 * 5),
             flag="fever.prolonged_child", dept=tx.PAED),
         Ask("skin.shingles", R, SKIN + " 带状疱疹72小时内抗病毒",
-            _skin(lambda c: c.has("shingles") or (c.has("blisters") and c.has("one_side_band")) or
+            _skin(lambda c: _shingles(c) or
                   (c.has("blisters") and c.has("rash") and (c.age or 0) >= 50 and not c.has("insect_sting", "burn"))),
             advice="skin"),
         Ask("skin.cellulitis_or_lyme", R, SKIN + "; 蜂窝织炎/游走性红斑门诊",
