@@ -425,3 +425,10 @@ def test_shingles_at_fifty_or_over_within_three_days_or_near_the_eye_is_same_day
     assert _level("我62岁 右边后背一串水泡 三个礼拜了 早结痂了 还有点疼") == "routine"
     assert _level("我32岁 前天开始右边后背一串水泡 像火烧一样疼") == "routine"
     assert _level("左边额头到眼皮起了一串小水泡 眼睛也红了") == "urgent"
+
+
+def test_breath_pauses_that_keep_coming_in_a_snorers_sleep_are_sleep_apnoea_a_sudden_stop_is_not():
+    """NICE NG202: snoring with witnessed pauses and daytime sleepiness is referred; agonal breathing can sound
+    like snoring, so one sudden stop is still an emergency."""
+    assert _level("我家老头睡觉打鼾 隔一会就憋住不出气 白天看电视就睡着") == "routine"
+    assert _level("我家老头睡觉打鼾 刚才突然不出气了 脸色发灰") == "emergency"

@@ -2507,7 +2507,8 @@ ordered_protocol(
 
 GENERAL_CODES = frozenset("teething memory_loss fatigue unwell anorexia weight_loss night_sweats lump myalgia tremor "
                           "hunger sweating "
-                          "numbness motion_sickness hiccups swelling_generic lethargy polydipsia tinnitus".split())
+                          "numbness motion_sickness hiccups swelling_generic lethargy polydipsia tinnitus "
+                          "sleep_apnoea".split())
 
 
 def _general_review(c: Ctx) -> bool:
@@ -2526,6 +2527,8 @@ ordered_protocol(
         Ask("general.elderly_sudden_weakness", U, GENERAL + "; 老人突发无力(不典型心梗/感染/卒中)",
             lambda c: c.has("fatigue", "lethargy") and c.elderly and c.sudden("fatigue", "lethargy"),
             flag="general.weakness"),
+        Ask("general.sleep_apnoea", R, "NICE NG202 OSAHS (2021): 打鼾伴睡眠中憋气、白天嗜睡 → 门诊转诊睡眠监测",
+            lambda c: c.has("sleep_apnoea"), advice="general"),
         Ask("general.review", R, GENERAL + "; 消瘦/肿块/持续乏力门诊", _general_review, advice="general"),
         Ask("general.unspecified", R, GENERAL, lambda c: c.has("unwell") and not c.has("fatigue", "myalgia"),
             advice="general"),
