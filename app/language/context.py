@@ -36,7 +36,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.language.lexicon import COMPLEMENT_AFTER_BU, GAP_NEG_CHARS, NOT_VERB_BEFORE_BU, Lexicon
+from app.language.lexicon import (COMPLEMENT_AFTER_BU, GAP_NEG_CHARS, MODALS_BEFORE_QUESTION_BU, NOT_VERB_BEFORE_BU,
+                                  Lexicon)
 
 PRESENT, ABSENT, NORMAL, RESOLVED, HYPOTHETICAL, PAST = (
     "present", "absent", "normal", "resolved", "hypothetical", "past")
@@ -215,12 +216,14 @@ def apply(t: str, clauses: list[Clause], mentions: list[Mention], masked: list[b
         if forward or cat != "negated":
             continue
         # A negator that closes its clause ("发烧倒没有", "头疼没") looks back instead, at the mention just
-        # before it; a clause ending in a question ("这样要紧不") denies nothing.
+        # before it; a clause ending in a question ("这样要紧不") denies nothing, and after a modal ("会头疼不",
+        # "能换药不") the mention is asked about.
         rest = t[start + len(word):clauses[k].end]
+        asks = word == "不" and any(v in t[clauses[k].start:start] for v in MODALS_BEFORE_QUESTION_BU)
         if all(ch in PARTICLES for ch in rest):
             for m in by_clause.get(k, ()):
                 if m.end <= start and start - m.end <= _LOOK_BACK:
-                    m.assert_(ABSENT, word)
+                    m.assert_(HYPOTHETICAL if asks else ABSENT, word)
 
     # 4. backward triggers at the end of a clause
     for k, clause in enumerate(clauses):

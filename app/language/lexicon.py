@@ -37,6 +37,9 @@ GAP_NEG_CHARS = "不没无未冇唔勿莫毋"
 # After a verb, 不 + one of these is a potential complement (说不出, 站不稳), not a negation.
 COMPLEMENT_AFTER_BU = frozenset("出上下动起住了开进醒清稳来去着到见")
 NOT_VERB_BEFORE_BU = frozenset("我他她它也都还并就又从但可却并且你您，,。 和跟")
+# A modal or helping verb before a clause-final 不 makes an A-not-A question ("能换药不", "会传染不", "要去医院不"):
+# the 不 asks, it denies nothing.
+MODALS_BEFORE_QUESTION_BU = ("能", "要", "可以", "会", "用", "该", "得", "敢", "行")
 
 CONCEPT_KINDS = ("finding", "qualifier", "context", "condition")
 TERM_KINDS = ("synonym", "colloquial", "dialect", "typo", "pattern")

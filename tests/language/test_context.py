@@ -176,3 +176,9 @@ def test_bu_with_de_modifies_a_noun_and_denies_no_finding():
 def test_the_words_of_a_denying_clause_do_not_describe_the_message():
     r = read("头两边像被箍住一样胀痛，不是突然的剧痛")
     assert not r.any_sudden and not r.any_severe
+
+
+@pytest.mark.parametrize("text, expected", [("吃这个药会头疼不", "hypothetical"), ("能头疼不", "hypothetical"),
+                                            ("头疼不", "absent")])
+def test_a_clause_final_bu_after_a_modal_asks_without_one_it_denies(text, expected):
+    assert assertion(text, "headache") == expected

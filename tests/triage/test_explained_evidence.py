@@ -432,3 +432,18 @@ def test_breath_pauses_that_keep_coming_in_a_snorers_sleep_are_sleep_apnoea_a_su
     like snoring, so one sudden stop is still an emergency."""
     assert _level("我家老头睡觉打鼾 隔一会就憋住不出气 白天看电视就睡着") == "routine"
     assert _level("我家老头睡觉打鼾 刚才突然不出气了 脸色发灰") == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "自从开始吃缬沙坦 老是头有点晕乎 能不能换个药",
+    "吃了二甲双胍以后肚子老是胀 放屁多 想换别的药",
+    "美托洛尔吃了半个月 人没劲 手脚发凉 要不要减量",
+])
+def test_a_symptom_put_down_to_a_regular_medicine_is_reviewed_not_self_care(text):
+    assert _level(text) == "routine"
+
+
+def test_a_new_rash_on_allopurinol_is_same_day_a_new_rash_alone_is_not():
+    assert _level("吃别嘌醇十来天 身上起了一片红疹子 痒") == "urgent"
+    assert _level("身上起了一片红疹子 痒 没吃什么药") in ("self_care", "routine")
+

@@ -7,7 +7,7 @@ from app.services.triage import texts as tx
 from app.services.triage.context import E, R, U
 from app.services.triage.ordered import Ask, ordered_protocol
 from app.services.triage.protocols import (BLEED, BREAST, CCB_SE, IMCI, KAWASAKI, NICE_FEVER, RASH_FEVER_CHILD,
-                                             THRUSH)
+                                             THRUSH, any_finding_present)
 
 # Fever with a rash in a child: non-blanching rash or danger signs are red (NICE NG143); any other
 # fever with a rash is seen the same day (measles, scarlet fever, Kawasaki, meningococcal disease early).
@@ -52,10 +52,29 @@ def _rash_with_fever_on_new_drug(c) -> bool:
     return c.has("drug_trigger") and c.has("rash", "hives") and c.fever
 
 
+def _rash_on_high_risk_drug(c) -> bool:
+    """A new rash on allopurinol, carbamazepine, lamotrigine, phenytoin or a sulfonamide: the drugs behind most
+    SJS/TEN and DRESS (重症药疹诊疗专家共识; NICE CKS drug allergy): stopped and seen the same day."""
+    return c.has("sjs_risk_drug") and c.has("rash", "hives", "blisters")
+
+
+# The medicines residents take for years; a symptom the message puts down to one of them, or a wish to change
+# it, is reviewed by the family doctor (规范 第三版: 药物不良反应 2周内随访), not left to self-care. (Black stool on
+# iron is the expected effect, explained_by_iron.)
+REGULAR_MEDICINES = ("regular_medicine", "bp_medicine", "ccb", "statin", "cond_sulfonylurea", "cond_insulin",
+                     "antithyroid", "digoxin")
+
+
+def _attributed_to_a_regular_medicine(c) -> bool:
+    return c.has(*REGULAR_MEDICINES) and c.has("since_starting", "exposure_then", "drug_trigger",
+                                               "med_change_request") and any_finding_present(c)
+
+
 ordered_protocol(
     "medicine_side_effect", tx.GP, paediatric=False,
     when=lambda c: c.has("ccb") and c.has("leg_swelling", "face_swelling", "joint_swelling") or
-    _on_statin_with_muscle_symptoms(c) or _rash_with_fever_on_new_drug(c),
+    _on_statin_with_muscle_symptoms(c) or _rash_with_fever_on_new_drug(c) or _rash_on_high_risk_drug(c) or
+    _attributed_to_a_regular_medicine(c),
     asks=[
         Ask("med.ccb_oedema_breathless", U, CCB_SE + "; 心衰待排",
             lambda c: c.has("ccb") and c.has("dyspnoea", "orthopnoea"), flag="leg.heart_failure"),
@@ -64,6 +83,7 @@ ordered_protocol(
             (c.has("dark_urine") or c.has("fatigue") and c.has("myalgia", "muscle_soreness", "limb_pain")),
             flag="med.statin_muscle"),
         Ask("med.drug_rash_fever", U, DRUG_RASH, _rash_with_fever_on_new_drug, flag="med.drug_rash", dept=tx.DERM),
+        Ask("med.high_risk_drug_rash", U, DRUG_RASH, _rash_on_high_risk_drug, flag="med.drug_rash", dept=tx.DERM),
     ],
     otherwise=("med.review", CCB_SE + "; " + STATIN_SE, "medicine"))
 

@@ -2578,8 +2578,12 @@ def care_question(c: Ctx) -> bool:
     """A question about what one may eat, drink or take, or about a missed dose of one's regular medicine
     (「糖尿病能吃西瓜不」, 「降压药忘吃了 要不要补」), with no finding present. Used only when no protocol answered:
     a symptom, a reading or an overdose said in the same message is answered by its own protocol."""
+    return c.has("care_question") and not c.has("med_change_request") and not any_finding_present(c)
+
+
+def any_finding_present(c: Ctx) -> bool:
     findings = _finding_codes()
-    return c.has("care_question") and not any(m.code in findings and m.assertion == "present" for m in c.p.mentions)
+    return any(m.code in findings and m.assertion == "present" for m in c.p.mentions)
 
 
 # Asked only when no other protocol answered (engine): a medicine or diet question is answered by the team in
