@@ -447,3 +447,14 @@ def test_a_new_rash_on_allopurinol_is_same_day_a_new_rash_alone_is_not():
     assert _level("吃别嘌醇十来天 身上起了一片红疹子 痒") == "urgent"
     assert _level("身上起了一片红疹子 痒 没吃什么药") in ("self_care", "routine")
 
+
+
+def test_boxes_of_medicine_over_a_course_that_failed_are_no_overdose_unless_drowsy():
+    assert _level("咳嗽二十多天了 吃了好几盒消炎药都没好 晚上咳得睡不着") != "emergency"
+    assert _level("咳嗽二十多天了 吃了好几盒消炎药都没好 今天人迷迷糊糊叫不太醒") == "emergency"
+    assert _level("他一下吃了好几盒安眠药") == "emergency"
+
+
+def test_lumps_under_the_skin_of_the_belly_are_no_rigid_abdomen():
+    assert _level("打胰岛素的肚皮上摸到几个硬块 不疼") != "emergency"
+    assert _level("肚子硬得像木板 疼得直不起腰") == "emergency"

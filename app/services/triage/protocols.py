@@ -1849,6 +1849,12 @@ def _digoxin_toxic(c: Ctx) -> bool:
     return c.has("digoxin") and (c.has("xanthopsia") or c.has("nausea", "vomiting") and slow)
 
 
+def _a_course_that_failed(c: Ctx) -> bool:
+    """"吃了好几盒消炎药没好": boxes of a medicine taken over a course that did not help, not an overdose — unless
+    the person is drowsy, confused or vomiting."""
+    return c.has("treatment_failed") and not c.has("drowsy", "unresponsive", "confusion", "vomiting", "seizure")
+
+
 def _sedated(c: Ctx) -> bool:
     return c.has("sleeping_pill") and (c.has("unresponsive") or c.has("hard_to_rouse"))
 
@@ -1883,8 +1889,8 @@ ordered_protocol(
                                                       "unresponsive", "fatigue", "drowsy", "syncope") or
                                                 c.has("poison_ingestion")), flag="poison.co", advice="co"),
         Ask("poison.ingestion", E, POISON,
-            lambda c: (c.has("poison_ingestion", "self_harm_act") or _many_tablets(c)) and not c.has("double_dose")
-            and not _harmless_swallow(c),
+            lambda c: (c.has("poison_ingestion") and not _a_course_that_failed(c) or c.has("self_harm_act") or
+                       _many_tablets(c)) and not c.has("double_dose") and not _harmless_swallow(c),
             flag="poison.ingestion",
             advice="poison"),
         Ask("poison.battery", E, POISON + "; 纽扣电池/多枚磁铁需紧急取出",
