@@ -53,15 +53,20 @@ def to_number(s: str) -> float | None:
 
 _FILL = (r"(?:老是|总是|一直|经常|都是|是|有|为|到|达|达到|才|只有|都|已经|快|了|测|量|测了|量了|显示|大概|约|差不多|:|\s|高达|低到|高到|升到|降到|每分钟|一分钟|"
          r"1分钟|的|在|只|还|竟然|居然|最高|最低|就|就是|也|又|只剩|剩|老在|总在|一直在|这两天|这几天|最近|今天|今早|早上|晚上|上午|下午|两回|两次|几回|几次|好几次|"
+         r"突然|一下子|一上午|一下午|一晚上|一整天|一天|整天|掉到|跌到|掉了|降了|"
          r"平时|平常|左右|上下|常在)*")
 _TEMP_RE = re.compile(rf"(?:体温|发烧|发热|烧到|烧了|烧|温度|腋温|口温|肛温|耳温)?{_FILL}{NUM}\s*(?:度|°c|℃|°)(多|半|[一二三四五六七八九\d])?")
 _BP_SLASH_RE = re.compile(r"(\d{2,3})\s*[/\\／]\s*(\d{2,3})")
 _BP_PAIR_RE = re.compile(r"(?:量|测)[^，。；！？,.;!?\d]{0,6}?(\d{2,3})\s+(\d{2,3})(?!\s*\d)")
+# Voice input says a pressure as one run of numerals after the measuring verb ("量了一下一百八十五一百一十二");
+# in a series the last reading is the one that counts (中国高血压防治指南 2018: the later readings after rest).
+_BP_CN_RUN_RE = re.compile(r"(?:量|测|第[二三四五2-5](?:遍|次|回))(?:了|一下|了一下|得|出来|还是|是|的|着)*"
+                           r"([零〇一二两三四五六七八九十百]{5,12})")
 _BP_WORD_RE = re.compile(rf"(血压|高压|收缩压|低压|舒张压){_FILL}{NUM}(?:多)?(?:\s*(?:mmhg|毫米汞柱))?"
                          rf"(?:[\s,，、和到/-]*(?:低压)?{_FILL}{NUM})?")
 _GLU_RE = re.compile(rf"(?:血糖|空腹血糖|餐后血糖|随机血糖|指尖血糖|糖|空腹|餐后|饭后两小时|饭后2小时|饭后){_FILL}"
                      rf"{NUM}(点[\d一二三四五六七八九]|点多|多)?\s*(mmol|mg)?"
-                     r"(?!\s*(?:个|天|周|星期|礼拜|年|月|小时|钟头|分钟|岁|次|回))")
+                     r"(?!\s*(?:个|天|周|星期|礼拜|年|月|小时|钟头|分钟|岁|次|回|般|些|直|样|会|下|点儿))")
 _PULSE_RE = re.compile(rf"(?:心率|脉搏|心跳|脉率){_FILL}{NUM}(多)?\s*(?:次|下)?")
 _PULSE2_RE = re.compile(rf"(?<!呼吸)(?:每分钟|一分钟)(?:只有|才|有|就)?{NUM}(多|好几)?\s*(?:次|下)?")
 _SPO2_RE = re.compile(rf"(?:血氧饱和度|血氧|氧饱和度|饱和度|指脉氧|指夹子|指夹|测氧仪|血氧仪){_FILL}"
@@ -264,6 +269,11 @@ def parse_numbers(t: str) -> Numbers:
                 n.stool_count = _max(n.stool_count, v)
             else:
                 n.vomit_count = _max(n.vomit_count, v)
+    if n.systolic is None and re.search("血压|高压|降压", t):
+        for m in _BP_CN_RUN_RE.finditer(t):
+            sbp, dbp = _split_cn_bp(m.group(1))
+            if sbp and dbp:
+                n.systolic, n.diastolic = sbp, dbp
     if n.systolic is None and "血压" in t:
         # "血压有点高 今天在家量 148 96": two numbers after a measuring verb in a message about blood pressure.
         m = _BP_PAIR_RE.search(t)

@@ -236,3 +236,17 @@ def test_a_glucose_read_again_replaces_the_misread_one_and_an_after_meal_value_i
 def test_a_named_temperature_is_read_even_in_a_diabetics_message():
     assert parse_numbers("我爸糖尿病 体温39.6 血压量了86/50").temperature == 39.6
     assert parse_numbers("血糖 测了 7.8").temperature is None
+
+
+@pytest.mark.parametrize("text, sbp, dbp", [
+    ("高血压 早上量了一下一百七十六一百零五 歇了会第二遍一百七十二一百零二", 172, 102),   # voice input, a series
+    ("我妈血压突然掉到八十多五十多 手脚冰凉", 80, 50),
+])
+def test_a_pressure_said_as_a_run_of_numerals_is_read_the_last_of_a_series_counts(text, sbp, dbp):
+    n = parse_numbers(text)
+    assert (n.systolic, n.diastolic) == (sbp, dbp)
+
+
+@pytest.mark.parametrize("text", ["空腹一般六点几 最近两三个月脚麻", "血糖一直还行 空腹一下子说不准"])
+def test_yiban_or_yixia_after_a_glucose_word_is_no_glucose_of_one(text):
+    assert parse_numbers(text).glucose is None
