@@ -458,3 +458,12 @@ def test_boxes_of_medicine_over_a_course_that_failed_are_no_overdose_unless_drow
 def test_lumps_under_the_skin_of_the_belly_are_no_rigid_abdomen():
     assert _level("打胰岛素的肚皮上摸到几个硬块 不疼") != "emergency"
     assert _level("肚子硬得像木板 疼得直不起腰") == "emergency"
+
+
+def test_a_stroke_told_in_cantonese_is_an_emergency():
+    assert _level("阿嫲块面歪咗 右手举唔起 讲嘢唔清楚 半个钟头前开始") == "emergency"
+
+
+def test_what_the_writer_thought_it_was_is_not_asserted():
+    assert _level("孩子发烧39度 刚才冷得直打哆嗦 我还以为是抽风 其实一直清醒 还在说话") != "emergency"
+    assert _level("还以为是胃疼 结果越来越厉害 胸口压着疼 出冷汗") == "emergency"
