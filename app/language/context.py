@@ -116,6 +116,9 @@ def _negated_list(t: str, mentions: list[Mention], listed: frozenset[str]) -> li
     for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
         if out and m.start >= end and (m.code not in listed or not _LIST_GAP_RE.fullmatch(t[end:m.start])):
             break
+        # "没拉也不放屁": a term that carries its own negator after 也/还/又 is a second denial, itself a finding.
+        if m.start > 0 and t[m.start] in GAP_NEG_CHARS and t[m.start - 1] in "也还又都":
+            break
         out.append(m)
         end = max(end, m.end)
     return out

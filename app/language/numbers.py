@@ -61,7 +61,8 @@ _BP_PAIR_RE = re.compile(r"(?:量|测)[^，。；！？,.;!?\d]{0,6}?(\d{2,3})\s
 # Voice input says a pressure as one run of numerals after the measuring verb ("量了一下一百八十五一百一十二");
 # in a series the last reading is the one that counts (中国高血压防治指南 2018: the later readings after rest).
 _BP_CN_RUN_RE = re.compile(r"(?:量|测|第[二三四五2-5](?:遍|次|回))(?:了|一下|了一下|得|出来|还是|是|的|着)*"
-                           r"([零〇一二两三四五六七八九十百]{5,12})")
+                           r"([零〇一二两三四五六七八九十百]{2,6}[、，,/\s]{1,2}[零〇一二两三四五六七八九十百]{2,6}"
+                           r"|[零〇一二两三四五六七八九十百]{5,12})")
 _BP_WORD_RE = re.compile(rf"(血压|高压|收缩压|低压|舒张压){_FILL}{NUM}(?:多)?(?:\s*(?:mmhg|毫米汞柱))?"
                          rf"(?:[\s,，、和到/-]*(?:低压)?{_FILL}{NUM})?")
 _GLU_RE = re.compile(rf"(?:血糖|空腹血糖|餐后血糖|随机血糖|指尖血糖|糖|空腹|餐后|饭后两小时|饭后2小时|饭后){_FILL}"
@@ -271,8 +272,9 @@ def parse_numbers(t: str) -> Numbers:
                 n.vomit_count = _max(n.vomit_count, v)
     if n.systolic is None and re.search("血压|高压|降压", t):
         for m in _BP_CN_RUN_RE.finditer(t):
-            sbp, dbp = _split_cn_bp(m.group(1))
-            if sbp and dbp:
+            parts = re.split(r"[、，,/\s]+", m.group(1))
+            sbp, dbp = (to_number(parts[0]), to_number(parts[1])) if len(parts) == 2 else _split_cn_bp(m.group(1))
+            if sbp and dbp and 60 <= sbp <= 300 and 30 <= dbp <= 200 and sbp > dbp:
                 n.systolic, n.diastolic = sbp, dbp
     if n.systolic is None and "血压" in t:
         # "血压有点高 今天在家量 148 96": two numbers after a measuring verb in a message about blood pressure.

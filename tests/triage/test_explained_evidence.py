@@ -467,3 +467,28 @@ def test_a_stroke_told_in_cantonese_is_an_emergency():
 def test_what_the_writer_thought_it_was_is_not_asserted():
     assert _level("孩子发烧39度 刚才冷得直打哆嗦 我还以为是抽风 其实一直清醒 还在说话") != "emergency"
     assert _level("还以为是胃疼 结果越来越厉害 胸口压着疼 出冷汗") == "emergency"
+
+
+@pytest.mark.parametrize("text, level", [
+    ("安眠药我已经攒了一瓶了 给儿子的信也写好了 就想问问吃多少能睡过去", "emergency"),   # a suicide plan
+    ("我妈八十一 肚子疼了半天 摸着梆硬 一碰就叫 冒冷汗", "emergency"),                    # a board-like belly
+    ("老爷子三天没解大便也不放屁 肚子胀得老高 吐了两回", "emergency"),                   # complete obstruction
+    ("刚满月的宝宝吐了两回绿水 肚子有点鼓", "emergency"),                               # bilious vomiting, one month
+    ("孩子一岁 一阵一阵的哭 拉的便便像果酱一样", "emergency"),                           # intussusception
+    ("怀孕34周 从早上到晚上一整天都没感觉到宝宝动", "emergency"),                       # no movement all day
+    ("我爸有高血压 刚量了一百九十六、一百一十二 说看东西模糊", "emergency"),               # BP-E1, said with a 、
+    ("爷爷七十九了 下楼摔了一跤 胯骨疼 还能扶着走", "urgent"),                          # occult hip fracture
+    ("糖尿病 大脚趾头破了一个多礼拜 发黑了", "urgent"),                                # a toe, no head injury
+])
+def test_presentations_added_from_batch_b14(text, level):
+    assert _level(text) == level
+
+
+@pytest.mark.parametrize("text", [
+    "我奶奶七十多了 手指关节早上起来硬邦邦的 不红不肿",     # stiff fingers are no rigid belly
+    "怀孕30周 肚子偶尔发硬一会儿 不疼 没见红",              # Braxton Hicks
+    "三天没拉了 肚子有点胀 放屁正常 吃饭也行",               # constipation with wind passing
+    "我28岁 打篮球摔了一下 胯有点疼 走路没事",              # a young hip
+])
+def test_look_alikes_from_batch_b14_are_not_emergencies(text):
+    assert _level(text) not in ("emergency",)

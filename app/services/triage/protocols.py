@@ -86,6 +86,15 @@ THRUSH = "NICE CKS candida - oral (2022): infant oral thrush, self-care / pharma
 RASH_FEVER_CHILD = "NICE NG143 fever in under 5s (2019): fever with rash -> assess same day; non-blanching rash red"
 
 
+# 急腹症 (共识 2018 Ⅱ级): no stool or wind passed, a swollen belly and vomiting together are a complete bowel
+# obstruction, operated on, not treated with laxatives at home.
+OBSTRUCTION = " 完全性肠梗阻: 停止排气排便、腹胀、呕吐"
+
+
+def _complete_obstruction(c: Ctx) -> bool:
+    return c.has("no_flatus") and c.has("abdo_distension") and c.has("vomiting", "persistent_vomiting", "bilious")
+
+
 def period_pain(c: Ctx) -> bool:
     """Pain with a period ("来大姨妈肚子疼") is period pain, said in one word or two."""
     return c.has("dysmenorrhoea") or (c.has("menstruation") and c.has("abdominal_pain") and not c.pregnant)
@@ -776,7 +785,12 @@ ordered_protocol(
     "abdominal_pain", tx.GI, triggers="abdominal_pain rlq peritonism migrating", obstetric=True,
     questions="abdo_severe abdo_rlq abdo_fever_vomit preg_possible",
     asks=[
-        Ask("abdo.peritonism", E, ABDO + " 腹膜刺激征(穿孔/腹膜炎)", lambda c: c.has("peritonism"), flag="abdo.peritonism",
+        # From 20 weeks a belly that tightens now and then without pain or bleeding is the womb (Braxton Hicks,
+        # NICE CKS antenatal care), not a rigid abdomen; with pain or bleeding it stays a red flag (abruption).
+        Ask("abdo.peritonism", E, ABDO + " 腹膜刺激征(穿孔/腹膜炎)",
+            lambda c: c.has("peritonism") and not (c.pregnant and _from_20_weeks(c) and
+                                                   not c.has("abdominal_pain", "vaginal_bleeding")),
+            flag="abdo.peritonism",
             advice="abdominal", dept=tx.SURG),
         Ask("abdo.shock", E, CONSENSUS + " Ⅰ/Ⅱ级: 休克表现",
             lambda c: c.has("syncope", "near_syncope", "confusion") or
@@ -795,6 +809,8 @@ ordered_protocol(
         Ask("abdo.rlq", U, ABDO + " 转移性右下腹痛(阑尾炎)",
             lambda c: c.has("rlq", "migrating") and not c.mild(*_A) or (c.has("rlq") and c.fever) or c.yes("abdo_rlq"),
             flag="abdo.appendicitis", advice="abdominal", dept=tx.SURG),
+        Ask("abdo.obstruction_complete", E, ABDO + OBSTRUCTION, _complete_obstruction, flag="abdo.obstruction",
+            advice="abdominal", dept=tx.SURG),
         Ask("abdo.obstruction", U, ABDO + " 肠梗阻: 痛、吐、胀、闭",
             lambda c: c.has("no_flatus") or (c.has("persistent_vomiting", "vomiting", "bilious") and
                                              c.has("abdo_distension") and c.has("constipation")),
@@ -899,6 +915,8 @@ ordered_protocol(
             advice="gi_bleed"),
         Ask("gi.bleed_shock", E, GI_BLEED + " 黑便/便血伴头晕晕厥", lambda c: _gi_bleed(c) and _circulatory_failure(c),
             flag="gi.melena_shock", advice="gi_bleed"),
+        Ask("gi.obstruction_complete", E, ABDO + OBSTRUCTION, _complete_obstruction, flag="abdo.obstruction",
+            advice="abdominal", dept=tx.SURG),
         Ask("gi.infant_bilious", E, IMCI + "; 婴儿胆汁性呕吐(肠梗阻)", lambda c: c.infant and c.has("bilious"),
             flag="child.danger"),
         # NICE CKS (2023) intussusception: a baby or toddler with bouts of crying and drawing up the legs, vomiting,
@@ -1915,7 +1933,8 @@ ordered_protocol(
             flag="poison.foreign_body", dept=tx.ENT),
         # Another swallowed object (a button battery or magnet is answered above).
         Ask("poison.foreign_body", U, "消化道异物/鱼刺需当天取出",
-            lambda c: c.has("swallowed_object") and not c.has("fishbone", "battery_magnet"), flag="poison.foreign_body",
+            lambda c: c.has("swallowed_object") and not c.has("fishbone", "battery_magnet") and not _harmless_swallow(c),
+            flag="poison.foreign_body",
             dept=tx.GI),
         Ask("poison.large_amount", U, POISON + "; TOXBASE: 牙膏氟化物约5 mg/kg起有毒, 大量时当天评估",
             lambda c: c.has("harmless_swallow") and c.has("large_amount"), flag="poison.ingestion", advice="poison"),
@@ -2450,6 +2469,11 @@ ordered_protocol(
         Ask("fall.cannot_stand", U, FALLS + "; " + OTTAWA + " 髋部骨折待排",
             lambda c: c.has("fall") and (c.has("cant_bear_weight") or c.yes("limb_function")), flag="fall.hip",
             advice="fall"),
+        # NICE CG124 (2023): an older person with hip pain after a fall who still walks may have a fracture the
+        # first X-ray misses: imaged the same day.
+        Ask("fall.hip_pain_elderly", U, FALLS + "; NICE CG124 (2023) 老人跌倒后髋痛当天拍片",
+            lambda c: c.elderly and c.has("fall") and c.has("hip_site") and c.has("joint_pain", "limb_pain"),
+            flag="fall.hip", advice="fall"),
         # An older person on an anticoagulant who fell, head not known: assume it was hit.
         Ask("fall.anticoag_head_unknown", U, HEADINJ,
             lambda c: c.elderly and c.has("fall") and c.ans("fall_head") is None and c.cond("anticoagulants"),
