@@ -60,7 +60,8 @@ _BP_SLASH_RE = re.compile(r"(\d{2,3})\s*[/\\／]\s*(\d{2,3})")
 _BP_PAIR_RE = re.compile(r"(?:量|测)[^，。；！？,.;!?\d]{0,6}?(\d{2,3})\s+(\d{2,3})(?!\s*\d)")
 # Voice input says a pressure as one run of numerals after the measuring verb ("量了一下一百八十五一百一十二");
 # in a series the last reading is the one that counts (中国高血压防治指南 2018: the later readings after rest).
-_BP_CN_RUN_RE = re.compile(r"(?:量|测|第[二三四五2-5](?:遍|次|回))(?:了|一下|了一下|得|出来|还是|是|的|着)*"
+_BP_CN_RUN_RE = re.compile(r"(?:量|测|第[二三四五2-5](?:遍|次|回))(?:了|一下|了一下|得|出来|还是|是|的|着|都|都是|"
+                           r"[一二两三几](?:回|次|遍))*"
                            r"([零〇一二两三四五六七八九十百]{2,6}[、，,/\s]{1,2}[零〇一二两三四五六七八九十百]{2,6}"
                            r"|[零〇一二两三四五六七八九十百]{5,12})")
 _BP_WORD_RE = re.compile(rf"(血压|高压|收缩压|低压|舒张压){_FILL}{NUM}(?:多)?(?:\s*(?:mmhg|毫米汞柱))?"
@@ -166,7 +167,7 @@ def _glucose_value(value: float, unit: str | None) -> float | None:
 
 
 # A value said to be the usual one ("平时血压一百一左右 … 今天量了88/52") is the baseline, not today's reading.
-_BASELINE_RE = re.compile(r"平时|平常|一般|往常|原来|以前|之前|一向|向来|素来")
+_BASELINE_RE = re.compile(r"平时|平常|一般|往常|原来|以前|之前|一向|向来|素来|平素|素日|往日")
 
 
 def _baseline(t: str, m: re.Match) -> bool:

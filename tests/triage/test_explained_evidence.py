@@ -492,3 +492,13 @@ def test_presentations_added_from_batch_b14(text, level):
 ])
 def test_look_alikes_from_batch_b14_are_not_emergencies(text):
     assert _level(text) not in ("emergency",)
+
+
+@pytest.mark.parametrize("text, level", [
+    ("右眼突然好多小黑点在飘 还一闪一闪的有亮光", "urgent"),                     # flashes and floaters
+    ("腿上蚊子包挠破了 红肿一大片摸着烫 比昨天往上走了一截 人有点发冷", "urgent"),  # cellulitis with chills
+    ("男70 血压80/50(平素150/90) 头晕 表情淡漠", "emergency"),                  # a usual value in brackets
+    ("高血压 连量三回都是一百八十二 一百一十上下 没啥不舒服", "urgent"),          # BP-U1 said in numerals
+])
+def test_presentations_added_from_batch_b16(text, level):
+    assert _level(text) == level

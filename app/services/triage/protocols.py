@@ -2203,7 +2203,8 @@ ordered_protocol(
         # NICE CKS cellulitis (2023), Eron class II: systemically unwell (fever) -> same-day assessment. A bite
         # or sting whose redness spreads with a fever is an infected bite (NICE CKS insect bites and stings, 2021).
         Ask("skin.cellulitis_systemic", U, SKIN + " 蜂窝织炎伴全身症状; NICE CKS insect bites (2021) 继发感染",
-            _skin(lambda c: c.has("red_swollen", "spreading") and c.fever and not c.has("chilblain") and
+            _skin(lambda c: c.has("red_swollen", "spreading") and (c.fever or c.has("chills")) and
+                  not c.has("chilblain") and
                   (not c.has("insect_sting", "sunburn") or c.has("spreading"))),
             flag="skin.cellulitis", advice="skin"),
         Ask("skin.shingles_eye", U, SKIN + " 眼带状疱疹",
