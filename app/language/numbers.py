@@ -66,7 +66,7 @@ _BP_CN_RUN_RE = re.compile(r"(?:量|测|第[二三四五2-5](?:遍|次|回))(?:�
                            r"|[零〇一二两三四五六七八九十百]{5,12})")
 _BP_WORD_RE = re.compile(rf"(血压|高压|收缩压|低压|舒张压){_FILL}{NUM}(?:多)?(?:\s*(?:mmhg|毫米汞柱))?"
                          rf"(?:[\s,，、和到/-]*(?:低压)?{_FILL}{NUM})?")
-_GLU_RE = re.compile(rf"(?:血糖|空腹血糖|餐后血糖|随机血糖|指尖血糖|糖|空腹|餐后|饭后两小时|饭后2小时|饭后){_FILL}"
+_GLU_RE = re.compile(rf"(?:血糖|空腹血糖|餐后血糖|随机血糖|指尖血糖|糖|空腹|(?:餐后|饭后)(?:[两二2](?:个)?(?:小时|钟头|钟|h))?){_FILL}"
                      rf"{NUM}(点[\d一二三四五六七八九]|点多|多)?\s*(mmol|mg)?"
                      r"(?!\s*(?:个|天|周|星期|礼拜|年|月|小时|钟头|分钟|岁|次|回|般|些|直|样|会|下|点儿))")
 _PULSE_RE = re.compile(rf"(?:心率|脉搏|心跳|脉率){_FILL}{NUM}(多)?\s*(?:次|下)?")
@@ -237,7 +237,7 @@ def parse_numbers(t: str) -> Numbers:
             g = _glucose_value(v, m.group(3))
             # After a meal the target is < 10.0 (fasting 4.4-7.0): an after-meal value in range says nothing
             # beyond the fasting one (中国2型糖尿病防治指南 2020).
-            if g is not None and m.group(0).startswith(("餐后", "饭后")) and 3.9 <= g < 10:
+            if g is not None and _after_meal(t, m) and 3.9 <= g < 10:
                 n.glucose_after_meal = g
             elif g is not None:
                 n.glucose = _glucose_merge(n.glucose, g)
@@ -283,7 +283,7 @@ def parse_numbers(t: str) -> Numbers:
         if m and 70 <= int(m.group(1)) <= 260 and 40 <= int(m.group(2)) <= 160 and int(m.group(1)) > int(m.group(2)):
             n.systolic, n.diastolic = float(m.group(1)), float(m.group(2))
     bound = _bound_value(t, _GLU_WORD_RE, _lone_glucose)
-    if bound is not None:
+    if bound is not None and bound != n.glucose_after_meal:
         n.glucose = _glucose_merge(n.glucose, bound)
     corrected, treated = _retested(t, _GLU_WORD_RE, _lone_glucose)
     if corrected is not None:
@@ -383,6 +383,15 @@ def _lone_glucose(v: float) -> float | None:
 def _glucose_merge(a: float | None, b: float) -> float:
     """Several glucose values in one message: the low one if any is low, else the highest."""
     return b if a is None else (min(a, b) if b < 4 or a < 4 else max(a, b))
+
+
+_AFTER_MEAL_RE = re.compile(r"(?:餐后|饭后|吃完饭|吃了饭)[^，。；！？,.;!?\s]{0,10}$")
+
+
+def _after_meal(t: str, m: re.Match) -> bool:
+    """A glucose said after a meal: its words start with 餐后/饭后, or the clause names the meal before the value
+    ("饭后两个钟头测的血糖8.2")."""
+    return m.group(0).startswith(("餐后", "饭后")) or bool(_AFTER_MEAL_RE.search(t[max(0, m.start() - 12):m.start()]))
 
 
 def _some_more(v: float | None, tail: str | None) -> float | None:

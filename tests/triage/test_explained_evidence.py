@@ -502,3 +502,18 @@ def test_look_alikes_from_batch_b14_are_not_emergencies(text):
 ])
 def test_presentations_added_from_batch_b16(text, level):
     assert _level(text) == level
+
+
+@pytest.mark.parametrize("in_range, above", [
+    ("糖尿病 饭后两个钟头测的血糖8.6 算高吗", "糖尿病 饭后两个钟头测的血糖13.6 算高吗"),
+    ("餐后两小时9.4正常不", "餐后两小时12.4正常不"),
+])
+def test_an_after_meal_glucose_said_any_way_is_judged_against_the_after_meal_target(in_range, above):
+    """中国2型糖尿病防治指南 2020: non-fasting target < 10.0 mmol/L."""
+    assert _level(in_range) == "self_care"
+    assert _level(above) == "routine"
+
+
+def test_a_hangover_explains_the_dry_mouth_too_but_not_a_thirst_that_lasts():
+    assert _level("昨晚喝大了 今早头疼口干 人清醒 走路正常") == "self_care"
+    assert _level("这半个月老口渴 喝水多 尿也多") == "routine"

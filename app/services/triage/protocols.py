@@ -151,7 +151,8 @@ def explained_by_hangover(c: Ctx) -> bool:
     drinking the night before (six hours or more ago) explains a headache, nausea or some vomiting the next day in
     an awake resident — only without a head injury or fall, a sudden or severe headache, drowsiness, confusion, a
     fit, vomiting blood, an anticoagulant, or diabetes (a low after drinking)."""
-    return c.has("drunk") and (c.hours("drunk") or 0) >= 6 and c.has("headache", "nausea", "vomiting") and \
+    return c.has("drunk") and ((c.hours("drunk") or 0) >= 6 or c.has("hangover_word")) and \
+        c.has("headache", "nausea", "vomiting") and \
         not c.has("head_injury", "fall", "thunderclap", "drowsy", "confusion", "unresponsive", "seizure",
                   "haematemesis", "persistent_vomiting", "vomits_everything") and \
         not c.severe("headache", "vomiting") and not c.sudden("headache") and not c.cond("anticoagulants") and \
@@ -1407,7 +1408,8 @@ ordered_protocol(
         Ask("glu.hypo_treated", R, DM + " 1级低血糖已纠正: 门诊调整用药",
             lambda c: _hypo_context(c) and _mild_hypo_over(c), flag="glu.hypo", advice="hypo"),
         Ask("glu.above_target", R, DM + " 空腹4.4-7.0、非空腹<10.0; " + DM_PRIMARY,
-            lambda c: _glu(c, at_least=7.0) or c.has("hyper_reported", "polydipsia"), advice="hyper"),
+            lambda c: _glu(c, at_least=7.0) or c.has("hyper_reported") or
+            c.has("polydipsia") and not explained_by_hangover(c), advice="hyper"),
     ],
     self_care=Ask("glu.in_range", S, DM + " 血糖在目标范围(空腹4.4-7.0、餐后<10.0)",
                   lambda c: c.v.glucose is not None or c.v.glucose_after_meal is not None))
