@@ -1,6 +1,6 @@
-"""The development sets of rounds 3 and 4 (tests/triage/cases_round3.jsonl, cases_round4.jsonl): messages and
+"""The development sets of rounds 3 to 5 (tests/triage/cases_round3.jsonl … cases_round5.jsonl): messages and
 vignettes written by independent helpers from clinical sources only, scored before any tuning on them, then tuned
-on by concept (docs/triage.md "Evaluation" §3.2-3.3). Floors, not exact matching: a floor sits under what the
+on by concept (docs/triage.md "Evaluation" §3.2-3.4). Floors, not exact matching: a floor sits under what the
 engine reaches. Every emergency reaches emergency or urgent; no self-care case reaches emergency except the kept
 disagreements, each with its reason."""
 from __future__ import annotations
@@ -34,6 +34,10 @@ ROUNDS = [
                       "elderly (emergency at 65 or more); the label said self-care"}),
     # reached 0.859 / 0.903 (0.64-0.85 per batch before round 4)
     Round("cases_round4.jsonl", 710, 0.84, 0.89, frozenset({"colloquial", "vignette_long", "vignette_terse"})),
+    # reached 0.873 / 0.904 (0.75-0.86 per batch before round 5)
+    Round("cases_round5.jsonl", 450, 0.85, 0.88, frozenset({"colloquial", "vignette_terse"}),
+          {"b14-118": "a grandmother described as 糊涂了 (muddled) who took an extra metformin is read as new "
+                      "confusion in the elderly (emergency); the writer meant a long-standing forgetfulness"}),
 ]
 
 
