@@ -220,6 +220,31 @@ def explained_by_radiculopathy(c: Ctx) -> bool:
         not c.has("face_droop", "speech", "unilateral_numbness", "vision_loss")
 
 
+def explained_by_maternal_hormones(c: Ctx) -> bool:
+    """Named explained-evidence rule (NHS, "Your newborn baby's health: vaginal bleeding or discharge", 2023;
+    Nelson Textbook of Pediatrics, 21st ed., ch. 113 — the mother's hormones withdrawn after birth): a little blood in
+    a baby girl's nappy in her first four weeks, while she feeds and sleeps well, is pseudo-menstruation — only
+    without a fever, poor feeding, sleepiness, floppiness, vomiting, blood in the stool or a lot of blood."""
+    return c.sex == "F" and c.months is not None and c.months < 1 and \
+        c.has("haematuria", "vaginal_bleeding", "menstruation") and not c.fever and \
+        not c.has("poor_feeding", "lethargy", "drowsy", "unresponsive", "vomiting", "persistent_vomiting",
+                  "bloody_stool", "melena", "rectal_bleeding", "clots", "jaundice") and \
+        not c.severe("haematuria", "vaginal_bleeding")
+
+
+def explained_by_vaccine_reaction(c: Ctx) -> bool:
+    """Named explained-evidence rule (预防接种工作规范 2016, 一般反应: local redness, swelling or a hard lump at the
+    injection site within a few days, mostly under 2.5 cm, resolving by itself; WHO, Causality assessment of an
+    adverse event following immunization, 2nd ed. 2018): a lump, redness or swelling where the vaccine went in
+    (a child's injection site, or after a named vaccination), in the days after it — only without a fever of 39 °C or more, spreading redness, pus, poor feeding or
+    sleepiness."""
+    hours = c.hours("vaccinated")
+    return c.has("injection_site") and (c.has("vaccinated") or c.child) and (hours is None or hours <= 24 * 7) and \
+        c.has("lump", "red_swollen", "swelling_generic", "minor_skin", "rash") and \
+        (c.temp is None or c.temp < 39) and not c.has("high_fever_word") and \
+        not c.has("spreading", "pus", "poor_feeding", "lethargy", "drowsy", "unresponsive", "hives", "dyspnoea")
+
+
 # Symptom groups used by several protocols.
 STROKE_SIGNS = ("face_droop", "unilateral_weakness", "speech")
 NEURO_ALARM = ("confusion", "unresponsive", "drowsy", "seizure")
@@ -1057,6 +1082,18 @@ ordered_protocol(
     self_care=Ask("teething.self_care", S, "NICE CKS teething (2021)", lambda c: True, advice="teething"))
 
 
+# Pseudo-menstruation and a vaccine's local reaction (named rules above): what to do at home and when to worry.
+ordered_protocol(
+    "newborn_pseudomenses", tx.PAED, when=explained_by_maternal_hormones, asks=[],
+    self_care=Ask("newborn.pseudomenses", S, "NHS newborn baby's health (2023): 女婴出生后几周内少量阴道出血(假月经)",
+                  lambda c: True, advice="newborn_bleed"))
+
+ordered_protocol(
+    "vaccine_reaction", tx.PAED, when=explained_by_vaccine_reaction, asks=[],
+    self_care=Ask("vaccine.local_reaction", S, "预防接种工作规范(2016) 一般反应: 接种部位红肿、硬结",
+                  lambda c: True, advice="vaccine_local"))
+
+
 # Bell's palsy (a named rule above): a same-day visit for prednisolone within 72 hours and eye care.
 ordered_protocol(
     "facial_palsy", tx.NEURO, when=explained_by_bells_palsy, paediatric=False,
@@ -1629,6 +1666,9 @@ ordered_protocol(
     asks=[
         # Bleeding in pregnancy: the pregnancy protocol answers.
         Ask("gyn.pregnancy_bleeding", E, PREG, lambda c: c.pregnant and c.has("vaginal_bleeding"), stop=True),
+        Ask("gyn.explained_by_maternal_hormones", E, "NHS newborn baby's health (2023)", explained_by_maternal_hormones,
+            stop=True),
+        Ask("gyn.explained_by_vaccine_reaction", E, "预防接种工作规范(2016)", explained_by_vaccine_reaction, stop=True),
         Ask("gyn.torsion", E, CONSENSUS + " Ⅱ级: 睾丸扭转; NICE CKS scrotal pain (2023): 青少年急性阴囊痛伴肿/呕吐按扭转",
             lambda c: _testicular(c) and (c.sudden("testicular_pain") or c.severe("testicular_pain") or
                                           (c.age is not None and c.age < 25 and
@@ -2067,7 +2107,7 @@ def _back_review(c: Ctx) -> bool:
     long_standing = c.chronic(*_BACK) and not c.has("familiar_course")
     return c.has("radiating_leg", "numbness") or (hours is not None and hours >= 24 * 42) or long_standing or \
         c.elderly or c.has("weight_loss", "night_sweats") or c.cond("immunosuppressed", "cancer") or \
-        (c.severe(*_BACK) and not c.has("movement_pain", "positional", "lifting")) or c.worsening() or \
+        (c.severe(*_BACK) and not c.has("movement_pain", "positional", "lifting", "torticollis")) or c.worsening() or \
         (hours is not None and hours >= 24 * 14 and not c.has("relieved"))
 
 
@@ -2126,6 +2166,8 @@ ordered_protocol(
     "urinary", tx.URO, triggers="dysuria urinary_frequency haematuria urinary_retention oliguria incontinence",
     questions="uti_fever", obstetric=True, all_flags=False,
     asks=[
+        Ask("uro.explained_by_maternal_hormones", E, "NHS newborn baby's health (2023)", explained_by_maternal_hormones,
+            stop=True),
         Ask("uro.sepsis", E, SEPSIS,
             lambda c: c.fever and c.has("confusion", "drowsy") or
             (c.has("oliguria") and c.has("confusion", "dyspnoea")),
@@ -2187,10 +2229,11 @@ def _oral_only(c: Ctx) -> bool:
 
 # The questions are alternatives, checked in this order; the first that holds answers.
 ordered_protocol(
-    "skin", tx.DERM, triggers="rash itch blisters shingles target_rash red_swollen skin_peeling sunburn acne "
+    "skin", tx.DERM, triggers="rash itch blisters shingles target_rash red_swollen skin_peeling sunburn sun_exposure acne "
     "tinea dry_skin minor_skin cold_sore mouth_ulcer chilblain", questions="fever", all_flags=False,
     asks=[
         Ask("skin.explained_by_teething", E, "NICE CKS teething (2021)", explained_by_teething, stop=True),
+        Ask("skin.explained_by_vaccine_reaction", E, "预防接种工作规范(2016)", explained_by_vaccine_reaction, stop=True),
         # Itching of the eyes, nose or genitals, or a red swollen big toe (gout): that protocol answers.
         Ask("skin.other_site", E, GENERAL,
             lambda c: not c.has(*_SKIN_LOCAL) and c.has("red_eye", "itchy_eyes", "watery_eyes", "eye_discharge",
@@ -2372,6 +2415,12 @@ def _injury_review(c: Ctx) -> bool:
         (_injury(c) and c.elderly and not c.mild("trauma"))
 
 
+def _foosh_swollen(c: Ctx) -> bool:
+    """NICE NG38 fractures (non-complex) (2016) and NICE CKS scaphoid fracture: a fall onto an outstretched hand
+    that leaves the wrist swollen or deformed is a distal radius or scaphoid fracture until an X-ray says not."""
+    return c.has("foosh") and c.has("swelling_generic", "joint_swelling", "deformity")
+
+
 def _chronic_joint_pain(c: Ctx) -> bool:
     """Without an injury: two weeks or more, long-standing, morning stiffness (NICE NG100 (2020): suspected
     inflammatory arthritis), an older person, severe or recurrent pain."""
@@ -2404,7 +2453,8 @@ ordered_protocol(
         Ask("limb.suspected_fracture", U, OTTAWA + " 不能负重/畸形: 需X光",
             lambda c: _injury(c) and (c.has("deformity", "fracture_word", "cant_bear_weight") or c.yes("limb_function")
                                       or c.severe("limb_pain", "joint_pain", "sprain", "trauma") and
-                                      c.has("swelling_generic", "joint_swelling")), flag="limb.fracture",
+                                      c.has("swelling_generic", "joint_swelling")) or _foosh_swollen(c),
+            flag="limb.fracture",
             advice="limb"),
         Ask("limb.anticoag_haematoma", U, BLEED,
             lambda c: _injury(c) and c.cond("anticoagulants") and c.has("swelling_generic", "joint_swelling", "bruise"),
