@@ -79,11 +79,16 @@ _COUNT_RE = re.compile(rf"(拉|泻|吐|呕)了?{NUM}(多)?(?:次|回|趟)")
 # Tablets swallowed: a count after a swallowing verb, or missing from the pack ("药板少了五片"). A count over a period is a course of treatment, not one
 # intake ("这个月吃了三十片", "每天吃两片", "一共吃了二十片"), so a period word just before it cancels it.
 _TABLETS_RE = re.compile(rf"(?:吃|吞|服|嚼|咽|喂|少)(?:了|下|掉|咗|下去|进去)?[^，。；！？,.;!?\d]{{0,4}}?{NUM}(多)?\s*(?:片|粒|颗)")
+# The count told before the verb: 「一瓶艾司唑仑大概三十片全吞了」, 「20多粒一口气吃了」.
+_TABLETS_BEFORE_RE = re.compile(rf"{NUM}(多)?\s*(?:片|粒|颗)(?:左右|上下)?(?:药)?(?:全|都|全部|一起|一口气|一下子|一次)?"
+                                r"(?:吞|吃|服|咽|喝)(?:了|下|掉|光|咗|下去)")
 _PERIOD_RE = re.compile(rf"每|[\d{CN_DIGITS}几]+(?:天|日|周|个月|月|年)|这(?:周|个月|阵|些天|几天)|礼拜|星期|一共|总共|陆续|疗程|"
                         r"吃到现在|到现在|才吃了|还剩")
 _LENGTH_RE = re.compile(rf"{NUM}(?:多)?\s*(公分|厘米|cm|毫米|mm)")
 _MAGNETS_RE = re.compile(rf"{NUM}(?:颗|个|块|粒|枚)[^，。；！？,.;!?\d]{{0,12}}?磁")
-_PREG_RE = re.compile(rf"(?:怀孕|孕|怀了|怀二胎)(?:已经|快|了)?{NUM}(个)?(多)?(周|个月|月)")
+_PREG_RE = re.compile(rf"(?:怀孕|孕|怀了|怀二胎|有咗)(?:已经|快|了)?{NUM}(个)?(多)?(周|个月|月|礼拜|星期)")
+# The notation of antenatal notes: 「34w+2」 is 34 weeks and 2 days.
+_PREG_W_RE = re.compile(r"(?<![\d.])([1-4]\d)\s*[wW](?:\s*\+\s*([0-6]))?(?![a-zA-Z])")
 _HI_LO_RE = re.compile(r"血糖[^，。,.;!?]{0,12}?(hi|lo|测不出|爆表)")
 _WEIGHT_RE = re.compile(rf"体重{_FILL}{NUM}\s*(公斤|kg|千克|斤)?")
 # "血糖低，测了下是2.6": a bare decimal after a glucose word (no other measure named in between) is
@@ -303,7 +308,7 @@ def parse_numbers(t: str) -> Numbers:
             v = v / 2 if m.group(2) == "斤" else v
             if 2 <= v <= 250:
                 n.weight_kg = v
-    for m in _TABLETS_RE.finditer(t):
+    for m in (*_TABLETS_RE.finditer(t), *_TABLETS_BEFORE_RE.finditer(t)):
         v = to_number(m.group(1))
         before = re.split(r"[，。；！？,.;!?]", t[max(0, m.start() - 8):m.start()])[-1]
         if v and not _PERIOD_RE.search(before + m.group(0)):
@@ -319,7 +324,9 @@ def parse_numbers(t: str) -> Numbers:
     if m:
         v = to_number(m.group(1))
         if v:
-            n.preg_weeks = v if m.group(4) == "周" else v * 4.3
+            n.preg_weeks = v if m.group(4) in ("周", "礼拜", "星期") else v * 4.3
+    elif (m := _PREG_W_RE.search(t)) and 4 <= int(m.group(1)) <= 42:
+        n.preg_weeks = int(m.group(1)) + int(m.group(2) or 0) / 7
     return n
 
 

@@ -78,7 +78,9 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
         if v is None or v > 36:
             continue
         near_child = rel_pos >= 0 and sub.child and 0 <= m.start() - rel_pos <= 4
-        if m.group(4) or (child_ctx and near_child):
+        # 「九个月，最近口水多」: a message that opens with the age in months, then a pause.
+        opens = m.start() == 0 and (m.end() == len(t) or t[m.end()] in " ，,。：:")
+        if m.group(4) or (child_ctx and near_child) or opens:
             ages.append((m.start(), (v + (0.5 if m.group(3) == "半" else 0)) / 12))
     for m in _AGE_W_RE.finditer(t):
         v = to_number(m.group(1) or m.group(2))

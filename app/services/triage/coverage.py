@@ -142,3 +142,47 @@ ordered_protocol(
     when=lambda c: c.child and c.fever and c.count(*_KAWASAKI_SIGNS) >= 3,
     asks=[Ask("kawasaki.features", U, KAWASAKI + " 发热伴眼红、唇红干裂、手足肿、皮疹", lambda c: True,
               flag="fever.prolonged_child", advice="fever_child")])
+
+
+# After a birth (the six weeks of the puerperium). RCOG GTG52 postpartum haemorrhage (2016): heavy bleeding with
+# clots, or bleeding with dizziness or faintness, is an emergency; RCOG GTG64b bacterial sepsis following pregnancy
+# (2012): a fever with rigors, a fast heart or offensive lochia is sepsis until shown otherwise; NICE CG192
+# antenatal and postnatal mental health (2020): postpartum psychosis (hallucinations, strange beliefs, thoughts of
+# harming the baby) needs assessment at once.
+POSTPARTUM = "RCOG GTG52 postpartum haemorrhage; RCOG GTG64b sepsis following pregnancy; NICE CG192"
+
+
+def _postpartum_fever(c) -> bool:
+    return c.has("postpartum") and c.fever and not c.pregnant
+
+
+ordered_protocol(
+    "postpartum", tx.OBGYN, paediatric=False,
+    when=lambda c: c.has("postpartum") and not c.pregnant and
+    (c.fever or c.has("vaginal_bleeding", "menorrhagia", "foul_lochia", "psychosis")),
+    asks=[
+        Ask("postpartum.haemorrhage", E, POSTPARTUM + "; " + BLEED,
+            lambda c: c.has("vaginal_bleeding", "menorrhagia") and
+            (c.has("dizziness", "syncope", "near_syncope", "pallor") or
+             c.has("clots", "heavy_bleeding_word") and c.severe("vaginal_bleeding", "menorrhagia")),
+            flag="gyn.heavy_bleeding", advice="bleeding"),
+        Ask("postpartum.sepsis", E, POSTPARTUM + " 产褥期脓毒症",
+            lambda c: _postpartum_fever(c) and (c.has("chills", "palpitations", "foul_lochia", "confusion", "drowsy")
+                                                or (c.v.pulse or 0) >= 110), flag="fever.sepsis", advice="fever"),
+        Ask("postpartum.psychosis", E, POSTPARTUM + " 产后精神病", lambda c: c.has("psychosis"),
+            flag="mental.psychosis", advice="mental_crisis", dept=tx.PSY),
+        Ask("postpartum.fever", U, POSTPARTUM + " 产后发热当天评估",
+            lambda c: _postpartum_fever(c) or c.has("foul_lochia"), flag="fever.postpartum", advice="fever"),
+    ])
+
+
+# Hand, foot and mouth disease (手足口病诊疗指南 2018年版, 重症病例早期识别): a fever of 39 °C or more that does not
+# settle, sleepiness or poor spirits, startles or limb jerks, vomiting, or fast breathing are the signs of the
+# severe (nervous-system) form: hospital now.
+HFMD = "手足口病诊疗指南(2018年版) 重症早期识别"
+ordered_protocol(
+    "hfmd_severe", tx.PAED,
+    when=lambda c: c.has("hfmd") and (c.has("myoclonus", "lethargy", "drowsy", "unresponsive", "seizure",
+                                            "fast_breathing", "dyspnoea") or
+                                      c.has("vomiting") and (c.fever_high or (c.temp or 0) >= 39)),
+    asks=[Ask("hfmd.severe_signs", E, HFMD, lambda c: True, flag="fever.child_danger", advice="child_danger")])

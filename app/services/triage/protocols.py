@@ -291,6 +291,16 @@ def _drowsy_high_risk(c: Ctx) -> bool:
     return c.child or c.diabetic or c.fever or c.has("head_injury", "poison_ingestion", "drunk", "co_exposure")
 
 
+def explained_by_sleep_apnoea(c: Ctx) -> bool:
+    """Named explained-evidence rule (NICE NG202 obstructive sleep apnoea (2021); AAP clinical practice guideline,
+    childhood OSA (2012)): sleepiness in the daytime with loud snoring and pauses in breathing at night is the
+    broken sleep of sleep apnoea (reviewed in clinic), not an acute drop in consciousness — only without
+    confusion, a fit, being hard to rouse, a fever, a head injury or a poison."""
+    return c.has("sleep_apnoea") and c.has("drowsy") and \
+        not c.has("confusion", "unresponsive", "seizure", "head_injury", "poison_ingestion", "co_exposure") and \
+        not c.fever
+
+
 def _drowsy_other(c: Ctx) -> bool:
     """Drowsy without a high-risk context or a fall."""
     return c.has("drowsy") and not _drowsy_high_risk(c) and not c.has("fall")
@@ -309,6 +319,8 @@ ordered_protocol(
             flag="conscious.not_breathing", advice="unconscious"),
         Ask("conscious.unresponsive", E, CONSENSUS + " Ⅰ级: 急性意识障碍", lambda c: c.has("unresponsive", "hypo_coma"),
             flag="conscious.unresponsive", advice="unconscious"),
+        # Daytime sleepiness explained by sleep apnoea: the sleep-apnoea answer (routine) stands.
+        Ask("conscious.explained_by_sleep_apnoea", E, "NICE NG202 (2021)", explained_by_sleep_apnoea, stop=True),
         Ask("conscious.seizure", E, CONSENSUS + " Ⅰ级: 癫痫持续/儿童惊厥",
             lambda c: _seizure(c) and not _settled_known_epilepsy(c), flag="conscious.seizure", advice="seizure"),
         Ask("conscious.acute_confusion", E, HTN + " 1.意识丧失或模糊; " + SEPSIS,
@@ -1496,11 +1508,11 @@ ordered_protocol(
             flag="bp.severe", advice="bp_high"),
         Ask("bp.pregnancy", U, PREG + " 孕期血压≥140/90", lambda c: c.pregnant and _bp_at_least(c, 140, 90),
             flag="bp.pregnancy", advice="pregnancy", dept=tx.OBGYN),
-        # 共识(2018) Ⅱ级 休克; NICE NG51 sepsis (2016): systolic < 90 with fever, fainting, confusion, mottled or
+        # 共识(2018) Ⅱ级 休克; NICE NG51 sepsis (2016): systolic < 90 with fever, fainting, confusion or drowsiness, mottled or
         # pale and sweating skin, or a pulse of 110 or more is shock, not a low reading (a blackout on standing
         # up alone is orthostatic: urgent below).
         Ask("bp.shock", E, CONSENSUS + " Ⅱ级: 休克表现; NICE NG51 sepsis 收缩压<90",
-            lambda c: _sbp_low(c) and (c.fever or c.has("syncope", "confusion", "mottled") or
+            lambda c: _sbp_low(c) and (c.fever or c.has("syncope", "confusion", "drowsy", "unresponsive", "mottled") or
                                         c.has("pallor") and c.has("sweating") or (c.v.pulse or 0) >= 110),
             flag="vital.sbp_low", advice="bp_low"),
         Ask("bp.low_symptomatic", U, DESIGN + " 收缩压<90伴头晕/晕厥: 当天联系; " + CONSENSUS + " Ⅲ级",
