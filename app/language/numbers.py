@@ -73,7 +73,8 @@ _PULSE_RE = re.compile(rf"(?:心率|脉搏|心跳|脉率){_FILL}{NUM}(多)?\s*(?
 _PULSE2_RE = re.compile(rf"(?<!呼吸)(?:每分钟|一分钟)(?:只有|才|有|就)?{NUM}(多|好几)?\s*(?:次|下)?")
 _SPO2_RE = re.compile(rf"(?:血氧饱和度|血氧|氧饱和度|饱和度|指脉氧|指夹子|指夹|测氧仪|血氧仪){_FILL}"
                       rf"(?:出来|出来的|上|上面)?(?:是|只有|才)?{NUM}\s*%?")
-_RR_RE = re.compile(rf"呼吸(?:每分钟|一分钟|频率){_FILL}{NUM}\s*次")
+_RR_RE = re.compile(rf"(?:呼吸|喘气|气)(?:每分钟|一分钟|频率){_FILL}{NUM}\s*(?:多|来)?\s*(?:次|下)|"
+                    rf"数了?(?:一下)?(?:呼吸|喘气)(?:一分钟|每分钟)?{_FILL}{NUM}\s*(?:多|来)?\s*(?:次|下)")
 _PAIN_RE = re.compile(rf"(?:疼|痛)[^，。,.;!?]{{0,6}}?{NUM}\s*分|{NUM}\s*分(?:的)?(?:疼|痛)")
 _COUNT_RE = re.compile(rf"(拉|泻|吐|呕)了?{NUM}(多)?(?:次|回|趟)")
 # Tablets swallowed: a count after a swallowing verb, or missing from the pack ("药板少了五片"). A count over a period is a course of treatment, not one
@@ -82,6 +83,7 @@ _TABLETS_RE = re.compile(rf"(?:吃|吞|服|嚼|咽|喂|少)(?:了|下|掉|咗|�
 # The count told before the verb: 「一瓶艾司唑仑大概三十片全吞了」, 「20多粒一口气吃了」.
 _TABLETS_BEFORE_RE = re.compile(rf"{NUM}(多)?\s*(?:片|粒|颗)(?:左右|上下)?(?:药)?(?:全|都|全部|一起|一口气|一下子|一次)?"
                                 r"(?:吞|吃|服|咽|喝)(?:了|下|掉|光|咗|下去)")
+_BREATH_COUNT_RE = re.compile(rf"数了?(?:一下|下)?[，,\s]?(?:一分钟|每分钟){_FILL}{NUM}\s*(几|多|来)?\s*(?:次|下)")
 _PERIOD_RE = re.compile(rf"每|[\d{CN_DIGITS}几]+(?:天|日|周|个月|月|年)|这(?:周|个月|阵|些天|几天)|礼拜|星期|一共|总共|陆续|疗程|"
                         r"吃到现在|到现在|才吃了|还剩")
 _LENGTH_RE = re.compile(rf"{NUM}(?:多)?\s*(公分|厘米|cm|毫米|mm)")
@@ -261,8 +263,14 @@ def parse_numbers(t: str) -> Numbers:
         v = to_number(m.group(1))
         if v and 50 <= v <= 100:
             n.spo2 = v
+    if n.resp_rate is None and re.search("喘|呼吸|换气", t) and not re.search("心跳|心率|脉搏|脉", t):
+        # 「喘得好快 我数了一分钟七十几下」: a count of breaths when breathing is the subject and no pulse is named.
+        m = _BREATH_COUNT_RE.search(t)
+        v = _some_more(to_number(m.group(1)), m.group(2)) if m else None
+        if v and 10 <= v <= 120:
+            n.resp_rate = v
     for m in _RR_RE.finditer(t):
-        v = to_number(m.group(1))
+        v = to_number(m.group(1) or m.group(2))
         if v and 5 <= v <= 120:
             n.resp_rate = v
     for m in _PAIN_RE.finditer(t):

@@ -230,3 +230,14 @@ def test_one_assessment_takes_well_under_20_ms():
         assess(text)
         timings.append((time.perf_counter() - start) * 1000)
     assert statistics.median(timings) < 20
+
+
+def test_every_red_flag_a_protocol_can_raise_has_words_for_the_doctor():
+    """A flag without a text would reach the doctor's alert as its code (「child.newborn」)."""
+    import re
+    from pathlib import Path
+    root = Path(tx.__file__).parent
+    used = set()
+    for name in ("protocols.py", "coverage.py"):
+        used |= set(re.findall(r'flag="([\w.]+)"', (root / name).read_text(encoding="utf-8")))
+    assert used and used - set(tx.RED_FLAGS) == set()

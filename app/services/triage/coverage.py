@@ -77,7 +77,7 @@ ordered_protocol(
     _attributed_to_a_regular_medicine(c),
     asks=[
         Ask("med.ccb_oedema_breathless", U, CCB_SE + "; 心衰待排",
-            lambda c: c.has("ccb") and c.has("dyspnoea", "orthopnoea"), flag="leg.heart_failure"),
+            lambda c: c.has("ccb") and c.has("dyspnoea", "orthopnoea"), flag="leg.hf"),
         Ask("med.statin_rhabdomyolysis", U, STATIN_SE,
             lambda c: _on_statin_with_muscle_symptoms(c) and
             (c.has("dark_urine") or c.has("fatigue") and c.has("myalgia", "muscle_soreness", "limb_pain")),
@@ -186,3 +186,39 @@ ordered_protocol(
                                             "fast_breathing", "dyspnoea") or
                                       c.has("vomiting") and (c.fever_high or (c.temp or 0) >= 39)),
     asks=[Ask("hfmd.severe_signs", E, HFMD, lambda c: True, flag="fever.child_danger", advice="child_danger")])
+
+
+# A child's limp or a leg not put down, with a fever and no injury, is a septic joint or osteomyelitis until shown
+# otherwise (NICE CKS acute childhood limp (2022): fever with a limp -> same-day assessment); a young child's arm
+# that hangs unused after a pull is a pulled elbow (radial head subluxation; NICE CKS / RCEM: reduced the same
+# day). Both are seen the same day.
+CHILD_LIMP = "NICE CKS acute childhood limp (2022); 桡骨小头半脱位(牵拉肘)当天复位"
+ordered_protocol(
+    "child_limb", tx.PAED,
+    when=lambda c: c.child and (c.has("limp", "cant_bear_weight") and c.fever and not c.has("fall", "trauma") or
+                                c.has("arm_pulled") and c.has("arm_not_used", "limb_pain")),
+    asks=[Ask("child.limp_fever", U, CHILD_LIMP, lambda c: c.fever, flag="limb.septic_joint", advice="limb"),
+          Ask("child.pulled_elbow", U, CHILD_LIMP, lambda c: True, flag="limb.pulled_elbow", advice="limb")])
+
+# Swelling of the lips, face or tongue on an ACE inhibitor (…普利) is the drug's angioedema: it can come months
+# into treatment, without an allergen, and can reach the airway. Stop the drug, seen the same day (NICE CKS
+# angioedema and urticaria (2023); MHRA). Throat, voice or breathing signs are answered by the allergy protocol.
+ACE_ANGIOEDEMA = "NICE CKS angioedema (2023): ACE抑制剂(普利类)血管性水肿停药当天就医"
+ordered_protocol(
+    "ace_angioedema", tx.GP, paediatric=False,
+    when=lambda c: c.has("ace_inhibitor") and c.has("face_swelling", "tongue_swelling"),
+    asks=[Ask("med.ace_angioedema", U, ACE_ANGIOEDEMA, lambda c: True, flag="allergy.angioedema", advice="allergy")])
+
+# A young infant's red, smelly or weeping umbilicus (WHO IMCI young infant: local bacterial infection; redness
+# spreading to the skin around it is serious), a newborn's eyes swollen with pus in the first four weeks (NICE CKS
+# conjunctivitis (2022): ophthalmia neonatorum, same day), and jaundice with pale stools or dark urine (NICE CG98
+# neonatal jaundice (2016): cholestasis, biliary atresia; at any age an obstructive jaundice, NICE NG12) are seen
+# the same day.
+NEWBORN = "WHO IMCI young infant (2014); NICE CKS conjunctivitis (2022); NICE CG98 neonatal jaundice (2016)"
+ordered_protocol(
+    "newborn_signs", tx.PAED,
+    when=lambda c: c.has("umbilical_infection") or
+    c.has("umbilical_stump") and c.has("foul_smell", "pus", "rash", "red_swollen", "bleeding_generic") or
+    c.has("jaundice") and c.has("pale_stool", "dark_urine") or
+    c.infant and (c.months or 99) < 1 and c.has("eye_discharge", "pus") and c.has("eyelid_swelling", "red_eye"),
+    asks=[Ask("newborn.same_day", U, NEWBORN, lambda c: True, flag="child.newborn", advice="child_danger")])

@@ -974,6 +974,11 @@ ordered_protocol(
             flag="gi.blood"),
         Ask("gi.dehydration", U, CONSENSUS + " Ⅲ级: 持续呕吐/脱水", _adult_dehydration, flag="gi.dehydration",
             advice="gi_fluids"),
+        # NICE CG84 diarrhoea and vomiting in under 5s (2009, 2023): vomiting that goes on (hours on end, or
+        # everything brought back) puts a child at risk of dehydration: assessed the same day.
+        Ask("gi.child_persistent_vomiting", U, IMCI + "; NICE CG84 儿童持续呕吐当天评估",
+            lambda c: c.child and c.has("persistent_vomiting", "vomits_everything"), flag="child.dehydration",
+            advice="gi_fluids", dept=tx.PAED),
         Ask("gi.young_infant", U, IMCI + "; 6个月以下婴儿吐泻",
             lambda c: c.infant and c.months is not None and c.months < 6 and
             c.has("vomiting", "diarrhoea", "persistent_vomiting") and not _possetting_only(c), flag="child.infant_gi",
@@ -1931,6 +1936,26 @@ def _sedated(c: Ctx) -> bool:
     return c.has("sleeping_pill") and (c.has("unresponsive") or c.has("hard_to_rouse"))
 
 
+# TOXBASE (UK National Poisons Information Service) single-dose guidance and 急性中毒诊断与治疗中国专家共识 (2016): one
+# extra dose of a usual medicine with a wide margin (metformin, amlodipine, an ACE inhibitor or sartan, a statin) in
+# an adult is not expected to cause harm: the next dose is taken as usual and the reading watched. Not for insulin or a
+# sulfonylurea, an anticoagulant, digoxin, a sleeping pill or a beta-blocker, not when the medicine is not named (an
+# unknown decides for the safer level), not with more than one extra dose, and not with a symptom (dizziness,
+# faintness, tiredness, a slow pulse, a low pressure, vomiting, drowsiness).
+_DOUBLE_DOSE_SYMPTOMS = ("dizziness", "near_syncope", "syncope", "fatigue", "bradycardia_sx", "palpitations", "vomiting",
+                         "drowsy", "confusion", "sweating", "chest_pain", "dyspnoea", "tremor", "hunger")
+
+
+def _one_extra_dose_without_symptoms(c: Ctx) -> bool:
+    low_pressure = c.v.systolic is not None and c.v.systolic < 100
+    slow = c.v.pulse is not None and c.v.pulse < 55
+    glucose_low = c.v.glucose is not None and c.v.glucose < 3.9
+    return c.has("double_dose") and c.has("wide_margin_medicine") and not c.child and not _hypoglycaemic_drug(c) and \
+        not c.has("high_risk_medicine", "sleeping_pill", "digoxin", "cond_anticoagulants", "large_amount") and \
+        not c.cond("anticoagulants") and (c.p.numbers.tablets_at_once or 0) < 3 and \
+        not c.has(*_DOUBLE_DOSE_SYMPTOMS) and not (low_pressure or slow or glucose_low)
+
+
 def _hypoglycaemic_drug(c: Ctx) -> bool:
     return c.cond("insulin", "sulfonylurea") or c.has("cond_insulin", "cond_sulfonylurea")
 
@@ -1980,8 +2005,8 @@ ordered_protocol(
         Ask("poison.double_dose", U, POISON + "; 降糖药/降压药重复服用当天联系(低血糖风险)",
             lambda c: c.has("double_dose") and _hypoglycaemic_drug(c), flag="poison.double_dose", advice="poison",
             dept=tx.ED),
-        Ask("poison.double_dose", U, POISON + "; 降糖药/降压药重复服用当天联系",
-            lambda c: c.has("double_dose") and not _hypoglycaemic_drug(c), flag="poison.double_dose",
+        Ask("poison.double_dose", U, POISON + "; 高危药物重复服用或多服后有症状当天联系",
+            lambda c: c.has("double_dose") and not _one_extra_dose_without_symptoms(c), flag="poison.double_dose",
             advice="poison", dept=tx.ED),
         Ask("poison.foreign_body", U, "消化道异物/鱼刺需当天取出", lambda c: c.has("fishbone"),
             flag="poison.foreign_body", dept=tx.ENT),
@@ -1997,6 +2022,8 @@ ordered_protocol(
             advice="poison"),
         Ask("poison.harmless", S, POISON + "; TOXBASE: 硅胶干燥剂、少量牙膏、蜡笔、橡皮泥无毒", _harmless_swallow,
             advice="harmless_swallow"),
+        Ask("poison.one_extra_dose", S, POISON + "; TOXBASE: 常用宽安全范围药物多服一次、无症状可居家观察",
+            _one_extra_dose_without_symptoms, advice="double_dose"),
         # A choking that is over: watch the cough and breathing (also recorded under a same-day answer).
         Ask("poison.choking_resolved", R, "异物已咳出: 观察咳嗽与呼吸", lambda c: c.has("choking") and c.resolved(),
             advice="choking"),
@@ -2195,12 +2222,15 @@ ordered_protocol(
         Ask("uro.gross_haematuria", U, "肉眼血尿伴血块/抗凝",
             lambda c: c.has("haematuria") and (c.severe("haematuria") or c.has("clots") or c.cond("anticoagulants")),
             flag="uro.haematuria_clots", advice="urinary"),
-        # NICE NG224: a febrile urinary infection under 3 months is urgent, older children clinic.
-        Ask("uro.child_uti", U, UTI + "; NICE NG224 儿童尿路感染",
-            lambda c: c.child and c.fever and _urinary_sx(c) and (c.months or 99) < 3, advice="urinary"),
+        # NICE CG54 urinary tract infection in under 16s (2007, 2022): a fever with urinary signs under 3 years old
+        # is tested and treated the same day (a urine sample, antibiotics started); older children in clinic.
+        Ask("uro.child_uti", U, UTI + "; NICE CG54 3岁以下发热伴尿路症状当天留尿治疗",
+            lambda c: c.child and c.fever and _urinary_sx(c) and (c.months or 99) < 36, advice="urinary"),
         Ask("uro.child_uti", R, UTI + "; NICE NG224 儿童尿路感染", lambda c: c.child and c.fever and _urinary_sx(c),
             advice="urinary"),
-        Ask("uro.pregnancy_uti", R, UTI + " 孕期尿路感染需尿培养", lambda c: c.pregnant and _urinary_sx(c),
+        # NICE NG109 (2018): a pregnant woman with a lower UTI has a urine culture sent and an antibiotic started
+        # at once (untreated bacteriuria leads to pyelonephritis and preterm birth): the same day.
+        Ask("uro.pregnancy_uti", U, UTI + " 孕期尿路感染当天留尿培养并用药", lambda c: c.pregnant and _urinary_sx(c),
             advice="urinary", dept=tx.OBGYN),
     ],
     self_care=Ask("uro.food_pigment", S, "NICE CKS haematuria (2023): 先排除食物(火龙果、甜菜)或药物所致红色尿",
