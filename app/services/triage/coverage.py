@@ -4,10 +4,10 @@ presentations the function protocols did not cover. Each question cites its sour
 from __future__ import annotations
 
 from app.services.triage import texts as tx
-from app.services.triage.context import E, R, U
+from app.services.triage.context import E, R, S, U
 from app.services.triage.ordered import Ask, ordered_protocol
-from app.services.triage.protocols import (BLEED, BREAST, CCB_SE, IMCI, KAWASAKI, NICE_FEVER, RASH_FEVER_CHILD,
-                                             THRUSH, any_finding_present)
+from app.services.triage.protocols import (BLEED, BREAST, CCB_SE, GENERAL, IMCI, KAWASAKI, NICE_FEVER,
+                                             RASH_FEVER_CHILD, THRUSH, any_finding_present, explained_by_roseola)
 
 # Fever with a rash in a child: non-blanching rash or danger signs are red (NICE NG143); any other
 # fever with a rash is seen the same day (measles, scarlet fever, Kawasaki, meningococcal disease early).
@@ -15,6 +15,7 @@ ordered_protocol(
     "fever_rash_child", tx.PAED,
     when=lambda c: c.child and c.fever and c.has("rash", "hives", "petechiae", "target_rash"),
     asks=[
+        Ask("fever_rash.explained_by_roseola", E, "NICE CKS roseola infantum (2021)", explained_by_roseola, stop=True),
         Ask("fever_rash.non_blanching", E, NICE_FEVER + " 红: 按压不褪色皮疹", lambda c: c.has("petechiae"),
             ask="fever_red", flag="fever.rash_non_blanching", advice="fever_child"),
         Ask("fever_rash.danger_sign", E, IMCI + " 一般危险体征",
@@ -34,7 +35,16 @@ ordered_protocol(
     asks=[
         Ask("breast.abscess", U, "NICE CKS mastitis and breast abscess (2021)",
             lambda c: c.has("red_swollen", "pus") and c.fever, flag="breast.abscess"),
+        # NICE CKS mastitis and breast abscess (2021): a red, hot, painful breast while breastfeeding is mastitis
+        # (seen within a day if not better with feeding and pain relief).
+        Ask("breast.mastitis", R, "NICE CKS mastitis and breast abscess (2021)",
+            lambda c: c.has("breastfeeding") and (c.has("red_swollen") or c.fever), advice="breast"),
     ],
+    # A tender lump while breastfeeding that shrinks after a feed, without redness or fever, is a blocked duct:
+    # keep feeding from that side, warmth and massage toward the nipple (NICE CKS mastitis, 2021).
+    self_care=Ask("breast.blocked_duct", S, "NICE CKS mastitis and breast abscess (2021) 哺乳期乳汁淤积",
+                  lambda c: c.has("breastfeeding") and not c.has("red_swollen", "pus")
+                  and not c.fever, advice="blocked_duct"),
     otherwise=("breast.new_lump", BREAST, "breast"))
 
 # Adverse effects of a medicine: ankle swelling on a dihydropyridine calcium-channel blocker (amlodipine,
@@ -222,3 +232,21 @@ ordered_protocol(
     c.has("jaundice") and c.has("pale_stool", "dark_urine") or
     c.infant and (c.months or 99) < 1 and c.has("eye_discharge", "pus") and c.has("eyelid_swelling", "red_eye"),
     asks=[Ask("newborn.same_day", U, NEWBORN, lambda c: True, flag="child.newborn", advice="child_danger")])
+
+
+# Nothing to treat, said as such (named rules): an animal licking unbroken skin is a category I exposure needing
+# no vaccine (狂犬病暴露预防处置工作规范 2023: I级暴露——接触或喂养动物、完好的皮肤被舔, 无需处置); food a day or
+# two past its date, eaten without a symptom since (国家食品安全风险评估中心 consumer guidance: watch for vomiting,
+# diarrhoea, pain or fever).
+RABIES_I = "狂犬病暴露预防处置工作规范(2023) Ⅰ级暴露: 完好皮肤被舔无需处置"
+ordered_protocol(
+    "animal_lick", tx.GP,
+    when=lambda c: c.has("animal_lick") and not c.has("animal_bite", "wound", "scratch", "bleeding_generic"),
+    asks=[], self_care=Ask("bite.lick_intact_skin", S, RABIES_I, lambda c: True, advice="animal_lick"))
+
+_FOOD_ILLNESS = ("vomiting", "persistent_vomiting", "diarrhoea", "abdominal_pain", "nausea", "fever", "dizziness",
+                 "drowsy", "confusion", "dyspnoea", "rash", "hives")
+ordered_protocol(
+    "expired_food", tx.GP,
+    when=lambda c: c.has("expired_food") and not c.has(*_FOOD_ILLNESS) and not c.fever,
+    asks=[], self_care=Ask("food.expired_no_symptoms", S, GENERAL, lambda c: True, advice="expired_food"))

@@ -221,15 +221,42 @@ def explained_by_radiculopathy(c: Ctx) -> bool:
 
 
 def explained_by_maternal_hormones(c: Ctx) -> bool:
-    """Named explained-evidence rule (NHS, "Your newborn baby's health: vaginal bleeding or discharge", 2023;
-    Nelson Textbook of Pediatrics, 21st ed., ch. 113 — the mother's hormones withdrawn after birth): a little blood in
-    a baby girl's nappy in her first four weeks, while she feeds and sleeps well, is pseudo-menstruation — only
-    without a fever, poor feeding, sleepiness, floppiness, vomiting, blood in the stool or a lot of blood."""
-    return c.sex == "F" and c.months is not None and c.months < 1 and \
-        c.has("haematuria", "vaginal_bleeding", "menstruation") and not c.fever and \
+    """Named explained-evidence rule (NHS, "Your newborn baby's health: vaginal bleeding or discharge; swollen
+    breasts", 2023; Nelson Textbook of Pediatrics, 21st ed., ch. 113 — the mother's hormones, withdrawn after
+    birth): a little blood in a baby girl's nappy in her first four weeks is pseudo-menstruation, and swollen breast
+    buds, even with a drop of milk, in a baby of either sex in the first two months are neonatal breast enlargement —
+    while the baby feeds and sleeps well; only without a fever, poor feeding, sleepiness, floppiness, vomiting, blood
+    in the stool, a lot of blood, or a red, hot breast (mastitis)."""
+    bleed = c.sex == "F" and c.months is not None and c.months < 1 and \
+        c.has("haematuria", "vaginal_bleeding", "menstruation") and not c.severe("haematuria", "vaginal_bleeding")
+    breast = c.has("newborn_breast") and (c.months is None and c.child or c.months is not None and c.months < 3) \
+        and not c.has("red_swollen", "pus", "spreading")
+    return (bleed or breast) and not c.fever and \
         not c.has("poor_feeding", "lethargy", "drowsy", "unresponsive", "vomiting", "persistent_vomiting",
-                  "bloody_stool", "melena", "rectal_bleeding", "clots", "jaundice") and \
-        not c.severe("haematuria", "vaginal_bleeding")
+                  "bloody_stool", "melena", "rectal_bleeding", "clots", "jaundice")
+
+
+def explained_by_roseola(c: Ctx) -> bool:
+    """Named explained-evidence rule (NICE CKS roseola infantum (2021); 诸福棠实用儿科学 幼儿急疹): in a child of 3 or
+    under, three days or so of high fever, then a pink rash that fades on pressure as the fever goes, in a child who
+    is feeding and playing, is roseola — only when the fever has gone and without spots that do not fade, a fit,
+    sleepiness, poor feeding, breathing trouble or a stiff neck."""
+    young = c.age is None and c.child or c.age is not None and c.age < 4
+    return young and c.has("rash", "rash_after_fever") and c.has("rash_after_fever", "afebrile") and \
+        (c.has("blanching") or c.has("rash_after_fever")) and not c.has("petechiae") and \
+        not c.has("seizure", "lethargy", "drowsy", "unresponsive", "poor_feeding", "dyspnoea", "fast_breathing",
+                  "neck_stiffness", "vomits_everything", "cramp_generic")
+
+
+def explained_by_senile_purpura(c: Ctx) -> bool:
+    """Named explained-evidence rule (NICE CKS bruising (2023): actinic (senile) purpura — thin skin in older people
+    bruises on the forearms and hands from minor knocks and fades by itself): purple patches from light knocks at 65
+    or over — only without an anticoagulant or antiplatelet, bleeding gums or nose, blood in the urine or stool, a
+    fever, tiredness or weight loss, and not spreading over the trunk or legs."""
+    return (c.age or 0) >= 65 and c.has("bruise", "petechiae") and c.has("minor_knock") and \
+        not c.cond("anticoagulants") and not c.has("cond_anticoagulants", "antiplatelet") and \
+        not c.has("gum_bleeding", "epistaxis", "haematuria", "melena", "bloody_stool", "haematemesis", "fatigue",
+                  "weight_loss", "night_sweats") and not c.fever
 
 
 def explained_by_vaccine_reaction(c: Ctx) -> bool:
@@ -958,10 +985,12 @@ ordered_protocol(
         Ask("gi.infant_bilious", E, IMCI + "; 婴儿胆汁性呕吐(肠梗阻)", lambda c: c.infant and c.has("bilious"),
             flag="child.danger"),
         # NICE CKS (2023) intussusception: a baby or toddler with bouts of crying and drawing up the legs, vomiting,
-        # or redcurrant-jelly stool is admitted as an emergency.
+        # or redcurrant-jelly stool is admitted as an emergency — the triad is complete in a minority, so bouts of
+        # crying with vomiting or floppiness between them are enough.
         Ask("gi.intussusception", E, "NICE CKS 肠套叠: 阵发哭闹、呕吐、果酱样便",
-            lambda c: c.child and c.age is not None and c.age < 3 and c.has("bloody_stool") and
-            c.has("colicky", "vomiting", "irritable"), flag="child.danger"),
+            lambda c: c.child and c.age is not None and c.age < 3 and
+            (c.has("bloody_stool") and c.has("colicky", "vomiting", "irritable") or
+             c.has("colicky") and c.has("vomiting", "persistent_vomiting", "lethargy", "pallor")), flag="child.danger"),
         Ask("gi.melena", U, GI_BLEED + " 黑便提示上消化道出血",
             lambda c: (c.has("melena") and not explained_by_iron(c)) or c.yes("gi_blood"), flag="gi.melena",
             advice="gi_bleed"),
@@ -1099,11 +1128,22 @@ ordered_protocol(
     self_care=Ask("teething.self_care", S, "NICE CKS teething (2021)", lambda c: True, advice="teething"))
 
 
-# Pseudo-menstruation and a vaccine's local reaction (named rules above): what to do at home and when to worry.
+# Named explained evidence (rules above) that is looked after at home: what to do and when to worry.
 ordered_protocol(
-    "newborn_pseudomenses", tx.PAED, when=explained_by_maternal_hormones, asks=[],
-    self_care=Ask("newborn.pseudomenses", S, "NHS newborn baby's health (2023): 女婴出生后几周内少量阴道出血(假月经)",
-                  lambda c: True, advice="newborn_bleed"))
+    "newborn_hormones", tx.PAED, when=explained_by_maternal_hormones, asks=[],
+    self_care=Ask("newborn.maternal_hormones", S,
+                  "NHS newborn baby's health (2023): 出生后几周内假月经、乳房肿大(母体激素撤退)", lambda c: True,
+                  advice="newborn_hormones"))
+
+ordered_protocol(
+    "roseola", tx.PAED, when=explained_by_roseola, asks=[],
+    self_care=Ask("roseola.self_care", S, "NICE CKS roseola infantum (2021) 幼儿急疹: 热退疹出", lambda c: True,
+                  advice="roseola"))
+
+ordered_protocol(
+    "senile_purpura", tx.GP, paediatric=False, when=explained_by_senile_purpura, asks=[],
+    self_care=Ask("bruise.senile_purpura", S, "NICE CKS bruising (2023) 老年性紫癜", lambda c: True,
+                  advice="senile_purpura"))
 
 ordered_protocol(
     "vaccine_reaction", tx.PAED, when=explained_by_vaccine_reaction, asks=[],
@@ -1131,6 +1171,7 @@ ordered_protocol(
         # Chills without a fever, or a fever word denied: nothing for this protocol.
         Ask("fever.none", E, GENERAL, lambda c: not c.fever and not _hypothermia(c) and not c.has("fever"), stop=True),
         Ask("fever.explained_by_teething", E, "NICE CKS teething (2021)", explained_by_teething, stop=True),
+        Ask("fever.explained_by_roseola", E, "NICE CKS roseola infantum (2021)", explained_by_roseola, stop=True),
         Ask("fever.infant_under_3m", E, NICE_FEVER + " 红: <3个月体温≥38℃; " + IMCI,
             _child(lambda c: c.months is not None and c.months < 3), flag="fever.infant", advice="child_danger"),
         Ask("fever.child_danger_sign", E, IMCI + " 一般危险体征; " + NICE_FEVER + " 红",
@@ -1732,6 +1773,7 @@ ordered_protocol(
         Ask("bleed.epistaxis_anticoag", U, BLEED,
             lambda c: c.has("epistaxis") and c.cond("anticoagulants") and not c.resolved(),
             flag="bleed.anticoagulant", advice="epistaxis", dept=tx.ENT),
+        Ask("bleed.explained_by_senile_purpura", E, "NICE CKS bruising (2023)", explained_by_senile_purpura, stop=True),
         Ask("bleed.petechiae", U, SKIN + "; 不明原因出血点(血小板减少)",
             lambda c: c.has("petechiae") and not c.fever and not c.has("epistaxis"), flag="skin.petechiae",
             dept="血液科"),
@@ -1950,7 +1992,8 @@ def _one_extra_dose_without_symptoms(c: Ctx) -> bool:
     low_pressure = c.v.systolic is not None and c.v.systolic < 100
     slow = c.v.pulse is not None and c.v.pulse < 55
     glucose_low = c.v.glucose is not None and c.v.glucose < 3.9
-    return c.has("double_dose") and c.has("wide_margin_medicine") and not c.child and not _hypoglycaemic_drug(c) and \
+    return c.has("double_dose") and c.has("wide_margin_medicine", "ccb", "statin") and not c.child and \
+        not _hypoglycaemic_drug(c) and \
         not c.has("high_risk_medicine", "sleeping_pill", "digoxin", "cond_anticoagulants", "large_amount") and \
         not c.cond("anticoagulants") and (c.p.numbers.tablets_at_once or 0) < 3 and \
         not c.has(*_DOUBLE_DOSE_SYMPTOMS) and not (low_pressure or slow or glucose_low)
@@ -2220,8 +2263,8 @@ ordered_protocol(
         Ask("uro.oliguria", U, "急性肾损伤: 尿量明显减少当天查肾功能", lambda c: c.has("oliguria") and not c.child,
             flag="uro.oliguria"),
         Ask("uro.gross_haematuria", U, "肉眼血尿伴血块/抗凝",
-            lambda c: c.has("haematuria") and (c.severe("haematuria") or c.has("clots") or c.cond("anticoagulants")),
-            flag="uro.haematuria_clots", advice="urinary"),
+            lambda c: c.has("haematuria") and (c.severe("haematuria") or c.has("clots") or c.cond("anticoagulants"))
+            and not explained_by_food_pigment(c), flag="uro.haematuria_clots", advice="urinary"),
         # NICE CG54 urinary tract infection in under 16s (2007, 2022): a fever with urinary signs under 3 years old
         # is tested and treated the same day (a urine sample, antibiotics started); older children in clinic.
         Ask("uro.child_uti", U, UTI + "; NICE CG54 3岁以下发热伴尿路症状当天留尿治疗",
@@ -2276,6 +2319,8 @@ ordered_protocol(
     asks=[
         Ask("skin.explained_by_teething", E, "NICE CKS teething (2021)", explained_by_teething, stop=True),
         Ask("skin.explained_by_vaccine_reaction", E, "预防接种工作规范(2016)", explained_by_vaccine_reaction, stop=True),
+        Ask("skin.explained_by_roseola", E, "NICE CKS roseola infantum (2021)", explained_by_roseola, stop=True),
+        Ask("skin.explained_by_senile_purpura", E, "NICE CKS bruising (2023)", explained_by_senile_purpura, stop=True),
         # Itching of the eyes, nose or genitals, or a red swollen big toe (gout): that protocol answers.
         Ask("skin.other_site", E, GENERAL,
             lambda c: not c.has(*_SKIN_LOCAL) and c.has("red_eye", "itchy_eyes", "watery_eyes", "eye_discharge",
@@ -2363,9 +2408,12 @@ ordered_protocol(
             flag="eye.chemical", advice="eye_chemical"),
         Ask("eye.penetrating", E, EYE + " 眼球穿通伤", lambda c: c.has("eye_penetrating"), flag="eye.penetrating",
             advice="eye"),
-        Ask("eye.acute_glaucoma", U, EYE + " 急性闭角型青光眼",
-            lambda c: c.has("eye_pain") and c.has("halos", "vomiting", "headache") and
-            c.has("red_eye", "blurred_vision"), flag="eye.acute", advice="eye"),
+        # NICE CKS glaucoma (2022): suspected acute angle-closure glaucoma is referred immediately (sight is lost
+        # within hours).
+        Ask("eye.acute_glaucoma", E, EYE + " 急性闭角型青光眼; NICE CKS glaucoma 立即转诊",
+            lambda c: c.has("halos") and c.has("eye_pain", "red_eye") or
+            c.has("eye_pain") and c.has("vomiting", "headache") and c.has("red_eye", "blurred_vision"),
+            flag="eye.acute", advice="eye"),
         Ask("eye.urgent", U, EYE + " 眼外伤/视网膜脱离/红眼伴视力下降", _eye_urgent, flag="eye.acute", advice="eye"),
         # NICE CKS corneal superficial injury (2022): a high-velocity fragment (grinding, welding) may have entered
         # the eye: seen the same day.
@@ -2479,6 +2527,7 @@ ordered_protocol(
     when=lambda c: c.has("cant_bear_weight") and c.has("fall", "trauma", "sprain"),
     questions="limb_function", paediatric=False, all_flags=False,
     asks=[
+        Ask("limb.explained_by_senile_purpura", E, "NICE CKS bruising (2023)", explained_by_senile_purpura, stop=True),
         # A sting, bite, burn or cut: the wound protocol answers.
         Ask("limb.wound_not_joint", E, GENERAL,
             lambda c: c.has("insect_sting", "animal_bite", "burn", "wound") and not _injury(c) and
@@ -2703,7 +2752,8 @@ def care_question(c: Ctx) -> bool:
     """A question about what one may eat, drink or take, or about a missed dose of one's regular medicine
     (「糖尿病能吃西瓜不」, 「降压药忘吃了 要不要补」), with no finding present. Used only when no protocol answered:
     a symptom, a reading or an overdose said in the same message is answered by its own protocol."""
-    return c.has("care_question") and not c.has("med_change_request") and not any_finding_present(c)
+    asked = any(m.code == "care_question" and m.assertion in ("present", "hypothetical") for m in c.p.mentions)
+    return asked and not c.has("med_change_request") and not any_finding_present(c)
 
 
 def any_finding_present(c: Ctx) -> bool:
