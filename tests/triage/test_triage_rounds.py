@@ -1,4 +1,4 @@
-"""The development sets of rounds 3 to 6 (tests/triage/cases_round3.jsonl … cases_round6.jsonl): messages and
+"""The development sets of rounds 3 to 7 (tests/triage/cases_round3.jsonl … cases_round7.jsonl): messages and
 vignettes written by independent helpers from clinical sources only, scored before any tuning on them, then tuned
 on by concept (docs/triage.md "Evaluation" §3.2-3.4). Floors, not exact matching: a floor sits under what the
 engine reaches. Every emergency reaches emergency or urgent; no self-care case reaches emergency except the kept
@@ -38,10 +38,12 @@ ROUNDS = [
     Round("cases_round5.jsonl", 450, 0.85, 0.88, frozenset({"colloquial", "vignette_terse"}),
           {"b14-118": "a grandmother described as 糊涂了 (muddled) who took an extra metformin is read as new "
                       "confusion in the elderly (emergency); the writer meant a long-standing forgetfulness"}),
-    # reached 0.687 / 0.727 (b17 0.493, b18 0.753 before round 6); self-care is the weak side (34/75)
-    Round("cases_round6.jsonl", 300, 0.66, 0.70, frozenset({"colloquial", "vignette_long"}),
+    # reached 0.747 / 0.787 (b17 0.493, b18 0.753 before round 6); self-care is the weak side (39/75)
+    Round("cases_round6.jsonl", 300, 0.72, 0.76, frozenset({"colloquial", "vignette_long"}),
           {"b17-036": "a two-month-old who grunts and goes red while straining before a soft stool (infant "
                       "dyschezia) is read as a young infant grunting (a danger sign); no dyschezia concept yet"}),
+    # reached 0.881 / 0.900 (b19 0.783 long, 0.833 terse; b20 0.847 before round 7)
+    Round("cases_round7.jsonl", 270, 0.85, 0.87, frozenset({"colloquial", "vignette_long", "vignette_terse"})),
 ]
 
 
