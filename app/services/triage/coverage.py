@@ -250,3 +250,35 @@ ordered_protocol(
     "expired_food", tx.GP,
     when=lambda c: c.has("expired_food") and not c.has(*_FOOD_ILLNESS) and not c.fever,
     asks=[], self_care=Ask("food.expired_no_symptoms", S, GENERAL, lambda c: True, advice="expired_food"))
+
+
+# What frightens new parents and is normal (NHS "Your newborn baby's health" and "Newborn skin and birthmarks",
+# 2023; AAP, Caring for your baby and young child, 7th ed.): hiccups, eyes that cross now and then in the first
+# months, a fontanelle that pulses, cradle cap, milia, stork marks, Mongolian blue spots, erythema toxicum and green
+# stools on breast milk — looked after at home, unless the baby is feverish, feeding poorly, floppy or sleepy,
+# vomiting, or the fontanelle bulges or sinks.
+_NEWBORN_WORRY = ("poor_feeding", "lethargy", "drowsy", "unresponsive", "persistent_vomiting", "vomits_everything",
+                  "bulging_fontanelle", "sunken_fontanelle", "seizure", "jaundice", "dyspnoea", "fast_breathing",
+                  "cyanosis", "diarrhoea", "bloody_stool", "petechiae", "irritable")
+
+
+def _newborn_normal(c) -> bool:
+    said = any(m.code == "newborn_normal" and m.assertion in ("present", "normal", "hypothetical")
+               for m in c.p.mentions)
+    return said and (c.age is None or c.age < 1)
+
+
+ordered_protocol(
+    "newborn_normal", tx.PAED, when=_newborn_normal, asks=[],
+    self_care=Ask("newborn.normal_finding", S, "NHS newborn baby's health (2023); AAP Caring for your baby",
+                  lambda c: not c.has(*_NEWBORN_WORRY) and not c.fever, advice="newborn_normal"),
+    otherwise=("newborn.with_signs", IMCI, "child_danger"))
+
+# A question about measuring blood pressure (readings that differ from one to the next, the two arms, whether the
+# monitor is right): answered with how to measure (中国高血压防治指南 2018, 家庭血压监测: 同一时间连测2-3次取平均,
+# 两臂差<20 mmHg 属正常); a reading or a symptom in the same message is answered by its own protocol.
+ordered_protocol(
+    "bp_measurement", tx.GP, when=lambda c: c.has("bp_measurement_question") and not any_finding_present(c, except_=(
+        "bp_measurement_question",)),
+    asks=[], self_care=Ask("bp.measurement_question", S, "中国高血压防治指南(2018) 家庭血压监测", lambda c: True,
+                           advice="bp_measurement"))

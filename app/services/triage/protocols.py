@@ -1648,7 +1648,7 @@ def _preterm(c: Ctx) -> bool:
 ordered_protocol(
     "pregnancy", tx.OBGYN, paediatric=False, obstetric=True,
     when=lambda c: c.pregnant and c.has("vaginal_bleeding", "reduced_fetal_movement", "no_fetal_movement", "rom",
-                                        "contractions",
+                                        "contractions", "braxton_hicks", "quickening_not_yet",
                                         "morning_sickness", "face_swelling", "leg_swelling", "seizure",
                                         "abdominal_pain", "persistent_vomiting", "itch", "trauma", "fall",
                                         "headache", "blurred_vision"),
@@ -1686,7 +1686,8 @@ ordered_protocol(
             lambda c: c.has("vaginal_bleeding") or c.yes("preg_bleed"), flag="preg.bleeding", advice="pregnancy"),
         Ask("preg.rom", U, PREG + " 胎膜早破立即去医院", lambda c: c.has("rom"), flag="preg.rom", advice="pregnancy"),
         Ask("preg.fetal_movement", U, PREG + " 胎动减少当天评估",
-            lambda c: c.has("reduced_fetal_movement", "no_fetal_movement"),
+            lambda c: c.has("reduced_fetal_movement", "no_fetal_movement") or
+            c.has("quickening_not_yet") and (c.preg_weeks is None or c.preg_weeks >= 24),
             flag="preg.fetal_movement", advice="pregnancy"),
         Ask("preg.contractions", U, PREG + " 规律宫缩", lambda c: c.has("contractions") and _from_20_weeks(c),
             flag="preg.labour", advice="pregnancy"),
@@ -1701,6 +1702,23 @@ ordered_protocol(
     ],
     self_care=Ask("preg.morning_sickness", S, PREG + " 早孕反应可居家",
                   lambda c: c.has("morning_sickness", "vomiting", "nausea"), advice="gi_fluids"))
+
+
+# RCOG GTG57 (2011): movements are first felt between 16 and 24 weeks (later in a first pregnancy); NICE CKS
+# antenatal care: irregular painless tightenings that settle with rest are Braxton Hicks contractions. Without
+# pain, bleeding, fluid or fewer movements: what to expect, and when to call.
+def _preg_reassurance(c: Ctx) -> bool:
+    return c.has("braxton_hicks", "quickening_not_yet") and not c.has(
+        "abdominal_pain", "vaginal_bleeding", "rom", "reduced_fetal_movement", "no_fetal_movement", "contractions",
+        "headache", "blurred_vision", "face_swelling", "back_pain") and \
+        not (c.has("quickening_not_yet") and (c.preg_weeks is None or c.preg_weeks >= 24))
+
+
+ordered_protocol(
+    "pregnancy_reassurance", tx.OBGYN, paediatric=False, obstetric=True,
+    when=lambda c: c.pregnant and _preg_reassurance(c),
+    asks=[], self_care=Ask("preg.expected_changes", S, PREG + "; RCOG GTG57 胎动16-24周出现; 假宫缩(不规律、不痛)",
+                           lambda c: True, advice="pregnancy_expected"))
 
 
 def _testicular(c: Ctx) -> bool:
@@ -2756,9 +2774,9 @@ def care_question(c: Ctx) -> bool:
     return asked and not c.has("med_change_request") and not any_finding_present(c)
 
 
-def any_finding_present(c: Ctx) -> bool:
+def any_finding_present(c: Ctx, except_: tuple[str, ...] = ()) -> bool:
     findings = _finding_codes()
-    return any(m.code in findings and m.assertion == "present" for m in c.p.mentions)
+    return any(m.code in findings and m.code not in except_ and m.assertion == "present" for m in c.p.mentions)
 
 
 # Asked only when no other protocol answered (engine): a medicine or diet question is answered by the team in
