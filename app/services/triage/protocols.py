@@ -259,6 +259,16 @@ def explained_by_senile_purpura(c: Ctx) -> bool:
                   "weight_loss", "night_sweats") and not c.fever
 
 
+def explained_by_missed_dose(c: Ctx) -> bool:
+    """Named explained-evidence rule (中国家庭血压监测指南 2019: the home thresholds are means of several readings;
+    docs/clinical_rules.md §1.2): one reading under 160/100 the day a blood-pressure medicine was missed, without a
+    headache, dizziness, chest or vision symptom, is the missed dose — only below the level that needs a same-day
+    call, and not in pregnancy."""
+    return c.has("missed_dose") and c.v.systolic is not None and not _bp_at_least(c, 160, 100) and \
+        not c.pregnant and not c.has("headache", "dizziness", "chest_pain", "chest_tightness", "blurred_vision",
+                                     "palpitations", "dyspnoea", "unilateral_weakness", "speech", "face_droop")
+
+
 def explained_by_vaccine_reaction(c: Ctx) -> bool:
     """Named explained-evidence rule (预防接种工作规范 2016, 一般反应: local redness, swelling or a hard lump at the
     injection site within a few days, mostly under 2.5 cm, resolving by itself; WHO, Causality assessment of an
@@ -1136,6 +1146,11 @@ ordered_protocol(
                   advice="newborn_hormones"))
 
 ordered_protocol(
+    "bp_missed_dose", tx.GP, paediatric=False, when=explained_by_missed_dose, asks=[],
+    self_care=Ask("bp.after_missed_dose", S, HTN + "; 中国家庭血压监测指南(2019) 以多次测量平均值为准", lambda c: True,
+                  advice="missed_dose"))
+
+ordered_protocol(
     "roseola", tx.PAED, when=explained_by_roseola, asks=[],
     self_care=Ask("roseola.self_care", S, "NICE CKS roseola infantum (2021) 幼儿急疹: 热退疹出", lambda c: True,
                   advice="roseola"))
@@ -1570,6 +1585,8 @@ ordered_protocol(
         # A stored home reading that is not acute does not change this complaint's triage.
         Ask("bp.stored_reading", R, DESIGN, lambda c: not ({"systolic", "diastolic"} & c.stated) and
             not c.has("high_bp_reported", "low_bp_reported", "bp_normal"), stop=True),
+        # One reading after a missed dose (a named rule above): the missed-dose answer stands.
+        Ask("bp.explained_by_missed_dose", E, "中国家庭血压监测指南(2019)", explained_by_missed_dose, stop=True),
         Ask("bp.uncontrolled", R, HTN + " 血压未达标: 家庭医生随访调药",
             lambda c: _bp_at_least(c, 140, 90) or (c.has("high_bp_reported") and c.v.systolic is None),
             advice="bp_high"),
