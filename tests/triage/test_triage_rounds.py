@@ -42,8 +42,8 @@ ROUNDS = [
     Round("cases_round6.jsonl", 300, 0.72, 0.76, frozenset({"colloquial", "vignette_long"}),
           {"b17-036": "a two-month-old who grunts and goes red while straining before a soft stool (infant "
                       "dyschezia) is read as a young infant grunting (a danger sign); no dyschezia concept yet"}),
-    # reached 0.881 / 0.900 (b19 0.783 long, 0.833 terse; b20 0.847 before round 7)
-    Round("cases_round7.jsonl", 270, 0.85, 0.87, frozenset({"colloquial", "vignette_long", "vignette_terse"})),
+    # reached 0.916 / 0.930 (before round 7: b19 0.783 long, 0.833 terse; b20 0.847; b21 0.880 long and terse)
+    Round("cases_round7.jsonl", 370, 0.89, 0.90, frozenset({"colloquial", "vignette_long", "vignette_terse"})),
 ]
 
 

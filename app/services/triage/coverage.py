@@ -282,3 +282,58 @@ ordered_protocol(
         "bp_measurement_question",)),
     asks=[], self_care=Ask("bp.measurement_question", S, "中国高血压防治指南(2018) 家庭血压监测", lambda c: True,
                            advice="bp_measurement"))
+
+
+# Conditions that hide behind milder words (each an emergency by its own guideline):
+# - acute limb ischaemia: a limb suddenly cold and pale, pulseless, numb or in severe pain (NICE CG147 peripheral
+#   arterial disease (2020): acute limb ischaemia -> emergency vascular referral);
+# - peritonitis: a belly as hard as a board (共识(2018) Ⅱ级 急腹症; NICE CKS peptic ulcer: perforation);
+# - mesenteric ischaemia: sudden severe belly pain in atrial fibrillation, often worse than the soft belly suggests
+#   (ESVS 2017 mesenteric ischaemia);
+# - epiglottitis: a child with fever who drools, sits leaning forward or has stridor (NICE CKS croup (2023):
+#   suspected epiglottitis -> 999, do not examine the throat);
+# - atypical acute coronary syndrome: sudden weakness, cold sweat with nausea or breathlessness and no chest pain,
+#   in the old or diabetic (NICE CG95 (2016); 急性冠脉综合征急诊快速诊治指南 2019).
+HIDDEN = "NICE CG147; 共识(2018) Ⅱ级 急腹症; ESVS 2017; NICE CKS croup; NICE CG95"
+
+
+def _limb_ischaemia(c) -> bool:
+    pale_and_cold = c.has("cold_limb") and (c.has("pulseless_limb", "numbness", "unilateral_numbness") or
+                                            c.severe("limb_pain") or c.sudden("cold_limb"))
+    # Pressure while asleep explains numbness (explained_by_compression), never a limb without a pulse.
+    return (pale_and_cold or c.has("one_limb_cold") and c.has("pulseless_limb")) and \
+        (not c.has("compression") or c.has("pulseless_limb"))
+
+
+def _atypical_acs(c) -> bool:
+    at_risk = (c.age or 0) >= 65 or c.diabetic
+    return at_risk and c.has("sweating") and c.has("nausea", "vomiting", "dyspnoea", "fatigue") and \
+        c.sudden("sweating", "nausea", "fatigue", "dyspnoea") and not c.has("hunger", "tremor")
+
+
+def _epiglottitis(c) -> bool:
+    return c.child and c.fever and c.has("drooling", "tripod") and c.has("stridor", "tripod")
+
+
+ordered_protocol(
+    "hidden_emergency", tx.ED, paediatric=True,
+    when=lambda c: _limb_ischaemia(c) or c.has("rigid_abdomen") or _atypical_acs(c) or
+    c.has("abdominal_pain") and c.cond("atrial_fibrillation") and c.severe("abdominal_pain") and
+    c.sudden("abdominal_pain") or _epiglottitis(c),
+    asks=[
+        Ask("hidden.limb_ischaemia", E, HIDDEN + " 急性肢体缺血", _limb_ischaemia, flag="limb.ischaemia"),
+        Ask("hidden.peritonitis", E, HIDDEN + " 板状腹", lambda c: c.has("rigid_abdomen"), flag="abdo.severe"),
+        Ask("hidden.mesenteric", E, HIDDEN + " 房颤突发剧烈腹痛(肠系膜缺血)",
+            lambda c: c.has("abdominal_pain") and c.cond("atrial_fibrillation"), flag="abdo.severe"),
+        Ask("hidden.epiglottitis", E, HIDDEN + " 会厌炎", _epiglottitis, flag="resp.stridor", advice="child_danger"),
+        Ask("hidden.atypical_acs", E, HIDDEN + " 不典型急性冠脉综合征", _atypical_acs, flag="chest.acs_features", advice="chest"),
+    ])
+
+# Fever for a week or more in someone with a heart valve disease or murmur (after dental work, often) is infective
+# endocarditis until shown otherwise: seen the same day with blood cultures (NICE CG64 (2016); ESC 2023 endocarditis).
+ordered_protocol(
+    "endocarditis_risk", tx.CARDIO, paediatric=False,
+    when=lambda c: c.has("valve_disease") and c.fever and ((c.hours("fever") or 0) >= 24 * 7 or c.recurrent("fever")
+                                                          or c.has("night_sweats", "weight_loss")),
+    asks=[Ask("fever.endocarditis", U, "NICE CG64 (2016); ESC 2023 感染性心内膜炎", lambda c: True, flag="fever.sepsis",
+              advice="fever")])

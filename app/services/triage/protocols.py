@@ -390,6 +390,8 @@ def _stroke_signs(c: Ctx) -> list[str]:
     signs = [s for s in STROKE_SIGNS if c.has(s)] + (["stroke_suspected"] if c.has("stroke_suspected") else [])
     if signs == ["speech"] and c.has("sore_throat", "trismus", "toothache", "mouth_ulcer", "hoarseness"):
         return []  # muffled "hot potato" speech of a throat or mouth problem, not aphasia
+    if signs == ["face_droop"] and c.infant and c.has("possetting", "vomiting", "drooling", "teething"):
+        return []  # milk or dribble from a baby's mouth corner, not a drooping face
     return signs
 
 

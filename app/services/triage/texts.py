@@ -225,6 +225,7 @@ RED_FLAGS = {
     "limb.fracture": "疑似骨折、脱臼",
     "limb.septic_joint": "关节红肿伴发烧",
     "limb.amputation": "肢体离断",
+    "limb.ischaemia": "一侧手脚突然冰凉发白、摸不到脉搏（急性肢体缺血）",
     "limb.pulled_elbow": "孩子胳膊被拽后不肯动（牵拉肘）",
     "child.newborn": "新生儿脐部发红发臭、眼睛流脓或黄疸伴大便发白",
     "fever.postpartum": "产后发烧",
