@@ -517,3 +517,32 @@ def test_an_after_meal_glucose_said_any_way_is_judged_against_the_after_meal_tar
 def test_a_hangover_explains_the_dry_mouth_too_but_not_a_thirst_that_lasts():
     assert _level("昨晚喝大了 今早头疼口干 人清醒 走路正常") == "self_care"
     assert _level("这半个月老口渴 喝水多 尿也多") == "routine"
+
+
+# Every self-care answer that comes from named explained evidence or a reassurance protocol (this list: one message
+# per rule) must give way when a red flag is added to the same message: a red flag is never downgraded.
+_REASSURED = [
+    "女儿出生第六天 尿布上有一点点粉红色的血 吃奶好 不发烧",                 # newborn pseudo-menstruation
+    "孩子8个月 前天打的疫苗 打针的地方有个小硬块 不红不烫",                   # a vaccine's local reaction
+    "儿子一岁半 烧了三天 今天烧退了 身上冒出小红疹 压一下会褪色",             # roseola
+    "我妈78了 手背上老是一块块青紫 轻轻一碰就有 没吃抗凝药",                  # senile purpura
+    "早上降压药忘吃了 下午量了一下145/88",                                    # a missed dose
+    "早上二甲双胍多吃了一片 人没啥不舒服",                                    # one extra wide-margin dose
+    "喂奶期间乳房有个硬块 有点痛 皮肤不红",                                   # a blocked duct
+    "邻居家的狗舔了孩子的手 皮肤没破",                                       # rabies category I
+    "吃了过期三天的面包 到现在没啥感觉",                                      # food past its date
+    "宝宝一个月 头顶那块软的一跳一跳的",                                      # normal newborn finding
+    "怀孕17周 头胎 还没感觉到胎动",                                          # quickening not yet
+    "量血压左手和右手差了8个 正常吗",                                         # a measuring question
+    "明天面试 今晚心里咚咚跳 量了心率90 胸口不疼",                            # nerves
+    "早上起来落枕了 脖子转不过来",                                            # torticollis
+]
+_RED_FLAGS = ["，刚才突然说话不清楚 右手抬不起来", "，现在喘不上气 嘴唇发紫", "，叫不醒了",
+              "，吐了一大口血"]
+
+
+@pytest.mark.parametrize("text", _REASSURED)
+def test_reassurance_gives_way_to_any_red_flag(text):
+    assert _level(text) == "self_care", text
+    for flag in _RED_FLAGS:
+        assert _level(text + flag) == "emergency", text + flag
