@@ -160,7 +160,7 @@ class DirectCallback:
     (`security.apply_headers`), the X-Request-ID header, the request metrics and the JSON access line without
     query string or body (`observability.record_request`). Every other path and method (HEAD, OPTIONS,
     /wechat/…) goes to Flask unchanged. Installed inside ProxyFix, which then fixes the scheme here as for Flask
-    (HSTS). docs/benchmarks.md, "The BP hot path, fourth pass": ~… of a message's CPU."""
+    (HSTS). docs/benchmarks.md, "The BP hot path, fourth pass", gives what it saves."""
 
     def __init__(self, app: Flask, wsgi_app: Any) -> None:
         self.app, self.wsgi_app = app, wsgi_app
