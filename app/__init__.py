@@ -32,6 +32,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     check_settings(app)
     register_extensions(app)
     register_observability(app)
+    register_wechat_direct_path(app)  # before ProxyFix (register_security) wraps it: the scheme it fixes holds
     register_security(app)
     register_errors(app)
     register_auth(app)
@@ -115,6 +116,12 @@ def register_extensions(app: Flask) -> None:
 
         time_cost, memory_cost = app.config["PASSWORD_HASH_COST"]
         configure_hasher(time_cost=time_cost, memory_cost=memory_cost)
+
+
+def register_wechat_direct_path(app: Flask) -> None:
+    from app.wechat.views import install_direct_path
+
+    install_direct_path(app)
 
 
 def register_security(app: Flask) -> None:

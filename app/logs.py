@@ -10,8 +10,13 @@ _ID_CARD = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
+_ELEVEN_DIGITS = re.compile(r"\d{11}")  # in every ID-card and mobile number: text without it has neither
+
+
 def redact(text: str) -> str:
     """Mask ID-card and mobile numbers in free text."""
+    if _ELEVEN_DIGITS.search(text) is None:  # most log lines and fields: one scan instead of two substitutions
+        return text
     return _PHONE.sub("1**********", _ID_CARD.sub("******************", text))
 
 

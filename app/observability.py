@@ -45,16 +45,21 @@ def _start() -> None:
 
 def _finish(response: Response) -> Response:
     elapsed = time.perf_counter() - g.get("started", time.perf_counter())
-    endpoint = request.endpoint or "unmatched"
-    REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
-    LATENCY.labels(request.method, endpoint).observe(elapsed)
     response.headers["X-Request-ID"] = g.get("request_id", "")
     actor = g.get("actor")
-    # Paths and ids only: bodies and query strings may hold personal data and are never logged.
-    log.info("request", extra={"request_id": g.get("request_id"), "method": request.method, "path": request.path,
-                               "status": response.status_code, "duration_ms": round(elapsed * 1000, 1),
-                               "actor": f"{actor.role}:{actor.id}" if actor else None})
+    record_request(request.method, request.endpoint or "unmatched", request.path, response.status_code, elapsed,
+                   g.get("request_id"), f"{actor.role}:{actor.id}" if actor else None)
     return response
+
+
+def record_request(method: str, endpoint: str, path: str, status: int, elapsed: float, request_id: str | None,
+                   actor: str | None = None) -> None:
+    """The request's metrics and its access log line (also called by the WeChat callback's direct path)."""
+    REQUESTS.labels(method, endpoint, str(status)).inc()
+    LATENCY.labels(method, endpoint).observe(elapsed)
+    # Paths and ids only: bodies and query strings may hold personal data and are never logged.
+    log.info("request", extra={"request_id": request_id, "method": method, "path": path, "status": status,
+                               "duration_ms": round(elapsed * 1000, 1), "actor": actor})
 
 
 def metrics() -> Response:

@@ -11,6 +11,8 @@
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, request, send_from_directory
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -36,11 +38,15 @@ class BoundedInt(IntegerConverter):
 def _headers(response: Response) -> Response:
     from flask import current_app
 
-    headers = response.headers
+    apply_headers(response.headers, request.path, request.is_secure, current_app.config)
+    return response
+
+
+def apply_headers(headers: Any, path: str, is_secure: bool, config: Any) -> None:
+    """The headers for a response to `path` (also called by the WeChat callback's direct path)."""
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-    path = request.path
     if path == DOCS_PATH or path.startswith(DOCS_PATH + "/"):
         headers.setdefault("Content-Security-Policy", DOCS_CSP)
     elif path.startswith(API_PREFIX) or path.startswith("/wechat"):
@@ -48,10 +54,9 @@ def _headers(response: Response) -> Response:
         headers["Cache-Control"] = "no-store"
     else:
         headers.setdefault("Content-Security-Policy", PAGE_CSP)
-    seconds = current_app.config.get("HSTS_SECONDS") or 0
-    if seconds and request.is_secure:
+    seconds = config.get("HSTS_SECONDS") or 0
+    if seconds and is_secure:
         headers.setdefault("Strict-Transport-Security", f"max-age={int(seconds)}; includeSubDomains")
-    return response
 
 
 def swagger_asset(filename: str) -> Response:

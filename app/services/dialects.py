@@ -33,6 +33,15 @@ def is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+def core(session: Session, statement: Any, params: dict[str, Any] | None = None) -> Any:
+    """A Core statement (built on tables, not mapped classes) on the session's connection, past the ORM's execution
+    machinery (its execute state, events and result wrapping: a tenth of a millisecond a statement on the WeChat
+    hot path). What autoflush would write first is flushed first (nothing, when the session holds no changes)."""
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params)
+
+
 def pg_array(ids: Iterable[int]) -> str:
     """A bigint[] literal as text ("{1,2,3}"): much cheaper to send than a list adapted element by element."""
     return "{" + ",".join(map(str, ids)) + "}"

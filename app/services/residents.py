@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Forbidden, RuleViolation
-from app.services import audit, privacy
+from app.services import audit, dialects, privacy
 from app.services.actors import Actor
 from app.services.pagination import Page, paginate
 from app.services.scopes import can_see, get_resident, require_clinical_reader, resident_clause
@@ -260,21 +260,23 @@ class ResidentCard:
                    tuple(c.version for c in resident.consents if c.withdrawn_at is None), resident.anonymised_at)
 
 
-# Built once (every WeChat message runs it): conditions and active consents as aggregated sub-selects.
+# Built once (every WeChat message runs it), on the tables (a Core statement, run on the session's connection):
+# conditions and active consents as aggregated sub-selects.
+_RES, _COND, _CONS = Resident.__table__.c, ResidentCondition.__table__.c, Consent.__table__.c
 _CARD_BY_OPENID = select(
-    Resident.id, Resident.consortium_id, Resident.name, Resident.sex, Resident.birth_date, Resident.bp_target_sys,
-    Resident.bp_target_dia, Resident.anonymised_at,
-    select(func.aggregate_strings(ResidentCondition.code, ","))
-    .where(ResidentCondition.resident_id == Resident.id).scalar_subquery().label("conditions"),
-    select(func.aggregate_strings(Consent.version, ","))
-    .where(Consent.resident_id == Resident.id, Consent.withdrawn_at.is_(None)).scalar_subquery().label("consents"),
-).where(Resident.wechat_openid == bindparam("openid"))
+    _RES.id, _RES.consortium_id, _RES.name, _RES.sex, _RES.birth_date, _RES.bp_target_sys, _RES.bp_target_dia,
+    _RES.anonymised_at,
+    select(func.aggregate_strings(_COND.code, ",")).where(_COND.resident_id == _RES.id)
+    .scalar_subquery().label("conditions"),
+    select(func.aggregate_strings(_CONS.version, ",")).where(_CONS.resident_id == _RES.id, _CONS.withdrawn_at.is_(None))
+    .scalar_subquery().label("consents"),
+).where(_RES.wechat_openid == bindparam("openid"))
 
 
 def card_by_openid(session: Session, openid: str) -> ResidentCard | None:
     """The resident bound to a WeChat openid with their conditions and active consents, in one statement;
     None when nobody (or an anonymised record) is bound."""
-    row = session.execute(_CARD_BY_OPENID, {"openid": openid}).first()
+    row = dialects.core(session, _CARD_BY_OPENID, {"openid": openid}).first()
     if row is None or row.anonymised_at is not None:
         return None
     return ResidentCard(row.id, row.consortium_id, row.name, row.sex.value, row.birth_date, row.bp_target_sys,

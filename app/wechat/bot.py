@@ -129,7 +129,8 @@ def storage_key(dedup_key: str) -> str:
 
 
 # The statements every delivery runs are built once per process and dialect, with bound parameters: SQLAlchemy
-# then neither builds them nor computes their cache key again, it only looks up their compiled form.
+# then neither builds them nor computes their cache key again, it only looks up their compiled form. They are Core
+# statements on tables, run on the session's connection (dialects.core): no ORM execution machinery.
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
@@ -199,7 +200,7 @@ class User:
 
     def save(self, session: Session, now: datetime) -> None:
         if self.changed:
-            session.execute(_USER_UPDATE.values(**self.changed, updated_at=now), {"who": self.openid})
+            dialects.core(session, _USER_UPDATE.values(**self.changed, updated_at=now), {"who": self.openid})
             self.changed = {}
 
 
@@ -214,12 +215,12 @@ def _claim_and_lock(session: Session, key: str, openid: str, now: datetime, *,
     params = {"key": key, "openid": openid, "now": now}
     dialect = _dialect(session)
     if dialect == "postgresql":
-        row = session.execute(_claim_and_lock_statement(wrote), params).one_or_none()
+        row = dialects.core(session, _claim_and_lock_statement(wrote), params).one_or_none()
         return (None, None) if row is None else (row.claimed, User(row))
-    claimed = session.execute(_claim_statement(dialect), params).scalar()
+    claimed = dialects.core(session, _claim_statement(dialect), params).scalar()
     if claimed is None:
         return None, None
-    return claimed, User(session.execute(_lock_user_statement(dialect, wrote), params).one())
+    return claimed, User(dialects.core(session, _lock_user_statement(dialect, wrote), params).one())
 
 
 def load_state(user: User, now: datetime) -> State:
@@ -258,7 +259,7 @@ def handle(session: Session, inbound: Inbound, *, now: datetime, settings: BotSe
             deferred = True
             push_directly = not run.queue_late_reply(reply, key)
         user.save(session, now)
-        session.execute(_REPLY_STATEMENT, {"claimed": claimed, "reply_text": reply, "was_deferred": deferred})
+        dialects.core(session, _REPLY_STATEMENT, {"claimed": claimed, "reply_text": reply, "was_deferred": deferred})
         session.commit()
     except Exception:
         session.rollback()

@@ -290,10 +290,15 @@ def match_command(text: str) -> tuple[Command | None, str]:
     if word in COMMAND_WORDS:
         return COMMAND_WORDS[word], ""
     normal = unicodedata.normalize("NFKC", text or "").strip()
-    for phrase, command in sorted(COMMAND_WORDS.items(), key=lambda kv: -len(kv[0])):
-        if command in _PREFIX_COMMANDS and normal.startswith(phrase) and len(normal) > len(phrase):
+    for phrase, command in _PREFIX_PHRASES:
+        if normal.startswith(phrase) and len(normal) > len(phrase):
             return command, normal[len(phrase):].strip()
     return None, ""
+
+
+# The words of the commands that take arguments, longest first (sorted once, not per message).
+_PREFIX_PHRASES = tuple((phrase, command) for phrase, command in sorted(COMMAND_WORDS.items(), key=lambda kv: -len(kv[0]))
+                        if command in _PREFIX_COMMANDS)
 
 
 # --- the step function -------------------------------------------------------------------------

@@ -85,10 +85,11 @@ def _usable(column, excluded):
 
 # A resident's usable BP readings in a time range: built once (every BP message runs it; on PostgreSQL the readings
 # service sends it in one statement with the reading's INSERT, ingest._insert_bp_and_near).
-BP_NEAR = (select(BpReading.id, BpReading.measured_at, BpReading.systolic, BpReading.diastolic)
-           .where(BpReading.resident_id == bindparam("resident_id"),
-                  BpReading.measured_at.between(bindparam("lo"), bindparam("hi")),
-                  _usable(BpReading.confirmation, _NOT_A_VALUE)))
+# On the table (a Core statement: no ORM execution machinery when it runs on the session's connection).
+_BP = BpReading.__table__.c
+BP_NEAR = (select(_BP.id, _BP.measured_at, _BP.systolic, _BP.diastolic)
+           .where(_BP.resident_id == bindparam("resident_id"), _BP.measured_at.between(bindparam("lo"), bindparam("hi")),
+                  _usable(_BP.confirmation, _NOT_A_VALUE)))
 
 
 class Context:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import functools
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, exists, func, select, true, tuple_, type_coerce
+from sqlalchemy import DateTime, bindparam, exists, func, select, true, tuple_, type_coerce
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Forbidden, NotFound, RuleViolation
@@ -342,14 +342,17 @@ class _Near(NamedTuple):
 def _insert_bp_and_near_statement(names: tuple[str, ...]) -> Any:
     """PostgreSQL, one BP reading: its INSERT … ON CONFLICT DO NOTHING RETURNING and the read of the usable readings
     around it (alerting.BP_NEAR, aggregated into arrays) in one statement, a data-modifying CTE. The read does not
-    see the new row (one snapshot), which the rules leave out anyway (they look at readings stored before it)."""
+    see the new row (one snapshot), which the rules leave out anyway (they look at readings stored before it).
+    A Core statement on the tables (run on the session's connection); the times around come back as plain
+    timestamptz arrays, made UTC by `_insert_bp_and_near`."""
     from sqlalchemy.dialects.postgresql import ARRAY, insert as pg_insert
 
     table = BpReading.__table__
     new = (pg_insert(table).values({name: bindparam(name, type_=table.c[name].type) for name in names})
            .on_conflict_do_nothing(index_elements=["resident_id", "client_id"]).returning(*table.c).cte("new"))
     near = alerting.BP_NEAR.subquery("near")
-    around = select(*(type_coerce(func.array_agg(near.c[name]), ARRAY(near.c[name].type)).label(f"near_{name}")
+    types = {name: near.c[name].type for name in _Near._fields} | {"measured_at": DateTime(timezone=True)}
+    around = select(*(type_coerce(func.array_agg(near.c[name]), ARRAY(types[name])).label(f"near_{name}")
                       for name in _Near._fields)).subquery("around")
     return select(new, around).select_from(new.join(around, true()))
 
@@ -357,12 +360,15 @@ def _insert_bp_and_near_statement(names: tuple[str, ...]) -> Any:
 def _insert_bp_and_near(session: Session, row: Row) -> tuple[Any, list[_Near]] | None:
     """(the new reading, the readings around it), or None when the reading was there already (a retry)."""
     at = row.values["measured_at"]
-    found = session.execute(_insert_bp_and_near_statement(tuple(row.values)),
-                            {**row.values, "lo": at - alerting.NEAR, "hi": at + alerting.NEAR}).one_or_none()
+    found = dialects.core(session, _insert_bp_and_near_statement(tuple(row.values)),
+                          {**row.values, "lo": at - alerting.NEAR, "hi": at + alerting.NEAR}).one_or_none()
     if found is None:
         return None
-    columns = [getattr(found, f"near_{name}") or [] for name in _Near._fields]
-    return found, [_Near(*values) for values in zip(*columns)]
+    if not found.near_id:
+        return found, []
+    utc = timezone.utc
+    times = [t.astimezone(utc) for t in found.near_measured_at]
+    return found, [_Near(*values) for values in zip(found.near_id, times, found.near_systolic, found.near_diastolic)]
 
 
 def _record_one(session: Session, row: Row, now: datetime, assessment: Any = None) -> ReadingOutcome:
