@@ -57,6 +57,7 @@ _FILL = (r"(?:老是|总是|一直|经常|都是|是|有|为|到|达|达到|才|
          r"平时|平常|左右|上下|常在)*")
 _TEMP_RE = re.compile(rf"(?:体温|发烧|发热|烧到|烧了|烧|温度|腋温|口温|肛温|耳温)?{_FILL}{NUM}\s*(?:度|°c|℃|°)(多|半|[一二三四五六七八九\d])?")
 _BP_SLASH_RE = re.compile(r"(\d{2,3})\s*[/\\／]\s*(\d{2,3})")
+_BP_RANGE_RE = re.compile(r"(\d{2,3})\s*(?:到|至|-|~|～)\s*(\d{2,3})\s*[、，,/\s]\s*(\d{2,3})(?:\s*(?:到|至|-|~|～)\s*(\d{2,3}))?")
 _BP_PAIR_RE = re.compile(r"(?:量|测)[^，。；！？,.;!?\d]{0,6}?(\d{2,3})\s+(\d{2,3})(?!\s*\d)")
 # Voice input says a pressure as one run of numerals after the measuring verb ("量了一下一百八十五一百一十二");
 # in a series the last reading is the one that counts (中国高血压防治指南 2018: the later readings after rest).
@@ -295,6 +296,14 @@ def parse_numbers(t: str) -> Numbers:
         m = _BP_PAIR_RE.search(t)
         if m and 70 <= int(m.group(1)) <= 260 and 40 <= int(m.group(2)) <= 160 and int(m.group(1)) > int(m.group(2)):
             n.systolic, n.diastolic = float(m.group(1)), float(m.group(2))
+    if n.diastolic is None and re.search("血压|高压|降压|量", t):
+        # A week's readings as two ranges: 「都在125到132、76到80之间」, 「125到130，80左右」: the upper ends.
+        m = _BP_RANGE_RE.search(t)
+        if m:
+            sbp = float(m.group(2))
+            dbp = float(m.group(4) or m.group(3))
+            if 70 <= float(m.group(1)) <= sbp <= 260 and 40 <= dbp <= 160 and sbp > dbp:
+                n.systolic, n.diastolic = sbp, dbp
     bound = _bound_value(t, _GLU_WORD_RE, _lone_glucose)
     if bound is not None and bound != n.glucose_after_meal:
         n.glucose = _glucose_merge(n.glucose, bound)

@@ -250,3 +250,23 @@ def test_a_pressure_said_as_a_run_of_numerals_is_read_the_last_of_a_series_count
 @pytest.mark.parametrize("text", ["空腹一般六点几 最近两三个月脚麻", "血糖一直还行 空腹一下子说不准"])
 def test_yiban_or_yixia_after_a_glucose_word_is_no_glucose_of_one(text):
     assert parse_numbers(text).glucose is None
+
+
+@pytest.mark.parametrize("text, bp", [
+    ("这周每天早上量都在125到130，80左右", (130, 80)),
+    ("量血压都在125到132、76到80之间", (132, 80)),
+])
+def test_a_weeks_readings_as_two_ranges_are_read_at_their_upper_ends(text, bp):
+    n = parse_numbers(text)
+    assert (n.systolic, n.diastolic) == bp
+
+
+@pytest.mark.parametrize("text", ["发烧三到五天，38到39度", "一天吃3到4次 每次2片", "孩子3到4岁"])
+def test_ranges_of_other_things_are_no_blood_pressure(text):
+    assert parse_numbers(text).systolic is None
+
+
+@pytest.mark.parametrize("text, count", [("数了呼吸一分钟55下左右", 55), ("喘得好快 我数了一分钟七十几下", 75)])
+def test_breaths_counted_in_words_are_a_respiratory_rate(text, count):
+    assert parse_numbers(text).resp_rate == count
+    assert parse_numbers("心跳一分钟120下").resp_rate is None
