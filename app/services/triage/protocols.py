@@ -261,10 +261,14 @@ def explained_by_senile_purpura(c: Ctx) -> bool:
 
 def explained_by_missed_dose(c: Ctx) -> bool:
     """Named explained-evidence rule (中国家庭血压监测指南 2019: the home thresholds are means of several readings;
-    docs/clinical_rules.md §1.2): one reading under 160/100 the day a blood-pressure medicine was missed, without a
-    headache, dizziness, chest or vision symptom, is the missed dose — only below the level that needs a same-day
-    call, and not in pregnancy."""
-    return c.has("missed_dose") and c.v.systolic is not None and not _bp_at_least(c, 160, 100) and \
+    中国2型糖尿病防治指南 2020: targets are judged over days, not one value; docs/clinical_rules.md §1.2, §2): one
+    reading under 160/100, or one glucose from 3.9 to under 13.9, the day a blood-pressure or oral diabetes medicine
+    was missed, without a headache, dizziness, thirst, chest, vision or stroke symptom, is the missed dose — only
+    below the levels that need a same-day call, not on insulin, and not in pregnancy."""
+    bp = c.v.systolic is not None and not _bp_at_least(c, 160, 100)
+    glu = c.v.glucose is not None and 3.9 <= c.v.glucose < 13.9 and not c.cond("insulin") and \
+        not c.has("cond_insulin", "polydipsia", "polyuria", "vomiting", "drowsy", "confusion")
+    return c.has("missed_dose") and (bp or glu) and not (c.v.systolic is not None and not bp) and \
         not c.pregnant and not c.has("headache", "dizziness", "chest_pain", "chest_tightness", "blurred_vision",
                                      "palpitations", "dyspnoea", "unilateral_weakness", "speech", "face_droop")
 
@@ -1148,9 +1152,9 @@ ordered_protocol(
                   advice="newborn_hormones"))
 
 ordered_protocol(
-    "bp_missed_dose", tx.GP, paediatric=False, when=explained_by_missed_dose, asks=[],
-    self_care=Ask("bp.after_missed_dose", S, HTN + "; 中国家庭血压监测指南(2019) 以多次测量平均值为准", lambda c: True,
-                  advice="missed_dose"))
+    "missed_dose", tx.GP, paediatric=False, when=explained_by_missed_dose, asks=[],
+    self_care=Ask("med.after_missed_dose", S, HTN + "; 中国家庭血压监测指南(2019)、中国2型糖尿病防治指南(2020)",
+                  lambda c: True, advice="missed_dose"))
 
 ordered_protocol(
     "roseola", tx.PAED, when=explained_by_roseola, asks=[],
@@ -1513,6 +1517,8 @@ ordered_protocol(
             not c.has("hyper_reported", "polydipsia", "glucose_normal"), stop=True),
         # clinical_rules G-U1: a level-1 low twice in a week, or at night, on insulin or a sulfonylurea: the
         # medicines are reviewed within 48 hours.
+        # One glucose on the day of a missed dose (a named rule above): the missed-dose answer stands.
+        Ask("glu.explained_by_missed_dose", E, "中国2型糖尿病防治指南(2020)", explained_by_missed_dose, stop=True),
         Ask("glu.hypo_recurrent_or_nocturnal", U, DM + "; G-U1 一周≥2次或夜间低血糖: 48小时内调整用药",
             lambda c: _hypo_context(c) and _mild_hypo_over(c) and (c.recurrent("hypo_reported", "glucose") or
                                                                    c.has("nocturnal", "again_this_week")),
@@ -2534,12 +2540,19 @@ def _limb_hours(c: Ctx) -> float | None:
 
 
 def _injury_review(c: Ctx) -> bool:
-    """Clear swelling after an injury, more than a week, or an older person not mildly hurt."""
+    """Clear swelling after an injury (unless the Ottawa rules are negative: NICE CKS sprains and strains (2020),
+    rest, ice and review if not better in a week), more than a week, or an older person not mildly hurt."""
     hours = _limb_hours(c)
     return _injury(c) and (c.has("swelling_generic", "joint_swelling") and
-                           not c.mild("sprain", "swelling_generic", "limb_pain", "joint_pain")
+                           not c.mild("sprain", "swelling_generic", "limb_pain", "joint_pain") and not _ottawa_negative(c)
                            or (hours is not None and hours >= 24 * 7)) or \
         (_injury(c) and c.elderly and not c.mild("trauma"))
+
+
+def _ottawa_negative(c: Ctx) -> bool:
+    """Ottawa ankle rules (Stiell 1992; NICE NG38): walking on it and no bone tenderness — no X-ray needed,
+    however sore the sprain."""
+    return c.has("bears_weight") and c.no("tender_on_press") and not c.has("deformity", "cant_bear_weight")
 
 
 def _foosh_swollen(c: Ctx) -> bool:
@@ -2581,7 +2594,8 @@ ordered_protocol(
         Ask("limb.suspected_fracture", U, OTTAWA + " 不能负重/畸形: 需X光",
             lambda c: _injury(c) and (c.has("deformity", "fracture_word", "cant_bear_weight") or c.yes("limb_function")
                                       or c.severe("limb_pain", "joint_pain", "sprain", "trauma") and
-                                      c.has("swelling_generic", "joint_swelling")) or _foosh_swollen(c),
+                                      c.has("swelling_generic", "joint_swelling") and not _ottawa_negative(c))
+            or _foosh_swollen(c),
             flag="limb.fracture",
             advice="limb"),
         Ask("limb.anticoag_haematoma", U, BLEED,
