@@ -23,7 +23,9 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, Mapping
 
 from flask import Blueprint, Flask, Response, current_app, request
+from werkzeug.wrappers import Request
 
+from app import observability, security
 from app.extensions import db, limiter
 from app.services import nonces
 from app.services.connections import once_more_if_disconnected
@@ -169,10 +171,6 @@ class DirectCallback:
         endpoint = _ENDPOINTS.get(environ.get("REQUEST_METHOD", "")) if environ.get("PATH_INFO") == PATH else None
         if endpoint is None:
             return self.wsgi_app(environ, start_response)
-        from werkzeug.wrappers import Request
-
-        from app import observability, security
-
         started = time.perf_counter()
         request_id = (environ.get("HTTP_X_REQUEST_ID") or uuid.uuid4().hex)[:64]
         req = Request(environ)

@@ -60,6 +60,10 @@ class Ctx:
         pos = self.p.positive
         return any(code in pos or self.answers.get(code) is True for code in codes)
 
+    def said(self, code: str, *assertions: str) -> bool:
+        """Mentioned with one of these assertions (a question is "hypothetical", 「…正常吗」 "normal")."""
+        return any(m.code == code and m.assertion in assertions for m in self.p.mentions)
+
     def no(self, code: str) -> bool:
         return self.answers.get(code) is False or (code in self.p.negative and code not in self.p.positive)
 

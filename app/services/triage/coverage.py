@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from app.services.triage import texts as tx
 from app.services.triage.context import E, R, S, U
-from app.services.triage.ordered import Ask, ordered_protocol
+from app.services.triage.ordered import Ask, ordered_protocol, reassurance_protocol
 from app.services.triage.protocols import (BLEED, BREAST, CCB_SE, GENERAL, IMCI, KAWASAKI, NICE_FEVER,
                                              RASH_FEVER_CHILD, THRUSH, any_finding_present, explained_by_roseola)
 
@@ -239,17 +239,16 @@ ordered_protocol(
 # two past its date, eaten without a symptom since (国家食品安全风险评估中心 consumer guidance: watch for vomiting,
 # diarrhoea, pain or fever).
 RABIES_I = "狂犬病暴露预防处置工作规范(2023) Ⅰ级暴露: 完好皮肤被舔无需处置"
-ordered_protocol(
+reassurance_protocol(
     "animal_lick", tx.GP,
     when=lambda c: c.has("animal_lick") and not c.has("animal_bite", "wound", "scratch", "bleeding_generic"),
-    asks=[], self_care=Ask("bite.lick_intact_skin", S, RABIES_I, lambda c: True, advice="animal_lick"))
+    rule="bite.lick_intact_skin", source=RABIES_I, advice="animal_lick")
 
 _FOOD_ILLNESS = ("vomiting", "persistent_vomiting", "diarrhoea", "abdominal_pain", "nausea", "fever", "dizziness",
                  "drowsy", "confusion", "dyspnoea", "rash", "hives")
-ordered_protocol(
-    "expired_food", tx.GP,
-    when=lambda c: c.has("expired_food") and not c.has(*_FOOD_ILLNESS) and not c.fever,
-    asks=[], self_care=Ask("food.expired_no_symptoms", S, GENERAL, lambda c: True, advice="expired_food"))
+reassurance_protocol(
+    "expired_food", tx.GP, when=lambda c: c.has("expired_food") and not c.has(*_FOOD_ILLNESS) and not c.fever,
+    rule="food.expired_no_symptoms", source=GENERAL, advice="expired_food")
 
 
 # What frightens new parents and is normal (NHS "Your newborn baby's health" and "Newborn skin and birthmarks",
@@ -263,9 +262,7 @@ _NEWBORN_WORRY = ("poor_feeding", "lethargy", "drowsy", "unresponsive", "persist
 
 
 def _newborn_normal(c) -> bool:
-    said = any(m.code == "newborn_normal" and m.assertion in ("present", "normal", "hypothetical")
-               for m in c.p.mentions)
-    return said and (c.age is None or c.age < 1)
+    return c.said("newborn_normal", "present", "normal", "hypothetical") and (c.age is None or c.age < 1)
 
 
 ordered_protocol(
@@ -277,11 +274,10 @@ ordered_protocol(
 # A question about measuring blood pressure (readings that differ from one to the next, the two arms, whether the
 # monitor is right): answered with how to measure (中国高血压防治指南 2018, 家庭血压监测: 同一时间连测2-3次取平均,
 # 两臂差<20 mmHg 属正常); a reading or a symptom in the same message is answered by its own protocol.
-ordered_protocol(
-    "bp_measurement", tx.GP, when=lambda c: c.has("bp_measurement_question") and not any_finding_present(c, except_=(
-        "bp_measurement_question",)),
-    asks=[], self_care=Ask("bp.measurement_question", S, "中国高血压防治指南(2018) 家庭血压监测", lambda c: True,
-                           advice="bp_measurement"))
+reassurance_protocol(
+    "bp_measurement", tx.GP,
+    when=lambda c: c.has("bp_measurement_question") and not any_finding_present(c, except_=("bp_measurement_question",)),
+    rule="bp.measurement_question", source="中国高血压防治指南(2018) 家庭血压监测", advice="bp_measurement")
 
 
 # Conditions that hide behind milder words (each an emergency by its own guideline):
@@ -315,19 +311,20 @@ def _epiglottitis(c) -> bool:
     return c.child and c.fever and c.has("drooling", "tripod") and c.has("stridor", "tripod")
 
 
-ordered_protocol(
-    "hidden_emergency", tx.ED, paediatric=True,
-    when=lambda c: _limb_ischaemia(c) or c.has("rigid_abdomen") or _atypical_acs(c) or
-    c.has("abdominal_pain") and c.cond("atrial_fibrillation") and c.severe("abdominal_pain") and
-    c.sudden("abdominal_pain") or _epiglottitis(c),
-    asks=[
-        Ask("hidden.limb_ischaemia", E, HIDDEN + " 急性肢体缺血", _limb_ischaemia, flag="limb.ischaemia"),
-        Ask("hidden.peritonitis", E, HIDDEN + " 板状腹", lambda c: c.has("rigid_abdomen"), flag="abdo.severe"),
-        Ask("hidden.mesenteric", E, HIDDEN + " 房颤突发剧烈腹痛(肠系膜缺血)",
-            lambda c: c.has("abdominal_pain") and c.cond("atrial_fibrillation"), flag="abdo.severe"),
-        Ask("hidden.epiglottitis", E, HIDDEN + " 会厌炎", _epiglottitis, flag="resp.stridor", advice="child_danger"),
-        Ask("hidden.atypical_acs", E, HIDDEN + " 不典型急性冠脉综合征", _atypical_acs, flag="chest.acs_features", advice="chest"),
-    ])
+def _mesenteric_ischaemia(c) -> bool:
+    return c.has("abdominal_pain") and c.cond("atrial_fibrillation") and c.severe("abdominal_pain") and \
+        c.sudden("abdominal_pain")
+
+
+_HIDDEN_ASKS = [
+    Ask("hidden.limb_ischaemia", E, HIDDEN + " 急性肢体缺血", _limb_ischaemia, flag="limb.ischaemia"),
+    Ask("hidden.peritonitis", E, HIDDEN + " 板状腹", lambda c: c.has("rigid_abdomen"), flag="abdo.severe"),
+    Ask("hidden.mesenteric", E, HIDDEN + " 房颤突发剧烈腹痛(肠系膜缺血)", _mesenteric_ischaemia, flag="abdo.severe"),
+    Ask("hidden.epiglottitis", E, HIDDEN + " 会厌炎", _epiglottitis, flag="resp.stridor", advice="child_danger"),
+    Ask("hidden.atypical_acs", E, HIDDEN + " 不典型急性冠脉综合征", _atypical_acs, flag="chest.acs_features",
+        advice="chest"),
+]
+ordered_protocol("hidden_emergency", tx.ED, when=lambda c: any(a.yes(c) for a in _HIDDEN_ASKS), asks=_HIDDEN_ASKS)
 
 # Fever for a week or more in someone with a heart valve disease or murmur (after dental work, often) is infective
 # endocarditis until shown otherwise: seen the same day with blood cultures (NICE CG64 (2016); ESC 2023 endocarditis).

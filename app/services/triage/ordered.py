@@ -84,6 +84,15 @@ def ordered_protocol(code: str, dept: str, *, asks: list[Ask], self_care: Ask | 
     return run
 
 
+def reassurance_protocol(code: str, dept: str, *, when: Callable[[Ctx], bool], rule: str, source: str, advice: str,
+                         paediatric: bool = True, obstetric: bool = False) -> Callable[[Ctx, Out], None]:
+    """A protocol whose only answer is self-care with its advice: named explained evidence (a rule that says why
+    a frightening finding is harmless) and questions whose answer reassures. ``when`` holds the rule's own
+    exclusions; a red flag in the same message is answered by its own protocol, whose level wins."""
+    return ordered_protocol(code, dept, when=when, asks=[], paediatric=paediatric, obstetric=obstetric,
+                            self_care=Ask(rule, S, source, lambda c: True, advice=advice))
+
+
 def _also(c: Ctx, r: Out, rest: list[Ask]) -> None:
     """The other questions of an urgent or emergency answer's level (and, with ``record_below``, of the
     lower levels) that also hold are recorded too (their red flags and advice reach the doctor); they

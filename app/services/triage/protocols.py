@@ -20,7 +20,7 @@ from ml.clinical import ACUTE_DBP, ACUTE_SBP, HYPER_URGENT, HYPO_LEVEL1_BELOW, H
 from app.services.triage import texts as tx
 from app.services.triage.context import E, PROTOCOLS, R, S, U, Ctx
 from app.services.triage.language import lexicon
-from app.services.triage.ordered import Ask, ordered_protocol
+from app.services.triage.ordered import Ask, ordered_protocol, reassurance_protocol
 
 
 # --- sources (cited by every rule) ----------------------------------------------------------------
@@ -277,8 +277,8 @@ def explained_by_vaccine_reaction(c: Ctx) -> bool:
     """Named explained-evidence rule (预防接种工作规范 2016, 一般反应: local redness, swelling or a hard lump at the
     injection site within a few days, mostly under 2.5 cm, resolving by itself; WHO, Causality assessment of an
     adverse event following immunization, 2nd ed. 2018): a lump, redness or swelling where the vaccine went in
-    (a child's injection site, or after a named vaccination), in the days after it — only without a fever of 39 °C or more, spreading redness, pus, poor feeding or
-    sleepiness."""
+    (a child's injection site, or after a named vaccination), in the days after it — only without a fever of
+    39 °C or more, spreading redness, pus, poor feeding or sleepiness."""
     hours = c.hours("vaccinated")
     return c.has("injection_site") and (c.has("vaccinated") or c.child) and (hours is None or hours <= 24 * 7) and \
         c.has("lump", "red_swollen", "swelling_generic", "minor_skin", "rash") and \
@@ -1139,37 +1139,23 @@ def _adult(pred):
 
 
 # Teething explained (a named rule): what to do at home and when to worry.
-ordered_protocol(
-    "teething", tx.PAED, when=explained_by_teething, asks=[],
-    self_care=Ask("teething.self_care", S, "NICE CKS teething (2021)", lambda c: True, advice="teething"))
+reassurance_protocol("teething", tx.PAED, when=explained_by_teething, rule="teething.self_care",
+                     source="NICE CKS teething (2021)", advice="teething")
 
 
 # Named explained evidence (rules above) that is looked after at home: what to do and when to worry.
-ordered_protocol(
-    "newborn_hormones", tx.PAED, when=explained_by_maternal_hormones, asks=[],
-    self_care=Ask("newborn.maternal_hormones", S,
-                  "NHS newborn baby's health (2023): 出生后几周内假月经、乳房肿大(母体激素撤退)", lambda c: True,
-                  advice="newborn_hormones"))
-
-ordered_protocol(
-    "missed_dose", tx.GP, paediatric=False, when=explained_by_missed_dose, asks=[],
-    self_care=Ask("med.after_missed_dose", S, HTN + "; 中国家庭血压监测指南(2019)、中国2型糖尿病防治指南(2020)",
-                  lambda c: True, advice="missed_dose"))
-
-ordered_protocol(
-    "roseola", tx.PAED, when=explained_by_roseola, asks=[],
-    self_care=Ask("roseola.self_care", S, "NICE CKS roseola infantum (2021) 幼儿急疹: 热退疹出", lambda c: True,
-                  advice="roseola"))
-
-ordered_protocol(
-    "senile_purpura", tx.GP, paediatric=False, when=explained_by_senile_purpura, asks=[],
-    self_care=Ask("bruise.senile_purpura", S, "NICE CKS bruising (2023) 老年性紫癜", lambda c: True,
-                  advice="senile_purpura"))
-
-ordered_protocol(
-    "vaccine_reaction", tx.PAED, when=explained_by_vaccine_reaction, asks=[],
-    self_care=Ask("vaccine.local_reaction", S, "预防接种工作规范(2016) 一般反应: 接种部位红肿、硬结",
-                  lambda c: True, advice="vaccine_local"))
+reassurance_protocol("newborn_hormones", tx.PAED, when=explained_by_maternal_hormones,
+                     rule="newborn.maternal_hormones", source="NHS newborn baby's health (2023): 出生后几周内假月经、乳房肿大(母体激素撤退)",
+                     advice="newborn_hormones")
+reassurance_protocol("missed_dose", tx.GP, when=explained_by_missed_dose, rule="med.after_missed_dose",
+                     source=HTN + "; 中国家庭血压监测指南(2019)、中国2型糖尿病防治指南(2020)", advice="missed_dose",
+                     paediatric=False)
+reassurance_protocol("roseola", tx.PAED, when=explained_by_roseola, rule="roseola.self_care",
+                     source="NICE CKS roseola infantum (2021) 幼儿急疹: 热退疹出", advice="roseola")
+reassurance_protocol("senile_purpura", tx.GP, when=explained_by_senile_purpura, rule="bruise.senile_purpura",
+                     source="NICE CKS bruising (2023) 老年性紫癜", advice="senile_purpura", paediatric=False)
+reassurance_protocol("vaccine_reaction", tx.PAED, when=explained_by_vaccine_reaction, rule="vaccine.local_reaction",
+                     source="预防接种工作规范(2016) 一般反应: 接种部位红肿、硬结", advice="vaccine_local")
 
 
 # Bell's palsy (a named rule above): a same-day visit for prednisolone within 72 hours and eye care.
@@ -1666,6 +1652,11 @@ def _from_20_weeks(c: Ctx) -> bool:
     return c.preg_weeks is None or c.preg_weeks >= 20
 
 
+def _quickening_overdue(c: Ctx) -> bool:
+    """No movement felt yet at 24 weeks or more, or at an unknown week (RCOG GTG57: felt by 24 weeks)."""
+    return c.has("quickening_not_yet") and (c.preg_weeks is None or c.preg_weeks >= 24)
+
+
 def _preterm(c: Ctx) -> bool:
     return c.preg_weeks is not None and 20 <= c.preg_weeks < 37
 
@@ -1711,8 +1702,7 @@ ordered_protocol(
             lambda c: c.has("vaginal_bleeding") or c.yes("preg_bleed"), flag="preg.bleeding", advice="pregnancy"),
         Ask("preg.rom", U, PREG + " 胎膜早破立即去医院", lambda c: c.has("rom"), flag="preg.rom", advice="pregnancy"),
         Ask("preg.fetal_movement", U, PREG + " 胎动减少当天评估",
-            lambda c: c.has("reduced_fetal_movement", "no_fetal_movement") or
-            c.has("quickening_not_yet") and (c.preg_weeks is None or c.preg_weeks >= 24),
+            lambda c: c.has("reduced_fetal_movement", "no_fetal_movement") or _quickening_overdue(c),
             flag="preg.fetal_movement", advice="pregnancy"),
         Ask("preg.contractions", U, PREG + " 规律宫缩", lambda c: c.has("contractions") and _from_20_weeks(c),
             flag="preg.labour", advice="pregnancy"),
@@ -1735,15 +1725,12 @@ ordered_protocol(
 def _preg_reassurance(c: Ctx) -> bool:
     return c.has("braxton_hicks", "quickening_not_yet") and not c.has(
         "abdominal_pain", "vaginal_bleeding", "rom", "reduced_fetal_movement", "no_fetal_movement", "contractions",
-        "headache", "blurred_vision", "face_swelling", "back_pain") and \
-        not (c.has("quickening_not_yet") and (c.preg_weeks is None or c.preg_weeks >= 24))
+        "headache", "blurred_vision", "face_swelling", "back_pain") and not _quickening_overdue(c)
 
 
-ordered_protocol(
-    "pregnancy_reassurance", tx.OBGYN, paediatric=False, obstetric=True,
-    when=lambda c: c.pregnant and _preg_reassurance(c),
-    asks=[], self_care=Ask("preg.expected_changes", S, PREG + "; RCOG GTG57 胎动16-24周出现; 假宫缩(不规律、不痛)",
-                           lambda c: True, advice="pregnancy_expected"))
+reassurance_protocol("pregnancy_reassurance", tx.OBGYN, when=lambda c: c.pregnant and _preg_reassurance(c),
+                     rule="preg.expected_changes", source=PREG + "; RCOG GTG57 胎动16-24周出现; 假宫缩(不规律、不痛)",
+                     advice="pregnancy_expected", paediatric=False, obstetric=True)
 
 
 def _testicular(c: Ctx) -> bool:
@@ -2803,8 +2790,8 @@ def care_question(c: Ctx) -> bool:
     """A question about what one may eat, drink or take, or about a missed dose of one's regular medicine
     (「糖尿病能吃西瓜不」, 「降压药忘吃了 要不要补」), with no finding present. Used only when no protocol answered:
     a symptom, a reading or an overdose said in the same message is answered by its own protocol."""
-    asked = any(m.code == "care_question" and m.assertion in ("present", "hypothetical") for m in c.p.mentions)
-    return asked and not c.has("med_change_request") and not any_finding_present(c)
+    return c.said("care_question", "present", "hypothetical") and not c.has("med_change_request") and \
+        not any_finding_present(c)
 
 
 def any_finding_present(c: Ctx, except_: tuple[str, ...] = ()) -> bool:
