@@ -546,3 +546,11 @@ def test_reassurance_gives_way_to_any_red_flag(text):
     assert _level(text) == "self_care", text
     for flag in _RED_FLAGS:
         assert _level(text + flag) == "emergency", text + flag
+
+
+@pytest.mark.parametrize("text, level", [
+    ("早上降压药和二甲双胍都忘吃了 血压135/85 血糖19.5", "urgent"),   # the glucose still needs a call (≥ 16.7)
+    ("降压药忘吃了 量了85/50 没啥感觉", "routine"),                  # a low pressure is no missed dose
+])
+def test_a_missed_dose_explains_only_when_every_value_is_within_its_limits(text, level):
+    assert _level(text) == level

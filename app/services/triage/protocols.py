@@ -262,14 +262,16 @@ def explained_by_senile_purpura(c: Ctx) -> bool:
 def explained_by_missed_dose(c: Ctx) -> bool:
     """Named explained-evidence rule (中国家庭血压监测指南 2019: the home thresholds are means of several readings;
     中国2型糖尿病防治指南 2020: targets are judged over days, not one value; docs/clinical_rules.md §1.2, §2): one
-    reading under 160/100, or one glucose from 3.9 to under 13.9, the day a blood-pressure or oral diabetes medicine
-    was missed, without a headache, dizziness, thirst, chest, vision or stroke symptom, is the missed dose — only
-    below the levels that need a same-day call, not on insulin, and not in pregnancy."""
-    bp = c.v.systolic is not None and not _bp_at_least(c, 160, 100)
-    glu = c.v.glucose is not None and 3.9 <= c.v.glucose < 13.9 and not c.cond("insulin") and \
+    reading from 90 to under 160/100, or one glucose from 3.9 to under 13.9, the day a blood-pressure or oral diabetes
+    medicine was missed, without a headache, dizziness, thirst, chest, vision or stroke symptom, is the missed dose —
+    only when every value given is inside those limits (below the levels that need a call, above the low ones), not on
+    insulin, and not in pregnancy."""
+    sbp, glucose = c.v.systolic, c.v.glucose
+    bp_in_reach = sbp is None or sbp >= 90 and not _bp_at_least(c, 160, 100)
+    glucose_in_reach = glucose is None or 3.9 <= glucose < 13.9 and not c.cond("insulin") and \
         not c.has("cond_insulin", "polydipsia", "polyuria", "vomiting", "drowsy", "confusion")
-    return c.has("missed_dose") and (bp or glu) and not (c.v.systolic is not None and not bp) and \
-        not c.pregnant and not c.has("headache", "dizziness", "chest_pain", "chest_tightness", "blurred_vision",
+    return c.has("missed_dose") and (sbp is not None or glucose is not None) and bp_in_reach and glucose_in_reach \
+        and not c.pregnant and not c.has("headache", "dizziness", "chest_pain", "chest_tightness", "blurred_vision",
                                      "palpitations", "dyspnoea", "unilateral_weakness", "speech", "face_droop")
 
 
