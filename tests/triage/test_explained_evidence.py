@@ -554,3 +554,7 @@ def test_reassurance_gives_way_to_any_red_flag(text):
 ])
 def test_a_missed_dose_explains_only_when_every_value_is_within_its_limits(text, level):
     assert _level(text) == level
+
+
+def test_roseola_does_not_explain_a_fever_that_came_back():
+    assert _level("儿子一岁半 烧了三天 今天烧退了 出了小红疹 压一下会褪色 现在又烧到40度") != "self_care"

@@ -242,7 +242,10 @@ def explained_by_roseola(c: Ctx) -> bool:
     is feeding and playing, is roseola — only when the fever has gone and without spots that do not fade, a fit,
     sleepiness, poor feeding, breathing trouble or a stiff neck."""
     young = c.age is None and c.child or c.age is not None and c.age < 4
-    return young and c.has("rash", "rash_after_fever") and c.has("rash_after_fever", "afebrile") and \
+    gone = [m.start for m in c.p.mentions if m.code in ("afebrile", "rash_after_fever") and m.assertion == "present"]
+    back = gone and any(m.code in ("fever", "high_fever_word") and m.assertion == "present" and m.start > max(gone)
+                        for m in c.p.mentions)   # 「烧退了 出了疹子 现在又烧到40度」: the fever came back
+    return young and not back and c.has("rash", "rash_after_fever") and c.has("rash_after_fever", "afebrile") and \
         (c.has("blanching") or c.has("rash_after_fever")) and not c.has("petechiae") and \
         not c.has("seizure", "lethargy", "drowsy", "unresponsive", "poor_feeding", "dyspnoea", "fast_breathing",
                   "neck_stiffness", "vomits_everything", "cramp_generic")
