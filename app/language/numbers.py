@@ -128,6 +128,7 @@ class Numbers:
     glucose_after_treatment: float | None = None   # "喝了糖水 再测5.6": the value once a low was treated
     glucose_after_meal: float | None = None        # an after-meal value in range (< 10.0), kept apart from glucose
     tablets_at_once: float | None = None
+    course_words: bool = False                      # a period, a total or what is left ("这个月", "一共", "还剩"): a course, not one go
     length_cm: float | None = None                 # a length said in cm ("口子 两公分左右"): a cut's, in a wound message
     magnets: float | None = None                   # how many magnets were swallowed, when said ("就一颗小磁铁")           # "一下吃了15片安眠药": tablets swallowed in one go
 
@@ -325,6 +326,7 @@ def parse_numbers(t: str) -> Numbers:
             v = v / 2 if m.group(2) == "斤" else v
             if 2 <= v <= 250:
                 n.weight_kg = v
+    n.course_words = bool(_PERIOD_RE.search(t))
     for m in (*_TABLETS_RE.finditer(t), *_TABLETS_BEFORE_RE.finditer(t)):
         v = to_number(m.group(1))
         before = re.split(r"[，。；！？,.;!?]", t[max(0, m.start() - 8):m.start()])[-1]

@@ -28,6 +28,61 @@ def test_ten_tablets_in_one_go_are_an_overdose_but_a_months_supply_is_not():
     assert assess("这个月吃了三十片降压药 还剩一盒", interactive=False).level != "emergency"
 
 
+@pytest.mark.parametrize("text", ["把一瓶安眠药全吃了 现在还能说话", "一整盒降压药 他一口气全吞下去了",
+                                  "吵完架 药 一大把都吃了"])
+def test_a_whole_pack_swallowed_is_an_overdose_however_the_sentence_runs(text):
+    assert assess(text, interactive=False).level == "emergency"
+
+
+def test_a_pack_taken_over_a_course_is_not_an_overdose():
+    assert assess("一瓶降压药吃了一个月 还剩一点", interactive=False).level != "emergency"
+
+
+@pytest.mark.parametrize("text, level", [
+    ("怀孕32周 下面哗一下出了好多鲜红的血", "emergency"),    # unnamed site, pregnant: vaginal
+    ("生完孩子第五天 下头出血交关多 心慌头晕", "emergency"),
+    ("孕8周 有点出血 肚子有点坠痛", "emergency"),             # early pregnancy, not yet seen in the womb: ectopic first
+    ("孕8周 有点出血 肚子有点坠痛 之前B超说是宫内的", "urgent"),  # NICE NG126: threatened miscarriage
+])
+def test_bleeding_with_no_site_named_is_vaginal_in_pregnancy_and_after_birth(text, level):
+    assert assess(text, interactive=False).level == level
+
+
+def test_bleeding_with_no_site_named_is_not_given_one_outside_pregnancy():
+    a = assess("手上划了个口子 流了点血 已经止住了", interactive=False)
+    assert "gynae" not in a.complaints and "pregnancy" not in a.complaints
+
+
+def test_a_conditions_history_does_not_date_todays_complaint():
+    # "糖尿病好几年了" is the diabetes' course, not the itch's: a few days' itch stays self-care.
+    assert assess("脚丫子缝痒 脱皮", interactive=False).level == "self_care"
+    assert assess("脚丫子缝痒 脱皮。有糖尿病好几年了，吃二甲双胍，血糖还算平稳。", interactive=False).level == "self_care"
+    assert assess("脚丫子缝痒 脱皮 好几年了", interactive=False).level == "routine"
+
+
+@pytest.mark.parametrize("text", ["说活着没意思 药都买好了 让我照顾好自己", "心里苦 活够了 遗书都写好了"])
+def test_a_death_wish_with_preparation_is_an_emergency(text):
+    assert assess(text, interactive=False).level == "emergency"
+
+
+def test_a_death_wish_alone_is_urgent():
+    assert assess("最近老觉得活着没意思", interactive=False).level == "urgent"
+
+
+@pytest.mark.parametrize("text", ["从房顶上摔下来了 背先着地", "摔下来了 得有三米多高 现在腰疼",
+                                  "搬东西摔了一跤 两条腿没知觉了"])
+def test_a_fall_from_height_or_with_legs_gone_numb_is_an_emergency(text):
+    assert assess(text, interactive=False).level == "emergency"
+
+
+def test_a_small_childs_fall_from_a_sofa_is_not_a_fall_from_height():
+    assert assess("孩子从沙发上摔下来了 哭了一会就好了 照样玩", interactive=False).level == "self_care"
+
+
+def test_epigastric_oppression_with_a_cold_sweat_in_a_diabetic_is_an_emergency():
+    assert assess("68岁 糖尿病 胃口那块发闷 出了一身冷汗 四十分钟了", interactive=False).level == "emergency"
+
+
 def test_three_tablets_of_a_sulfonylurea_at_once_or_missing_from_the_pack_is_an_overdose():
     assert assess("格列齐德吃了三片 平时一次一片", interactive=False).level == "emergency"
     assert assess("外婆怕漏了又吃了一遍 格列美脲一上午少了五片", interactive=False).level == "emergency"

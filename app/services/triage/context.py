@@ -23,6 +23,11 @@ class Vitals:
     glucose_after_meal: float | None = None
 
 
+# Bleeding whose site is named: it is not given a site from the person's state.
+_SITED_BLEEDING = ("vaginal_bleeding", "menorrhagia", "epistaxis", "haematemesis", "melena", "bloody_stool", "minor_rectal_blood",
+                   "haemorrhoids", "haematuria", "haemoptysis", "sputum_blood", "saliva_blood", "gum_bleeding", "wound", "deep_wound")
+
+
 class Ctx:
     """Facts about one assessment: parsed text, effective profile, vitals and answers."""
 
@@ -41,6 +46,10 @@ class Ctx:
         # something ("不是突然的剧痛") is not one of them.
         self._free = [k for k, cl in enumerate(parsed.clauses)
                       if not any(m.clause == k and not m.code.startswith("cond_") for m in parsed.mentions)]
+        # A condition's history ("糖尿病好几年了", "高血压十几年") never dates or qualifies today's complaint.
+        self._history = {m.clause for m in parsed.mentions if m.code.startswith("cond_")}
+        self._course = [k for k in self._free if k not in self._history]
+        self._derived = self._site_from_context()
 
     def with_answer(self, qid: str, value: object) -> Ctx:
         """A copy with one more answer (the engine uses it to find the decisive question)."""
@@ -55,10 +64,27 @@ class Ctx:
         return Ctx(self.p, age=self.age, sex=self.sex, conditions=self.conditions, vitals=vitals,
                    answers=answers, child=self.child, stated=frozenset(stated))
 
+    def _site_from_context(self) -> frozenset[str]:
+        """Findings the person's state gives a site to: bleeding with no site named, in a pregnant woman or one who
+        has just given birth, is vaginal bleeding ("下头出血交关多", "下面哗一下出了好多血"), as a midwife reads it."""
+        pos = self.p.positive
+        bleeding = any(code in pos for code in ("bleeding_generic", "uncontrolled_bleeding"))
+        if bleeding and (self.pregnant or "postpartum" in pos) and not any(code in pos for code in _SITED_BLEEDING):
+            return frozenset({"vaginal_bleeding"})
+        return frozenset()
+
     # facts --------------------------------------------------------------------------------------
     def has(self, *codes: str) -> bool:
         pos = self.p.positive
-        return any(code in pos or self.answers.get(code) is True for code in codes)
+        return any(code in pos or code in self._derived or self.answers.get(code) is True for code in codes)
+
+    def near(self, *groups: tuple[str, ...], within: int = 1) -> bool:
+        """Each group has a finding, all told within ``within`` clauses of one another ("把一瓶安眠药全吃了 估计
+        二三十片": the swallowing, the amount and the medicine belong together)."""
+        spans = [sorted({m.clause for code in g for m in self.p.positive.get(code, ())}) for g in groups]
+        if not all(spans):
+            return False
+        return any(all(any(abs(k - k0) <= within for k in ks) for ks in spans) for k0 in spans[0])
 
     def said(self, code: str, *assertions: str) -> bool:
         """Mentioned with one of these assertions (a question is "hypothetical", 「…正常吗」 "normal")."""
@@ -111,14 +137,13 @@ class Ctx:
             said = {m.clause for m in self.p.mentions}
             return max(own + [cl[k].hours for k in self._free if cl[k].hours is not None and k not in said])
         # A clause about a past episode of the same complaint keeps its time ("两年前发烧抽过一次" does not make
-        # today's fever two years long), and a condition's history ("高血压十几年") never dates today's symptoms.
+        # today's fever two years long).
         past = {m.clause for m in self.p.mentions if m.assertion == "past" and m.code in codes}
-        history = {m.clause for m in self.p.mentions if m.code.startswith("cond_")}
-        free = [cl[k].hours for k in self._free if cl[k].hours is not None and k not in past and k not in history]
+        free = [cl[k].hours for k in self._course if cl[k].hours is not None and k not in past]
         if free:
             return max(free)
         timed = [k for k, c in enumerate(cl) if c.hours is not None]
-        if len(timed) == 1 and timed[0] not in past and timed[0] not in history:
+        if len(timed) == 1 and timed[0] not in past and timed[0] not in self._history:
             return self.p.max_hours
         return None
 
@@ -134,13 +159,13 @@ class Ctx:
         ks = self._clauses_of(codes)
         cl = self.p.clauses
         h = self.hours(*codes)
-        return any(cl[k].chronic for k in ks) or any(cl[k].chronic for k in self._free) or \
+        return any(cl[k].chronic for k in ks) or any(cl[k].chronic for k in self._course) or \
             (h is not None and h >= 24 * 60)
 
     def recurrent(self, *codes: str) -> bool:
         ks = self._clauses_of(codes)
         cl = self.p.clauses
-        return any(cl[k].recurrent for k in ks) or any(cl[k].recurrent for k in self._free)
+        return any(cl[k].recurrent for k in ks) or any(cl[k].recurrent for k in self._course)
 
     def current(self, *codes: str) -> bool:
         """Said to be happening now (not over: "鼻涕好了 就剩咳嗽" has no current runny nose)."""

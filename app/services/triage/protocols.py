@@ -848,7 +848,10 @@ def _reproductive_female(c: Ctx) -> bool:
 
 
 def _possible_preg(c: Ctx) -> bool:
-    return c.has("amenorrhoea") or c.yes("preg_possible") or (c.pregnant and (c.preg_weeks or 0) < 14)
+    """A pregnancy that may be outside the womb: a missed period, or early pregnancy not yet seen in the womb on a scan
+    (NICE NG126 (2023): with an intrauterine pregnancy confirmed, bleeding and pain are a threatened miscarriage)."""
+    return (c.has("amenorrhoea") or c.yes("preg_possible") or (c.pregnant and (c.preg_weeks or 0) < 14)) and \
+        not c.said("intrauterine_confirmed", "present", "past")
 
 
 def _abdo_pattern(c: Ctx) -> str:
@@ -1972,7 +1975,20 @@ TABLETS_OVERDOSE_HYPOGLYCAEMIC = 3
 
 def _many_tablets(c: Ctx) -> bool:
     n = c.p.numbers.tablets_at_once or 0
-    return n >= TABLETS_OVERDOSE or (n >= TABLETS_OVERDOSE_HYPOGLYCAEMIC and _hypoglycaemic_drug(c))
+    return n >= TABLETS_OVERDOSE or (n >= TABLETS_OVERDOSE_HYPOGLYCAEMIC and _hypoglycaemic_drug(c)) or \
+        _whole_pack(c)
+
+
+MEDICINES = ("medicine_word", "sleeping_pill", "high_risk_medicine", "regular_medicine", "bp_medicine",
+             "wide_margin_medicine", "cond_insulin", "cond_sulfonylurea")
+
+
+def _whole_pack(c: Ctx) -> bool:
+    """A bottle, a box or a handful of a medicine swallowed at once, however the sentence runs ("把一瓶安眠药全吃了",
+    "药一整盒都吞了"): more than any single dose (the same sources as TABLETS_OVERDOSE). Not a course taken over days
+    ("一瓶药吃了一个月")."""
+    return c.near(("ingested",), ("large_amount",), MEDICINES) and not c.p.numbers.course_words and \
+        not c.chronic("ingested") and c.hours("ingested") is None
 
 
 def _epididymo_orchitis(c: Ctx) -> bool:
@@ -2638,8 +2654,11 @@ ordered_protocol(
             flag="fall.head_red", advice="head_injury"),
         # A faint with a fall: the syncope protocol answers.
         Ask("fall.after_syncope", E, SYNCOPE, lambda c: c.has("syncope") and c.has("fall"), stop=True),
-        Ask("fall.height", E, CONSENSUS + " Ⅰ级: 高处坠落", lambda c: c.has("major_trauma_mech"), flag="limb.major_trauma",
-            advice="limb"),
+        # 共识(2018) Ⅰ级 高处坠落; NICE NG41 spinal injury (2016): a fall from more than 1 m or 5 stairs is a dangerous
+        # mechanism, and new numbness or weakness of both legs after an injury is a spinal injury until proved otherwise.
+        Ask("fall.height", E, CONSENSUS + " Ⅰ级: 高处坠落; NICE NG41 (2016) 危险机制/脊髓损伤",
+            lambda c: c.has("major_trauma_mech", "leg_paralysis") or c.near(("fall",), ("height",)),
+            flag="limb.major_trauma", advice="limb"),
         Ask("fall.head_vomited_once", U, HEADINJ + " 呕吐一次: 观察4小时",
             lambda c: _head_hit(c) and c.has("vomiting"), flag="fall.head_red", advice="head_injury"),
         Ask("fall.head_anticoagulant", U, HEADINJ + " 抗凝者头部外伤8小时内CT",
@@ -2681,10 +2700,15 @@ def _mood_persistent(c: Ctx) -> bool:
 
 
 ordered_protocol(
-    "mental", tx.PSY, triggers="suicidal passive_death_wish self_harm_act violence psychosis low_mood anxiety "
-    "insomnia", paediatric=False, all_flags=False,
+    "mental", tx.PSY, triggers="suicidal passive_death_wish suicide_preparation self_harm_act violence psychosis low_mood "
+    "anxiety insomnia", paediatric=False, all_flags=False,
     asks=[
         Ask("mental.suicide", E, SUICIDE + "; " + CONSENSUS + " Ⅰ级: 自伤行为", lambda c: c.has("suicidal", "self_harm_act"),
+            flag="mental.suicide", advice="mental_crisis"),
+        # 精神障碍诊疗规范(2020) 自杀风险评估; C-SSRS: wishing to be dead with preparation (the means got ready, a
+        # farewell, a will) is the highest risk, however the wish is worded.
+        Ask("mental.suicide_preparation", E, SUICIDE + " 有准备行为为高危",
+            lambda c: c.has("suicide_preparation") and c.has("passive_death_wish", "low_mood", "psychosis"),
             flag="mental.suicide", advice="mental_crisis"),
         Ask("mental.violence", E, CONSENSUS + " Ⅰ/Ⅱ级: 暴力行为", lambda c: c.has("violence"), flag="mental.violence",
             advice="mental_crisis"),
