@@ -65,13 +65,20 @@ class Ctx:
                    answers=answers, child=self.child, stated=frozenset(stated))
 
     def _site_from_context(self) -> frozenset[str]:
-        """Findings the person's state gives a site to: bleeding with no site named, in a pregnant woman or one who
-        has just given birth, is vaginal bleeding ("下头出血交关多", "下面哗一下出了好多血"), as a midwife reads it."""
+        """Findings the context gives a site to: bleeding with no site named, in a pregnant woman or one who has just
+        given birth, is vaginal bleeding ("下头出血交关多", "下面哗一下出了好多血"), as a midwife reads it."""
         pos = self.p.positive
+        derived = set()
         bleeding = any(code in pos for code in ("bleeding_generic", "uncontrolled_bleeding"))
         if bleeding and (self.pregnant or "postpartum" in pos) and not any(code in pos for code in _SITED_BLEEDING):
-            return frozenset({"vaginal_bleeding"})
-        return frozenset()
+            derived.add("vaginal_bleeding")
+        # A snorer whose breath stops and comes back ("憋着憋着就没气了 过一会儿才猛吸一口") has sleep apnoea.
+        if "snoring" in pos and "breath_resumes" in pos:
+            derived.add("sleep_apnoea")
+        # "按着更疼" next to a belly ache is the belly's guarding; next to a rib it is the chest wall's tenderness.
+        if self.near(("worse_on_press",), ("abdominal_pain", "rlq")) and not self.near(("worse_on_press",), ("chest_pain",)):
+            derived.add("peritonism")
+        return frozenset(derived)
 
     # facts --------------------------------------------------------------------------------------
     def has(self, *codes: str) -> bool:

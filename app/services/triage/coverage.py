@@ -334,3 +334,67 @@ ordered_protocol(
                                                           or c.has("night_sweats", "weight_loss")),
     asks=[Ask("fever.endocarditis", U, "NICE CG64 (2016); ESC 2023 感染性心内膜炎", lambda c: True, flag="fever.sepsis",
               advice="fever")])
+
+# Snoring with pauses in breathing at night and sleepiness by day (NICE NG202 obstructive sleep apnoea (2021); AAP
+# clinical practice guideline, childhood OSA (2012): snoring with pauses, large tonsils): a clinic referral for a
+# sleep study, whatever else the message says — a cold beside it does not make it self-care.
+ordered_protocol(
+    "sleep_apnoea", tx.GP, triggers="sleep_apnoea", asks=[],
+    otherwise=("general.sleep_apnoea", "NICE NG202 OSAHS (2021); AAP 儿童OSA (2012): 打鼾伴睡眠中憋气、白天嗜睡 → 门诊转诊睡眠监测",
+               "general"))
+
+
+# Developmental warning signs (国家基本公共卫生服务规范 第三版 0-6岁儿童健康管理: 发育预警征象; AAP/M-CHAT-R autism screening
+# at 18-24 months): not speaking, not answering to the name, no eye contact, lost skills — a referral for
+# developmental assessment within weeks, not an emergency; a child who does not answer only "sometimes", playing
+# alone, is not an unresponsive child.
+ordered_protocol(
+    "development", tx.PAED, triggers="developmental_concern",
+    asks=[], otherwise=("child.development_review", "国家基本公共卫生服务规范(第三版) 0-6岁儿童 发育预警征象; AAP M-CHAT-R",
+                        "development"))
+
+
+# A lump in the front of the neck, or one that moves when swallowing (a thyroid nodule): NICE NG12 (2015, updated 2023)
+# and 甲状腺结节和分化型甲状腺癌诊治指南(第二版, 2023): an ultrasound and thyroid function in clinic within two weeks;
+# with stridor, the airway is urgent (today); with a hoarse voice or trouble swallowing, a same-day look.
+ordered_protocol(
+    "neck_lump", tx.GP, triggers="neck_lump", paediatric=False,
+    asks=[
+        Ask("neck_lump.airway", E, "NICE NG12 (2023) 甲状腺肿块伴喘鸣", lambda c: c.has("stridor"), flag="resp.stridor",
+            advice="dyspnoea"),
+        Ask("neck_lump.pressure", U, "NICE NG12 (2023); 甲状腺结节诊治指南(2023) 肿块伴声音嘶哑/吞咽困难",
+            lambda c: c.has("hoarseness", "voice_change", "dysphagia"), flag="general.lump"),
+    ],
+    otherwise=("neck_lump.review", "NICE NG12 (2023); 甲状腺结节和分化型甲状腺癌诊治指南(第二版, 2023) 颈部肿块2周内B超", "general"))
+
+
+# Impetigo (NICE NG153 (2020)): golden crusts around the nose and mouth — hydrogen peroxide cream or a topical
+# antibiotic on prescription, kept off nursery until crusted over: seen in clinic within days, not home care alone.
+ordered_protocol(
+    "impetigo", tx.DERM, triggers="impetigo",
+    asks=[Ask("impetigo.explained_by_cradle_cap", E, "NICE CKS seborrhoeic dermatitis - infant (2023) 乳痂",
+              lambda c: c.has("newborn_normal"), stop=True),
+          Ask("impetigo.widespread", U, "NICE NG153 impetigo (2020) 泛发或伴发热、精神差",
+              lambda c: c.fever or c.has("lethargy", "spreading") and c.severe("impetigo"), flag="skin.infection")],
+    otherwise=("impetigo.review", "NICE NG153 impetigo (2020) 局限性脓疱疮需处方外用药", "skin"))
+
+
+# Asthma not controlled (GINA 2023; 支气管哮喘防治指南(2020)): waking at night with cough or wheeze, or the blue
+# reliever used more than twice a week — a control review in clinic within days. An attack itself is the breathing
+# protocol's.
+ordered_protocol(
+    "asthma_control", tx.RESP, when=lambda c: c.has("asthma_poor_control") and (c.cond("asthma") or c.has("cond_asthma")),
+    asks=[], otherwise=("asthma.poor_control", "GINA 2023; 支气管哮喘防治指南(2020) 夜间憋醒或缓解药每周>2次: 哮喘未控制",
+                        "dyspnoea"))
+
+
+# Home care that did not work: a treatment used and not helped, or a complaint that comes back each time the medicine
+# is stopped (Schmitt-Thompson telephone triage: "home care not helping" is seen in clinic; NICE CKS dyspepsia (2023):
+# symptoms that return after stopping a PPI are reviewed). It can only make self-care routine; any higher answer of
+# another protocol stands.
+ordered_protocol(
+    "home_care_failed", tx.GP, when=lambda c: c.has("relapse_on_stopping") or
+    (c.has("treatment_failed") and not c.has("poison_ingestion")),
+    asks=[], otherwise=("general.home_care_failed", "Schmitt-Thompson 家庭护理无效需门诊; NICE CKS dyspepsia (2023) 停药复发",
+                        "general"))
+

@@ -100,12 +100,20 @@ def period_pain(c: Ctx) -> bool:
     return c.has("dysmenorrhoea") or (c.has("menstruation") and c.has("abdominal_pain") and not c.pregnant)
 
 
+_ACS_FEATURES = ("sweating", "radiation", "pressure_quality", "nausea", "vomiting", "syncope", "near_syncope",
+                 "cyanosis", "severe_dyspnoea", "dyspnoea", "exertional", "at_rest")
+
+
 def explained_by_shingles(c: Ctx) -> bool:
-    """Named explained-evidence rule (NICE CKS shingles): vesicles in a band explain the pain only in
-    someone without cardiac risk features."""
+    """Named explained-evidence rule (NICE CKS shingles, 2023; 急性胸痛急诊诊疗专家共识, 2019): vesicles in a band
+    explain the pain in someone without cardiac risk features — and in anyone when the pain has run a day or more
+    before or with the band (shingles' prodrome) with no feature of a coronary pain (sweating, radiation, pressure,
+    nausea, fainting, breathlessness, exertion)."""
     band = c.has("shingles") or (c.has("blisters") and c.has("one_side_band", "burning"))
     no_risk = not c.cardiac_risk and (c.age is None or c.age < 50) and not c.cond("heart_disease")
-    return band and no_risk and c.has("chest_pain", "chest_tightness")
+    hours = c.hours("chest_pain", "chest_tightness")
+    prodrome = hours is not None and hours >= 24 and not c.has(*_ACS_FEATURES)
+    return band and (no_risk or prodrome) and c.has("chest_pain", "chest_tightness")
 
 
 def explained_by_iron(c: Ctx) -> bool:
@@ -165,8 +173,7 @@ def explained_by_chest_infection(c: Ctx) -> bool:
     still talk in sentences, explains the chest pain and a mild breathlessness as a chest infection
     (a same-day pneumonia assessment, urgent) — only without sweating, radiation, pressure quality,
     nausea, fainting, cyanosis, severe breathlessness or a low SpO2 (< 92 %)."""
-    acs = c.has("sweating", "radiation", "pressure_quality", "nausea", "vomiting", "syncope", "near_syncope",
-                "cyanosis", "severe_dyspnoea", "exertional")
+    acs = c.has(*(f for f in _ACS_FEATURES if f not in ("dyspnoea", "at_rest")))
     low_spo2 = c.v.spo2 is not None and c.v.spo2 < 92
     return c.has("pleuritic") and c.has("cough", "sputum", "purulent_sputum") and c.fever and not c.elderly \
         and not c.cardiac_risk and not acs and not low_spo2 and not c.severe("dyspnoea")
@@ -342,9 +349,26 @@ def explained_by_sleep_apnoea(c: Ctx) -> bool:
     childhood OSA (2012)): sleepiness in the daytime with loud snoring and pauses in breathing at night is the
     broken sleep of sleep apnoea (reviewed in clinic), not an acute drop in consciousness — only without
     confusion, a fit, being hard to rouse, a fever, a head injury or a poison."""
-    return c.has("sleep_apnoea") and c.has("drowsy") and \
+    return c.has("sleep_apnoea") and (c.has("drowsy") or _apnoea_not_arrest(c)) and \
+        (not c.has("not_breathing") or _apnoea_not_arrest(c)) and \
         not c.has("confusion", "unresponsive", "seizure", "head_injury", "poison_ingestion", "co_exposure") and \
         not c.fever
+
+
+def _apnoea_not_arrest(c: Ctx) -> bool:
+    """A snorer's breath that "stopped" and came back by itself is an apnoea, not an arrest — only without blue lips."""
+    return c.has("not_breathing") and c.has("snoring") and c.has("breath_resumes") and not c.has("cyanosis")
+
+
+def apnoeas_explain_breathlessness(c: Ctx) -> bool:
+    """Named explained-evidence rule (NICE NG202 (2021)): catching one's breath after the pauses of a snorer's night
+    ("打呼噜 … 憋半天才喘上来") is the apnoea itself, told in the same breath — not breathlessness by day. Only when
+    every mention of breathlessness sits within two clauses of the snoring and nothing else of the chest is said."""
+    apnoea = {m.clause for code in ("sleep_apnoea", "snoring", "breath_resumes") for m in c.p.positive.get(code, ())}
+    breath = {m.clause for m in c.p.positive.get("dyspnoea", ())}
+    return bool(apnoea) and all(any(abs(k - a) <= 2 for a in apnoea) for k in breath) and \
+        not c.has("severe_dyspnoea", "cyanosis", "stridor", "wheeze", "orthopnoea", "chest_pain", "chest_tightness",
+                  "at_rest", "frothy_sputum", "leg_swelling")
 
 
 def _drowsy_other(c: Ctx) -> bool:
@@ -361,12 +385,12 @@ ordered_protocol(
     "consciousness", tx.NEURO, triggers="unresponsive not_breathing confusion drowsy seizure hypo_coma",
     when=lambda c: c.child and c.has("cramp_generic"), record_below=R,
     asks=[
+        Ask("conscious.explained_by_sleep_apnoea", E, "NICE NG202 (2021)", explained_by_sleep_apnoea, stop=True),
         Ask("conscious.not_breathing", E, CONSENSUS + " Ⅰ级: 心跳呼吸停止", lambda c: c.has("not_breathing"),
             flag="conscious.not_breathing", advice="unconscious"),
         Ask("conscious.unresponsive", E, CONSENSUS + " Ⅰ级: 急性意识障碍", lambda c: c.has("unresponsive", "hypo_coma"),
             flag="conscious.unresponsive", advice="unconscious"),
         # Daytime sleepiness explained by sleep apnoea: the sleep-apnoea answer (routine) stands.
-        Ask("conscious.explained_by_sleep_apnoea", E, "NICE NG202 (2021)", explained_by_sleep_apnoea, stop=True),
         Ask("conscious.seizure", E, CONSENSUS + " Ⅰ级: 癫痫持续/儿童惊厥",
             lambda c: _seizure(c) and not _settled_known_epilepsy(c), flag="conscious.seizure", advice="seizure"),
         Ask("conscious.acute_confusion", E, HTN + " 1.意识丧失或模糊; " + SEPSIS,
@@ -563,7 +587,8 @@ ordered_protocol(
         Ask("chest.bp_high", E, HTN + " 3.血压明显升高伴持续胸痛",
             lambda c: c.v.systolic is not None and c.v.systolic >= ACUTE_SBP, flag="bp.emergency", advice="chest"),
         Ask("chest.severe_high_risk", E, CHEST + "; " + CONSENSUS + " Ⅱ级: 心源性胸痛",
-            lambda c: (c.severe(*_CP) or c.has("not_relieved")) and _chest_older(c), flag="chest.acs_features",
+            lambda c: (c.severe(*_CP) or c.has("not_relieved")) and _chest_older(c) and not explained_by_shingles(c),
+            flag="chest.acs_features",
             advice="chest"),
         Ask("chest.known_chd_worse", E, CHEST + " 已知冠心病疼痛较平时加重",
             lambda c: c.cond("heart_disease") and (c.worsening() or c.has("not_relieved", "at_rest")),
@@ -640,6 +665,7 @@ ordered_protocol(
     "dyspnoea", tx.RESP, triggers="dyspnoea severe_dyspnoea wheeze orthopnoea cyanosis stridor asthma_attack "
     "copd_flare frothy_sputum", questions="dysp_rest",
     asks=[
+        Ask("dysp.explained_by_sleep_apnoea", E, "NICE NG202 (2021)", apnoeas_explain_breathlessness, stop=True),
         Ask("dysp.severe", E, CONSENSUS + " Ⅱ级: 严重呼吸困难",
             lambda c: c.has("severe_dyspnoea", "cyanosis") or c.yes("dysp_rest"), flag="dysp.severe",
             advice="dyspnoea"),
@@ -2748,8 +2774,7 @@ ordered_protocol(
 
 GENERAL_CODES = frozenset("teething memory_loss fatigue unwell anorexia weight_loss night_sweats lump myalgia tremor "
                           "hunger sweating "
-                          "numbness motion_sickness hiccups swelling_generic lethargy polydipsia tinnitus "
-                          "sleep_apnoea".split())
+                          "numbness motion_sickness hiccups swelling_generic lethargy polydipsia tinnitus".split())
 
 
 def _general_review(c: Ctx) -> bool:
@@ -2768,8 +2793,6 @@ ordered_protocol(
         Ask("general.elderly_sudden_weakness", U, GENERAL + "; 老人突发无力(不典型心梗/感染/卒中)",
             lambda c: c.has("fatigue", "lethargy") and c.elderly and c.sudden("fatigue", "lethargy"),
             flag="general.weakness"),
-        Ask("general.sleep_apnoea", R, "NICE NG202 OSAHS (2021): 打鼾伴睡眠中憋气、白天嗜睡 → 门诊转诊睡眠监测",
-            lambda c: c.has("sleep_apnoea"), advice="general"),
         Ask("general.review", R, GENERAL + "; 消瘦/肿块/持续乏力门诊", _general_review, advice="general"),
         Ask("general.unspecified", R, GENERAL, lambda c: c.has("unwell") and not c.has("fatigue", "myalgia"),
             advice="general"),

@@ -122,6 +122,7 @@ ADVICE = {
     "head_injury": "撞到头后24小时内要有人陪着，出现呕吐、嗜睡、说话不清要马上就医。",
     "mental_crisis": "请不要让他（她）独处，收起刀具、药物等危险物品；可拨打心理援助热线12356。",
     "mental": "可以拨打心理援助热线12356倾诉；家人多陪伴。",
+    "development": "这几周内带孩子去做儿童保健和发育评估，可以先约社区儿保门诊；平时多跟孩子说话、对视、一起玩。",
     "insomnia": "规律作息，睡前不喝浓茶咖啡、少看手机；短期失眠多数能自己好转。",
     "heat": "马上到阴凉通风处，解开衣服，用凉水擦身，少量多次喝淡盐水。",
     "general": "注意休息，清淡饮食，观察症状变化。",
@@ -212,6 +213,7 @@ RED_FLAGS = {
     "uro.haematuria_clots": "肉眼血尿",
     "skin.petechiae": "出血点、瘀斑",
     "skin.cellulitis": "皮肤红肿热痛并扩散",
+    "skin.infection": "脓疱疮泛发或伴发烧、精神差",
     "face.bells_palsy": "面瘫（额头抬不起、眼睛闭不紧）",
     "dental.abscess": "牙痛伴脸肿、发烧（牙源性感染扩散）",
     "fever.diabetic": "糖尿病人高烧或寒战",
@@ -287,6 +289,7 @@ RED_FLAGS = {
     "env.heat_stroke": "中暑伴高热或神志改变",
     "env.drowning": "溺水",
     "general.weakness": "老人突然全身无力",
+    "general.lump": "脖子肿块伴声音嘶哑或吞咽困难",
 }
 
 # --- questions (one at a time; yes/no or a number) -------------------------------------------------
