@@ -87,6 +87,9 @@ _TABLETS_RE = re.compile(rf"(?:吃|吞|服|嚼|咽|喂|少)(?:了|下|掉|咗|�
 _TABLETS_BEFORE_RE = re.compile(rf"{NUM}(多)?\s*(?:片|粒|颗)(?:左右|上下)?(?:药)?(?:全|都|全部|一起|一口气|一下子|一次)?"
                                 r"(?:吞|吃|服|咽|喝)(?:了|下|掉|光|咗|下去)")
 _BREATH_COUNT_RE = re.compile(rf"数了?(?:一下|下)?[，,\s]?(?:一分钟|每分钟){_FILL}{NUM}\s*(几|多|来)?\s*(?:次|下)")
+_FASTING_RE = re.compile(r"空腹|早上|早晨|清早|起床|晨起|饭前|餐前|没吃饭|没吃早饭")
+_SUSTAINED_RE = re.compile(r"还是|一直|老是|总是|都是|都在|仍然|依然|天天|每次")
+_DECIMALS_RE = re.compile(r"\d+\.\d")   # "7.8 8.1 7.6 8.3": a run of readings
 _PERIOD_RE = re.compile(rf"每|[\d{CN_DIGITS}几]+(?:天|日|周|个月|月|年)|这(?:周|个月|阵|些天|几天)|礼拜|星期|一共|总共|陆续|疗程|"
                         r"吃到现在|到现在|才吃了|还剩")
 _LENGTH_RE = re.compile(rf"{NUM}(?:多)?\s*(公分|厘米|cm|毫米|mm)")
@@ -130,6 +133,8 @@ class Numbers:
     glucose_after_treatment: float | None = None   # "喝了糖水 再测5.6": the value once a low was treated
     glucose_after_meal: float | None = None        # an after-meal value in range (< 10.0), kept apart from glucose
     tablets_at_once: float | None = None
+    glucose_fasting: bool = False                   # the glucose was taken fasting or before a meal ("空腹", "早上起来", "饭前")
+    glucose_sustained: bool = False                 # said to stay there ("还是9到10", "一直七点多", several values)
     course_words: bool = False                      # a period, a total or what is left ("这个月", "一共", "还剩"): a course, not one go
     length_cm: float | None = None                 # a length said in cm ("口子 两公分左右"): a cut's, in a wound message
     magnets: float | None = None                   # how many magnets were swallowed, when said ("就一颗小磁铁")           # "一下吃了15片安眠药": tablets swallowed in one go
@@ -314,6 +319,9 @@ def parse_numbers(t: str) -> Numbers:
     if corrected is not None:
         n.glucose = corrected
     n.glucose_after_treatment = treated
+    if n.glucose is not None:
+        n.glucose_fasting = bool(_FASTING_RE.search(t))
+        n.glucose_sustained = bool(_SUSTAINED_RE.search(t)) or len(_DECIMALS_RE.findall(t)) >= 3
     if n.temperature is None:
         n.temperature = _bound_value(t, _TEMP_WORD_RE, lambda v: v if 35 <= v <= 43.5 else None)
     if n.temperature is None:

@@ -87,7 +87,7 @@ def test_a_chest_wall_strain_is_self_care_only_when_young_and_reproducible():
     ("打完农药回来 浑身冒汗 口水直流 瞳孔缩得很小", "emergency"),      # organophosphate
     ("66岁 挑水的时候下巴疼 还往左胳膊串 歇一会好点", "emergency"),     # jaw pain on exertion spreading to the arm
     ("孙子两岁 把他爷爷的降压药吃了两片 现在在玩", "emergency"),       # a toddler and an adult's medicine
-    ("孩子有糖尿病 打了胰岛素 吃了饭 血糖8", "routine"),               # a child's own insulin is no poisoning
+    ("孩子有糖尿病 打了胰岛素 吃了饭 血糖8", "self_care"),             # own insulin is no poisoning; 8 after food is in range
 ])
 def test_presentations_added_from_the_emergency_batch(text, level):
     assert _level(text) == level

@@ -296,3 +296,46 @@ def test_every_red_flag_a_protocol_can_raise_has_words_for_the_doctor():
     for name in ("protocols.py", "coverage.py"):
         used |= set(re.findall(r'flag="([\w.]+)"', (root / name).read_text(encoding="utf-8")))
     assert used and used - set(tx.RED_FLAGS) == set()
+
+
+@pytest.mark.parametrize("text, level", [
+    ("糖尿病 刚测血糖7.6 没啥不舒服", "self_care"),              # one value at a time not said: within <10
+    ("糖尿病 早上空腹血糖7.6", "routine"),                        # fasting target 4.4-7.0
+    ("降糖药吃着 血糖还是八点多", "routine"),                      # said to stay there
+    ("这礼拜测了三回 7.8 8.1 7.6", "routine"),                     # a run of readings
+    ("糖尿病 随便测了一下 血糖10.5", "routine"),                   # above the after-meal target
+])
+def test_one_glucose_reading_is_judged_against_the_target_of_its_time(text, level):
+    assert assess(text, interactive=False).level == level
+
+
+@pytest.mark.parametrize("text, level", [
+    ("大便红红的 昨天吃了红心火龙果 人没事", "self_care"),
+    ("大便红红的 昨天吃了红心火龙果 头晕", "emergency"),           # faintness: a bleed until shown otherwise
+    ("吃利福平以后尿是橘红色的 没别的不舒服", "self_care"),
+    ("大便带血 鲜红的", "routine"),
+])
+def test_a_red_food_or_rifampicin_explains_red_excreta_only_without_alarm(text, level):
+    assert assess(text, interactive=False).level == level
+
+
+@pytest.mark.parametrize("text, level", [
+    ("孕34周 肚子偶尔发硬 不疼 没见红 胎动正常", "self_care"),     # Braxton Hicks
+    ("孕34周 肚子偶尔发硬 有点疼 见红了", "emergency"),
+    ("怀孕七个月 晚上小腿老抽筋", "self_care"),                   # leg cramps, not a joint pain
+    ("吃氢氯噻嗪 腿老抽筋", "routine"),                            # on a diuretic: the salts to check
+    ("宝宝4个月 吃完奶嘴角溢出一点奶 体重长得好", "self_care"),     # possetting
+])
+def test_expected_changes_of_pregnancy_and_infancy_are_self_care(text, level):
+    assert assess(text, interactive=False).level == level
+
+
+@pytest.mark.parametrize("text, level", [
+    ("地里干活晒得头有点晕 口渴 喝了水歇会好多了", "self_care"),     # thirst in the heat is no glucose sign
+    ("最近老口渴 喝水多", "routine"),
+    ("打药的时候溅到手上几滴 马上用肥皂水冲了 现在没啥不舒服", "self_care"),
+    ("打药的时候溅到手上几滴 现在有点恶心头晕", "urgent"),
+    ("打药的时候溅到手上 现在出汗流口水 恶心", "emergency"),
+])
+def test_heat_and_pesticide_on_the_skin(text, level):
+    assert assess(text, interactive=False).level == level

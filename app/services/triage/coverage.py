@@ -398,3 +398,20 @@ ordered_protocol(
     asks=[], otherwise=("general.home_care_failed", "Schmitt-Thompson 家庭护理无效需门诊; NICE CKS dyspepsia (2023) 停药复发",
                         "general"))
 
+
+# A pesticide on the skin while spraying or mixing, not swallowed (急性有机磷农药中毒诊治临床专家共识(2016): skin
+# contamination is washed off at once with soap and water and the person watched; TOXBASE dermal exposure): one
+# cholinergic sign — sweating, drooling, small pupils, twitching, vomiting, diarrhoea, breathlessness, drowsiness,
+# nausea or dizziness — is seen the same day (two or more: the poisoning protocol calls 120); washed off with none of
+# them, home with what to watch for; not yet washed, the team is told.
+_CHOLINERGIC = ("sweating", "drooling", "miosis", "myoclonus", "vomiting", "diarrhoea", "dyspnoea", "drowsy",
+                "confusion", "nausea", "dizziness", "blurred_vision", "headache")
+ordered_protocol(
+    "pesticide_contact", tx.GP, paediatric=False,
+    when=lambda c: c.has("pesticide_exposure") and not c.has("poison_ingestion", "ingested"),
+    asks=[Ask("poison.pesticide_symptom", U, "急性有机磷农药中毒诊治临床专家共识(2016) 接触农药后出现症状",
+              lambda c: c.has(*_CHOLINERGIC), flag="poison.ingestion", advice="pesticide_skin")],
+    self_care=Ask("poison.pesticide_washed", S, "急性有机磷农药中毒诊治临床专家共识(2016) 皮肤污染彻底清洗后观察",
+                  lambda c: c.has("decontaminated"), advice="pesticide_skin"),
+    otherwise=("poison.pesticide_contact", "急性有机磷农药中毒诊治临床专家共识(2016) 皮肤污染立即清洗", "pesticide_skin"))
+

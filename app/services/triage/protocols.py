@@ -144,13 +144,27 @@ def explained_by_nosebleed(c: Ctx) -> bool:
         and not c.cond("anticoagulants")
 
 
+_RED_EXCRETA = ("haematuria", "bloody_stool", "minor_rectal_blood")
+
+
 def explained_by_food_pigment(c: Ctx) -> bool:
-    """Named explained-evidence rule (NICE CKS haematuria, 2023: red urine from food such as beetroot or red
-    dragon fruit, or a medicine, is not blood): red urine after such a food, with no pain, fever, clots,
-    urinary symptoms or anticoagulant, and not lasting or worsening."""
-    return c.has("haematuria") and c.has("red_food") and \
-        not c.has("dysuria", "urinary_frequency", "flank_pain", "back_pain", "abdominal_pain", "clots") and \
-        not c.fever and not c.cond("anticoagulants") and not c.worsening() and not c.chronic("haematuria")
+    """Named explained-evidence rule (NICE CKS haematuria (2023); NHS "blood in poo" (2023): red urine or a red stool
+    after a food such as beetroot or red dragon fruit, or orange-red urine on rifampicin (BNF), is the pigment, not
+    blood): with no pain, fever, clots, faintness, urinary symptoms, black stool or anticoagulant, and not lasting
+    or worsening."""
+    return c.has(*_RED_EXCRETA) and c.has("red_food", "red_pigment_medicine") and \
+        not c.has("dysuria", "urinary_frequency", "flank_pain", "back_pain", "abdominal_pain", "clots", "melena",
+                  "dizziness", "syncope", "near_syncope", "pallor", "haematemesis") and \
+        not c.fever and not c.cond("anticoagulants") and not c.worsening() and not c.chronic(*_RED_EXCRETA) and \
+        not c.recurrent(*_RED_EXCRETA)
+
+
+def explained_by_heat(c: Ctx) -> bool:
+    """Named explained-evidence rule (中暑诊断与治疗专家共识(2019); NHS heat exhaustion (2023)): thirst in the heat or
+    the sun, or after hard work in it, is the sweat lost — not a sign of high glucose — when it is not days long and
+    comes without weight loss."""
+    return c.has("polydipsia") and c.has("heat_illness", "sun_exposure") and not c.chronic("polydipsia") and \
+        not c.has("weight_loss")
 
 
 def explained_by_hangover(c: Ctx) -> bool:
@@ -935,6 +949,10 @@ ordered_protocol(
         Ask("abdo.elderly", U, CONSENSUS + " Ⅲ级: >65岁腹痛",
             lambda c: c.elderly and not c.chronic(*_A) and not c.recurrent(*_A), flag="abdo.elderly",
             advice="abdominal"),
+        # Painless, irregular tightenings from 20 weeks, with no bleeding, fluid or fewer movements, are Braxton Hicks
+        # contractions (NICE CKS antenatal care): the pregnancy reassurance answers.
+        Ask("abdo.explained_by_braxton_hicks", U, PREG + "; 假宫缩(不规律、不痛)",
+            lambda c: c.pregnant and _from_20_weeks(c) and _preg_reassurance(c), stop=True),
         Ask("abdo.pregnancy", U, PREG + " 孕期腹痛当天产科评估", lambda c: c.pregnant, flag="preg.pain",
             advice="pregnancy", dept=tx.OBGYN),
         Ask("abdo.possible_pregnancy", U, PREG + " 停经后腹痛先排除宫外孕",
@@ -1047,6 +1065,8 @@ ordered_protocol(
         # Expected with oral iron or bismuth, nothing to do but watch for the signs of a bleed (the advice).
         Ask("gi.iron_black_stool", S, "NICE CKS iron deficiency anaemia (2023): 口服铁剂/铋剂使大便发黑",
             explained_by_iron, advice="iron_stool"),
+        Ask("gi.food_pigment", S, "NHS blood in poo (2023): 火龙果、甜菜等使大便发红",
+            lambda c: explained_by_food_pigment(c) and not c.has("diarrhoea"), advice="gi_self"),
         Ask("gi.bloody_diarrhoea", U, GI_BLEED + "; 儿童血便(HUS风险)/便血伴发热",
             lambda c: c.has("bloody_stool") and (c.child or c.has("diarrhoea") and c.fever or
                                                  c.severe("bloody_stool") or c.cond("anticoagulants") or c.elderly),
@@ -1081,7 +1101,8 @@ ordered_protocol(
         Ask("gi.bowel_habit_change", R, "NICE NG12 (2015): 排便习惯改变/便血/消瘦需肠镜评估",
             _not_child_gi(lambda c: c.has("bowel_change")), advice="gi_self"),
         Ask("gi.rectal_blood", R, GI_BLEED + "; 少量便血门诊(肛门/肠镜)",
-            _not_child_gi(lambda c: c.has("bloody_stool", "minor_rectal_blood")), advice="gi_self"),
+            _not_child_gi(lambda c: c.has("bloody_stool", "minor_rectal_blood") and not explained_by_food_pigment(c)),
+            advice="gi_self"),
         # Painful swallowing with a sore throat is the throat (respiratory protocol), not a GI alarm.
         Ask("gi.alarm_dyspepsia", R, GENERAL + "; 吞咽困难/消瘦需胃镜",
             _not_child_gi(lambda c: (c.has("dysphagia") and not c.has("sore_throat", "tonsil_exudate")) or
@@ -1492,6 +1513,17 @@ def _mild_hypo_over(c: Ctx) -> bool:
     return level1 and over and not c.has(*_NEURO_HYPO)
 
 
+def _above_target(c: Ctx) -> bool:
+    """Above target: fasting or before a meal 7.0 or more, at any time 10.0 or more (中国2型糖尿病防治指南 2020), or
+    7.0 or more said to stay there ("还是9到10", "一直七点多"). One reading of 7-10 at a time not said is within the
+    after-meal target: the team acts on the week's fasting mean (docs/clinical_rules.md G-T1), not on one value."""
+    g = c.v.glucose
+    if g is None:
+        return False
+    n = c.p.numbers
+    return g >= 10.0 or g >= 7.0 and (n.glucose_fasting or n.glucose_sustained or c.has("persistent") or c.chronic())
+
+
 def _glu(c: Ctx, below: float | None = None, at_least: float | None = None) -> bool:
     g = c.v.glucose
     return g is not None and (below is None or g < below) and (at_least is None or g >= at_least)
@@ -1545,9 +1577,9 @@ ordered_protocol(
             flag="glu.hypo", advice="hypo"),
         Ask("glu.hypo_treated", R, DM + " 1级低血糖已纠正: 门诊调整用药",
             lambda c: _hypo_context(c) and _mild_hypo_over(c), flag="glu.hypo", advice="hypo"),
-        Ask("glu.above_target", R, DM + " 空腹4.4-7.0、非空腹<10.0; " + DM_PRIMARY,
-            lambda c: _glu(c, at_least=7.0) or c.has("hyper_reported") or
-            c.has("polydipsia") and not explained_by_hangover(c), advice="hyper"),
+        Ask("glu.above_target", R, DM + " 空腹4.4-7.0、非空腹<10.0; " + DM_PRIMARY + "; docs/clinical_rules.md G-T1",
+            lambda c: _above_target(c) or c.has("hyper_reported") or
+            c.has("polydipsia") and not explained_by_hangover(c) and not explained_by_heat(c), advice="hyper"),
     ],
     self_care=Ask("glu.in_range", S, DM + " 血糖在目标范围(空腹4.4-7.0、餐后<10.0)",
                   lambda c: c.v.glucose is not None or c.v.glucose_after_meal is not None))
@@ -2597,8 +2629,14 @@ def _foosh_swollen(c: Ctx) -> bool:
 
 def _chronic_joint_pain(c: Ctx) -> bool:
     """Without an injury: two weeks or more, long-standing, morning stiffness (NICE NG100 (2020): suspected
-    inflammatory arthritis), an older person, severe or recurrent pain."""
+    inflammatory arthritis), an older person, severe or recurrent pain. A limb pain that is a cramp (NICE CKS leg
+    cramps (2023): stretching, self-care) is not a joint pain — unless cramps have gone on for weeks or come with
+    a regular medicine (a diuretic's salts, a statin: to review)."""
     hours = _limb_hours(c)
+    long_standing = (hours is not None and hours >= 24 * 14) or c.chronic("cramp", "joint_pain", "limb_pain")
+    on_medicine = c.has("regular_medicine", "bp_medicine", "statin")
+    if c.has("cramp") and not c.has("joint_pain"):
+        return long_standing or on_medicine
     return not _injury(c) and ((hours is not None and hours >= 24 * 14) or c.chronic("joint_pain", "limb_pain") or
                                c.has("morning_stiffness") or c.elderly or c.severe("joint_pain", "limb_pain") or
                                c.recurrent("joint_pain"))
