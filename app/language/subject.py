@@ -47,7 +47,7 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
     # relative named later is context.
     me = _SELF_INTRO_RE.search(t)
     for m in rel_re.finditer(t):
-        if me is not None and me.start() < m.start():
+        if me is not None and me.start() < m.start() and not _relative_told_about(t, m):
             break
         if t[max(0, m.start() - 1):m.start()].endswith("像") or _caring_for(t, m):
             continue
@@ -59,7 +59,9 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
         sub.age_years = default_age
         rel_pos = m.end()
         break
+    rel_start = rel_pos - len(sub.relation) if rel_pos >= 0 and sub.relation else -1
     ages: list[tuple[int, float]] = []
+    infant_ages: list[tuple[int, float]] = []     # ages in days, weeks or months: never the writer's own
     bare_at = rel_pos if rel_pos >= 0 else _self_pos(t)
     if bare_at >= 0:
         m = _AGE_BARE_RE.match(t, bare_at)
@@ -81,17 +83,27 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
         # 「九个月，最近口水多」: a message that opens with the age in months, then a pause.
         opens = m.start() == 0 and (m.end() == len(t) or t[m.end()] in " ，,。：:")
         if m.group(4) or (child_ctx and near_child) or opens:
-            ages.append((m.start(), (v + (0.5 if m.group(3) == "半" else 0)) / 12))
+            infant_ages.append((m.start(), (v + (0.5 if m.group(3) == "半" else 0)) / 12))
     for m in _AGE_W_RE.finditer(t):
         v = to_number(m.group(1) or m.group(2))
         if v is not None and v <= 60:
-            ages.append((m.start(), v / 52))
+            infant_ages.append((m.start(), v / 52))
     for m in _AGE_D_RE.finditer(t):
         v = to_number(m.group(1) or m.group(2))
         if v is not None and v <= 100:
-            ages.append((m.start(), v / 365))
+            infant_ages.append((m.start(), v / 365))
     for m in _AGE_FULL_MONTH_RE.finditer(t):   # 满月: one month old (a month after birth)
-        ages.append((m.start(), 1 / 12))
+        infant_ages.append((m.start(), 1 / 12))
+    ages = sorted(ages + infant_ages)
+    if me is not None and not sub.other:
+        # "我32岁，女。出生第三天，两只眼睛肿得睁不开": an age in days, weeks or months after the writer's own is a baby's.
+        baby = [a for a in infant_ages if a[0] >= me.end()]
+        if baby:
+            sub.other, sub.child = True, True
+            ages = baby
+    elif me is not None and rel_start > me.start():
+        # The writer's own age, told before the relative, is not the relative's.
+        ages = [a for a in ages if a[0] >= max(rel_start - 8, me.end())]
     if ages:
         if rel_pos >= 0:
             after = [a for a in ages if a[0] >= rel_pos - 1]
@@ -107,6 +119,23 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
             sub.sex = "F" if (m.group(1) or m.group(2)) == "女" else "M"
     return sub
 
+
+
+# After the writer's own introduction ("我32岁，女。宝宝两个月大，今天量了体温38.3"), a relative given an age of their
+# own ("我妈七十二了", "8个月宝宝"), or one who opens a sentence of their own ("。我妈肚子疼了一天", "。小孙子吃了…"), is the
+# one the message is about; a relative mentioned in passing or for comparison ("家里孩子上周也是这样") is context.
+# Taking the relative for the subject is the safer error.
+_OWN_AGE_RE = re.compile(rf"^(?:才|刚|刚刚|已经|今年|出生|都)?(?:{NUM}(?:个)?(?:多|半)?(?:岁|月|周|星期|礼拜|天)|满月|"
+                         rf"[零〇一二两三四五六七八九十]{{2,4}}(?:了|岁|多)?(?=$|[\s，。,.;；!！?？了]))")
+_AGE_BEFORE_RE = re.compile(rf"(?:{NUM}(?:个)?(?:多|半)?(?:岁|月|周|星期|礼拜|天)(?:大)?(?:的)?|满月(?:的)?)$")
+_OPENER_RE = re.compile(r"(?:^|[\s，,。.；;！!？?：:])(?:我|俺|我家|俺家|我们家|阿拉|我屋里|我屋|小|我的|俺的)?$")
+
+
+def _relative_told_about(t: str, m: re.Match) -> bool:
+    if _OWN_AGE_RE.match(t[m.end():]) or _AGE_BEFORE_RE.search(t[max(0, m.start() - 8):m.start()]):
+        return True
+    clause = re.split(r"[，,。.；;！!？?]", t[m.end():], maxsplit=1)[0]
+    return bool(_OPENER_RE.search(t[max(0, m.start() - 4):m.start()])) and "也" not in clause
 
 
 # A relative taken to school or looked after is the object of the writer's day, not the subject of the message

@@ -270,3 +270,21 @@ def test_ranges_of_other_things_are_no_blood_pressure(text):
 def test_breaths_counted_in_words_are_a_respiratory_rate(text, count):
     assert parse_numbers(text).resp_rate == count
     assert parse_numbers("心跳一分钟120下").resp_rate is None
+
+
+# --- a writer who introduces themselves, then writes about someone else ---------------------------------------
+@pytest.mark.parametrize("text, child, age", [
+    ("我32岁，女。宝宝两个月大，今天量了体温38.3", True, 2 / 12),     # the baby's own age
+    ("我28岁。8个月宝宝发烧 吃奶少", True, 8 / 12),                  # the age told before the child
+    ("我32岁，女。出生第三天，两只眼睛肿得睁不开", True, 3 / 365),     # a day-old age is never the writer's
+    ("我32岁，女。我妈73了 肚子一直隐隐地痛", False, 73),            # the mother's bare age
+    ("我32岁，女。奶奶在家摔了一跤，胯骨疼", False, 80),               # opens its own sentence: the default age
+])
+def test_a_relative_told_about_after_the_writers_introduction_is_the_subject(text, child, age):
+    s = read(text).subject
+    assert s.other and s.child is child and s.age_years == pytest.approx(age, abs=0.01)
+
+
+def test_a_relative_mentioned_for_comparison_is_context():
+    s = read("我38岁，女，平时身体好。前天开始流清鼻涕。家里孩子上周也是这样，三四天就好了").subject
+    assert not s.other and s.age_years == 38
