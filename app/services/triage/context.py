@@ -1,6 +1,7 @@
 """The facts one assessment works on (Ctx), rule results (Out) and the protocol registry."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -22,6 +23,8 @@ class Vitals:
     glucose_after_treatment: float | None = None
     glucose_after_meal: float | None = None
 
+
+_SINCE_RE = re.compile(r"从那以后|打那以后|那以后|之后|以后|一直|还是|到现在|至今|从那时")
 
 # Bleeding whose site is named: it is not given a site from the person's state.
 _SITED_BLEEDING = ("vaginal_bleeding", "menorrhagia", "epistaxis", "haematemesis", "melena", "bloody_stool", "minor_rectal_blood",
@@ -49,6 +52,10 @@ class Ctx:
         # A condition's history ("糖尿病好几年了", "高血压十几年") never dates or qualifies today's complaint.
         self._history = {m.clause for m in parsed.mentions if m.code.startswith("cond_")}
         self._course = [k for k in self._free if k not in self._history]
+        # Clauses that tell only of the past ("前几年做过阑尾手术", "去年得过带状疱疹"): their time dates today's complaint
+        # only when the complaint is told as going on since then.
+        said_now = {m.clause for m in parsed.mentions if m.assertion != "past"}
+        self._told_as_past = {m.clause for m in parsed.mentions if m.assertion == "past"} - said_now
         self._derived = self._site_from_context()
 
     def with_answer(self, qid: str, value: object) -> Ctx:
@@ -149,10 +156,14 @@ class Ctx:
         free = [cl[k].hours for k in self._course if cl[k].hours is not None and k not in past]
         if free:
             return max(free)
-        timed = [k for k, c in enumerate(cl) if c.hours is not None]
-        if len(timed) == 1 and timed[0] not in past and timed[0] not in self._history:
-            return self.p.max_hours
-        return None
+        # One other timed clause of today's story dates the complaint too ("三天前开始头疼 今天又吐了").
+        timed = [k for k, c in enumerate(cl) if c.hours is not None and k not in past and k not in self._history and
+                 (k not in self._told_as_past or self._continues_after(k))]
+        return cl[timed[0]].hours if len(timed) == 1 else None
+
+    def _continues_after(self, k: int) -> bool:
+        """Something is told as going on since the event of clause k ("从那以后一直干咳", "还是一阵阵疼")."""
+        return bool(_SINCE_RE.search(self.p.text[self.p.clauses[k].end:]))
 
     def sudden(self, *codes: str) -> bool:
         ks = self._clauses_of(codes)

@@ -2090,8 +2090,9 @@ def _sedated(c: Ctx) -> bool:
 # TOXBASE (UK National Poisons Information Service) single-dose guidance and 急性中毒诊断与治疗中国专家共识 (2016): one
 # extra dose of a usual medicine with a wide margin (metformin, amlodipine, an ACE inhibitor or sartan, a statin) in
 # an adult is not expected to cause harm: the next dose is taken as usual and the reading watched. Not for insulin or a
-# sulfonylurea, an anticoagulant, digoxin, a sleeping pill or a beta-blocker, not when the medicine is not named (an
-# unknown decides for the safer level), not with more than one extra dose, and not with a symptom (dizziness,
+# sulfonylurea, an anticoagulant, digoxin, a sleeping pill or a beta-blocker, not when the medicine is not named next to
+# the extra dose (an unknown decides for the safer level; a usual medicine told elsewhere in the message is not the one
+# taken twice), not with more than one extra dose, and not with a symptom (dizziness,
 # faintness, tiredness, a slow pulse, a low pressure, vomiting, drowsiness).
 _DOUBLE_DOSE_SYMPTOMS = ("dizziness", "near_syncope", "syncope", "fatigue", "bradycardia_sx", "palpitations", "vomiting",
                          "drowsy", "confusion", "sweating", "chest_pain", "dyspnoea", "tremor", "hunger")
@@ -2101,7 +2102,7 @@ def _one_extra_dose_without_symptoms(c: Ctx) -> bool:
     low_pressure = c.v.systolic is not None and c.v.systolic < 100
     slow = c.v.pulse is not None and c.v.pulse < 55
     glucose_low = c.v.glucose is not None and c.v.glucose < 3.9
-    return c.has("double_dose") and c.has("wide_margin_medicine", "ccb", "statin") and not c.child and \
+    return c.near(("double_dose",), ("wide_margin_medicine", "ccb", "statin")) and not c.child and \
         not _hypoglycaemic_drug(c) and \
         not c.has("high_risk_medicine", "sleeping_pill", "digoxin", "cond_anticoagulants", "large_amount") and \
         not c.cond("anticoagulants") and (c.p.numbers.tablets_at_once or 0) < 3 and \

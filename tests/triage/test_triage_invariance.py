@@ -1,0 +1,71 @@
+"""Metamorphic checks on the development sets: words that change nothing clinically must not change the answer.
+
+A resident's past history told after the complaint ("前几年做过阑尾手术，没有药物过敏"), or a worried question at the end
+("要不要紧？需要去医院吗？"), says nothing about today's complaint: over every case of the library and of rounds 3-8 the
+level must stay the same. A long-standing condition told after it ("有糖尿病好几年了…") may raise the level (the
+rules for diabetics are stricter) but never lower it — except where it names the very medicine the message was about.
+These probes found a history sentence dating today's stroke signs "years" old (an emergency answered routine), a
+negation lost in 「没有药物过敏」, and a condition's "好几年" making a few days' itch long-standing."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.services.triage import Profile, assess
+
+HERE = Path(__file__).parent
+FILES = ["cases.jsonl", "cases_colloquial.jsonl"] + [f"cases_round{n}.jsonl" for n in range(3, 9)]
+RANK = {"self_care": 0, "routine": 1, "urgent": 2, "emergency": 3}
+
+NEUTRAL = {
+    "past_history": "。前几年做过阑尾手术，没有药物过敏。",
+    "worried_question": " 要不要紧？需要去医院吗？",
+}
+CONDITION = "。有糖尿病好几年了，平时吃二甲双胍，血糖还算平稳。"
+
+
+def _cases() -> list[dict]:
+    out = []
+    for name in FILES:
+        for line in (HERE / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                case = json.loads(line)
+                if case.get("set") != "vignette_long":   # long vignettes already carry their histories
+                    out.append(case)
+    return out
+
+
+def _level(case: dict, text: str) -> str:
+    profile = Profile(age=case.get("age"), sex=case.get("sex"), conditions=frozenset(case.get("conditions", [])))
+    return assess(text, profile=profile, interactive=False).level
+
+
+@pytest.fixture(scope="module")
+def cases_and_levels():
+    cases = _cases()
+    return [(c, _level(c, c["text"])) for c in cases]
+
+
+@pytest.mark.parametrize("padding", sorted(NEUTRAL))
+def test_neutral_words_after_the_complaint_change_no_answer(cases_and_levels, padding):
+    changed = []
+    for case, level in cases_and_levels:
+        text = case["text"].rstrip("。.！!？? ") + NEUTRAL[padding]
+        new = _level(case, text)
+        if new != level:
+            changed.append(f"{case['id']}: {level} -> {new}: {text}")
+    assert not changed, "\n".join(changed)
+
+
+def test_a_chronic_condition_told_after_the_complaint_never_lowers_the_answer(cases_and_levels):
+    lowered = []
+    for case, level in cases_and_levels:
+        if "二甲双胍" in case["text"]:
+            continue   # the padding would name the medicine the message asks about
+        text = case["text"].rstrip("。.！!？? ") + CONDITION
+        new = _level(case, text)
+        if RANK[new] < RANK[level]:
+            lowered.append(f"{case['id']}: {level} -> {new}: {text}")
+    assert not lowered, "\n".join(lowered)
