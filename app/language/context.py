@@ -97,6 +97,9 @@ class Mention:
 _NEW_FRAME_RE = re.compile(r"今天|昨天|前天|今早|昨晚|早上|晚上|上午|下午|中午|半夜|凌晨|刚才|刚刚|现在|后来|然后|接着|结果|"
                            r"当时|这会|这几天|这两天|最近")
 _NEG_REACH = 12
+# How far back a clause-final trigger reaches ("头疼头晕恶心都没有"): a long run typed without pauses ends in
+# "…可以吗" without making everything before it normal.
+_BACK_REACH = 14
 _LOOK_BACK = 3
 
 
@@ -116,6 +119,10 @@ def _negated_list(t: str, mentions: list[Mention], listed: frozenset[str]) -> li
     for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
         if out and m.start >= end and (m.code not in listed or not _LIST_GAP_RE.fullmatch(t[end:m.start])):
             break
+        # Run straight on, a list holds short names ("没有头疼头晕"); a longer phrase is a new statement with its own
+        # verb ("也不出汗说话颠三倒四": the talk is not denied).
+        if out and m.start == end and m.end - m.start > 3:
+            break
         # "没拉也不放屁": a term that carries its own negator after 也/还/又 is a second denial, itself a finding.
         if m.start > 0 and t[m.start] in GAP_NEG_CHARS and t[m.start - 1] in "也还又都":
             break
@@ -128,7 +135,12 @@ def _negated_list(t: str, mentions: list[Mention], listed: frozenset[str]) -> li
 _LIST_GAP_RE = re.compile(r"[、和跟与或及也还都又或者以及并且的了啊呢吧 ]{0,3}|(?:、|和|跟|与|或|及|或者|以及|还有)\w{0,3}")
 
 
-def split_clauses(t: str, terminators: list[str]) -> list[Clause]:
+# A run this long with no punctuation or space is typed (or dictated) without pauses: its clauses are found at the
+# words that open a new part of the story (lexicon/context.tsv "run_break": 今天, 以前, 现在, 结果 …).
+RUN_LENGTH = 16
+
+
+def split_clauses(t: str, terminators: list[str], run_breaks: list[str] = ()) -> list[Clause]:
     cuts = [0]
     for i, ch in enumerate(t):
         if ch in CLAUSE_PUNCT:
@@ -140,11 +152,28 @@ def split_clauses(t: str, terminators: list[str]) -> list[Clause]:
                 cuts.append(m.start())
     cuts.append(len(t))
     cuts = sorted(set(cuts))
+    if run_breaks:
+        cuts = sorted(set(cuts) | set(_run_breaks(t, cuts, run_breaks)))
     out = []
     for a, b in zip(cuts, cuts[1:]):
         if b > a and t[a:b].strip(" ，。；！？、,.;!?:：…~"):
             out.append(Clause(a, b))
     return out or [Clause(0, len(t))]
+
+
+def _run_breaks(t: str, cuts: list[int], words: list[str]) -> list[int]:
+    """Cuts before the run-break words inside the long unpunctuated runs of the text (never within two characters
+    of the run's start, nor within four of another cut: 「今天下午」 stays one)."""
+    out: list[int] = []
+    for a, b in zip(cuts, cuts[1:]):
+        if b - a < RUN_LENGTH or any(ch in " \t" for ch in t[a:b]):
+            continue
+        last = a
+        for i in range(a + 2, b - 1):
+            if i - last >= 4 and any(t.startswith(w, i) for w in words):
+                out.append(i)
+                last = i
+    return out
 
 
 def clause_of(clauses: list[Clause], pos: int) -> int:
@@ -172,6 +201,7 @@ class Triggers:
         self.backward.sort(key=lambda wc: -len(wc[0]))
         self.pseudo = frozenset(lex.trigger_words("pseudo"))
         self.terminators = lex.trigger_words("terminator")
+        self.run_breaks = sorted(lex.trigger_words("run_break"), key=len, reverse=True)
         # What a negated list is made of: findings and conditions, not qualifiers ("一直") or context ("吃了…以后").
         self.listed = frozenset(code for code, c in lex.concepts.items() if c.kind in ("finding", "condition"))
         self.words = sorted(set(self.forward) | {w for w, _ in self.backward})
@@ -241,7 +271,7 @@ def apply(t: str, clauses: list[Clause], mentions: list[Mention], masked: list[b
                 continue
             if in_term[pos]:
                 continue  # the trigger is part of a term ("血压正常", "精神还好")
-            targets = [m for m in by_clause.get(k, ()) if m.end <= pos]
+            targets = [m for m in by_clause.get(k, ()) if m.end <= pos and pos - m.end <= _BACK_REACH]
             ellipsis = False
             # "流鼻血，已经止住了" / "鼻子出血了 捏了十分钟止住了": a clause with no finding of its own that ends
             # in a resolution word resolves the clause before; a normal-state word needs the clause to be only it.

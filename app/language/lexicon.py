@@ -44,7 +44,7 @@ MODALS_BEFORE_QUESTION_BU = ("能", "要", "可以", "会", "用", "该", "得",
 CONCEPT_KINDS = ("finding", "qualifier", "context", "condition")
 TERM_KINDS = ("synonym", "colloquial", "dialect", "typo", "pattern")
 MODIFIER_CATEGORIES = ("severe", "mild", "sudden", "chronic", "recurrent", "frequent", "attenuator")
-CONTEXT_CATEGORIES = ("negated", "normal", "resolved", "past", "hypothetical", "terminator", "pseudo")
+CONTEXT_CATEGORIES = ("negated", "normal", "resolved", "past", "hypothetical", "terminator", "pseudo", "run_break")
 CONTEXT_DIRECTIONS = ("forward", "backward", "both", "none")
 
 

@@ -221,7 +221,7 @@ def read(text: str) -> Reading:
     if comp.respell is not None:
         # Input-method and homophone slips (血亚 -> 血压), same length: positions do not move.
         t = comp.respell.sub(lambda m: comp.lex.respellings[m.group(0)], t)
-    clauses = ctx.split_clauses(t, comp.triggers.terminators)
+    clauses = ctx.split_clauses(t, comp.triggers.terminators, comp.triggers.run_breaks)
     raw: list[tuple[int, int, str, bool, str]] = []   # start, end, code, literal, gap text
     for start, end, codes in _find_literals(t, comp.trie):
         for code in codes:

@@ -182,3 +182,29 @@ def test_the_words_of_a_denying_clause_do_not_describe_the_message():
                                             ("头疼不", "absent")])
 def test_a_clause_final_bu_after_a_modal_asks_without_one_it_denies(text, expected):
     assert assertion(text, "headache") == expected
+
+
+# --- a message typed without a pause ---------------------------------------------------------------------------
+def test_a_long_run_without_punctuation_is_cut_before_the_words_that_open_a_new_part():
+    r = read("冠心病好几年了以前心口疼含一片硝酸甘油几分钟就好今天下午又疼含了两片还是疼")
+    texts = [r.text[c.start:c.end] for c in r.clauses]
+    assert texts[0] == "冠心病好几年了" and any(t.startswith("今天下午") for t in texts)
+
+
+def test_a_short_run_is_not_cut():
+    assert len(read("今天早上头疼").clauses) == 1
+
+
+def test_a_question_at_the_end_of_a_long_run_does_not_make_everything_normal():
+    assert assertion("我爸高血压晚上刷牙时说左手没劲牙刷都掉了让他吃片硝苯地平压一压可以吗",
+                     "unilateral_weakness") == "present"
+
+
+def test_run_on_phrases_after_a_denial_are_not_all_denied():
+    text = "我爸72今天在大棚里摘了一上午黄瓜出来浑身滚烫也不出汗说话颠三倒四"
+    assert assertion(text, "sweating") == "absent"
+    assert assertion(text, "confusion") == "present"
+
+
+def test_a_short_list_run_straight_on_is_still_denied():
+    assert assertion("没有头疼头晕", "dizziness") == "absent"

@@ -5,10 +5,15 @@ A resident's past history told after the complaint ("前几年做过阑尾手术
 level must stay the same. A long-standing condition told after it ("有糖尿病好几年了…") may raise the level (the
 rules for diabetics are stricter) but never lower it — except where it names the very medicine the message was about.
 These probes found a history sentence dating today's stroke signs "years" old (an emergency answered routine), a
-negation lost in 「没有药物过敏」, and a condition's "好几年" making a few days' itch long-standing."""
+negation lost in 「没有药物过敏」, and a condition's "好几年" making a few days' itch long-standing.
+
+The same message typed without a single pause ("我爸高血压晚上刷牙时说左手没劲牙刷都掉了…可以吗") is harder: clauses
+must be found without punctuation. That probe has a ceiling, not a zero: at the start of this work 35 of the sets'
+emergencies fell below urgent when their punctuation and spaces were removed; the ceiling below is what is left."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -69,3 +74,20 @@ def test_a_chronic_condition_told_after_the_complaint_never_lowers_the_answer(ca
         if RANK[new] < RANK[level]:
             lowered.append(f"{case['id']}: {level} -> {new}: {text}")
     assert not lowered, "\n".join(lowered)
+
+
+UNPUNCTUATED_EMERGENCIES_BELOW_URGENT = 9
+_PAUSES = re.compile(r"(?<!\d)\.|\.(?!\d)|[，。,!！?？；;：:、\s]+")
+
+
+def test_emergencies_typed_without_a_pause_stay_same_day(cases_and_levels):
+    lowered = []
+    for case, level in cases_and_levels:
+        if level != "emergency":
+            continue
+        text = _PAUSES.sub("", case["text"])
+        new = _level(case, text)
+        if RANK[new] < RANK["urgent"]:
+            lowered.append(f"{case['id']}: {new}: {text}")
+    assert len(lowered) <= UNPUNCTUATED_EMERGENCIES_BELOW_URGENT, "\n".join(lowered)
+
