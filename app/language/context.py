@@ -241,8 +241,8 @@ def apply(t: str, clauses: list[Clause], mentions: list[Mention], masked: list[b
         forward = [m for m in by_clause.get(k, ()) if scope_start <= m.start < scope_end]
         if cat == "negated":
             forward = _negated_list(t, forward, trig.listed)
-            # "被一条不认识的狗咬了": 不 with 的 after it modifies a noun (the dog is unknown), it denies no finding.
-            if cue == "不" and forward and "的" in t[scope_start:forward[0].start]:
+            # "被一条不认识的狗咬了", "没拴的狗": 不 or 没 with 的 after it modifies a noun, it denies no finding.
+            if cue in ("不", "没") and forward and "的" in t[scope_start:forward[0].start]:
                 forward = []
         for m in forward:
             m.assert_(_ASSERTION_OF[cat], word)

@@ -208,3 +208,8 @@ def test_run_on_phrases_after_a_denial_are_not_all_denied():
 
 def test_a_short_list_run_straight_on_is_still_denied():
     assert assertion("没有头疼头晕", "dizziness") == "absent"
+
+
+def test_mei_with_de_modifies_a_noun_and_denies_nothing():
+    assert assertion("被一条没拴的狗咬了小腿", "animal_bite") == "present"
+    assert assertion("没有发烧的感觉", "fever") == "absent"
