@@ -117,7 +117,7 @@ def _compile() -> _Compiled:
     for code, terms in lex.terms.items():
         for term, _kind in terms:
             if is_pattern(term):
-                parts = term.split("~")
+                parts = [_neutral_aware(p) for p in term.split("~")]
                 # Gap groups are numbered so the reader can look inside the gap.
                 rx = parts[0] + "".join(f"(?P<g{i}>{_GAP})" + p for i, p in enumerate(parts[1:]))
                 patterns.append((code, re.compile(rx)))
@@ -187,6 +187,12 @@ _SITE_CHARS = set("头手脑")
 
 def _neutralize(t: str) -> str:
     return _NEUTRAL_RE.sub(lambda m: "".join("□" if ch in _SITE_CHARS else ch for ch in m.group(0)), t)
+
+
+def _neutral_aware(part: str) -> str:
+    """A neutral word written in a pattern matches its neutralized form too: the pattern's 「舌头」 is 「舌□」 in the
+    text a pattern reads ("舌头边上长了个小溃疡"); a pattern's bare 头 still never matches it."""
+    return _NEUTRAL_RE.sub(lambda m: f"(?:{m.group(0)}|{_neutralize(m.group(0))})", part)
 
 
 def _find_literals(t: str, trie: dict) -> list[tuple[int, int, list[str]]]:

@@ -79,8 +79,9 @@ class Ctx:
         bleeding = any(code in pos for code in ("bleeding_generic", "uncontrolled_bleeding"))
         if bleeding and (self.pregnant or "postpartum" in pos) and not any(code in pos for code in _SITED_BLEEDING):
             derived.add("vaginal_bleeding")
-        # A snorer whose breath stops and comes back ("憋着憋着就没气了 过一会儿才猛吸一口") has sleep apnoea.
-        if "snoring" in pos and "breath_resumes" in pos:
+        # A snorer whose breath stops and comes back ("憋着憋着就没气了 过一会儿才猛吸一口", "打鼾响 夜里有憋气") has
+        # sleep apnoea.
+        if "snoring" in pos and ("breath_resumes" in pos or self.near(("snoring",), ("dyspnoea",), within=2)):
             derived.add("sleep_apnoea")
         # "按着更疼" next to a belly ache is the belly's guarding; next to a rib it is the chest wall's tenderness.
         if self.near(("worse_on_press",), ("abdominal_pain", "rlq")) and not self.near(("worse_on_press",), ("chest_pain",)):

@@ -102,6 +102,9 @@ ordered_protocol(
 ordered_protocol(
     "oral_thrush", tx.GP, triggers="oral_thrush",
     asks=[
+        # White spots with painful ulcers in someone who gets them (NICE CKS aphthous ulcer, 2023): the ulcers.
+        Ask("thrush.explained_by_ulcer", R, "NICE CKS aphthous ulcer (2023)",
+            lambda c: c.has("mouth_ulcer") and not c.infant, stop=True),
         Ask("thrush.review", R, THRUSH, lambda c: c.has("poor_feeding") or c.cond("immunosuppressed") or not c.child,
             advice="thrush"),
     ],

@@ -194,12 +194,13 @@ def explained_by_chest_infection(c: Ctx) -> bool:
 
 
 def explained_by_shoulder_pain(c: Ctx) -> bool:
-    """Named explained-evidence rule (NICE CKS shoulder pain, 2022): an arm that cannot be lifted
-    because the shoulder or arm hurts, for more than three days and not sudden, with no face, speech,
+    """Named explained-evidence rule (NICE CKS shoulder pain, 2022; polymyalgia rheumatica, 2023): an arm that cannot
+    be lifted because the shoulder or arm hurts or is stiff in the morning, for more than three days and not sudden, with no face, speech,
     numbness or vision sign, is painful restricted movement (frozen shoulder, rotator cuff), not a stroke."""
     sx = ("unilateral_weakness",)
     h = c.hours(*sx)
-    return c.has("joint_pain", "limb_pain") and not c.sudden(*sx) and (c.chronic(*sx) or (h is not None and h > 72)) \
+    return c.has("joint_pain", "limb_pain", "morning_stiffness") and not c.sudden(*sx) and \
+        (c.chronic(*sx) or (h is not None and h > 72)) \
         and not c.has("face_droop", "speech", "unilateral_numbness", "vision_loss", "stroke_suspected")
 
 
@@ -2414,8 +2415,13 @@ def _skin_persistent(c: Ctx) -> bool:
     winter, and athlete's foot, which comes back in the heat (NICE CKS chilblains 2021, fungal skin infection of the
     foot 2023: self-care)."""
     hours = c.hours("rash", "itch", "blisters", "acne", "mouth_ulcer")
+    if _oral_only(c):
+        # NICE CKS aphthous ulcer (2023): an ulcer not healed in three weeks is referred; a painful one is not.
+        return (hours is not None and hours >= 24 * 21) or c.chronic("mouth_ulcer") and not c.recurrent("mouth_ulcer")
+    painful_only = c.has("sunburn") and not c.has("blisters")   # NICE CKS sunburn: pain alone is treated at home
     return ((hours is not None and hours >= 24 * 14) or c.chronic("rash", "itch") or c.worsening() or
-            c.has("spreading") or c.severe("rash", "itch", "blisters")) and not c.has("chilblain", "tinea")
+            c.has("spreading") or c.severe("rash", "itch", "blisters") and not painful_only) and \
+        not c.has("chilblain", "tinea")
 
 
 def _oral_only(c: Ctx) -> bool:
@@ -2453,9 +2459,10 @@ ordered_protocol(
             _skin(lambda c: _shingles(c) and c.has("red_eye", "eye_pain", "eyelid_swelling") or
                   c.has("shingles_eye")), flag="eye.acute", dept=tx.EYE),
         # NICE CKS shingles (2023): at 50 or over, an antiviral started within 72 hours of the rash shortens the
-        # pain and lowers post-herpetic neuralgia: seen the same day while that window is open.
+        # pain and lowers post-herpetic neuralgia: seen the same day while that window is open (age not said: the
+        # safer answer).
         Ask("skin.shingles_antiviral", U, SKIN + " 带状疱疹≥50岁72小时内当天抗病毒",
-            _skin(lambda c: _shingles(c) and (c.age or 0) >= 50 and not c.chronic("blisters", "shingles") and
+            _skin(lambda c: _shingles(c) and (c.age is None or c.age >= 50) and not c.chronic("blisters", "shingles") and
                   (c.hours("blisters", "shingles", "rash") or 0) <= 72), advice="skin"),
         Ask("skin.child_fever_rash_5d", U, KAWASAKI,
             _skin(lambda c: c.child and c.has("rash") and c.fever and (c.hours("fever") or 0) >= 24 * 5),
