@@ -178,7 +178,7 @@ def lexicon() -> Lexicon:
 
 # Words that contain a body-site character but are not that site (骨头 is not 头): hidden from the
 # gap patterns only, keeping offsets ("胸口那块骨头就疼" is chest pain, not a headache).
-_NEUTRAL = ("骨头", "舌头", "指头", "拳头", "枕头", "馒头", "石头", "木头", "码头", "里头", "外头", "上头", "前头",
+_NEUTRAL = ("骨头", "舌头", "脚趾头", "趾头", "指头", "拳头", "枕头", "馒头", "石头", "木头", "码头", "里头", "外头", "上头", "前头",
             "后头", "心头", "眉头", "手头", "口头", "回头", "头发", "手机", "手术", "扶手", "对手", "电脑", "手续",
             "头一次", "头一回", "开头", "带头")
 _NEUTRAL_RE = re.compile("|".join(_NEUTRAL))

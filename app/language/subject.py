@@ -49,7 +49,7 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
     for m in rel_re.finditer(t):
         if me is not None and me.start() < m.start() and not _relative_told_about(t, m):
             break
-        if t[max(0, m.start() - 1):m.start()].endswith("像") or _caring_for(t, m):
+        if t[max(0, m.start() - 1):m.start()].endswith("像") or _caring_for(t, m) or _writer_says_who(t, m):
             continue
         if masked is not None and any(masked[i] for i in range(m.start(), m.end())):
             continue
@@ -136,6 +136,15 @@ def _relative_told_about(t: str, m: re.Match) -> bool:
         return True
     clause = re.split(r"[，,。.；;！!？?]", t[m.end():], maxsplit=1)[0]
     return bool(_OPENER_RE.search(t[max(0, m.start() - 4):m.start()])) and "也" not in clause
+
+
+# "我是他孙子", "我是孩子妈妈", "俺是她闺女": the writer saying who they are is no subject.
+_WRITER_IS_RE = re.compile(r"(?:我|俺|本人)(?:是|系)[^\s，。,.;；!！?？：:]{0,6}$")
+
+
+def _writer_says_who(t: str, m: re.Match) -> bool:
+    return bool(_WRITER_IS_RE.search(t[max(0, m.start() - 8):m.start()])) and \
+        not t[m.end():m.end() + 1].isdigit()
 
 
 # A relative taken to school or looked after is the object of the writer's day, not the subject of the message

@@ -288,3 +288,15 @@ def test_a_relative_told_about_after_the_writers_introduction_is_the_subject(tex
 def test_a_relative_mentioned_for_comparison_is_context():
     s = read("我38岁，女，平时身体好。前天开始流清鼻涕。家里孩子上周也是这样，三四天就好了").subject
     assert not s.other and s.age_years == 38
+
+
+@pytest.mark.parametrize("text, relation", [
+    ("我是他孙子 在外地读大学 我爷爷八十三了 发烧39度", "爷爷"),
+    ("我是孩子妈妈 儿子7岁 骑车摔了", "儿子"),
+])
+def test_the_writer_saying_who_they_are_is_not_the_subject(text, relation):
+    assert read(text).subject.relation == relation
+
+
+def test_a_toe_is_no_head():
+    assert "head_injury" not in read("脚趾头上破了个口子").positive

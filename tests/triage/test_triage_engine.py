@@ -339,3 +339,12 @@ def test_expected_changes_of_pregnancy_and_infancy_are_self_care(text, level):
 ])
 def test_heat_and_pesticide_on_the_skin(text, level):
     assert assess(text, interactive=False).level == level
+
+
+@pytest.mark.parametrize("text, level", [
+    ("最近老想着死了算了 但还没想好怎么做", "urgent"),          # ideation without a plan: same-day assessment
+    ("最近老想着死了算了 药都攒够了", "emergency"),
+    ("不想活了", "emergency"),
+])
+def test_suicidal_thoughts_without_a_plan_are_same_day_with_a_plan_an_emergency(text, level):
+    assert assess(text, interactive=False).level == level

@@ -2763,6 +2763,13 @@ ordered_protocol(
     self_care=Ask("fall.minor", S, FALLS + " 年轻人轻微跌倒", lambda c: True, advice="limb"))
 
 
+def _ideation_without_plan(c: Ctx) -> bool:
+    """C-SSRS; 精神障碍诊疗规范(2020) 自杀风险评估: thoughts of death said to come with no plan and no intent ("没想过怎么做",
+    "不会真做"), no preparation and no act — a same-day risk assessment with the crisis line, not a 120 call. A plan,
+    the means got ready or an act stay an emergency."""
+    return c.has("suicidal") and c.has("no_suicide_plan") and not c.has("suicide_preparation", "self_harm_act")
+
+
 def _mood_persistent(c: Ctx) -> bool:
     """Low mood for two weeks (or of unknown length), a long-standing problem, a month or more, or severe."""
     hours = c.hours("low_mood", "anxiety", "insomnia")
@@ -2775,7 +2782,8 @@ ordered_protocol(
     "mental", tx.PSY, triggers="suicidal passive_death_wish suicide_preparation self_harm_act violence psychosis low_mood "
     "anxiety insomnia", paediatric=False, all_flags=False,
     asks=[
-        Ask("mental.suicide", E, SUICIDE + "; " + CONSENSUS + " Ⅰ级: 自伤行为", lambda c: c.has("suicidal", "self_harm_act"),
+        Ask("mental.suicide", E, SUICIDE + "; " + CONSENSUS + " Ⅰ级: 自伤行为",
+            lambda c: c.has("self_harm_act") or c.has("suicidal") and not _ideation_without_plan(c),
             flag="mental.suicide", advice="mental_crisis"),
         # 精神障碍诊疗规范(2020) 自杀风险评估; C-SSRS: wishing to be dead with preparation (the means got ready, a
         # farewell, a will) is the highest risk, however the wish is worded.
@@ -2786,8 +2794,9 @@ ordered_protocol(
             advice="mental_crisis"),
         Ask("mental.psychosis_or_passive", U, MENTAL + "; " + SUICIDE, lambda c: c.has("psychosis"),
             flag="mental.psychosis", advice="mental_crisis"),
-        Ask("mental.psychosis_or_passive", U, MENTAL + "; " + SUICIDE, lambda c: c.has("passive_death_wish"),
-            flag="mental.passive", advice="mental_crisis"),
+        Ask("mental.psychosis_or_passive", U, MENTAL + "; " + SUICIDE,
+            lambda c: c.has("passive_death_wish") or _ideation_without_plan(c), flag="mental.passive",
+            advice="mental_crisis"),
         Ask("mental.persistent", R, MENTAL + " 情绪/睡眠问题超过2周门诊", _mood_persistent, advice="mental"),
     ],
     self_care=Ask("mental.short_term", S, GENERAL + "; 短期失眠/紧张可自我调节", lambda c: True, advice="insomnia",
