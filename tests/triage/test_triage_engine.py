@@ -348,3 +348,13 @@ def test_heat_and_pesticide_on_the_skin(text, level):
 ])
 def test_suicidal_thoughts_without_a_plan_are_same_day_with_a_plan_an_emergency(text, level):
     assert assess(text, interactive=False).level == level
+
+
+@pytest.mark.parametrize("text, level", [
+    ("全身起红点 喉咙好紧", "emergency"),                    # skin and airway together, no trigger named (WAO 2020)
+    ("食完虾之后成身起晒啲红点喉咙好紧透唔到气", "emergency"),  # Cantonese, typed without a pause
+    ("身上起了几个红点 有点痒", "self_care"),
+    ("耳朵里痒 听声音有点闷", "routine"),                     # muffled hearing is no changed voice
+])
+def test_anaphylaxis_by_its_features_whatever_the_trigger(text, level):
+    assert assess(text, interactive=False).level == level

@@ -1941,9 +1941,16 @@ ordered_protocol(
     self_care=Ask("wound.minor", S, BURN + "; 小伤口/轻度烫伤可居家处理", lambda c: True, advice="wound"))
 
 
+_SKIN_MUCOSA = ("rash", "hives", "itch", "face_swelling", "eyelid_swelling", "lip_tongue_swelling", "tongue_swelling")
+_AIRWAY = ("throat_tight", "throat_swelling", "stridor", "voice_change", "tongue_swelling")
+
+
 def _allergy_context(c: Ctx) -> bool:
-    """An allergy is said, or an exposure, a sting, hives or a drug came first."""
-    return c.has("allergy_word", "allergen_exposure", "insect_sting", "hives", "exposure_then", "drug_trigger")
+    """An allergy is said, or an exposure, a sting, hives or a drug came first — or, with no trigger named, the skin
+    and the airway are both involved (WAO anaphylaxis criteria 2020, criterion 1: acute skin or mucosal involvement
+    with respiratory compromise; 「全身起红点 喉咙好紧」)."""
+    return c.has("allergy_word", "allergen_exposure", "insect_sting", "hives", "exposure_then", "drug_trigger") or \
+        c.has(*_SKIN_MUCOSA) and c.has(*_AIRWAY)
 
 
 def _reaction_over(c: Ctx) -> bool:
@@ -1969,7 +1976,7 @@ ordered_protocol(
     "allergy", tx.DERM, triggers="allergy_word lip_tongue_swelling throat_swelling hives tongue_swelling",
     when=lambda c: c.has("allergen_exposure", "insect_sting", "exposure_then", "drug_trigger") and
     c.has("face_swelling", "eyelid_swelling", "rash", "itch", "dyspnoea", "throat_tight", "voice_change",
-          "dysphagia", "stridor", "tongue_swelling"),
+          "dysphagia", "stridor", "tongue_swelling") or c.has(*_SKIN_MUCOSA) and c.has(*_AIRWAY),
     questions="allergy_airway", all_flags=False,
     asks=[
         Ask("allergy.anaphylaxis", E, ANAPH + "; " + HTN + " 6.严重过敏反应",
