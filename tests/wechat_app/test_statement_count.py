@@ -80,6 +80,26 @@ def test_a_plain_bp_message_is_six_statements_four_on_postgresql(bound, db, sess
     assert session.scalar(select(BpReading.systolic).order_by(BpReading.id.desc()).limit(1)) == 138
 
 
+def test_the_plain_bp_statements_are_rendered_once(bound, db, session, now):
+    """No statement of a BP message has parameters SQLAlchemy renders into its SQL again at every execution (an
+    expanding IN, aggregate_strings' literal separator): each is compiled once and sent as the same text."""
+    bot.handle(session, _inbound("血压 128/82 心率 70", "9004"), now=now)
+    rendered: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        compiled = context.compiled
+        if compiled is not None and (compiled.post_compile_params or compiled.literal_execute_params):
+            rendered.append(" ".join(statement.split())[:80])
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        handled = bot.handle(session, _inbound("血压 138/86 心率 72", "9005"), now=now)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+    assert "138/86" in handled.reply
+    assert rendered == [], rendered
+
+
 def test_a_bp_message_with_symptoms_runs_triage_once_and_loads_the_resident_once(bound, db, session, now):
     calls: list[str] = []
     real = bot.Services().assess
