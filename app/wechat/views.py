@@ -76,8 +76,9 @@ def transport_config(config: Mapping[str, Any]) -> TransportConfig:
 NONCES_KEY = "wechat.nonces"
 
 
-def nonce_cache(app: Flask) -> nonces.NonceCache:
-    """The seen-once cache: Redis when REDIS_URL is set, else the database; shared by every worker."""
+def nonce_cache(app: Flask) -> nonces.NonceCache | nonces.TransactionNonces:
+    """The seen-once cache: Redis when REDIS_URL is set, else the database; shared by every worker. On PostgreSQL
+    the database's is checked inside the bot's transaction (nonces.TransactionNonces), elsewhere before it."""
     cache = app.extensions.get(NONCES_KEY)
     if cache is None:
         window = setting(app.config, "WECHAT_REPLAY_WINDOW_SECONDS") or DEFAULT_REPLAY_WINDOW_SECONDS
@@ -88,7 +89,10 @@ def nonce_cache(app: Flask) -> nonces.NonceCache:
             cache = nonces.RedisNonces(redis.Redis.from_url(app.config["REDIS_URL"], socket_timeout=5), ttl=ttl)
         else:
             with app.app_context():
-                cache = nonces.DatabaseNonces(nonces.own_engine(db.engine), ttl=ttl)
+                if db.engine.dialect.name == "postgresql":
+                    cache = nonces.TransactionNonces(db.engine, ttl=ttl)
+                else:
+                    cache = nonces.DatabaseNonces(nonces.own_engine(db.engine), ttl=ttl)
         app.extensions[NONCES_KEY] = cache
     return cache
 
@@ -129,7 +133,10 @@ def _callback(app: Flask, args: Mapping[str, str], content_length: int | None, s
     try:
         body = stream.read(config.max_body_bytes + 1)  # the cap, plus one byte to notice more
         opened = open_message(config, args, body, now=time.time())
-        if not nonce_cache(app).first_use(opened.timestamp, opened.nonce, body, now=utcnow()):
+        cache, seen = nonce_cache(app), None
+        if isinstance(cache, nonces.TransactionNonces):
+            seen = cache.seen(opened.timestamp, opened.nonce, body)  # checked by the bot's first statement
+        elif not cache.first_use(opened.timestamp, opened.nonce, body, now=utcnow()):
             raise ReplayRejected("timestamp and nonce already used for another body")
     except TransportError as exc:
         if exc.http_status:
@@ -140,8 +147,10 @@ def _callback(app: Flask, args: Mapping[str, str], content_length: int | None, s
         log.exception("wechat callback: unexpected error while opening the message; answered success")
         return _plain(SUCCESS)
     try:
-        text = dispatch(app, opened.inbound)
+        text = dispatch(app, opened.inbound, seen)
         body_out = render_reply(config, opened, text)
+    except ReplayRejected as exc:  # the nonce, checked in the bot's transaction
+        return _rejected(exc)
     except Exception:
         log.exception("wechat callback: unexpected error; answered success")
         return _plain(SUCCESS)
@@ -257,14 +266,17 @@ def services_for(app: Flask) -> bot.Services:
     return services
 
 
-def dispatch(app: Flask, inbound: Inbound) -> str | None:
-    """Run the bot under the watchdog; the reply text, or None to answer "success"."""
+def dispatch(app: Flask, inbound: Inbound, seen: nonces.Seen | None = None) -> str | None:
+    """Run the bot under the watchdog; the reply text, or None to answer "success". ReplayRejected when the bot's
+    first statement found `seen`'s nonce used for another body."""
     deadline = setting(app.config, "WECHAT_REPLY_DEADLINE", DEFAULT_DEADLINE_SECONDS, float)
     grace = setting(app.config, "WECHAT_COMMIT_GRACE", DEFAULT_COMMIT_GRACE_SECONDS, float)
     race = _Race()
-    future = _executor(app).submit(_run, app, inbound, race)
+    future = _executor(app).submit(_run, app, inbound, race, seen)
     try:
         return future.result(timeout=deadline)
+    except ReplayRejected:
+        raise
     except FutureTimeout:
         if race.give_up():
             log.warning("wechat: %s not handled within %.1fs; answered success, the reply follows as a message",
@@ -272,6 +284,8 @@ def dispatch(app: Flask, inbound: Inbound) -> str | None:
             return None
         try:
             return future.result(timeout=grace)
+        except ReplayRejected:
+            raise
         except FutureTimeout:
             log.error("wechat: %s finished in time but did not commit within the grace period", inbound.dedup_key)
             return None
@@ -283,11 +297,12 @@ def dispatch(app: Flask, inbound: Inbound) -> str | None:
         return texts.try_again_later()
 
 
-def _handle(app: Flask, inbound: Inbound, race: _Race) -> bot.Handled:
+def _handle(app: Flask, inbound: Inbound, race: _Race, seen: nonces.Seen | None = None) -> bot.Handled:
     """bot.handle, sent once more when its connection died under it (the pool has replaced it by then): the dedup
-    claim makes a second pass safe even when the first one's COMMIT was the statement that failed."""
+    claim makes a second pass safe even when the first one's COMMIT was the statement that failed (the nonce of a
+    first pass that committed is then the same body's: the second pass finds it and is answered from the log)."""
     kwargs = dict(now=utcnow(), settings=bot.BotSettings.from_config(app.config), services=services_for(app),
-                  in_time=race.finish_in_time)
+                  in_time=race.finish_in_time, seen=seen)
 
     def lost() -> None:
         log.warning("wechat: %s: the database connection was lost; handled again", inbound.dedup_key)
@@ -296,10 +311,15 @@ def _handle(app: Flask, inbound: Inbound, race: _Race) -> bot.Handled:
     return once_more_if_disconnected(lambda: bot.handle(db.session, inbound, **kwargs), before_retry=lost)
 
 
-def _run(app: Flask, inbound: Inbound, race: _Race) -> str | None:
+def _run(app: Flask, inbound: Inbound, race: _Race, seen: nonces.Seen | None = None) -> str | None:
     with app.app_context():
         try:
-            handled = _handle(app, inbound, race)
+            handled = _handle(app, inbound, race, seen)
+        except ReplayRejected:
+            if race.abandoned():  # the view answered "success" already; nothing was done
+                log.warning("wechat: a late-checked nonce was used before for another body; nothing done")
+                return None
+            raise
         except Exception:
             if race.abandoned():  # nobody waits for this any more: log only
                 log.exception("wechat: late handling of %s failed", inbound.dedup_key)
