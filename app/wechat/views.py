@@ -304,11 +304,15 @@ def _handle(app: Flask, inbound: Inbound, race: _Race, seen: nonces.Seen | None 
     kwargs = dict(now=utcnow(), settings=bot.BotSettings.from_config(app.config), services=services_for(app),
                   in_time=race.finish_in_time, seen=seen)
 
+    # The app context's session itself, not the scoped proxy: each use of the proxy looks the context's session up
+    # again (a score of times a message). It is the one the services reach through db.session too.
+    session = db.session()
+
     def lost() -> None:
         log.warning("wechat: %s: the database connection was lost; handled again", inbound.dedup_key)
-        db.session.rollback()
+        session.rollback()
 
-    return once_more_if_disconnected(lambda: bot.handle(db.session, inbound, **kwargs), before_retry=lost)
+    return once_more_if_disconnected(lambda: bot.handle(session, inbound, **kwargs), before_retry=lost)
 
 
 def _run(app: Flask, inbound: Inbound, race: _Race, seen: nonces.Seen | None = None) -> str | None:
