@@ -20,6 +20,7 @@ import uuid
 from datetime import timedelta
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from flask import Blueprint, Flask, Response, current_app, request
@@ -71,6 +72,54 @@ def transport_config(config: Mapping[str, Any]) -> TransportConfig:
         replay_window_seconds=None if window in (None, "", 0, "0") else int(window),
         max_body_bytes=setting(config, "WECHAT_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, int),
     )
+
+
+@dataclass(frozen=True)
+class CallbackSettings:
+    """What a callback reads from the settings: the transport's, the bot's and the watchdog's."""
+
+    transport: TransportConfig
+    bot: bot.BotSettings
+    deadline: float
+    grace: float
+
+
+class _NotingReads:
+    """app.config as `setting()` and the builders read it, noting the names read."""
+
+    __slots__ = ("_config", "names")
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self._config, self.names = config, []
+
+    def get(self, name: str, default: Any = None) -> Any:
+        self.names.append(name)
+        return self._config.get(name, default)
+
+    def __getitem__(self, name: str) -> Any:
+        self.names.append(name)
+        return self._config[name]
+
+
+SETTINGS_KEY = "wechat.settings"
+
+
+def callback_settings(app: Flask) -> CallbackSettings:
+    """The callback's settings, built once and again only when a value they were built from has changed (tests and
+    overrides change app.config in place): a message compares a dozen values instead of reading, casting and
+    building them."""
+    config = app.config
+    cached = app.extensions.get(SETTINGS_KEY)
+    if cached is not None and tuple(map(config.get, cached[0])) == cached[1]:
+        return cached[2]
+    reads = _NotingReads(config)
+    built = CallbackSettings(
+        transport=transport_config(reads), bot=bot.BotSettings.from_config(reads),
+        deadline=setting(reads, "WECHAT_REPLY_DEADLINE", DEFAULT_DEADLINE_SECONDS, float),
+        grace=setting(reads, "WECHAT_COMMIT_GRACE", DEFAULT_COMMIT_GRACE_SECONDS, float))
+    names = tuple(dict.fromkeys(reads.names))
+    app.extensions[SETTINGS_KEY] = (names, tuple(map(config.get, names)), built)
+    return built
 
 
 NONCES_KEY = "wechat.nonces"
@@ -127,7 +176,8 @@ def _handshake(app: Flask, args: Mapping[str, str]) -> Response:
 
 
 def _callback(app: Flask, args: Mapping[str, str], content_length: int | None, stream: Any) -> Response:
-    config = transport_config(app.config)
+    settings = callback_settings(app)
+    config = settings.transport
     if content_length is not None and content_length > config.max_body_bytes:
         return _rejected(BodyTooLarge(f"Content-Length {content_length} over the cap"))
     try:
@@ -147,7 +197,7 @@ def _callback(app: Flask, args: Mapping[str, str], content_length: int | None, s
         log.exception("wechat callback: unexpected error while opening the message; answered success")
         return _plain(SUCCESS)
     try:
-        text = dispatch(app, opened.inbound, seen)
+        text = dispatch(app, opened.inbound, seen, settings)
         body_out = render_reply(config, opened, text)
     except ReplayRejected as exc:  # the nonce, checked in the bot's transaction
         return _rejected(exc)
@@ -266,13 +316,14 @@ def services_for(app: Flask) -> bot.Services:
     return services
 
 
-def dispatch(app: Flask, inbound: Inbound, seen: nonces.Seen | None = None) -> str | None:
+def dispatch(app: Flask, inbound: Inbound, seen: nonces.Seen | None = None,
+             settings: CallbackSettings | None = None) -> str | None:
     """Run the bot under the watchdog; the reply text, or None to answer "success". ReplayRejected when the bot's
     first statement found `seen`'s nonce used for another body."""
-    deadline = setting(app.config, "WECHAT_REPLY_DEADLINE", DEFAULT_DEADLINE_SECONDS, float)
-    grace = setting(app.config, "WECHAT_COMMIT_GRACE", DEFAULT_COMMIT_GRACE_SECONDS, float)
+    settings = settings or callback_settings(app)
+    deadline, grace = settings.deadline, settings.grace
     race = _Race()
-    future = _executor(app).submit(_run, app, inbound, race, seen)
+    future = _executor(app).submit(_run, app, inbound, race, seen, settings.bot)
     try:
         return future.result(timeout=deadline)
     except ReplayRejected:
@@ -297,12 +348,13 @@ def dispatch(app: Flask, inbound: Inbound, seen: nonces.Seen | None = None) -> s
         return texts.try_again_later()
 
 
-def _handle(app: Flask, inbound: Inbound, race: _Race, seen: nonces.Seen | None = None) -> bot.Handled:
+def _handle(app: Flask, inbound: Inbound, race: _Race, seen: nonces.Seen | None = None,
+            settings: bot.BotSettings | None = None) -> bot.Handled:
     """bot.handle, sent once more when its connection died under it (the pool has replaced it by then): the dedup
     claim makes a second pass safe even when the first one's COMMIT was the statement that failed (the nonce of a
     first pass that committed is then the same body's: the second pass finds it and is answered from the log)."""
-    kwargs = dict(now=utcnow(), settings=bot.BotSettings.from_config(app.config), services=services_for(app),
-                  in_time=race.finish_in_time, seen=seen)
+    kwargs = dict(now=utcnow(), settings=settings or bot.BotSettings.from_config(app.config),
+                  services=services_for(app), in_time=race.finish_in_time, seen=seen)
 
     # The app context's session itself, not the scoped proxy: each use of the proxy looks the context's session up
     # again (a score of times a message). It is the one the services reach through db.session too.
@@ -315,10 +367,11 @@ def _handle(app: Flask, inbound: Inbound, race: _Race, seen: nonces.Seen | None 
     return once_more_if_disconnected(lambda: bot.handle(session, inbound, **kwargs), before_retry=lost)
 
 
-def _run(app: Flask, inbound: Inbound, race: _Race, seen: nonces.Seen | None = None) -> str | None:
+def _run(app: Flask, inbound: Inbound, race: _Race, seen: nonces.Seen | None = None,
+         settings: bot.BotSettings | None = None) -> str | None:
     with app.app_context():
         try:
-            handled = _handle(app, inbound, race, seen)
+            handled = _handle(app, inbound, race, seen, settings)
         except ReplayRejected:
             if race.abandoned():  # the view answered "success" already; nothing was done
                 log.warning("wechat: a late-checked nonce was used before for another body; nothing done")
