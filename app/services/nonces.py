@@ -21,10 +21,28 @@ holds:
   that pair) is then its first use;
 - the bot's transactions are never asynchronous: they use the app's engine, whose sessions keep the default
   (a stored reading must not be lost after its reply was sent).
+
+That engine is for the checks made before the bot runs (`DatabaseNonces`). The callback on PostgreSQL without
+Redis checks the nonce inside the bot's own transaction instead (`TransactionNonces`, docs/benchmarks.md "fifth
+pass"): its INSERT is the first part of the bot's first statement (with the dedup claim and the user's upsert), so
+a message costs one transaction, not two. Why replay refusal still holds:
+- the claim and everything after it are conditional on the nonce's INSERT: a pair already used inserts nothing,
+  claims nothing and locks nothing. Its body is then compared on a fresh snapshot (`TransactionNonces.first_use_on`)
+  and a different body is refused (403) before the dialogue or any service runs;
+- a second body sent while the first delivery's transaction is open waits on the key's unique index until that
+  transaction ends, then is refused as above;
+- the nonce commits with the message's work, synchronously: a crash of the process or the database before the
+  commit loses the nonce only with everything the message did (as if it had never arrived), never after it;
+- a message whose handling fails (rolled back) or that is a retry of a delivery already answered (nothing else to
+  write) still records its nonce, in a transaction of its own (bot.handle): a pair that was answered stays used.
+  What is weaker than a check committed before the bot runs: a different body sent with the same pair *while* a
+  failing first delivery rolls back may take the pair first (it must carry a valid signature over its nonce, and
+  in safe mode over its own encrypted body).
 """
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -104,15 +122,60 @@ class DatabaseNonces:
         if not self._autocommit:
             connection = connection.execution_options(isolation_level="AUTOCOMMIT")
         with connection:
-            if connection.execute(self._claim, params).first() is not None:
-                return True
-            row = connection.execute(self._seen, params).first()
-            if row is None:  # pruned between the two statements
-                return True
-            if row.seen_at < now - self.ttl:  # an old entry the prune job has not reached: reuse the slot
-                connection.execute(self._reuse, params)
-                return True
-            return row.body_digest == params["digest"]
+            return self.first_use_on(connection, params, now)
+
+    def first_use_on(self, connection: Any, params: dict[str, Any], now: datetime) -> bool:
+        """The check on a given connection (autocommit, or inside the caller's transaction)."""
+        if connection.execute(self._claim, params).first() is not None:
+            return True
+        row = connection.execute(self._seen, params).first()
+        if row is None:  # pruned between the two statements
+            return True
+        if row.seen_at < now - self.ttl:  # an old entry the prune job has not reached: reuse the slot
+            connection.execute(self._reuse, params)
+            return True
+        return row.body_digest == params["digest"]
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A callback's (timestamp, nonce) pair and body, to be checked inside the bot's transaction."""
+
+    key: str
+    digest: str
+    cache: TransactionNonces
+
+    def params(self) -> dict[str, str]:
+        return {"nonce_key": self.key, "nonce_digest": self.digest}
+
+    def first_use_on(self, connection: Any, now: datetime) -> bool:
+        """The full check (reuse of an expired entry, the body compared) on the bot's connection, on a fresh
+        snapshot: for a message whose first statement inserted nothing."""
+        return self.cache.checks.first_use_on(connection, {"key": self.key, "digest": self.digest, "now": now}, now)
+
+
+class TransactionNonces:
+    """The cache as a table, checked in the bot's transaction (PostgreSQL without Redis; the module's docstring):
+    the view hands `seen(…)` to the bot, whose first statement inserts the pair with `insert_statement()` and claims
+    the delivery only when that inserted a row."""
+
+    def __init__(self, engine: Engine, *, ttl: timedelta) -> None:
+        self.ttl = ttl
+        self.checks = DatabaseNonces(engine, ttl=ttl)  # its statements, run on the bot's connection (no own pool)
+
+    def seen(self, timestamp: str, nonce: str, body: bytes) -> Seen:
+        return Seen(_key(timestamp, nonce), _digest(body), self)
+
+
+def insert_statement() -> Any:
+    """PostgreSQL: INSERT the pair unless it is there (bound parameters nonce_key, nonce_digest, now), RETURNING the
+    key: a row back is its first use. For a data-modifying CTE (bot._claim_and_lock_statement)."""
+    table = CallbackNonce.__table__
+    return (postgresql.insert(table)
+            .values(key=bindparam("nonce_key", type_=table.c.key.type),
+                    body_digest=bindparam("nonce_digest", type_=table.c.body_digest.type),
+                    seen_at=bindparam("now", type_=table.c.seen_at.type))
+            .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key))
 
 
 class RedisNonces:

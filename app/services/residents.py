@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Forbidden, RuleViolation
@@ -261,14 +261,16 @@ class ResidentCard:
 
 
 # Built once (every WeChat message runs it), on the tables (a Core statement, run on the session's connection):
-# conditions and active consents as aggregated sub-selects.
+# conditions and active consents as aggregated sub-selects. The separator is SQL text, not a string value, which
+# SQLAlchemy would render into the statement again at every execution (aggregate_strings' literal delimiter).
+_COMMA = literal_column("','")
 _RES, _COND, _CONS = Resident.__table__.c, ResidentCondition.__table__.c, Consent.__table__.c
 _CARD_BY_OPENID = select(
     _RES.id, _RES.consortium_id, _RES.name, _RES.sex, _RES.birth_date, _RES.bp_target_sys, _RES.bp_target_dia,
     _RES.anonymised_at,
-    select(func.aggregate_strings(_COND.code, ",")).where(_COND.resident_id == _RES.id)
+    select(func.aggregate_strings(_COND.code, _COMMA)).where(_COND.resident_id == _RES.id)
     .scalar_subquery().label("conditions"),
-    select(func.aggregate_strings(_CONS.version, ",")).where(_CONS.resident_id == _RES.id, _CONS.withdrawn_at.is_(None))
+    select(func.aggregate_strings(_CONS.version, _COMMA)).where(_CONS.resident_id == _RES.id, _CONS.withdrawn_at.is_(None))
     .scalar_subquery().label("consents"),
 ).where(_RES.wechat_openid == bindparam("openid"))
 

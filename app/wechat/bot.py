@@ -25,11 +25,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Mapping
 
-from sqlalchemy import bindparam, select, true, update
+from sqlalchemy import bindparam, false, select, true, update
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError, Forbidden, RuleViolation
-from app.services import alerts, contracts, dialects, outbox, reading_texts, readings, residents, wechat_accounts
+from app.services import (alerts, contracts, dialects, nonces, outbox, reading_texts, readings, residents,
+                          wechat_accounts)
 from app.services.actors import Actor
 from app.services.auth import resident_actor
 from app.services.clock import local_date
@@ -53,7 +54,7 @@ from app.wechat.dialogue import (
     WithdrawConsent,
 )
 from app.wechat.settings import setting
-from app.wechat.transport import Inbound
+from app.wechat.transport import Inbound, ReplayRejected
 from models.org import Staff, TeamRole
 from models.wechat import WeChatInbound, WeChatUser
 
@@ -161,20 +162,33 @@ def _lock_user_statement(dialect: str, wrote: bool) -> Any:
 
 
 @functools.cache
-def _claim_and_lock_statement(wrote: bool) -> Any:
+def _claim_and_lock_statement(wrote: bool, seen: bool = False) -> Any:
     """PostgreSQL: the dedup claim and the user's upsert in one statement (a data-modifying CTE). The user's row is
-    written only when the claim inserted a row: a retry gets no row back and touches nothing, as before."""
+    written only when the claim inserted a row: a retry gets no row back and touches nothing, as before.
+
+    `seen`: the callback's seen-once nonce is inserted first, in the same statement (app.services.nonces,
+    TransactionNonces), and the delivery is claimed only when that inserted a row: a pair used before claims and
+    locks nothing (no row back; `_claim_and_lock` then decides on a fresh snapshot)."""
     from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-    claim = _claim_statement("postgresql").cte("claim")
+    if seen:
+        first = nonces.insert_statement().cte("seen")
+        table = WeChatInbound.__table__
+        claimed_row = select(bindparam("key", type_=table.c.dedup_key.type),
+                             bindparam("openid", type_=table.c.openid.type), false(),
+                             bindparam("now", type_=table.c.created_at.type)).select_from(first)
+        claim = (pg_insert(table).from_select(["dedup_key", "openid", "deferred", "created_at"], claimed_row)
+                 .on_conflict_do_nothing(index_elements=["dedup_key"]).returning(table.c.id).cte("claim"))
+    else:
+        first, claim = None, _claim_statement("postgresql").cte("claim")
     touched = _touched(wrote)
     names = ["openid", "subscribed", "created_at", *touched]
     values = select(bindparam("openid", type_=_USERS.c.openid.type), true(),
                     *(bindparam("now", type_=_USERS.c.created_at.type) for _ in names[2:])).select_from(claim)
-    return (pg_insert(_USERS).from_select(names, values)
-            .on_conflict_do_update(index_elements=["openid"], set_=touched)
-            .returning(select(claim.c.id).scalar_subquery().label("claimed"), *_USER_COLUMNS)
-            .add_cte(claim))
+    statement = (pg_insert(_USERS).from_select(names, values)
+                 .on_conflict_do_update(index_elements=["openid"], set_=touched)
+                 .returning(select(claim.c.id).scalar_subquery().label("claimed"), *_USER_COLUMNS))
+    return statement.add_cte(first, claim) if first is not None else statement.add_cte(claim)
 
 
 _REPLY_STATEMENT = (update(WeChatInbound.__table__).where(WeChatInbound.__table__.c.id == bindparam("claimed"))
@@ -204,19 +218,35 @@ class User:
             self.changed = {}
 
 
-def _claim_and_lock(session: Session, key: str, openid: str, now: datetime, *,
-                    wrote: bool) -> tuple[int | None, User | None]:
+def _claim_and_lock(session: Session, key: str, openid: str, now: datetime, *, wrote: bool,
+                    seen: nonces.Seen | None = None) -> tuple[int | None, User | None]:
     """Claim the delivery's dedup key, then lock the user's row (created if new; an upsert locks the row it touches):
     (the new log row's id, the user) — (None, None) when the key was taken (a retry). The log row stays ours until
     commit; two quick messages from one user run one after the other.
 
+    `seen` (PostgreSQL): the callback's nonce, inserted by the same statement first; ReplayRejected (nothing done,
+    the transaction rolled back) when the pair was used before for another body.
     A message (not an event) opens WeChat's 48-hour customer-service window: last_inbound_at = now.
     """
     params = {"key": key, "openid": openid, "now": now}
     dialect = _dialect(session)
     if dialect == "postgresql":
-        row = dialects.core(session, _claim_and_lock_statement(wrote), params).one_or_none()
-        return (None, None) if row is None else (row.claimed, User(row))
+        if seen is not None:
+            params.update(seen.params())
+        row = dialects.core(session, _claim_and_lock_statement(wrote, seen is not None), params).one_or_none()
+        if row is not None:
+            return row.claimed, User(row)
+        if seen is None:
+            return None, None
+        # Nothing claimed: the pair was there already, or the key was taken. Decide on a fresh snapshot (a pair
+        # committed while this statement waited for it is visible now), then claim as two statements.
+        if not seen.first_use_on(session.connection(), now):
+            session.rollback()
+            raise ReplayRejected("timestamp and nonce already used for another body")
+        claimed = dialects.core(session, _claim_statement(dialect), params).scalar()
+        if claimed is None:
+            return None, None
+        return claimed, User(dialects.core(session, _lock_user_statement(dialect, wrote), params).one())
     claimed = dialects.core(session, _claim_statement(dialect), params).scalar()
     if claimed is None:
         return None, None
@@ -240,17 +270,28 @@ def _store_state(user: User, state: State, now: datetime, ttl: timedelta) -> Non
 
 # --- the entry point ---------------------------------------------------------------------------------
 def handle(session: Session, inbound: Inbound, *, now: datetime, settings: BotSettings = BotSettings(),
-           services: Services | None = None, in_time: Callable[[], bool] = lambda: True) -> Handled:
-    """Handle one delivery in one transaction (commits); a retry returns the stored reply and does nothing."""
+           services: Services | None = None, in_time: Callable[[], bool] = lambda: True,
+           seen: nonces.Seen | None = None) -> Handled:
+    """Handle one delivery in one transaction (commits); a retry returns the stored reply and does nothing.
+
+    `seen`: the callback's seen-once nonce, checked by the first statement on PostgreSQL (ReplayRejected when the
+    pair was used for another body); it is kept whatever happens next (a retry, a failure)."""
     services = services or Services()
     key = storage_key(inbound.dedup_key)
-    claimed, user = _claim_and_lock(session, key, inbound.openid, now, wrote=inbound.msg_type != "event")
+    if seen is not None and _dialect(session) != "postgresql":  # checked in the transaction on PostgreSQL only
+        seen = None
+    claimed, user = _claim_and_lock(session, key, inbound.openid, now, wrote=inbound.msg_type != "event",
+                                    seen=seen)
     if claimed is None:
         row = session.scalars(select(WeChatInbound).where(WeChatInbound.dedup_key == key)).one_or_none()
-        session.rollback()
+        stored = None if row is None or row.deferred else row.reply  # read before the commit expires the row
+        if seen is not None:
+            session.commit()  # the nonce: the only row this transaction wrote
+        else:
+            session.rollback()
         # an event's key starts with the openid: the log names the message type only
         log.info("wechat: duplicate delivery of a %s answered from the log", inbound.msg_type)
-        return Handled(None if row is None or row.deferred else row.reply, duplicate=True, openid=inbound.openid)
+        return Handled(stored, duplicate=True, openid=inbound.openid)
     try:
         run = _Run(session, inbound, user, now=now, settings=settings, services=services)
         reply = run.process()
@@ -263,8 +304,21 @@ def handle(session: Session, inbound: Inbound, *, now: datetime, settings: BotSe
         session.commit()
     except Exception:
         session.rollback()
+        if seen is not None:
+            _keep_nonce(session, seen, now)
         raise
     return Handled(reply, deferred=deferred, push_directly=push_directly, openid=inbound.openid)
+
+
+def _keep_nonce(session: Session, seen: nonces.Seen, now: datetime) -> None:
+    """After a failed delivery was rolled back: its nonce, which the rollback took with it, in a transaction of its
+    own (a pair that was answered stays used). Best effort: when the database is gone the delivery did nothing."""
+    try:
+        seen.first_use_on(session.connection(), now)
+        session.commit()
+    except Exception:  # noqa: BLE001 - the original error is the one to report
+        session.rollback()
+        log.warning("wechat: the nonce of a failed delivery could not be kept", exc_info=True)
 
 
 class _Run:

@@ -10,6 +10,7 @@ view adds a seen-once nonce cache (app.services.nonces). See docs/wechat_protoco
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -96,6 +97,10 @@ class TransportConfig:
         """The wechatpy AES helper; MalformedMessage when safe mode is not configured."""
         if not self.encoding_aes_key or not self.appid:
             raise MalformedMessage("safe mode message but no EncodingAESKey/appid configured")
+        return self._crypto
+
+    @functools.cached_property
+    def _crypto(self) -> WeChatCrypto:  # built once per config (it holds only the key, token and appid)
         return WeChatCrypto(self.token, self.encoding_aes_key, self.appid)
 
 

@@ -20,6 +20,7 @@ import uuid
 from datetime import timedelta
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from flask import Blueprint, Flask, Response, current_app, request
@@ -73,11 +74,60 @@ def transport_config(config: Mapping[str, Any]) -> TransportConfig:
     )
 
 
+@dataclass(frozen=True)
+class CallbackSettings:
+    """What a callback reads from the settings: the transport's, the bot's and the watchdog's."""
+
+    transport: TransportConfig
+    bot: bot.BotSettings
+    deadline: float
+    grace: float
+
+
+class _NotingReads:
+    """app.config as `setting()` and the builders read it, noting the names read."""
+
+    __slots__ = ("_config", "names")
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self._config, self.names = config, []
+
+    def get(self, name: str, default: Any = None) -> Any:
+        self.names.append(name)
+        return self._config.get(name, default)
+
+    def __getitem__(self, name: str) -> Any:
+        self.names.append(name)
+        return self._config[name]
+
+
+SETTINGS_KEY = "wechat.settings"
+
+
+def callback_settings(app: Flask) -> CallbackSettings:
+    """The callback's settings, built once and again only when a value they were built from has changed (tests and
+    overrides change app.config in place): a message compares a dozen values instead of reading, casting and
+    building them."""
+    config = app.config
+    cached = app.extensions.get(SETTINGS_KEY)
+    if cached is not None and tuple(map(config.get, cached[0])) == cached[1]:
+        return cached[2]
+    reads = _NotingReads(config)
+    built = CallbackSettings(
+        transport=transport_config(reads), bot=bot.BotSettings.from_config(reads),
+        deadline=setting(reads, "WECHAT_REPLY_DEADLINE", DEFAULT_DEADLINE_SECONDS, float),
+        grace=setting(reads, "WECHAT_COMMIT_GRACE", DEFAULT_COMMIT_GRACE_SECONDS, float))
+    names = tuple(dict.fromkeys(reads.names))
+    app.extensions[SETTINGS_KEY] = (names, tuple(map(config.get, names)), built)
+    return built
+
+
 NONCES_KEY = "wechat.nonces"
 
 
-def nonce_cache(app: Flask) -> nonces.NonceCache:
-    """The seen-once cache: Redis when REDIS_URL is set, else the database; shared by every worker."""
+def nonce_cache(app: Flask) -> nonces.NonceCache | nonces.TransactionNonces:
+    """The seen-once cache: Redis when REDIS_URL is set, else the database; shared by every worker. On PostgreSQL
+    the database's is checked inside the bot's transaction (nonces.TransactionNonces), elsewhere before it."""
     cache = app.extensions.get(NONCES_KEY)
     if cache is None:
         window = setting(app.config, "WECHAT_REPLAY_WINDOW_SECONDS") or DEFAULT_REPLAY_WINDOW_SECONDS
@@ -88,7 +138,10 @@ def nonce_cache(app: Flask) -> nonces.NonceCache:
             cache = nonces.RedisNonces(redis.Redis.from_url(app.config["REDIS_URL"], socket_timeout=5), ttl=ttl)
         else:
             with app.app_context():
-                cache = nonces.DatabaseNonces(nonces.own_engine(db.engine), ttl=ttl)
+                if db.engine.dialect.name == "postgresql":
+                    cache = nonces.TransactionNonces(db.engine, ttl=ttl)
+                else:
+                    cache = nonces.DatabaseNonces(nonces.own_engine(db.engine), ttl=ttl)
         app.extensions[NONCES_KEY] = cache
     return cache
 
@@ -123,13 +176,17 @@ def _handshake(app: Flask, args: Mapping[str, str]) -> Response:
 
 
 def _callback(app: Flask, args: Mapping[str, str], content_length: int | None, stream: Any) -> Response:
-    config = transport_config(app.config)
+    settings = callback_settings(app)
+    config = settings.transport
     if content_length is not None and content_length > config.max_body_bytes:
         return _rejected(BodyTooLarge(f"Content-Length {content_length} over the cap"))
     try:
         body = stream.read(config.max_body_bytes + 1)  # the cap, plus one byte to notice more
         opened = open_message(config, args, body, now=time.time())
-        if not nonce_cache(app).first_use(opened.timestamp, opened.nonce, body, now=utcnow()):
+        cache, seen = nonce_cache(app), None
+        if isinstance(cache, nonces.TransactionNonces):
+            seen = cache.seen(opened.timestamp, opened.nonce, body)  # checked by the bot's first statement
+        elif not cache.first_use(opened.timestamp, opened.nonce, body, now=utcnow()):
             raise ReplayRejected("timestamp and nonce already used for another body")
     except TransportError as exc:
         if exc.http_status:
@@ -140,8 +197,10 @@ def _callback(app: Flask, args: Mapping[str, str], content_length: int | None, s
         log.exception("wechat callback: unexpected error while opening the message; answered success")
         return _plain(SUCCESS)
     try:
-        text = dispatch(app, opened.inbound)
+        text = dispatch(app, opened.inbound, seen, settings)
         body_out = render_reply(config, opened, text)
+    except ReplayRejected as exc:  # the nonce, checked in the bot's transaction
+        return _rejected(exc)
     except Exception:
         log.exception("wechat callback: unexpected error; answered success")
         return _plain(SUCCESS)
@@ -257,14 +316,18 @@ def services_for(app: Flask) -> bot.Services:
     return services
 
 
-def dispatch(app: Flask, inbound: Inbound) -> str | None:
-    """Run the bot under the watchdog; the reply text, or None to answer "success"."""
-    deadline = setting(app.config, "WECHAT_REPLY_DEADLINE", DEFAULT_DEADLINE_SECONDS, float)
-    grace = setting(app.config, "WECHAT_COMMIT_GRACE", DEFAULT_COMMIT_GRACE_SECONDS, float)
+def dispatch(app: Flask, inbound: Inbound, seen: nonces.Seen | None = None,
+             settings: CallbackSettings | None = None) -> str | None:
+    """Run the bot under the watchdog; the reply text, or None to answer "success". ReplayRejected when the bot's
+    first statement found `seen`'s nonce used for another body."""
+    settings = settings or callback_settings(app)
+    deadline, grace = settings.deadline, settings.grace
     race = _Race()
-    future = _executor(app).submit(_run, app, inbound, race)
+    future = _executor(app).submit(_run, app, inbound, race, seen, settings.bot)
     try:
         return future.result(timeout=deadline)
+    except ReplayRejected:
+        raise
     except FutureTimeout:
         if race.give_up():
             log.warning("wechat: %s not handled within %.1fs; answered success, the reply follows as a message",
@@ -272,6 +335,8 @@ def dispatch(app: Flask, inbound: Inbound) -> str | None:
             return None
         try:
             return future.result(timeout=grace)
+        except ReplayRejected:
+            raise
         except FutureTimeout:
             log.error("wechat: %s finished in time but did not commit within the grace period", inbound.dedup_key)
             return None
@@ -283,23 +348,35 @@ def dispatch(app: Flask, inbound: Inbound) -> str | None:
         return texts.try_again_later()
 
 
-def _handle(app: Flask, inbound: Inbound, race: _Race) -> bot.Handled:
+def _handle(app: Flask, inbound: Inbound, race: _Race, seen: nonces.Seen | None = None,
+            settings: bot.BotSettings | None = None) -> bot.Handled:
     """bot.handle, sent once more when its connection died under it (the pool has replaced it by then): the dedup
-    claim makes a second pass safe even when the first one's COMMIT was the statement that failed."""
-    kwargs = dict(now=utcnow(), settings=bot.BotSettings.from_config(app.config), services=services_for(app),
-                  in_time=race.finish_in_time)
+    claim makes a second pass safe even when the first one's COMMIT was the statement that failed (the nonce of a
+    first pass that committed is then the same body's: the second pass finds it and is answered from the log)."""
+    kwargs = dict(now=utcnow(), settings=settings or bot.BotSettings.from_config(app.config),
+                  services=services_for(app), in_time=race.finish_in_time, seen=seen)
+
+    # The app context's session itself, not the scoped proxy: each use of the proxy looks the context's session up
+    # again (a score of times a message). It is the one the services reach through db.session too.
+    session = db.session()
 
     def lost() -> None:
         log.warning("wechat: %s: the database connection was lost; handled again", inbound.dedup_key)
-        db.session.rollback()
+        session.rollback()
 
-    return once_more_if_disconnected(lambda: bot.handle(db.session, inbound, **kwargs), before_retry=lost)
+    return once_more_if_disconnected(lambda: bot.handle(session, inbound, **kwargs), before_retry=lost)
 
 
-def _run(app: Flask, inbound: Inbound, race: _Race) -> str | None:
+def _run(app: Flask, inbound: Inbound, race: _Race, seen: nonces.Seen | None = None,
+         settings: bot.BotSettings | None = None) -> str | None:
     with app.app_context():
         try:
-            handled = _handle(app, inbound, race)
+            handled = _handle(app, inbound, race, seen, settings)
+        except ReplayRejected:
+            if race.abandoned():  # the view answered "success" already; nothing was done
+                log.warning("wechat: a late-checked nonce was used before for another body; nothing done")
+                return None
+            raise
         except Exception:
             if race.abandoned():  # nobody waits for this any more: log only
                 log.exception("wechat: late handling of %s failed", inbound.dedup_key)

@@ -176,3 +176,95 @@ def test_a_plain_mode_deployment_is_warned_about_at_start_up(caplog, tmp_path):
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'plain.db'}"})
     assert any("WECHAT_ENCODING_AES_KEY is not set" in r.getMessage() and r.levelname == "WARNING"
                for r in caplog.records)
+
+
+# --- the nonce checked in the bot's transaction (PostgreSQL; nonces.TransactionNonces) -------------------------
+# These hold on both databases: on SQLite the nonce is committed before the bot runs, on PostgreSQL it is part of
+# the bot's first statement and kept by the bot when the delivery fails or turns out to be a retry.
+def _raising_bp(*args, **kwargs):
+    raise RuntimeError("the readings service broke")
+
+
+def test_a_delivery_that_failed_keeps_its_nonce(bound, plain_wx, client, session, app):
+    """The bot rolls back a failed delivery; its nonce stays used: a new body under the same pair is refused."""
+    from app.wechat import bot
+
+    app.extensions[views.SERVICES_KEY] = bot.Services(record_bp=_raising_bp)
+    query = plain_query()
+    failed = _post(client, query, text_xml("血压 150/95", openid="o-zhang", msg_id="8031"))
+    assert failed.status_code == 200 and "150/95" not in failed.get_data(as_text=True)
+    app.extensions.pop(views.SERVICES_KEY, None)
+    forged = _post(client, query, text_xml("血压 188/111", openid="o-zhang", msg_id="8032"))
+    assert forged.status_code == 403
+    assert count(session, BpReading) == 0
+    assert count(session, CallbackNonce) == 1
+
+
+def test_a_retry_under_a_new_nonce_keeps_that_nonce(bound, plain_wx, client, session):
+    """A delivery already answered (its MsgId taken) sent again under a new pair: answered from the log, and that
+    pair is used too — a new body under it is refused."""
+    body = text_xml("血压 150/95", openid="o-zhang", msg_id="8033")
+    first = _post(client, plain_query(), body)
+    query = plain_query()
+    retry = _post(client, query, body)
+    assert first.status_code == retry.status_code == 200 and retry.get_data() == first.get_data()
+    forged = _post(client, query, text_xml("血压 188/111", openid="o-zhang", msg_id="8034"))
+    assert forged.status_code == 403
+    assert count(session, BpReading) == 1
+    assert count(session, CallbackNonce) == 2
+
+
+def test_a_new_body_sent_while_the_first_is_handled_is_refused(bound, plain_wx, client, session, app):
+    """The same pair with another body while the first delivery's transaction is still open: it waits for that
+    transaction (on PostgreSQL the nonce's key is locked by the first statement) and is refused; one reading."""
+    from app.wechat import bot
+
+    entered, release = threading.Event(), threading.Event()
+    real = bot.Services().record_bp
+
+    def slow_bp(*args, **kwargs):
+        entered.set()
+        release.wait(2)
+        return real(*args, **kwargs)
+
+    app.extensions[views.SERVICES_KEY] = bot.Services(record_bp=slow_bp)
+    query = plain_query()
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(lambda: _post(app.test_client(), query, text_xml("血压 150/95", openid="o-zhang",
+                                                                            msg_id="8035")))
+        assert entered.wait(5)
+        forged = pool.submit(lambda: _post(app.test_client(), query, text_xml("血压 188/111", openid="o-zhang",
+                                                                             msg_id="8036")))
+        time.sleep(0.2)  # let the second delivery reach the database; the outcome is the same if it has not
+        release.set()
+        assert first.result().status_code == 200 and "150/95" in first.result().get_data(as_text=True)
+        assert forged.result().status_code == 403
+    assert count(session, BpReading) == 1
+    assert session.scalar(select(BpReading.systolic)) == 150
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="the nonce is checked in the bot's transaction on PostgreSQL only")
+def test_on_postgresql_the_nonce_is_the_first_part_of_the_bots_first_statement(bound, plain_wx, client, session,
+                                                                               db):
+    """One transaction a message: the nonce's INSERT opens the bot's first statement (no check on a pool of its
+    own before it), and a refused body runs nothing after that statement's fresh-snapshot check."""
+    seen: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if not statement.startswith(("BEGIN", "COMMIT")):
+            seen.append(" ".join(statement.split())[:60])
+
+    query = plain_query()
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        assert _post(client, query, text_xml("血压 150/95", openid="o-zhang", msg_id="8037")).status_code == 200
+        first = list(seen)
+        seen.clear()
+        assert _post(client, query, text_xml("血压 188/111", openid="o-zhang", msg_id="8038")).status_code == 403
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+    assert first[0].startswith("WITH seen AS (INSERT INTO wechat_nonces"), first
+    assert sum("wechat_nonces" in s for s in first) == 1, first
+    assert seen[0].startswith("WITH seen AS (INSERT INTO wechat_nonces"), seen
+    assert not any(s.startswith(("SELECT residents", "WITH \"new\"", "UPDATE wechat_inbound")) for s in seen), seen
+    assert count(session, BpReading) == 1

@@ -3,7 +3,8 @@
 The resident and consent are loaded once and handed down (bot -> readings). On SQLite a plain BP message is six
 statements, 最近血压 and 我的医生 five each; on PostgreSQL the dedup claim and the user's upsert are one statement
 (a data-modifying CTE), and so are the reading's INSERT and the read of the readings around it: four, four and
-four. A new statement on these paths fails this test: say why in docs/benchmarks.md and update both.
+four. On PostgreSQL the callback's seen-once nonce (without Redis) is inserted by the first of them. A new
+statement on these paths fails this test: say why in docs/benchmarks.md and update both.
 """
 from __future__ import annotations
 
@@ -78,6 +79,49 @@ def test_a_plain_bp_message_is_six_statements_four_on_postgresql(bound, db, sess
     expected = plain_bp(db.engine.dialect.name)
     assert len(run) == len(expected) and all(s.startswith(p) for s, p in zip(run, expected)), run
     assert session.scalar(select(BpReading.systolic).order_by(BpReading.id.desc()).limit(1)) == 138
+
+
+def test_with_the_callbacks_nonce_a_plain_bp_message_is_still_four_statements_on_postgresql(bound, db, session,
+                                                                                           now):
+    """The callback's seen-once nonce (no Redis) on PostgreSQL: its INSERT opens the first statement, with the claim
+    and the user's upsert (nonces.TransactionNonces); no statement is added. On SQLite the view checks it before the
+    bot, and the bot ignores it."""
+    from datetime import timedelta
+
+    from app.services import nonces
+
+    cache = nonces.TransactionNonces(db.engine, ttl=timedelta(minutes=10))
+    bot.handle(session, _inbound("血压 128/82 心率 70", "9006"), now=now, seen=cache.seen("1", "n-9006", b"a"))
+    with statements(db.engine) as seen:
+        handled = bot.handle(session, _inbound("血压 138/86 心率 72", "9007"), now=now,
+                             seen=cache.seen("1", "n-9007", b"b"))
+    assert "138/86" in handled.reply
+    run = [s for s in seen if not s.startswith(("BEGIN", "COMMIT"))]
+    dialect = db.engine.dialect.name
+    expected = plain_bp(dialect)
+    if dialect == "postgresql":
+        expected = ["WITH seen AS (INSERT INTO wechat_nonces", *expected[1:]]
+    assert len(run) == len(expected) and all(s.startswith(p) for s, p in zip(run, expected)), run
+
+
+def test_the_plain_bp_statements_are_rendered_once(bound, db, session, now):
+    """No statement of a BP message has parameters SQLAlchemy renders into its SQL again at every execution (an
+    expanding IN, aggregate_strings' literal separator): each is compiled once and sent as the same text."""
+    bot.handle(session, _inbound("血压 128/82 心率 70", "9004"), now=now)
+    rendered: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        compiled = context.compiled
+        if compiled is not None and (compiled.post_compile_params or compiled.literal_execute_params):
+            rendered.append(" ".join(statement.split())[:80])
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        handled = bot.handle(session, _inbound("血压 138/86 心率 72", "9005"), now=now)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+    assert "138/86" in handled.reply
+    assert rendered == [], rendered
 
 
 def test_a_bp_message_with_symptoms_runs_triage_once_and_loads_the_resident_once(bound, db, session, now):
