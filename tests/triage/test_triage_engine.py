@@ -358,3 +358,18 @@ def test_suicidal_thoughts_without_a_plan_are_same_day_with_a_plan_an_emergency(
 ])
 def test_anaphylaxis_by_its_features_whatever_the_trigger(text, level):
     assert assess(text, interactive=False).level == level
+
+
+@pytest.mark.parametrize("text, level", [
+    ("15岁 多饮多尿变瘦 这两天呕吐肚子痛 呼吸深快", "emergency"),   # new-onset DKA (ISPAD 2022): no diabetes known yet
+    ("口渴 喝水多 吐了一次 肚子有点痛", "routine"),
+])
+def test_ketoacidosis_before_diabetes_is_known(text, level):
+    assert assess(text, interactive=False).level == level
+
+
+def test_redness_round_a_diabetic_foot_wound_with_warmth_is_an_infection():
+    flags = {f.code for f in assess("糖尿病 脚趾磨破个口子 周围红了一圈 摸着有点热", interactive=False).red_flags}
+    assert "foot.infected" in flags
+    flags = {f.code for f in assess("糖尿病 脚趾磨破个口子 不红不肿", interactive=False).red_flags}
+    assert "foot.infected" not in flags

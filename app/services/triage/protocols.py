@@ -1548,8 +1548,10 @@ ordered_protocol(
         Ask("glu.dka_signs", E, HYPERGLY,
             lambda c: c.has("acetone_breath", "ketonuria") and c.has("vomiting", "kussmaul", "drowsy", "abdominal_pain"),
             flag="glu.dka", advice="hyper"),
-        Ask("glu.dka_suspected", E, HYPERGLY + "; " + DM_PRIMARY + " 疑似酮症酸中毒: 口渴多尿伴呕吐腹痛/深快呼吸",
-            lambda c: c.diabetic and c.has("polydipsia") and c.count(
+        # ISPAD 2022 (DKA): a third of children's type 1 diabetes first shows as ketoacidosis — thirst and passing much
+        # urine with weight loss, then vomiting, belly pain and deep fast breathing — before anyone knows of diabetes.
+        Ask("glu.dka_suspected", E, HYPERGLY + "; " + DM_PRIMARY + "; ISPAD 2022 疑似酮症酸中毒: 口渴多尿伴呕吐腹痛/深快呼吸",
+            lambda c: (c.diabetic or c.child or c.has("weight_loss", "kussmaul")) and c.has("polydipsia") and c.count(
                 "vomiting", "persistent_vomiting", "abdominal_pain", "kussmaul", "drowsy", "confusion",
                 "fast_breathing", "dyspnoea") >= 2, flag="glu.dka", advice="hyper"),
         Ask("glu.hypo_level1", U, DM + " 1级低血糖3.0-3.9: 立即进食糖并当天联系",
@@ -2197,7 +2199,10 @@ ordered_protocol(
 
 
 def _foot_infected(c: Ctx) -> bool:
-    return c.has("red_swollen", "pus", "gangrene", "foul_smell", "spreading") or c.fever or c.yes("foot_infect")
+    """Infected (IWGDF/IDSA 2023: two local signs — redness round the wound, warmth, swelling, tenderness, pus — or
+    spreading, or fever)."""
+    return c.has("red_swollen", "pus", "gangrene", "foul_smell", "spreading") or c.fever or c.yes("foot_infect") or \
+        c.has("periwound_redness") and c.has("local_warmth")
 
 
 def _minor_foot_lesion(c: Ctx) -> bool:
