@@ -373,3 +373,17 @@ def test_redness_round_a_diabetic_foot_wound_with_warmth_is_an_infection():
     assert "foot.infected" in flags
     flags = {f.code for f in assess("糖尿病 脚趾磨破个口子 不红不肿", interactive=False).red_flags}
     assert "foot.infected" not in flags
+
+
+@pytest.mark.parametrize("text, level", [
+    ("喉咙痛了一天 连口水都咽不下去 一直往外淌 说话嗡嗡的像捂着嘴", "emergency"),   # adult epiglottitis, no fever
+    ("喉咙右边越来越疼 嘴巴张不太开 说话像含着个东西", "urgent"),                # quinsy
+    ("后尾枕好似俾人打咗一棍咁痛 佢话系人生最痛 条颈硬硬哋", "emergency"),       # thunderclap, Cantonese
+    ("早上起来左耳朵突然啥也听不着了", "urgent"),                              # sudden hearing loss
+    ("80岁 有房颤 俩钟头前开始肚子疼 疼得直哼哼 肚子软乎乎的", "emergency"),     # mesenteric ischaemia
+    ("哎呀我糊涂了 氨氯地平吃了两回 现在人没啥不舒服", "self_care"),             # self-reproach, not confusion
+    ("没糖尿病 测着玩 血糖3.8 没啥不舒服", "self_care"),                        # no Whipple's triad
+    ("没糖尿病 血糖3.6 出汗手抖", "urgent"),
+])
+def test_round_10_concepts(text, level):
+    assert assess(text, interactive=False).level == level

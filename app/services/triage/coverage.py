@@ -315,8 +315,11 @@ def _epiglottitis(c) -> bool:
 
 
 def _mesenteric_ischaemia(c) -> bool:
+    """Severe belly pain of sudden or recent onset (hours) in atrial fibrillation — pain out of proportion to a soft
+    belly is the classic warning (ESVS 2017 mesenteric ischaemia)."""
+    hours = c.hours("abdominal_pain")
     return c.has("abdominal_pain") and c.cond("atrial_fibrillation") and c.severe("abdominal_pain") and \
-        c.sudden("abdominal_pain")
+        (c.sudden("abdominal_pain") or hours is not None and hours <= 12)
 
 
 _HIDDEN_ASKS = [

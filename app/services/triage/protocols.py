@@ -1346,8 +1346,11 @@ ordered_protocol(
         Ask("resp.antithyroid_neutropenia", U, "NICE CKS hyperthyroidism (2023); MHRA 2019 抗甲状腺药粒细胞缺乏",
             lambda c: c.has("antithyroid") and (c.has("sore_throat", "mouth_ulcer") or c.fever),
             flag="resp.agranulocytosis", dept=tx.ENDO),
-        Ask("resp.epiglottitis", E, URTI + " 会厌炎: 流涎、喉鸣",
-            lambda c: c.has("sore_throat") and c.has("drooling", "stridor") and c.fever, flag="resp.upper_airway",
+        # NICE CKS sore throat (2023) / acute epiglottitis: drooling or unable to swallow saliva, stridor, a muffled voice
+        # or sitting forward to breathe — admit, with or without fever (adults often have none).
+        Ask("resp.epiglottitis", E, URTI + " 会厌炎: 流涎、喉鸣、含糊音、前倾坐位",
+            lambda c: c.has("sore_throat") and c.has("drooling", "stridor") and
+            (c.fever or c.has("stridor", "tripod", "muffled_voice", "dysphagia")), flag="resp.upper_airway",
             dept=tx.ENT),
         Ask("resp.quinsy", U, URTI + " 扁桃体周脓肿: 张口困难、吞咽困难",
             lambda c: c.has("trismus", "muffled_voice") or c.yes("sore_throat_severe") or
@@ -1492,8 +1495,18 @@ def _hypo_context(c: Ctx) -> bool:
     # On insulin or a sulfonylurea one autonomic symptom is enough to suspect a low (ADA Standards of Care 2024
     # §6: these are the medicines that cause hypoglycaemia).
     autonomic = c.count("sweating", "tremor", "hunger", "palpitations")
-    return (g is not None and g < HYPO_LEVEL1_BELOW) or c.has("hypo_reported", "hypo_coma") or \
+    return (g is not None and g < HYPO_LEVEL1_BELOW and not _low_normal_without_diabetes(c)) or \
+        c.has("hypo_reported", "hypo_coma") or \
         (c.diabetic and autonomic >= 2) or (_hypoglycaemic_drug(c) and autonomic >= 1) or c.yes("hypo_sx")
+
+
+def _low_normal_without_diabetes(c: Ctx) -> bool:
+    """A value of 3.0-3.9 in someone who says they have no diabetes and takes nothing for it, with no symptom: not
+    hypoglycaemia (ADA Standards of Care 2024 §6 and Endocrine Society 2009: outside diabetes a low needs Whipple's
+    triad — symptoms, a low value under 3.0 (55 mg/dL), relief with sugar)."""
+    g = c.v.glucose
+    return g is not None and g >= HYPO_LEVEL2_BELOW and c.no("cond_diabetes") and not _hypoglycaemic_drug(c) and \
+        not c.has("sweating", "tremor", "hunger", "palpitations", "confusion", "drowsy", "dizziness", "syncope")
 
 
 def hypo_treated_and_recovered(c: Ctx) -> bool:
