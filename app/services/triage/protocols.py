@@ -255,7 +255,7 @@ def explained_by_maternal_hormones(c: Ctx) -> bool:
         and not c.has("red_swollen", "pus", "spreading")
     return (bleed or breast) and not c.fever and \
         not c.has("poor_feeding", "lethargy", "drowsy", "unresponsive", "vomiting", "persistent_vomiting",
-                  "bloody_stool", "melena", "rectal_bleeding", "clots", "jaundice")
+                  "bloody_stool", "melena", "minor_rectal_blood", "clots", "jaundice")
 
 
 def explained_by_roseola(c: Ctx) -> bool:
@@ -294,7 +294,7 @@ def explained_by_missed_dose(c: Ctx) -> bool:
     sbp, glucose = c.v.systolic, c.v.glucose
     bp_in_reach = sbp is None or sbp >= 90 and not _bp_at_least(c, 160, 100)
     glucose_in_reach = glucose is None or 3.9 <= glucose < 13.9 and not c.cond("insulin") and \
-        not c.has("cond_insulin", "polydipsia", "polyuria", "vomiting", "drowsy", "confusion")
+        not c.has("cond_insulin", "polydipsia", "vomiting", "drowsy", "confusion")
     return c.has("missed_dose") and (sbp is not None or glucose is not None) and bp_in_reach and glucose_in_reach \
         and not c.pregnant and not c.has("headache", "dizziness", "chest_pain", "chest_tightness", "blurred_vision",
                                      "palpitations", "dyspnoea", "unilateral_weakness", "speech", "face_droop")
