@@ -94,7 +94,7 @@ class Mention:
 # Unpunctuated text (voice input: "当时说不疼也没当回事今天早上起来吐了两回") runs on as one clause, so a forward
 # scope also ends at a word that starts a new time frame, and a negation reaches at most _NEG_REACH characters
 # (NegEx's window of a few words, Chapman 2001). A negator closing its clause looks back _LOOK_BACK characters.
-_NEW_FRAME_RE = re.compile(r"今天|昨天|前天|今早|昨晚|早上|晚上|上午|下午|中午|半夜|凌晨|刚才|刚刚|现在|后来|然后|接着|结果|"
+_NEW_FRAME_RE = re.compile(r"今天|昨天|前天|今早|昨晚|早上|晚上|上午|下午|中午|半夜|凌晨|刚才|刚刚|刚打|现在|后来|然后|接着|结果|"
                            r"当时|这会|这几天|这两天|最近")
 _NEG_REACH = 12
 # How far back a clause-final trigger reaches ("头疼头晕恶心都没有"): a long run typed without pauses ends in
@@ -108,7 +108,7 @@ def _scope_end(t: str, start: int, clause_end: int, cat: str) -> int:
         return clause_end
     m = _NEW_FRAME_RE.search(t, start, clause_end)
     end = m.start() if m else clause_end
-    return min(end, start + _NEG_REACH) if cat == "negated" else end
+    return min(end, start + _NEG_REACH) if cat in ("negated", "past") else end
 
 
 def _negated_list(t: str, mentions: list[Mention], listed: frozenset[str]) -> list[Mention]:

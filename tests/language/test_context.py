@@ -213,3 +213,9 @@ def test_a_short_list_run_straight_on_is_still_denied():
 def test_mei_with_de_modifies_a_noun_and_denies_nothing():
     assert assertion("被一条没拴的狗咬了小腿", "animal_bite") == "present"
     assert assertion("没有发烧的感觉", "fever") == "absent"
+
+
+def test_a_past_trigger_reaches_about_a_dozen_characters_in_a_long_run():
+    text = "我爸六十五冠心病前年放了两个支架刚打电话说胸口压着疼半个多小时了"
+    assert assertion(text, "chest_pain") == "present"
+    assert assertion("前年胸口疼过", "chest_pain") == "past"

@@ -1,7 +1,7 @@
 """Metamorphic checks on the development sets: words that change nothing clinically must not change the answer.
 
 A resident's past history told after the complaint ("前几年做过阑尾手术，没有药物过敏"), or a worried question at the end
-("要不要紧？需要去医院吗？"), says nothing about today's complaint: over every case of the library and of rounds 3-9 the
+("要不要紧？需要去医院吗？"), says nothing about today's complaint: over every case of the library and of rounds 3-10 the
 level must stay the same. A long-standing condition told after it ("有糖尿病好几年了…") may raise the level (the
 rules for diabetics are stricter) but never lower it — except where it names the very medicine the message was about.
 These probes found a history sentence dating today's stroke signs "years" old (an emergency answered routine), a
@@ -21,7 +21,7 @@ import pytest
 from app.services.triage import Profile, assess
 
 HERE = Path(__file__).parent
-FILES = ["cases.jsonl", "cases_colloquial.jsonl"] + [f"cases_round{n}.jsonl" for n in range(3, 10)]
+FILES = ["cases.jsonl", "cases_colloquial.jsonl"] + [f"cases_round{n}.jsonl" for n in range(3, 11)]
 RANK = {"self_care": 0, "routine": 1, "urgent": 2, "emergency": 3}
 
 NEUTRAL = {
