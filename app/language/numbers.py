@@ -133,9 +133,9 @@ class Numbers:
     glucose_after_treatment: float | None = None   # "喝了糖水 再测5.6": the value once a low was treated
     glucose_after_meal: float | None = None        # an after-meal value in range (< 10.0), kept apart from glucose
     tablets_at_once: float | None = None
-    glucose_fasting: bool = False                   # the glucose was taken fasting or before a meal ("空腹", "早上起来", "饭前")
+    glucose_fasting: bool = False                   # taken fasting or before a meal ("空腹", "早上起来", "饭前")
     glucose_sustained: bool = False                 # said to stay there ("还是9到10", "一直七点多", several values)
-    course_words: bool = False                      # a period, a total or what is left ("这个月", "一共", "还剩"): a course, not one go
+    course_words: bool = False                      # a period, total or rest ("这个月", "一共", "还剩"): not one go
     length_cm: float | None = None                 # a length said in cm ("口子 两公分左右"): a cut's, in a wound message
     magnets: float | None = None                   # how many magnets were swallowed, when said ("就一颗小磁铁")           # "一下吃了15片安眠药": tablets swallowed in one go
 

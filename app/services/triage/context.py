@@ -27,8 +27,9 @@ class Vitals:
 _SINCE_RE = re.compile(r"从那以后|打那以后|那以后|之后|以后|一直|还是|到现在|至今|从那时")
 
 # Bleeding whose site is named: it is not given a site from the person's state.
-_SITED_BLEEDING = ("vaginal_bleeding", "menorrhagia", "epistaxis", "haematemesis", "melena", "bloody_stool", "minor_rectal_blood",
-                   "haemorrhoids", "haematuria", "haemoptysis", "sputum_blood", "saliva_blood", "gum_bleeding", "wound", "deep_wound")
+_SITED_BLEEDING = ("vaginal_bleeding", "menorrhagia", "epistaxis", "haematemesis", "melena", "bloody_stool",
+                   "minor_rectal_blood", "haemorrhoids", "haematuria", "haemoptysis", "sputum_blood", "saliva_blood",
+                   "gum_bleeding", "wound", "deep_wound")
 
 
 class Ctx:
@@ -84,7 +85,8 @@ class Ctx:
         if "snoring" in pos and ("breath_resumes" in pos or self.near(("snoring",), ("dyspnoea",), within=2)):
             derived.add("sleep_apnoea")
         # "按着更疼" next to a belly ache is the belly's guarding; next to a rib it is the chest wall's tenderness.
-        if self.near(("worse_on_press",), ("abdominal_pain", "rlq")) and not self.near(("worse_on_press",), ("chest_pain",)):
+        if self.near(("worse_on_press",), ("abdominal_pain", "rlq")) and \
+                not self.near(("worse_on_press",), ("chest_pain",)):
             derived.add("peritonism")
         return frozenset(derived)
 

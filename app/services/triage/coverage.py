@@ -389,7 +389,8 @@ ordered_protocol(
 # reliever used more than twice a week — a control review in clinic within days. An attack itself is the breathing
 # protocol's.
 ordered_protocol(
-    "asthma_control", tx.RESP, when=lambda c: c.has("asthma_poor_control") and (c.cond("asthma") or c.has("cond_asthma")),
+    "asthma_control", tx.RESP,
+    when=lambda c: c.has("asthma_poor_control") and (c.cond("asthma") or c.has("cond_asthma")),
     asks=[], otherwise=("asthma.poor_control", "GINA 2023; 支气管哮喘防治指南(2020) 夜间憋醒或缓解药每周>2次: 哮喘未控制",
                         "dyspnoea"))
 

@@ -195,8 +195,9 @@ def explained_by_chest_infection(c: Ctx) -> bool:
 
 def explained_by_shoulder_pain(c: Ctx) -> bool:
     """Named explained-evidence rule (NICE CKS shoulder pain, 2022; polymyalgia rheumatica, 2023): an arm that cannot
-    be lifted because the shoulder or arm hurts or is stiff in the morning, for more than three days and not sudden, with no face, speech,
-    numbness or vision sign, is painful restricted movement (frozen shoulder, rotator cuff), not a stroke."""
+    be lifted because the shoulder or arm hurts or is stiff in the morning, for more than three days and not sudden,
+    with no face, speech, numbness or vision sign, is painful restricted movement (frozen shoulder, rotator cuff,
+    polymyalgia), not a stroke."""
     sx = ("unilateral_weakness",)
     h = c.hours(*sx)
     return c.has("joint_pain", "limb_pain", "morning_stiffness") and not c.sudden(*sx) and \
