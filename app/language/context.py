@@ -97,6 +97,8 @@ class Mention:
 _NEW_FRAME_RE = re.compile(r"今天|昨天|前天|今早|昨晚|早上|晚上|上午|下午|中午|半夜|凌晨|刚才|刚刚|刚打|现在|后来|然后|接着|结果|"
                            r"当时|这会|这几天|这两天|最近")
 _NEG_REACH = 12
+# Emoji, symbols and spaces after the last word of a clause.
+_TRAILING_SYMBOLS = re.compile(r"[^\w\u4e00-\u9fff]+$")
 # How far back a clause-final trigger reaches ("头疼头晕恶心都没有"): a long run typed without pauses ends in
 # "…可以吗" without making everything before it normal.
 _BACK_REACH = 14
@@ -251,7 +253,7 @@ def apply(t: str, clauses: list[Clause], mentions: list[Mention], masked: list[b
         # A negator that closes its clause ("发烧倒没有", "头疼没") looks back instead, at the mention just
         # before it; a clause ending in a question ("这样要紧不") denies nothing, and after a modal ("会头疼不",
         # "能换药不") the mention is asked about.
-        rest = t[start + len(word):clauses[k].end]
+        rest = _TRAILING_SYMBOLS.sub("", t[start + len(word):clauses[k].end])
         asks = word == "不" and any(v in t[clauses[k].start:start] for v in MODALS_BEFORE_QUESTION_BU)
         if all(ch in PARTICLES for ch in rest):
             for m in by_clause.get(k, ()):
@@ -260,7 +262,7 @@ def apply(t: str, clauses: list[Clause], mentions: list[Mention], masked: list[b
 
     # 4. backward triggers at the end of a clause
     for k, clause in enumerate(clauses):
-        raw = t[clause.start:clause.end].rstrip()
+        raw = _TRAILING_SYMBOLS.sub("", t[clause.start:clause.end])   # "喘气正常😭😭" still closes on 正常
         body = raw.rstrip("".join(PARTICLES))
         for word, cat in trig.backward:
             if body.endswith(word):

@@ -80,8 +80,8 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
         if v is None or v > 36:
             continue
         near_child = rel_pos >= 0 and sub.child and 0 <= m.start() - rel_pos <= 4
-        # 「九个月，最近口水多」: a message that opens with the age in months, then a pause.
-        opens = m.start() == 0 and (m.end() == len(t) or t[m.end()] in " ，,。：:")
+        # 「九个月，最近口水多」 (also after a greeting: 「医生你好，九个月，…」): the age in months alone between pauses.
+        opens = (m.start() == 0 or t[m.start() - 1] in " ，,。：:") and (m.end() == len(t) or t[m.end()] in " ，,。：:")
         if m.group(4) or (child_ctx and near_child) or opens:
             infant_ages.append((m.start(), (v + (0.5 if m.group(3) == "半" else 0)) / 12))
     for m in _AGE_W_RE.finditer(t):
@@ -165,7 +165,8 @@ def _self_pos(t: str) -> int:
     return m.end() if m else -1
 
 
-_SELF_INTRO_RE = re.compile(r"^\s*(?:我|俺|𠊎|本人)(?:今年|是)?(?:[\d零〇一二两三四五六七八九十]+岁|个?(?:男|女)的|"
+# A greeting may come first ("医生你好，我26 …").
+_SELF_INTRO_RE = re.compile(r"^\s*(?:(?:医生|大夫|您好|你好|在吗|打扰了|请问)[\s，,。.!！：:]*)*(?:我|俺|𠊎|本人)(?:今年|是)?(?:[\d零〇一二两三四五六七八九十]+岁|个?(?:男|女)的|"
                             r"[\d零〇一二两三四五六七八九十]+(?=[\s，。,.;；!！?？]))")
 
 

@@ -219,3 +219,7 @@ def test_a_past_trigger_reaches_about_a_dozen_characters_in_a_long_run():
     text = "我爸六十五冠心病前年放了两个支架刚打电话说胸口压着疼半个多小时了"
     assert assertion(text, "chest_pain") == "present"
     assert assertion("前年胸口疼过", "chest_pain") == "past"
+
+
+def test_emoji_after_the_last_word_do_not_hide_a_closing_trigger():
+    assert assertion("喘气正常😭😭", "dyspnoea") == "normal"

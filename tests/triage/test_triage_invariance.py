@@ -1,11 +1,12 @@
 """Metamorphic checks on the development sets: words that change nothing clinically must not change the answer.
 
-A resident's past history told after the complaint ("前几年做过阑尾手术，没有药物过敏"), or a worried question at the end
-("要不要紧？需要去医院吗？"), says nothing about today's complaint: over every case of the library and of rounds 3-10 the
-level must stay the same. A long-standing condition told after it ("有糖尿病好几年了…") may raise the level (the
+A resident's past history told after the complaint ("前几年做过阑尾手术，没有药物过敏"), a worried question or crying emoji
+at the end ("要不要紧？需要去医院吗？", "😭😭"), or a greeting first ("医生你好，") says nothing about today's complaint:
+over every case of the library and of rounds 3-10 the level must stay the same. A long-standing condition told after it ("有糖尿病好几年了…") may raise the level (the
 rules for diabetics are stricter) but never lower it — except where it names the very medicine the message was about.
 These probes found a history sentence dating today's stroke signs "years" old (an emergency answered routine), a
-negation lost in 「没有药物过敏」, and a condition's "好几年" making a few days' itch long-standing.
+negation lost in 「没有药物过敏」, a condition's "好几年" making a few days' itch long-standing, and 「喘气正常😭😭」 no longer
+closing on 正常 (the breathing read as breathlessness: ten answers changed).
 
 The same message typed without a single pause ("我爸高血压晚上刷牙时说左手没劲牙刷都掉了…可以吗") is harder: clauses
 must be found without punctuation. That probe has a ceiling, not a zero: at the start of this work 35 of the sets'
@@ -24,9 +25,11 @@ HERE = Path(__file__).parent
 FILES = ["cases.jsonl", "cases_colloquial.jsonl"] + [f"cases_round{n}.jsonl" for n in range(3, 11)]
 RANK = {"self_care": 0, "routine": 1, "urgent": 2, "emergency": 3}
 
-NEUTRAL = {
-    "past_history": "。前几年做过阑尾手术，没有药物过敏。",
-    "worried_question": " 要不要紧？需要去医院吗？",
+NEUTRAL = {   # (before, after) the message
+    "past_history": ("", "。前几年做过阑尾手术，没有药物过敏。"),
+    "worried_question": ("", " 要不要紧？需要去医院吗？"),
+    "crying_emoji": ("", "😭😭"),
+    "greeting": ("医生你好，", ""),
 }
 CONDITION = "。有糖尿病好几年了，平时吃二甲双胍，血糖还算平稳。"
 
@@ -57,7 +60,8 @@ def cases_and_levels():
 def test_neutral_words_after_the_complaint_change_no_answer(cases_and_levels, padding):
     changed = []
     for case, level in cases_and_levels:
-        text = case["text"].rstrip("。.！!？? ") + NEUTRAL[padding]
+        before, after = NEUTRAL[padding]
+        text = before + (case["text"].rstrip("。.！!？? ") if after else case["text"]) + after
         new = _level(case, text)
         if new != level:
             changed.append(f"{case['id']}: {level} -> {new}: {text}")
