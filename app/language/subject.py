@@ -46,6 +46,7 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
     # "我38岁，女 … 家里孩子上周也这样": a writer who first describes themselves is the subject; a
     # relative named later is context.
     me = _SELF_INTRO_RE.search(t)
+    candidates: list[re.Match] = []
     for m in rel_re.finditer(t):
         if me is not None and me.start() < m.start() and not _relative_told_about(t, m):
             break
@@ -53,12 +54,16 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
             continue
         if masked is not None and any(masked[i] for i in range(m.start(), m.end())):
             continue
+        candidates.append(m)
+    # The relative given an age of their own is the one the message is about, wherever it is told ("月嫂说小孩发烧正常
+    # 宝宝两个月零十天"); otherwise the first one named.
+    m = next((c for c in candidates if _has_own_age(t, c)), candidates[0] if candidates else None)
+    if m is not None:
         word = m.group(0)
         sex, default_age, child = relations[word]
         sub.other, sub.relation, sub.sex, sub.child = True, word, sex, child
         sub.age_years = default_age
         rel_pos = m.end()
-        break
     rel_start = rel_pos - len(sub.relation) if rel_pos >= 0 and sub.relation else -1
     ages: list[tuple[int, float]] = []
     infant_ages: list[tuple[int, float]] = []     # ages in days, weeks or months: never the writer's own
@@ -131,15 +136,19 @@ _AGE_BEFORE_RE = re.compile(rf"(?:{NUM}(?:个)?(?:多|半)?(?:岁|月|周|星期
 _OPENER_RE = re.compile(r"(?:^|[\s，,。.；;！!？?：:])(?:我|俺|我家|俺家|我们家|阿拉|我屋里|我屋|小|我的|俺的)?$")
 
 
+def _has_own_age(t: str, m: re.Match) -> bool:
+    return bool(_OWN_AGE_RE.match(t[m.end():]) or _AGE_BEFORE_RE.search(t[max(0, m.start() - 8):m.start()]))
+
+
 def _relative_told_about(t: str, m: re.Match) -> bool:
-    if _OWN_AGE_RE.match(t[m.end():]) or _AGE_BEFORE_RE.search(t[max(0, m.start() - 8):m.start()]):
+    if _has_own_age(t, m):
         return True
     clause = re.split(r"[，,。.；;！!？?]", t[m.end():], maxsplit=1)[0]
     return bool(_OPENER_RE.search(t[max(0, m.start() - 4):m.start()])) and "也" not in clause
 
 
-# "我是他孙子", "我是孩子妈妈", "俺是她闺女": the writer saying who they are is no subject.
-_WRITER_IS_RE = re.compile(r"(?:我|俺|本人)(?:是|系)[^\s，。,.;；!！?？：:]{0,6}$")
+# "我是他孙子", "我是孩子妈妈", "俺是她闺女", "第一次当妈": the writer saying who they are is no subject.
+_WRITER_IS_RE = re.compile(r"(?:(?:我|俺|本人)(?:是|系)[^\s，。,.;；!！?？：:]{0,6}|当|当了|做)$")
 
 
 def _writer_says_who(t: str, m: re.Match) -> bool:

@@ -300,3 +300,8 @@ def test_the_writer_saying_who_they_are_is_not_the_subject(text, relation):
 
 def test_a_toe_is_no_head():
     assert "head_injury" not in read("脚趾头上破了个口子").positive
+
+
+def test_the_relative_with_an_age_of_their_own_is_the_subject_wherever_told():
+    s = read("下午摸着有点热 耳温38.2 月嫂说小孩发烧正常 宝宝两个月零十天").subject
+    assert s.relation == "宝宝" and s.age_years == pytest.approx(2 / 12, abs=0.05)
