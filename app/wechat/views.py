@@ -325,24 +325,20 @@ def dispatch(app: Flask, inbound: Inbound, seen: nonces.Seen | None = None,
     race = _Race()
     future = _executor(app).submit(_run, app, inbound, race, seen, settings.bot)
     try:
-        return future.result(timeout=deadline)
-    except ReplayRejected:
-        raise
-    except FutureTimeout:
-        if race.give_up():
-            log.warning("wechat: %s not handled within %.1fs; answered success, the reply follows as a message",
-                        inbound.dedup_key, deadline)
-            return None
         try:
-            return future.result(timeout=grace)
-        except ReplayRejected:
-            raise
+            return future.result(timeout=deadline)
+        except FutureTimeout:
+            if race.give_up():
+                log.warning("wechat: %s not handled within %.1fs; answered success, the reply follows as a message",
+                            inbound.dedup_key, deadline)
+                return None
+        try:
+            return future.result(timeout=grace)   # it finished in time: wait for its commit
         except FutureTimeout:
             log.error("wechat: %s finished in time but did not commit within the grace period", inbound.dedup_key)
             return None
-        except Exception:
-            log.exception("wechat: handling %s failed", inbound.dedup_key)
-            return texts.try_again_later()
+    except ReplayRejected:
+        raise
     except Exception:
         log.exception("wechat: handling %s failed", inbound.dedup_key)
         return texts.try_again_later()

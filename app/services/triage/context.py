@@ -1,6 +1,7 @@
 """The facts one assessment works on (Ctx), rule results (Out) and the protocol registry."""
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -69,8 +70,11 @@ class Ctx:
         stated = set(self.stated)
         for field_name in apply_number(qid, value, vitals):
             stated.add(field_name)
-        return Ctx(self.p, age=self.age, sex=self.sex, conditions=self.conditions, vitals=vitals,
-                   answers=answers, child=self.child, stated=frozenset(stated))
+        # The facts read from the text (clauses of history, derived findings) do not change with an answer: a copy
+        # keeps them rather than working them out again for every answer tried.
+        c = copy.copy(self)
+        c.answers, c.v, c.stated = answers, vitals, frozenset(stated)
+        return c
 
     def _site_from_context(self) -> frozenset[str]:
         """Findings the context gives a site to: bleeding with no site named, in a pregnant woman or one who has just

@@ -6,8 +6,9 @@ from __future__ import annotations
 from app.services.triage import texts as tx
 from app.services.triage.context import E, R, S, U
 from app.services.triage.ordered import Ask, ordered_protocol, reassurance_protocol
-from app.services.triage.protocols import (BLEED, BREAST, CCB_SE, GENERAL, IMCI, KAWASAKI, NICE_FEVER,
-                                             RASH_FEVER_CHILD, THRUSH, any_finding_present, explained_by_roseola)
+from app.services.triage.protocols import (BLEED, BREAST, CCB_SE, CHOLINERGIC_SIGNS, GENERAL, IMCI, KAWASAKI,
+                                             NICE_FEVER, RASH_FEVER_CHILD, THRUSH, any_finding_present,
+                                             explained_by_roseola)
 
 # Fever with a rash in a child: non-blanching rash or danger signs are red (NICE NG143); any other
 # fever with a rash is seen the same day (measles, scarlet fever, Kawasaki, meningococcal disease early).
@@ -411,8 +412,7 @@ ordered_protocol(
 # cholinergic sign — sweating, drooling, small pupils, twitching, vomiting, diarrhoea, breathlessness, drowsiness,
 # nausea or dizziness — is seen the same day (two or more: the poisoning protocol calls 120); washed off with none of
 # them, home with what to watch for; not yet washed, the team is told.
-_CHOLINERGIC = ("sweating", "drooling", "miosis", "myoclonus", "vomiting", "diarrhoea", "dyspnoea", "drowsy",
-                "confusion", "nausea", "dizziness", "blurred_vision", "headache")
+_CHOLINERGIC = CHOLINERGIC_SIGNS + ("dizziness", "blurred_vision", "headache")   # early, one is enough to be seen
 ordered_protocol(
     "pesticide_contact", tx.GP, paediatric=False,
     when=lambda c: c.has("pesticide_exposure") and not c.has("poison_ingestion", "ingested"),

@@ -100,8 +100,10 @@ def period_pain(c: Ctx) -> bool:
     return c.has("dysmenorrhoea") or (c.has("menstruation") and c.has("abdominal_pain") and not c.pregnant)
 
 
-_ACS_FEATURES = ("sweating", "radiation", "pressure_quality", "nausea", "vomiting", "syncope", "near_syncope",
-                 "cyanosis", "severe_dyspnoea", "dyspnoea", "exertional", "at_rest")
+# Features of a coronary pain (急性胸痛急诊诊疗专家共识, 2019); with breathlessness and pain at rest, of an ACS.
+_CORONARY_FEATURES = ("sweating", "radiation", "pressure_quality", "nausea", "vomiting", "syncope", "near_syncope",
+                      "cyanosis", "severe_dyspnoea", "exertional")
+_ACS_FEATURES = _CORONARY_FEATURES + ("dyspnoea", "at_rest")
 
 
 def explained_by_shingles(c: Ctx) -> bool:
@@ -187,7 +189,7 @@ def explained_by_chest_infection(c: Ctx) -> bool:
     still talk in sentences, explains the chest pain and a mild breathlessness as a chest infection
     (a same-day pneumonia assessment, urgent) — only without sweating, radiation, pressure quality,
     nausea, fainting, cyanosis, severe breathlessness or a low SpO2 (< 92 %)."""
-    acs = c.has(*(f for f in _ACS_FEATURES if f not in ("dyspnoea", "at_rest")))
+    acs = c.has(*_CORONARY_FEATURES)
     low_spo2 = c.v.spo2 is not None and c.v.spo2 < 92
     return c.has("pleuritic") and c.has("cough", "sputum", "purulent_sputum") and c.fever and not c.elderly \
         and not c.cardiac_risk and not acs and not low_spo2 and not c.severe("dyspnoea")
@@ -2031,11 +2033,15 @@ def _child_took_adult_medicine(c: Ctx) -> bool:
     return c.child and c.has("ingested") and c.has(*_ADULT_MEDICINES)
 
 
+# 急性有机磷农药中毒诊治临床专家共识(2016): the cholinergic signs after spraying or touching a pesticide.
+CHOLINERGIC_SIGNS = ("sweating", "drooling", "miosis", "myoclonus", "vomiting", "diarrhoea", "dyspnoea", "drowsy",
+                     "confusion", "nausea")
+
+
 def _cholinergic_after_pesticide(c: Ctx) -> bool:
-    """急性有机磷农药中毒诊治临床专家共识(2016): after spraying or touching a pesticide, sweating, drooling,
-    pinpoint pupils, muscle twitching, vomiting or diarrhoea, breathlessness or drowsiness."""
-    return c.has("pesticide_exposure") and c.count("sweating", "drooling", "miosis", "myoclonus", "vomiting",
-                                                    "diarrhoea", "dyspnoea", "drowsy", "confusion", "nausea") >= 2
+    """Two cholinergic signs after a pesticide: sweating, drooling, pinpoint pupils, muscle twitching, vomiting or
+    diarrhoea, breathlessness or drowsiness."""
+    return c.has("pesticide_exposure") and c.count(*CHOLINERGIC_SIGNS) >= 2
 
 
 def _drunk_altered(c: Ctx) -> bool:
