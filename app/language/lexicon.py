@@ -11,6 +11,10 @@
 - ``respellings.tsv`` wrong, right, kind (typo | dialect): an input-method or homophone slip
                     (血亚 -> 血压, 兄闷 -> 胸闷, 头云 -> 头晕) rewritten before reading, so terms, values
                     and triggers all see the intended word; same length, so positions do not move
+- ``variants.tsv``  written, also, not_in, note: a character that residents write interchangeably with
+                    another (疼/痛, the particles 的/得/地, 了/啦, 我/俺): every term, modifier and trigger
+                    written with the first also matches with the second in its place (``with_variants``),
+                    except inside the words listed in not_in (地 of 着地 is the ground, not a particle)
 
 A term is a literal (matched longest-first, added to jieba's dictionary) or a *pattern*: ``~`` stands
 for a short gap of at most ``GAP_MAX`` characters that crosses no punctuation and no other body site,
@@ -21,7 +25,7 @@ Nothing here is Python to edit: add a row, run the tests (tests/language checks 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DIR = Path(__file__).with_name("lexicon")
@@ -65,6 +69,7 @@ class Lexicon:
     triggers: dict[tuple[str, str], list[str]]         # (category, direction) -> terms
     relations: dict[str, tuple[str | None, float | None, bool]]
     respellings: dict[str, str] = field(default_factory=dict)
+    variants: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)  # written -> [(also, not_in)]
     errors: list[str] = field(default_factory=list)
 
     def trigger_words(self, category: str, *directions: str) -> list[str]:
@@ -131,4 +136,60 @@ def load() -> Lexicon:
                           f"with kind typo or dialect")
             continue
         respellings[wrong] = right
-    return Lexicon(concepts, terms, modifiers, triggers, relations, respellings, errors)
+    variants: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for row in _rows("variants.tsv"):
+        written, also = row["written"], row["also"]
+        if len(written) != 1 or len(also) != 1 or written == also or not row.get("note"):
+            errors.append(f"variants.tsv: {written!r} -> {also!r} must be two different characters, with a note")
+            continue
+        not_in = tuple(w for w in row.get("not_in", "").split(",") if w)
+        if any(written not in w for w in not_in):
+            errors.append(f"variants.tsv: every not_in word of {written!r} must contain it")
+        variants.setdefault(written, []).append((also, not_in))
+    return Lexicon(concepts, terms, modifiers, triggers, relations, respellings, variants, errors)
+
+
+# A term with many variable characters gets at most this many spellings (the first ones, in a fixed order).
+VARIANT_MAX = 32
+
+
+def _options(term: str, i: int, variants: dict[str, list[tuple[str, tuple[str, ...]]]]) -> list[str]:
+    """The characters that may stand at position i of a term: its own, then its variants, unless a not_in word
+    covers the position."""
+    out = [term[i]]
+    for also, not_in in variants.get(term[i], ()):
+        if not any(term.startswith(w, s) for w in not_in for s in range(max(0, i - len(w) + 1), i + 1)):
+            out.append(also)
+    return out
+
+
+def spellings(term: str, variants: dict[str, list[tuple[str, tuple[str, ...]]]]) -> list[str]:
+    """Every spelling of a term under ``variants``: the term itself first. A pattern keeps one spelling with
+    each variable character outside a bracket class turned into a class (疼 -> [疼痛])."""
+    if is_pattern(term):
+        out, depth = [], 0
+        for i, ch in enumerate(term):
+            depth += ch == "["
+            depth -= ch == "]"
+            opts = _options(term, i, variants) if depth == 0 else [ch]
+            out.append(ch if len(opts) == 1 else "[" + "".join(opts) + "]")
+        return ["".join(out)]
+    found = [""]
+    for i in range(len(term)):
+        found = [f + o for f in found for o in _options(term, i, variants)][:VARIANT_MAX]
+    return found
+
+
+def with_variants(lex: Lexicon) -> Lexicon:
+    """The lexicon as the reader matches it: terms, modifiers and triggers with all their spellings."""
+    if not lex.variants:
+        return lex
+
+    def spell(words: list[str]) -> list[str]:
+        return list(dict.fromkeys(s for w in words for s in spellings(w, lex.variants)))
+
+    terms = {code: list(dict.fromkeys((s, kind) for term, kind in rows for s in spellings(term, lex.variants)))
+             for code, rows in lex.terms.items()}
+    return replace(lex, terms=terms,
+                   modifiers={cat: spell(words) for cat, words in lex.modifiers.items()},
+                   triggers={key: spell(words) for key, words in lex.triggers.items()})

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from app.language import context as ctx
 from app.language.context import Clause, Mention, Triggers
-from app.language.lexicon import GAP_BLOCK, GAP_MAX, GAP_NEG_CHARS, PUNCT, Lexicon, is_pattern, load
+from app.language.lexicon import GAP_BLOCK, GAP_MAX, GAP_NEG_CHARS, PUNCT, Lexicon, is_pattern, load, with_variants
 from app.language.numbers import Numbers, durations, normalize, parse_numbers
 from app.language.subject import Subject, parse_subject
 
@@ -102,7 +102,7 @@ _SPECIAL = {"severe": "_severe", "mild": "_mild", "sudden": "_sudden", "chronic"
 
 
 def _compile() -> _Compiled:
-    lex = load()
+    lex = with_variants(load())
     trie: dict = {}
     patterns: list[tuple[str, re.Pattern]] = []
     words: list[str] = []
