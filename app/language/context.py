@@ -51,6 +51,16 @@ PARTICLES = set("了的啊呢吧过哈呀嘛哦喔吗么啦咯 \t")
 _RATING_TRIGGERS = ("还好", "还行", "还可以", "可以", "都还行")
 # What may stand before a backward trigger in a clause of its own ("现在已经止住了").
 _ADVERBS_RE = re.compile(r"现在|目前|已经|后来|暂时|都|也|又|就|倒|自己|慢慢|基本|基本上|完全|早就|刚刚|刚")
+_HOPE_RE = re.compile(r"应该|估计|可能|大概|是不是|会不会|希望|但愿|说|觉得|以为|算")
+
+
+def _hedged(t: str, m, pos: int, raw: str) -> bool:
+    """没事 right after a function says it is normal ("喘气没事", "喘气倒没事"); not after a symptom ("头疼一会就没事了"
+    is a pain that passes), not as a question ("头疼没事吧"), and not with a hope or someone's say-so between
+    ("应该没事", "嘴里还说没事")."""
+    gap = _ADVERBS_RE.sub("", t[m.end:pos]).replace("还", "")
+    return (len(gap) > 1 or bool(_HOPE_RE.search(t[m.end:pos])) or raw.endswith(("吧", "吗", "么"))
+            or any(ch in _SYMPTOM_CHARS for ch in t[m.start:m.end]))
 _SYMPTOM_CHARS = set("疼痛晕痒肿闷麻酸胀吐咳烧热冷难受")
 
 
@@ -95,7 +105,7 @@ class Mention:
 # scope also ends at a word that starts a new time frame, and a negation reaches at most _NEG_REACH characters
 # (NegEx's window of a few words, Chapman 2001). A negator closing its clause looks back _LOOK_BACK characters.
 _NEW_FRAME_RE = re.compile(r"今天|昨天|前天|今早|昨晚|早上|晚上|上午|下午|中午|半夜|凌晨|刚才|刚刚|刚打|现在|后来|然后|接着|结果|"
-                           r"当时|这会|这几天|这两天|最近")
+                           r"当时|这会|这几天|这两天|最近|去年|前年|前几年|那年|上个月|上礼拜|上周")
 _NEG_REACH = 12
 # Emoji, symbols and spaces after the last word of a clause.
 _TRAILING_SYMBOLS = re.compile(r"[^\w\u4e00-\u9fff]+$")
@@ -271,16 +281,25 @@ def apply(t: str, clauses: list[Clause], mentions: list[Mention], masked: list[b
                 pos = clause.start + len(raw) - len(word)
             else:
                 continue
-            if in_term[pos]:
+            # 没事 is a pseudo-trigger forward; closing a clause it may state a function normal (_hedged).
+            hedge = word in trig.pseudo
+            if in_term[pos] and not hedge:
                 continue  # the trigger is part of a term ("血压正常", "精神还好")
-            targets = [m for m in by_clause.get(k, ()) if m.end <= pos and pos - m.end <= _BACK_REACH]
+            targets = [m for m in by_clause.get(k, ()) if m.end <= pos and pos - m.end <= _BACK_REACH
+                       and not (hedge and _hedged(t, m, pos, raw))]
             ellipsis = False
             # "流鼻血，已经止住了" / "鼻子出血了 捏了十分钟止住了": a clause with no finding of its own that ends
             # in a resolution word resolves the clause before; a normal-state word needs the clause to be only it.
             bare = not _ADVERBS_RE.sub("", t[clause.start:pos]) or cat == "resolved"
             if not targets and not by_clause.get(k) and k > 0 and bare and \
                     not any(ch in SENTENCE_END for ch in t[clauses[k - 1].end:clause.start]):
-                targets = list(by_clause.get(k - 1, ()))  # ellipsis: "流鼻血，已经止住了"
+                # ellipsis: "流鼻血，已经止住了"; a worry or an exclamation told between is passed over ("左腿麻得没知觉
+                # 吓得我以为中风了 现在缓过来了", "流了好多血 吓死 按了十分钟止住了": what is over is the complaint)
+                j = k - 1
+                while j > max(0, k - 3) and all(m.assertion == HYPOTHETICAL for m in by_clause.get(j, ())) and \
+                        not any(ch in SENTENCE_END for ch in t[clauses[j - 1].end:clauses[j].start]):
+                    j -= 1
+                targets = list(by_clause.get(j, ()))
                 ellipsis = True
             for m in targets:
                 if cat == "normal" and word in _RATING_TRIGGERS and \

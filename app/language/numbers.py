@@ -70,7 +70,8 @@ _BP_CN_RUN_RE = re.compile(r"(?:量|测|第[二三四五2-5](?:遍|次|回))(?:�
 _BP_WORD_RE = re.compile(rf"(血压|高压|收缩压|低压|舒张压){_FILL}{NUM}(?:多)?(?:\s*(?:mmhg|毫米汞柱))?"
                          rf"(?:[\s,，、和到/-]*(?:低压)?{_FILL}{NUM})?")
 _GLU_RE = re.compile(rf"(?:血糖|空腹血糖|餐后血糖|随机血糖|指尖血糖|糖|空腹|(?:餐后|饭后)(?:[两二2](?:个)?(?:小时|钟头|钟|h))?){_FILL}"
-                     rf"{NUM}(点[\d一二三四五六七八九]|点多|多)?\s*(mmol|mg)?"
+                     # the whole number, never its first digits (「两块糖十五分钟」 is no glucose of 10)
+                     rf"{NUM}(?![\d{CN_DIGITS}])(点[\d一二三四五六七八九]|点多|多)?\s*(mmol|mg)?"
                      r"(?!\s*(?:个|天|周|星期|礼拜|年|月|小时|钟头|分钟|岁|次|回|般|些|直|样|会|下|点儿))")
 _PULSE_RE = re.compile(rf"(?:心率|脉搏|心跳|脉率){_FILL}{NUM}(多)?\s*(?:次|下)?")
 _PULSE2_RE = re.compile(rf"(?<!呼吸)(?:每分钟|一分钟)(?:只有|才|有|就)?{NUM}(多|好几)?\s*(?:次|下)?")
@@ -99,10 +100,13 @@ _PREG_RE = re.compile(rf"(?:怀孕|孕|怀了|怀二胎|有咗)(?:已经|快|了
 _PREG_W_RE = re.compile(r"(?<![\d.])([1-4]\d)\s*[wW](?:\s*\+\s*([0-6]))?(?![a-zA-Z])")
 _HI_LO_RE = re.compile(r"血糖[^，。,.;!?]{0,12}?(hi|lo|测不出|爆表)")
 _WEIGHT_RE = re.compile(rf"体重{_FILL}{NUM}\s*(公斤|kg|千克|斤)?")
+# Serum potassium off a lab slip ("血钾7.3", "钾6.1", "K+ 2.8"), mmol/L.
+_POTASSIUM_RE = re.compile(rf"(?:血钾|钾离子|血清钾|钾|(?<![a-z])k\+?(?![a-z])){_FILL}(\d(?:\.\d+)?|[一二三四五六七八九]点[零一二三四五六七八九]+)(?![\d.])")
 # "血糖低，测了下是2.6": a bare decimal after a glucose word (no other measure named in between) is
 # the glucose value; the same for temperature after 发烧/体温 ("发烧了，量了一下39度" is covered by
 # the unit; "烧得厉害 量了是39.2" is not).
-_GLU_WORD_RE = re.compile(r"血糖|测糖|量糖|低血糖|高血糖|测个糖|糖尿病|血糖仪|测了个糖")
+# Treating a low with sugar ("吃了两块糖", "喝了糖水") says the values measured after it are glucose too.
+_GLU_WORD_RE = re.compile(r"血糖|测糖|量糖|低血糖|高血糖|测个糖|糖尿病|血糖仪|测了个糖|(?:吃|含|喝)了?[一两二三几]?(?:块|颗|粒|杯|口)?(?:糖|糖水)")
 _TEMP_WORD_RE = re.compile(r"体温|发烧|发热|烧到|高烧|低烧|发烫|烫|夹表|体温计|温度计|体温枪|额温|耳温")
 _OTHER_MEASURE_RE = re.compile(rf"血压|高压|低压|心率|脉搏|心跳|血氧|体温|体重|血糖|温度|℃|/|[\d{CN_DIGITS}几多半个]\s*(?:度|次|岁|斤|公斤)")
 # A measured value standing alone: Arabic, or Chinese with a decimal point ("十九点三").
@@ -130,12 +134,12 @@ class Numbers:
     vomit_count: float | None = None
     preg_weeks: float | None = None
     weight_kg: float | None = None
+    potassium: float | None = None
     glucose_after_treatment: float | None = None   # "喝了糖水 再测5.6": the value once a low was treated
     glucose_after_meal: float | None = None        # an after-meal value in range (< 10.0), kept apart from glucose
     tablets_at_once: float | None = None
     glucose_fasting: bool = False                   # taken fasting or before a meal ("空腹", "早上起来", "饭前")
     glucose_sustained: bool = False                 # said to stay there ("还是9到10", "一直七点多", several values)
-    course_words: bool = False                      # a period, total or rest ("这个月", "一共", "还剩"): not one go
     length_cm: float | None = None                 # a length said in cm ("口子 两公分左右"): a cut's, in a wound message
     magnets: float | None = None                   # how many magnets were swallowed, when said ("就一颗小磁铁")           # "一下吃了15片安眠药": tablets swallowed in one go
 
@@ -330,13 +334,16 @@ def parse_numbers(t: str) -> Numbers:
         # it is ("体温39.6").
         if m and (not _GLU_WORD_RE.search(t[:m.start()]) or _TEMP_NAMED_RE.match(m.group(0))):
             n.temperature = float(f"{m.group(1)}.{m.group(2)}")
+    for m in _POTASSIUM_RE.finditer(t):
+        v = to_number(m.group(1))
+        if v is not None and 1.5 <= v <= 9.9:
+            n.potassium = v
     for m in _WEIGHT_RE.finditer(t):
         v = to_number(m.group(1))
         if v:
             v = v / 2 if m.group(2) == "斤" else v
             if 2 <= v <= 250:
                 n.weight_kg = v
-    n.course_words = bool(_PERIOD_RE.search(t))
     for m in (*_TABLETS_RE.finditer(t), *_TABLETS_BEFORE_RE.finditer(t)):
         v = to_number(m.group(1))
         before = re.split(r"[，。；！？,.;!?]", t[max(0, m.start() - 8):m.start()])[-1]
@@ -357,6 +364,11 @@ def parse_numbers(t: str) -> Numbers:
     elif (m := _PREG_W_RE.search(t)) and 4 <= int(m.group(1)) <= 42:
         n.preg_weeks = int(m.group(1)) + int(m.group(2) or 0) / 7
     return n
+
+
+def told_as_course(t: str) -> bool:
+    """A period, a total or a rest is named ("这个月", "一共", "还剩"): what was taken was a course, not one go."""
+    return bool(_PERIOD_RE.search(t))
 
 
 def _bound_value(t: str, concept_re: re.Pattern, accept) -> float | None:

@@ -263,6 +263,11 @@ def read(text: str) -> Reading:
                 masked[i] = True
                 if (not code.startswith("_") or code == "_pseudo") and code != "resolved":
                     in_term[i] = True
+    # The fixed words of a pattern term are a term too: "躺不平" (orthopnoea) denies nothing after it.
+    for s, e in fixed:
+        if e - s >= 2:
+            for i in range(s, e):
+                masked[i] = in_term[i] = True
 
     # "比平时厉害一点" compares with usual: worse, not severe (the severity word inside a worsening term).
     worse = [(s, e) for s, e, code, _lit, _ in kept if code == "worsening"]

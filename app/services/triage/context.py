@@ -132,6 +132,11 @@ class Ctx:
         ks = [m.clause for code in codes for m in self.p.positive.get(code, ())]
         return ks
 
+    def told_in(self, *codes: str) -> str:
+        """The text of the clauses these codes are told in."""
+        cl = self.p.clauses
+        return "，".join(self.p.text[cl[k].start:cl[k].end] for k in sorted(set(self._clauses_of(codes))))
+
     def severe(self, *codes: str) -> bool:
         ks = self._clauses_of(codes)
         cl = self.p.clauses

@@ -17,6 +17,7 @@ import functools
 
 from ml.clinical import ACUTE_DBP, ACUTE_SBP, HYPER_URGENT, HYPO_LEVEL1_BELOW, HYPO_LEVEL2_BELOW, LOW_SBP
 
+from app.language.numbers import told_as_course
 from app.services.triage import texts as tx
 from app.services.triage.context import E, PROTOCOLS, R, S, U, Ctx
 from app.services.triage.language import lexicon
@@ -1521,6 +1522,16 @@ def hypo_treated_and_recovered(c: Ctx) -> bool:
     return after is not None and after >= HYPO_LEVEL1_BELOW and not c.has(*_NEURO_HYPO)
 
 
+def hypo_refractory(c: Ctx) -> bool:
+    """A low still below 3.9 mmol/L when measured again after sugar, caused by a sulfonylurea or by a double dose of
+    insulin or of a sulfonylurea ("吃了两块糖…又测3.1…格列美脲吃重了"): such lows last for hours and come back after
+    each treatment (ADA Standards of Care 2024 §6; 中国2型糖尿病防治指南 2020: 磺脲类药物所致低血糖需长时间观察) —
+    an emergency, not a repeat at home."""
+    after = c.v.glucose_after_treatment
+    return after is not None and after < HYPO_LEVEL1_BELOW and \
+        (c.cond("sulfonylurea") or c.has("cond_sulfonylurea") or _hypoglycaemic_drug(c) and c.has("double_dose"))
+
+
 def _mild_hypo_over(c: Ctx) -> bool:
     """A measured level-1 low (3.0-3.9) that is over — treated and recovered, or days ago — in an alert resident
     (ADA Standards of Care 2024 §6: review the regimen; not a same-day call)."""
@@ -1557,6 +1568,8 @@ ordered_protocol(
             flag="glu.hypo_severe", advice="hypo"),
         Ask("glu.hypo_level3", E, DM + " 3级低血糖: 意识改变", lambda c: _hypo_context(c) and c.has(*_NEURO_HYPO),
             flag="glu.hypo_neuro", advice="hypo"),
+        Ask("glu.hypo_refractory", E, DM + "; ADA Standards of Care 2024 §6: 复测仍<3.9需再次处理; 磺脲类或过量胰岛素所致低血糖"
+            "持续时间长、易反复, 需医院观察", hypo_refractory, flag="glu.hypo_refractory", advice="hypo"),
         Ask("glu.hhs", E, HYPERGLY + " HHS: 血糖≥33.3", lambda c: _glu(c, at_least=33.3), flag="glu.hhs", advice="hyper"),
         Ask("glu.dka", E, DESIGN + " ≥16.7伴呕吐/腹痛/深大呼吸/嗜睡; " + HYPERGLY,
             lambda c: (_glu(c, at_least=HYPER_URGENT) or c.has("hyper_reported") and c.v.glucose is None) and
@@ -1694,6 +1707,31 @@ def _spo2_limits(c: Ctx) -> tuple[int, int]:
 
 def _adult_rr(pred):
     return lambda c: c.v.resp_rate is not None and not c.child and pred(c.v.resp_rate)
+
+
+# Serum potassium told from a lab slip. UK Kidney Association, Treatment of Acute Hyperkalaemia in Adults (2020):
+# mild 5.5-5.9, moderate 6.0-6.4, severe >= 6.5 mmol/L — severe is an emergency (arrhythmia risk), moderate is
+# treated the same day; with weakness or palpitations a moderate value is an emergency too. Hypokalaemia (NICE CKS
+# hypokalaemia; 中国慢性肾脏病患者血钾管理实践专家共识 2020): < 2.5 mmol/L is severe, 2.5-2.9 moderate.
+K_SRC = "UK Kidney Association 高钾血症指南(2020): 轻度5.5-5.9、中度6.0-6.4、重度≥6.5; 中国慢性肾脏病患者血钾管理实践专家共识(2020)"
+_K_SX = ("fatigue", "palpitations", "syncope", "dyspnoea", "chest_pain", "unilateral_weakness")
+
+
+def _k(c: Ctx) -> float | None:
+    return c.p.numbers.potassium
+
+
+ordered_protocol(
+    "potassium", tx.ED, when=lambda c: _k(c) is not None, paediatric=False, record_below=R,
+    asks=[
+        Ask("k.severe_high", E, K_SRC + " 重度高钾急诊", lambda c: _k(c) >= 6.5 or _k(c) >= 6.0 and c.has(*_K_SX),
+            flag="lab.potassium_high"),
+        Ask("k.severe_low", E, K_SRC + " 血钾<2.5或伴无力心悸急诊", lambda c: _k(c) < 2.5 or _k(c) < 3.0 and c.has(*_K_SX),
+            flag="lab.potassium_low"),
+        Ask("k.moderate_high", U, K_SRC + " 中度高钾当天就医", lambda c: _k(c) >= 6.0, flag="lab.potassium_high"),
+        Ask("k.moderate_low", U, K_SRC + " 血钾2.5-2.9当天就医", lambda c: _k(c) < 3.0, flag="lab.potassium_low"),
+        Ask("k.mild", R, K_SRC + " 轻度异常门诊复查调整用药", lambda c: _k(c) >= 5.5 or _k(c) < 3.5, dept=tx.GP),
+    ])
 
 
 # Each abnormal vital sign is a rule of its own: the lower ones that also hold are recorded (record_below).
@@ -1877,7 +1915,8 @@ def _epistaxis_not_stopping(c: Ctx) -> bool:
 ordered_protocol(
     "bleeding", tx.ED, triggers="uncontrolled_bleeding epistaxis petechiae", paediatric=False, all_flags=False,
     asks=[
-        Ask("bleed.uncontrolled", E, BLEED, lambda c: c.has("uncontrolled_bleeding") and not c.has("epistaxis"),
+        # A bleed told as stopped ("按了十分钟止住了") is no uncontrolled bleeding, however much it bled.
+        Ask("bleed.uncontrolled", E, BLEED, lambda c: c.current("uncontrolled_bleeding") and not c.has("epistaxis"),
             flag="bleed.uncontrolled", advice="bleeding"),
         Ask("bleed.epistaxis_shock", E, BLEED,
             lambda c: c.has("epistaxis") and c.has("syncope", "near_syncope", "dizziness") and
@@ -1927,7 +1966,7 @@ ordered_protocol(
         Ask("wound.burn_major", E, BURN + " 大面积/化学/气道烧伤",
             lambda c: c.has("burn") and (c.has("large_area", "chemical") or c.severe("burn") and c.child or
                                          c.has("hoarseness", "dyspnoea")), flag="wound.burn_major", advice="burn"),
-        Ask("wound.bleeding", E, BLEED, lambda c: c.has("uncontrolled_bleeding"), flag="bleed.uncontrolled",
+        Ask("wound.bleeding", E, BLEED, lambda c: c.current("uncontrolled_bleeding"), flag="bleed.uncontrolled",
             advice="bleeding"),
         Ask("wound.animal_bite", U, RABIES + " 尽早处置并接种狂犬疫苗", lambda c: c.has("animal_bite"),
             flag="wound.bite", advice="bite", dept=tx.ED),
@@ -2075,7 +2114,8 @@ def _whole_pack(c: Ctx) -> bool:
     """A bottle, a box or a handful of a medicine swallowed at once, however the sentence runs ("把一瓶安眠药全吃了",
     "药一整盒都吞了"): more than any single dose (the same sources as TABLETS_OVERDOSE). Not a course taken over days
     ("一瓶药吃了一个月")."""
-    return c.near(("ingested",), ("large_amount",), MEDICINES) and not c.p.numbers.course_words and \
+    return c.near(("ingested",), ("large_amount",), MEDICINES) and \
+        not told_as_course(c.told_in("ingested", "large_amount")) and \
         not c.chronic("ingested") and c.hours("ingested") is None
 
 
@@ -2818,9 +2858,11 @@ ordered_protocol(
             lambda c: c.has("self_harm_act") or c.has("suicidal") and not _ideation_without_plan(c),
             flag="mental.suicide", advice="mental_crisis"),
         # 精神障碍诊疗规范(2020) 自杀风险评估; C-SSRS: wishing to be dead with preparation (the means got ready, a
-        # farewell, a will) is the highest risk, however the wish is worded.
-        Ask("mental.suicide_preparation", E, SUICIDE + " 有准备行为为高危",
-            lambda c: c.has("suicide_preparation") and c.has("passive_death_wish", "low_mood", "psychosis"),
+        # farewell, a will, possessions given away) is the highest risk, however the wish is worded; so is a farewell
+        # from someone treated for depression before (NICE NG225, 2022: past self-harm and mental illness).
+        Ask("mental.suicide_preparation", E, SUICIDE + " 有准备行为为高危; WHO Preventing suicide (2014) 警示信号: 送走财物、道别",
+            lambda c: c.has("suicide_preparation") and (c.has("passive_death_wish", "low_mood", "psychosis") or
+                                                        c.said("low_mood", "past") or c.said("suicidal", "past")),
             flag="mental.suicide", advice="mental_crisis"),
         Ask("mental.violence", E, CONSENSUS + " Ⅰ/Ⅱ级: 暴力行为", lambda c: c.has("violence"), flag="mental.violence",
             advice="mental_crisis"),

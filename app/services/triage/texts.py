@@ -237,6 +237,9 @@ RED_FLAGS = {
     "leg.hf": "腿肿伴气短不能平躺",
     "glu.hypo_severe": "严重低血糖（<3.0）",
     "glu.hypo_neuro": "低血糖伴意识改变",
+    "glu.hypo_refractory": "吃糖后复测仍低（降糖药所致）",
+    "lab.potassium_high": "血钾明显升高",
+    "lab.potassium_low": "血钾明显降低",
     "glu.hypo": "低血糖",
     "glu.hhs": "血糖极高（≥33.3或测不出）",
     "glu.dka": "高血糖伴呕吐、腹痛、深大呼吸或嗜睡",
@@ -340,7 +343,7 @@ QUESTIONS = {
 
 # Readable names of the chief complaints (for the bot's summary line).
 COMPLAINTS = {
-    "vital_signs": "生命体征异常", "stroke": "中风信号", "chest_pain": "胸痛胸闷", "dyspnoea": "呼吸困难",
+    "vital_signs": "生命体征异常", "potassium": "血钾异常", "stroke": "中风信号", "chest_pain": "胸痛胸闷", "dyspnoea": "呼吸困难",
     "palpitations": "心慌", "syncope": "晕厥", "headache": "头痛", "dizziness": "头晕眩晕",
     "consciousness": "意识改变/抽搐", "abdominal_pain": "腹痛", "gastro": "呕吐腹泻/消化道出血",
     "fever": "发烧", "respiratory": "咳嗽/嗓子疼/感冒", "back_pain": "腰背痛", "urinary": "排尿问题",
