@@ -39,10 +39,11 @@ from dataclasses import dataclass
 from app.language.lexicon import (COMPLEMENT_AFTER_BU, GAP_NEG_CHARS, MODALS_BEFORE_QUESTION_BU, NOT_VERB_BEFORE_BU,
                                   Lexicon)
 
-PRESENT, ABSENT, NORMAL, RESOLVED, HYPOTHETICAL, PAST = (
-    "present", "absent", "normal", "resolved", "hypothetical", "past")
-ASSERTIONS = (PRESENT, ABSENT, NORMAL, RESOLVED, HYPOTHETICAL, PAST)
-_RANK = {PRESENT: 0, PAST: 1, HYPOTHETICAL: 2, RESOLVED: 3, NORMAL: 4, ABSENT: 5}
+PRESENT, ABSENT, NORMAL, RESOLVED, HYPOTHETICAL, PAST, OTHER = (
+    "present", "absent", "normal", "resolved", "hypothetical", "past", "other")
+ASSERTIONS = (PRESENT, ABSENT, NORMAL, RESOLVED, HYPOTHETICAL, PAST, OTHER)
+# OTHER: told of someone other than the one the message is about ("我自己也有高血压" in a message about a child).
+_RANK = {PRESENT: 0, PAST: 1, HYPOTHETICAL: 2, RESOLVED: 3, NORMAL: 4, ABSENT: 5, OTHER: 6}
 
 CLAUSE_PUNCT = "，。；！？,.;!?: ：…~"
 SENTENCE_END = "。！？!?;；"

@@ -303,8 +303,9 @@ def parse_numbers(t: str) -> Numbers:
             sbp, dbp = (to_number(parts[0]), to_number(parts[1])) if len(parts) == 2 else _split_cn_bp(m.group(1))
             if sbp and dbp and 60 <= sbp <= 300 and 30 <= dbp <= 200 and sbp > dbp:
                 n.systolic, n.diastolic = sbp, dbp
-    if n.systolic is None and "血压" in t:
-        # "血压有点高 今天在家量 148 96": two numbers after a measuring verb in a message about blood pressure.
+    if n.systolic is None and re.search("血压|降压", t):
+        # "血压有点高 今天在家量 148 96", "吃降压药…量都是125 80": two numbers after a measuring verb in a message about
+        # blood pressure or its medicine.
         m = _BP_PAIR_RE.search(t)
         if m and 70 <= int(m.group(1)) <= 260 and 40 <= int(m.group(2)) <= 160 and int(m.group(1)) > int(m.group(2)):
             n.systolic, n.diastolic = float(m.group(1)), float(m.group(2))

@@ -15,7 +15,7 @@ from app.language import context as ctx
 from app.language.context import Clause, Mention, Triggers
 from app.language.lexicon import GAP_BLOCK, GAP_MAX, GAP_NEG_CHARS, PUNCT, Lexicon, is_pattern, load, with_variants
 from app.language.numbers import Numbers, durations, normalize, parse_numbers
-from app.language.subject import Subject, parse_subject
+from app.language.subject import Subject, parse_subject, told_of_another
 
 _GAP = f"(?:(?![{GAP_BLOCK}])[^{PUNCT}]){{0,{GAP_MAX}}}?"
 
@@ -304,6 +304,7 @@ def read(text: str) -> Reading:
         for i in range(s_, e_):
             in_words[i] = True
     subject = parse_subject(t, comp.lex.relations, in_words)
+    _told_of_another(t, mentions, comp.lex, subject)
     r = Reading(t, mentions, clauses, numbers, subject)
     for m in mentions:
         if m.assertion in (ctx.PRESENT, ctx.RESOLVED):
@@ -399,6 +400,22 @@ def _laterality(t: str, m: Mention) -> str | None:
     if any(w in around for w in ("两边", "双侧", "两侧", "双", "两条", "两只")) or (left and right):
         return "bilateral"
     return "left" if left else "right" if right else None
+
+
+_LISTED_WITH = re.compile(r"^(?:和|跟|、|还有|加上|以及|及|与|也有|还)?$")
+
+
+def _told_of_another(t: str, mentions: list[ctx.Mention], lex: Lexicon, subject: Subject) -> None:
+    """A condition told of someone other than the one the message is about is theirs ("我自己也有高血压", "我妈也有
+    高血压和糖尿病" after the writer's own complaint): asserted OTHER, with the conditions listed right after it."""
+    conds = sorted((m for m in mentions if m.code in lex.concepts and lex.concepts[m.code].kind == "condition"
+                    and m.assertion in (ctx.PRESENT, ctx.PAST)), key=lambda m: m.start)
+    prev = None
+    for m in conds:
+        listed = prev is not None and prev.assertion == ctx.OTHER and _LISTED_WITH.match(t[prev.end:m.start])
+        if listed or told_of_another(t, m.start, lex.relations, subject):
+            m.assertion = ctx.OTHER
+        prev = m
 
 
 def _findings(r: Reading, lex: Lexicon) -> list[Finding]:

@@ -49,8 +49,9 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
     candidates: list[re.Match] = []
     for m in rel_re.finditer(t):
         if me is not None and me.start() < m.start() and not _relative_told_about(t, m):
-            break
-        if t[max(0, m.start() - 1):m.start()].endswith("像") or _caring_for(t, m) or _writer_says_who(t, m):
+            continue   # after the writer's introduction, only a relative told about ("…刚才我姑打电话说 我爷爷八十三了")
+        if t[max(0, m.start() - 1):m.start()].endswith("像") or _caring_for(t, m) or _writer_says_who(t, m) or \
+                _SPEAKS_TO_WRITER_RE.match(t[m.end():]) or (_told_before(t, m) and _compared(t, m)) or _fetus(t, m):
             continue
         if masked is not None and any(masked[i] for i in range(m.start(), m.end())):
             continue
@@ -101,8 +102,11 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
         infant_ages.append((m.start(), 1 / 12))
     ages = sorted(ages + infant_ages)
     if me is not None and not sub.other:
-        # "我32岁，女。出生第三天，两只眼睛肿得睁不开": an age in days, weeks or months after the writer's own is a baby's.
-        baby = [a for a in infant_ages if a[0] >= me.end()]
+        # "我32岁，女。出生第三天，两只眼睛肿得睁不开": an age in days, weeks or months after the writer's own is a baby's;
+        # so is a child's age in years told on its own after it ("我今年三十二，…右胳膊垂着不肯动 两岁半").
+        own = ages[0][1] if ages and ages[0][0] < me.end() else None
+        baby = [a for a in infant_ages if a[0] >= me.end()] or \
+            [a for a in ages if a[0] >= me.end() and a[1] < 14 and own is not None and own >= 18 and _alone(t, a[0])]
         if baby:
             sub.other, sub.child = True, True
             ages = baby
@@ -133,7 +137,14 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
 _OWN_AGE_RE = re.compile(rf"^(?:才|刚|刚刚|已经|今年|出生|都)?(?:{NUM}(?:个)?(?:多|半)?(?:岁|月|周|星期|礼拜|天)|满月|"
                          rf"[零〇一二两三四五六七八九十]{{2,4}}(?:了|岁|多)?(?=$|[\s，。,.;；!！?？了]))")
 _AGE_BEFORE_RE = re.compile(rf"(?:{NUM}(?:个)?(?:多|半)?(?:岁|月|周|星期|礼拜|天)(?:大)?(?:的)?|满月(?:的)?)$")
-_OPENER_RE = re.compile(r"(?:^|[\s，,。.；;！!？?：:])(?:我|俺|我家|俺家|我们家|阿拉|我屋里|我屋|小|我的|俺的)?$")
+_OPENER_RE = re.compile(r"(?:^|[\s，,。.；;！!？?：:])(?:我|俺|额|偶|我家|俺家|我们家|阿拉|我屋里|我屋|我个|我嘅|小|我的|俺的)?"
+                        r"(?:母乳|二胎|头胎|大|小|老)?$")
+
+
+def _alone(t: str, at: int) -> bool:
+    """An age told between pauses ("…不肯动 两岁半", "，三岁，")."""
+    end = _AGE_Y_RE.match(t, at)
+    return (at == 0 or t[at - 1] in " ，,。：:") and (end is None or end.end() == len(t) or t[end.end()] in " ，,。：:!！?？")
 
 
 def _has_own_age(t: str, m: re.Match) -> bool:
@@ -143,8 +154,28 @@ def _has_own_age(t: str, m: re.Match) -> bool:
 def _relative_told_about(t: str, m: re.Match) -> bool:
     if _has_own_age(t, m):
         return True
-    clause = re.split(r"[，,。.；;！!？?]", t[m.end():], maxsplit=1)[0]
-    return bool(_OPENER_RE.search(t[max(0, m.start() - 4):m.start()])) and "也" not in clause
+    return bool(_OPENER_RE.search(t[max(0, m.start() - 6):m.start()])) and not _compared(t, m)
+
+
+# "家里孩子上周也这样", "我妈也有高血压": a relative told with 也 right after them is compared with the one the message is
+# about, not the one it is about.
+_COMPARED_RE = re.compile(r"^[^\s，,。.；;！!？?]{0,4}?也")
+
+
+def _compared(t: str, m: re.Match) -> bool:
+    return bool(_COMPARED_RE.match(t[m.end():]))
+
+
+def _told_before(t: str, m: re.Match) -> bool:
+    """Something was told before the relative's own opener ("胸口疼。我妈也有高血压")."""
+    return bool(_WRITER_OPENER_RE.sub("", t[:m.start()].strip()))
+
+
+_WRITER_OPENER_RE = re.compile(r"(?:我|俺|我家|俺家|我们家|阿拉|我的|俺的)$")
+
+
+# "我妈说我脸肿", "老公让我去查查": a relative who speaks about or to the writer is not the one the message is about.
+_SPEAKS_TO_WRITER_RE = re.compile(r"^(?:说|讲|觉得|让|叫|问|劝|非让|非要我|老说|总说|一直说)(?:我|俺)")
 
 
 # "我是他孙子", "我是孩子妈妈", "俺是她闺女", "第一次当妈": the writer saying who they are is no subject.
@@ -160,10 +191,22 @@ def _writer_says_who(t: str, m: re.Match) -> bool:
 # ("早上忙着送孙子上学，降压药忘吃了": the writer forgot the pill).
 _CARING_BEFORE_RE = re.compile(r"(?:送|接|带|陪|哄|看)着?$")
 _CARING_AFTER_RE = re.compile(r"^(?:上学|放学|去学校|上幼儿园|去幼儿园|的时候|时|玩|睡觉|做作业|写作业)")
+# A relative who gave the writer something is named for the thing ("穿闺女买的新鞋磨破了").
+_GIVER_AFTER_RE = re.compile(r"^(?:给我|给俺)?(?:买|送|做|带|寄|拿|织|缝)(?:的|来的|回来的|过来的)")
+
+
+# The baby a pregnant writer feels move is not yet anyone's subject ("怀孕26周…肚子不疼 宝宝在动", "肚子里的宝宝").
+_FETUS_AFTER_RE = re.compile(r"^(?:在|还在|也在|一直在|还|也)?(?:动|踢|胎动|不动|不怎么动|没动|没怎么动|没有动)")
+_FETUS_BEFORE_RE = re.compile(r"(?:肚子里|肚里|腹中)(?:的)?$")
+
+
+def _fetus(t: str, m: re.Match) -> bool:
+    return bool(_FETUS_AFTER_RE.match(t[m.end():]) or _FETUS_BEFORE_RE.search(t[max(0, m.start() - 4):m.start()]))
 
 
 def _caring_for(t: str, m: re.Match) -> bool:
-    return bool(_CARING_BEFORE_RE.search(t[max(0, m.start() - 2):m.start()]) and _CARING_AFTER_RE.match(t[m.end():]))
+    return bool(_CARING_BEFORE_RE.search(t[max(0, m.start() - 2):m.start()]) and _CARING_AFTER_RE.match(t[m.end():])) \
+        or bool(_GIVER_AFTER_RE.match(t[m.end():]))
 
 
 _SELF_RE = re.compile(r"(?:^|[\s，。,.;；!！?？])(?:我|俺|本人|咱)(?:今年)?(?=[\d零〇一二两三四五六七八九十])")
@@ -180,6 +223,33 @@ _SELF_INTRO_RE = re.compile(rf"^\s*(?:{_GREETING})*(?:我|俺|𠊎|本人)(?:今
                             r"[\d零〇一二两三四五六七八九十]+(?=[\s，。,.;；!！?？]))")
 
 
+# Whose illness a condition is: the person named right before it in its clause ("我自己也有高血压", "俺怀孕五个月了",
+# "我妈有糖尿病十几年了"). He or she (他/她) is the one the message is about, so only names and 我 are read.
+_WRITER_WORDS = ("我自己", "俺自己", "本人", "我", "俺", "额")
+_HOLDER_TAIL = r"(?:自己)?(?:也|还|都|今年|已经|本身)?(?:有|得了|得过|患有|患了|查出|查出来|是)?$"
+
+
+def holder(t: str, start: int, relations: dict) -> str | None:
+    """The person a condition at ``start`` is told of: "self" (the writer), a relation word, or None (not said)."""
+    words = tuple(sorted(set(relations) | set(_WRITER_WORDS), key=len, reverse=True))
+    rx = _HOLDER_CACHE.get(words)
+    if rx is None:
+        rx = _HOLDER_CACHE[words] = re.compile(f"({'|'.join(map(re.escape, words))}){_HOLDER_TAIL}")
+    m = rx.search(t[max(0, start - 10):start])
+    if m is None:
+        return None
+    return "self" if m.group(1) in _WRITER_WORDS else m.group(1)
+
+
+def told_of_another(t: str, start: int, relations: dict, sub: Subject) -> bool:
+    """A condition told of the writer in a message about a relative, or of a relative other than the subject."""
+    who = holder(t, start, relations)
+    if who is None:
+        return False
+    return sub.other if who == "self" else (not sub.other or who != sub.relation)
+
+
+_HOLDER_CACHE: dict[tuple[str, ...], re.Pattern] = {}
 _REL_CACHE: dict[tuple[str, ...], re.Pattern] = {}
 
 

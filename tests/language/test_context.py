@@ -223,3 +223,26 @@ def test_a_past_trigger_reaches_about_a_dozen_characters_in_a_long_run():
 
 def test_emoji_after_the_last_word_do_not_hide_a_closing_trigger():
     assert assertion("喘气正常😭😭", "dyspnoea") == "normal"
+
+
+@pytest.mark.parametrize("text, code, relation", [
+    ("我自己怀孕五个月了，我妈摔倒了", "cond_pregnancy", "妈"),          # the writer's pregnancy, the mother's fall
+    ("我自己也有高血压，女儿16 今天抽血时晕了", "cond_hypertension", "女儿"),
+    ("胸口疼。我妈也有高血压和糖尿病", "cond_diabetes", None),          # listed after the mother's first illness
+])
+def test_a_condition_told_of_someone_else_is_theirs(text, code, relation):
+    r = read(text)
+    assert r.subject.relation == relation
+    assert not r.present(code) and any(f.code == code and f.assertion == "other" for f in r.findings)
+
+
+@pytest.mark.parametrize("text, relation, age", [
+    ("我今年三十二，孩子烧到第五天了 还是39度多 手脚也有点肿", "孩子", None),   # 也 far from the child compares nothing
+    ("我今年三十二，牵着闺女的手上台阶 拽了一下 右胳膊垂着不肯动 两岁半", None, 2.5),  # a child's age on its own
+    ("糖尿病十来年，右脚大脚趾穿闺女买的新鞋磨破了", None, None),       # the daughter only bought the shoes
+    ("怀孕26周，今天滑了一跤，肚子不疼，宝宝在动", None, None),            # the baby moving is not yet a patient
+    ("我怀孕五个月，我妈说我脸肿", None, None),                             # the mother speaks about the writer
+])
+def test_who_the_message_is_about(text, relation, age):
+    sub = read(text).subject
+    assert (sub.relation, sub.age_years if age is not None else None) == (relation, age), sub

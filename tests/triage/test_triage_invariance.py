@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from app.language import read
 from app.services.triage import Profile, assess
 
 HERE = Path(__file__).parent
@@ -95,3 +96,37 @@ def test_emergencies_typed_without_a_pause_stay_same_day(cases_and_levels):
             lowered.append(f"{case['id']}: {new}: {text}")
     assert len(lowered) <= UNPUNCTUATED_EMERGENCIES_BELOW_URGENT, "\n".join(lowered)
 
+
+
+# What the writer tells of themselves in a message about someone else ("我自己也有高血压，", "我自己怀孕五个月了，",
+# "我今年三十二，") is not the patient's; a relative's illness told after the writer's own complaint ("我妈也有高血压糖尿病")
+# is not the writer's. At the start of this probe the writer's pregnancy changed 67 answers (37 raised to same-day),
+# the writer's age lowered 10 same-day answers (an emergency to self-care: a child's overdose read as the writer's),
+# and the mother's illnesses changed 221.
+ABOUT_THE_WRITER = {"own_condition": "我自己也有高血压，", "own_pregnancy": "我自己怀孕五个月了，", "own_age": "我今年三十二，"}
+ABOUT_A_RELATIVE = "。我妈也有高血压糖尿病。"
+
+
+@pytest.mark.parametrize("prefix", sorted(ABOUT_THE_WRITER))
+def test_what_the_writer_says_of_themselves_is_not_the_patients(cases_and_levels, prefix):
+    changed = []
+    for case, level in cases_and_levels:
+        if not read(case["text"]).subject.other:
+            continue
+        text = ABOUT_THE_WRITER[prefix] + case["text"]
+        new = _level(case, text)
+        if new != level:
+            changed.append(f"{case['id']}: {level} -> {new}: {text}")
+    assert not changed, "\n".join(changed)
+
+
+def test_a_relatives_illness_is_not_the_writers(cases_and_levels):
+    changed = []
+    for case, level in cases_and_levels:
+        if read(case["text"]).subject.other:
+            continue
+        text = case["text"].rstrip("。.！!？? ") + ABOUT_A_RELATIVE
+        new = _level(case, text)
+        if new != level:
+            changed.append(f"{case['id']}: {level} -> {new}: {text}")
+    assert not changed, "\n".join(changed)
