@@ -246,7 +246,9 @@ def apply(t: str, clauses: list[Clause], mentions: list[Mention], masked: list[b
         if cat == "negated" and word.startswith("不"):
             prev = t[start - 1] if start > 0 else " "
             nxt = t[start + 1] if start + 1 < len(t) else ""
-            if prev not in NOT_VERB_BEFORE_BU and nxt in COMPLEMENT_AFTER_BU and len(word) <= 2:
+            # "说不出", "站不稳" are complements; but after a denial of its own ("不喘不出汗") 不 denies again.
+            denied_before = start >= 2 and t[start - 2] in GAP_NEG_CHARS
+            if prev not in NOT_VERB_BEFORE_BU and nxt in COMPLEMENT_AFTER_BU and len(word) <= 2 and not denied_before:
                 continue
         k = clause_of(clauses, start)
         scope_start = start + len(cue)

@@ -75,7 +75,7 @@ _GLU_RE = re.compile(rf"(?:血糖|空腹血糖|餐后血糖|随机血糖|指尖�
                      r"(?!\s*(?:个|天|周|星期|礼拜|年|月|小时|钟头|分钟|岁|次|回|般|些|直|样|会|下|点儿))")
 _PULSE_RE = re.compile(rf"(?:心率|脉搏|心跳|脉率){_FILL}{NUM}(多)?\s*(?:次|下)?")
 _PULSE2_RE = re.compile(rf"(?<!呼吸)(?:每分钟|一分钟)(?:只有|才|有|就)?{NUM}(多|好几)?\s*(?:次|下)?")
-_SPO2_RE = re.compile(rf"(?:血氧饱和度|血氧|氧饱和度|饱和度|指脉氧|指夹子|指夹|测氧仪|血氧仪){_FILL}"
+_SPO2_RE = re.compile(rf"(?:血氧饱和度|血氧|氧饱和度|饱和度|指脉氧|指夹子|指夹|测氧仪|血氧仪|测氧的|测血氧的){_FILL}"
                       rf"(?:出来|出来的|上|上面)?(?:是|只有|才)?{NUM}\s*%?")
 _RR_RE = re.compile(rf"(?:呼吸|喘气|气)(?:每分钟|一分钟|频率){_FILL}{NUM}\s*(?:多|来)?\s*(?:次|下)|"
                     rf"数了?(?:一下)?(?:呼吸|喘气)(?:一分钟|每分钟)?{_FILL}{NUM}\s*(?:多|来)?\s*(?:次|下)")
@@ -107,7 +107,7 @@ _POTASSIUM_RE = re.compile(rf"(?:血钾|钾离子|血清钾|钾|(?<![a-z])k\+?(?
 # the unit; "烧得厉害 量了是39.2" is not).
 # Treating a low with sugar ("吃了两块糖", "喝了糖水") says the values measured after it are glucose too.
 _GLU_WORD_RE = re.compile(r"血糖|测糖|量糖|低血糖|高血糖|测个糖|糖尿病|血糖仪|测了个糖|(?:吃|含|喝)了?[一两二三几]?(?:块|颗|粒|杯|口)?(?:糖|糖水)")
-_TEMP_WORD_RE = re.compile(r"体温|发烧|发热|烧到|高烧|低烧|发烫|烫|夹表|体温计|温度计|体温枪|额温|耳温")
+_TEMP_WORD_RE = re.compile(r"体温|发烧|发热|烧到|高烧|低烧|发烫|烫|夹表|体温计|温度计|体温枪|额温|耳温|腋下|腋窝|胳肢窝")
 _OTHER_MEASURE_RE = re.compile(rf"血压|高压|低压|心率|脉搏|心跳|血氧|体温|体重|血糖|温度|℃|/|[\d{CN_DIGITS}几多半个]\s*(?:度|次|岁|斤|公斤)")
 # A measured value standing alone: Arabic, or Chinese with a decimal point ("十九点三").
 _LONE_VALUE = rf"(\d+(?:\.\d+)?|[{CN_DIGITS}]+点[零〇一二三四五六七八九]+)(?![\d/])"
@@ -116,7 +116,8 @@ _BARE_VALUE_RE = re.compile(rf"(?:测|量|查|验|显示|测出来|结果)[^，�
 # when no fever word comes first: no other measure a resident writes with one decimal lies in that range
 # (a glucose that high is written in mg/dL without a decimal, and is bound to its glucose word first).
 _TEMP_NAMED_RE = re.compile(r"体温|耳温|额温|腋温|肛温|口温|发烧|发热|烧到|高烧|低烧|体温计")
-_TEMP_BARE_RE = re.compile(r"(?:测|量|表|显示|体温计|测出来|发烧|发热|烧到|烧了|体温|高烧|低烧|烧|探热|磨温|耳温|额温|腋温|肛温|口温)"
+_TEMP_BARE_RE = re.compile(r"(?:测|量|表|显示|体温计|测出来|发烧|发热|烧到|烧了|体温|高烧|低烧|烧|探热|磨温|耳温|额温|腋温|肛温|口温|"
+                           r"腋下|腋窝|胳肢窝)"
                            r"[^，。；！？,.;!?\d]{0,4}?(3[5-9]|4[0-2])\.(\d)(?![\d/])")
 
 
@@ -475,6 +476,20 @@ _REL_TIMES = (("大前天", 72), ("前天", 48), ("昨天", 24), ("昨晚", 18),
               ("啱啱", 0.3))
 
 
+# A greeting may come first ("医生你好，我26 …", "医生你好，4个月打完百白破").
+GREETING = r"(?:医生|大夫|您好|你好|在吗|打扰了|请问一下|麻烦问一下|想问一下|问一下|请问)[\s，,。.!！：:]*"
+_GREETINGS_RE = re.compile(rf"\s*(?:{GREETING})*")
+
+
+def opens_message(t: str, pos: int) -> bool:
+    """Nothing but greetings stands before ``pos``."""
+    return _GREETINGS_RE.fullmatch(t, 0, pos) is not None
+
+
+# What only a baby does or has, told right after an age in months that opens the message ("4个月打完百白破").
+INFANT_CARE_RE = re.compile(r"(?:的)?(?:宝宝|男婴|女婴|男宝|女宝|婴儿|打完|打了|刚打|接种|吃奶|喝奶|母乳|奶粉|喂奶)")
+
+
 def durations(t: str) -> list[tuple[int, float]]:
     """(position, hours) for each duration or onset time in the text."""
     out: list[tuple[int, float]] = []
@@ -490,8 +505,10 @@ def durations(t: str) -> list[tuple[int, float]]:
             continue
         if "孕" in before or "怀" in before:
             continue
-        if unit == "月" and any(w in t[max(0, start - 4):start] for w in _CHILD_WORDS):
-            continue  # "孩子8个月" is an age
+        if unit in ("月", "周", "星期") and any(w in t[max(0, start - 4):start] for w in _CHILD_WORDS):
+            continue  # "孩子8个月", "闺女才七周" is an age
+        if unit == "月" and opens_message(t, start) and INFANT_CARE_RE.match(t, m.end()):
+            continue  # "4个月打完百白破" opens with the baby's age
         if unit in ("月",) and (after.startswith(("大", "的宝", "的孩", "宝宝", "孩子", "小孩", "婴儿", "的娃", "娃"))):
             continue
         if unit in ("天", "日") and (after.startswith(("大", "宝宝", "孩子", "婴儿")) or "出生" in before or

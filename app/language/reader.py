@@ -402,6 +402,7 @@ def _laterality(t: str, m: Mention) -> str | None:
     return "left" if left else "right" if right else None
 
 
+_STATES = ("cond_pregnancy", "postpartum")
 _LISTED_WITH = re.compile(r"^(?:和|跟|、|还有|加上|以及|及|与|也有|还)?$")
 
 
@@ -413,7 +414,7 @@ def _told_of_another(t: str, mentions: list[ctx.Mention], lex: Lexicon, subject:
     prev = None
     for m in conds:
         listed = prev is not None and prev.assertion == ctx.OTHER and _LISTED_WITH.match(t[prev.end:m.start])
-        if listed or told_of_another(t, m.start, lex.relations, subject):
+        if listed or told_of_another(t, m.start, lex.relations, subject, verbless=m.code in _STATES):
             m.assertion = ctx.OTHER
         prev = m
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.language.numbers import NUM, to_number
+from app.language.numbers import GREETING as _GREETING
+from app.language.numbers import INFANT_CARE_RE, NUM, opens_message, to_number
 
 @dataclass
 class Subject:
@@ -24,7 +25,7 @@ class Subject:
 _AGE_Y_RE = re.compile(rf"{NUM}(多|来)?(?:周)?岁(半|多)?")
 _AGE_M_RE = re.compile(rf"{NUM}(个)?(多|半)?月(龄|大|的宝宝|的孩子|的小孩|的婴儿|的娃|宝宝|孩子|小孩|婴儿|娃|的女儿|的儿子)?")
 _AGE_W_RE = re.compile(rf"{NUM}(?:个)?(?:周|星期|礼拜)(?:大|的宝宝|的孩子|的婴儿)|"
-                       rf"(?:宝宝|孩子|婴儿|bb|娃|囡|仔|新生儿|出生|生下来)(?:才|刚|只有|刚刚|出生)?{NUM}(?:个)?(?:周|星期|礼拜)"
+                       rf"(?:宝宝|孩子|婴儿|bb|娃|囡|仔|新生儿|出生|生下来|闺女|女儿|儿子|小孩|宝)(?:才|刚|只有|刚刚|出生)?{NUM}(?:个)?(?:周|星期|礼拜)"
                        r"(?!前|以前|以来|没|都|了|一直|来|多了|内)")
 # An age written as a bare number right after the person ("我娘七十二", "我63 高血压", "俺哥55 在…",
 # "俺娘八十了"): a whole number 1-110 followed by a pause or 了, never by a unit (with 岁 the unit path reads it).
@@ -48,7 +49,8 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
     me = _SELF_INTRO_RE.search(t)
     candidates: list[re.Match] = []
     for m in rel_re.finditer(t):
-        if me is not None and me.start() < m.start() and not _relative_told_about(t, m):
+        if me is not None and me.start() < m.start() and (not _relative_told_about(t, m) or
+                                                            _family_history(t, m, me.end(), masked)):
             continue   # after the writer's introduction, only a relative told about ("…刚才我姑打电话说 我爷爷八十三了")
         if t[max(0, m.start() - 1):m.start()].endswith("像") or _caring_for(t, m) or _writer_says_who(t, m) or \
                 _SPEAKS_TO_WRITER_RE.match(t[m.end():]) or (_told_before(t, m) and _compared(t, m)) or _fetus(t, m):
@@ -57,8 +59,15 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
             continue
         candidates.append(m)
     # The relative given an age of their own is the one the message is about, wherever it is told ("月嫂说小孩发烧正常
-    # 宝宝两个月零十天"); otherwise the first one named.
-    m = next((c for c in candidates if _has_own_age(t, c)), candidates[0] if candidates else None)
+    # 宝宝两个月零十天"); otherwise the first one named — unless the two are a child and an adult and the aged one's
+    # clause tells nothing of an illness while the first one's does ("我爷慢阻肺多年…显示83。我娃才满月我走不开").
+    aged = next((c for c in candidates if _has_own_age(t, c)), None)
+    first = candidates[0] if candidates else None
+    if aged is not None and first is not None and aged is not first and masked is not None and \
+            relations[aged.group(0)][2] != relations[first.group(0)][2] and \
+            _tells_illness(t, first, masked) and not _tells_illness(t, aged, masked):
+        aged = None
+    m = aged or first
     if m is not None:
         word = m.group(0)
         sex, default_age, child = relations[word]
@@ -88,6 +97,8 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
         near_child = rel_pos >= 0 and sub.child and 0 <= m.start() - rel_pos <= 4
         # 「九个月，最近口水多」 (also after a greeting: 「医生你好，九个月，…」): the age in months alone between pauses.
         opens = (m.start() == 0 or t[m.start() - 1] in " ，,。：:") and (m.end() == len(t) or t[m.end()] in " ，,。：:")
+        # 「4个月打完百白破」, 「两个月吃奶少」: an age in months opening the message, then what only a baby does.
+        opens = opens or (opens_message(t, m.start()) and bool(INFANT_CARE_RE.match(t, m.end())))
         if m.group(4) or (child_ctx and near_child) or opens:
             infant_ages.append((m.start(), (v + (0.5 if m.group(3) == "半" else 0)) / 12))
     for m in _AGE_W_RE.finditer(t):
@@ -135,10 +146,20 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
 # one the message is about; a relative mentioned in passing or for comparison ("家里孩子上周也是这样") is context.
 # Taking the relative for the subject is the safer error.
 _OWN_AGE_RE = re.compile(rf"^(?:才|刚|刚刚|已经|今年|出生|都)?(?:{NUM}(?:个)?(?:多|半)?(?:岁|月|周|星期|礼拜|天)|满月|"
-                         rf"[零〇一二两三四五六七八九十]{{2,4}}(?:了|岁|多)?(?=$|[\s，。,.;；!！?？了]))")
+                         rf"(?:[零〇一二两三四五六七八九十]{{2,4}}|\d{{1,3}})(?:了|岁|多)?(?=$|[\s，。,.;；!！?？了]))")
 _AGE_BEFORE_RE = re.compile(rf"(?:{NUM}(?:个)?(?:多|半)?(?:岁|月|周|星期|礼拜|天)(?:大)?(?:的)?|满月(?:的)?)$")
 _OPENER_RE = re.compile(r"(?:^|[\s，,。.；;！!？?：:])(?:我|俺|额|偶|我家|俺家|我们家|阿拉|我屋里|我屋|我个|我嘅|小|我的|俺的)?"
                         r"(?:母乳|二胎|头胎|大|小|老)?$")
+
+
+_PAUSE = re.compile(r"[，,；;。！!？?\s]")
+
+
+def _tells_illness(t: str, m: re.Match, masked: list[bool]) -> bool:
+    """The clause of a relation word holds a clinical term."""
+    start = max((e.end() for e in _PAUSE.finditer(t, 0, m.start())), default=0)
+    end = next((e.start() for e in _PAUSE.finditer(t, m.end())), len(t))
+    return any(masked[start:end])
 
 
 def _alone(t: str, at: int) -> bool:
@@ -164,6 +185,15 @@ _COMPARED_RE = re.compile(r"^[^\s，,。.；;！!？?]{0,4}?也")
 
 def _compared(t: str, m: re.Match) -> bool:
     return bool(_COMPARED_RE.match(t[m.end():]))
+
+
+# "我25岁男，…今天左胸按着就疼…我爸有冠心病，我是不是也心梗了": a relative told after the writer's own complaint
+# with only an illness of theirs is the writer's family history, not the patient.
+_HISTORY_CLAUSE_RE = re.compile(r"^(?:也|以前|早年|前几年|之前)?(?:有|得过|得了|患过|患有|是)[^，,。；;！!？?\s]{0,8}(?=$|[，,。；;！!？?\s])")
+
+
+def _family_history(t: str, m: re.Match, after: int, masked: list[bool] | None) -> bool:
+    return masked is not None and any(masked[after:m.start()]) and bool(_HISTORY_CLAUSE_RE.match(t[m.end():]))
 
 
 def _told_before(t: str, m: re.Match) -> bool:
@@ -217,8 +247,6 @@ def _self_pos(t: str) -> int:
     return m.end() if m else -1
 
 
-# A greeting may come first ("医生你好，我26 …").
-_GREETING = r"(?:医生|大夫|您好|你好|在吗|打扰了|请问一下|麻烦问一下|想问一下|问一下|请问)[\s，,。.!！：:]*"
 _SELF_INTRO_RE = re.compile(rf"^\s*(?:{_GREETING})*(?:我|俺|𠊎|本人)(?:今年|是)?(?:[\d零〇一二两三四五六七八九十]+岁|个?(?:男|女)的|"
                             r"[\d零〇一二两三四五六七八九十]+(?=[\s，。,.;；!！?？]))")
 
@@ -226,30 +254,36 @@ _SELF_INTRO_RE = re.compile(rf"^\s*(?:{_GREETING})*(?:我|俺|𠊎|本人)(?:今
 # Whose illness a condition is: the person named right before it in its clause ("我自己也有高血压", "俺怀孕五个月了",
 # "我妈有糖尿病十几年了"). He or she (他/她) is the one the message is about, so only names and 我 are read.
 _WRITER_WORDS = ("我自己", "俺自己", "本人", "我", "俺", "额")
-_HOLDER_TAIL = r"(?:自己)?(?:也|还|都|今年|已经|本身)?(?:有|得了|得过|患有|患了|查出|查出来|是)?$"
+# The illness is told with a verb of having it ("我自己也有高血压", "我妈得了糖尿病"); a pregnancy or a confinement needs
+# none ("我怀孕五个月", "我剖腹产后一直在吃头孢").
+# A medicine named after a person is never theirs by this rule: "孩子把我降压药吃了" is the child's ingestion.
+_HOLDER_TAIL = r"(?:自己)?(?:也|还|都|今年|已经|本身)?(?:有|得了|得过|患有|患了|查出|查出来|是){verb}$"
 
 
-def holder(t: str, start: int, relations: dict) -> str | None:
-    """The person a condition at ``start`` is told of: "self" (the writer), a relation word, or None (not said)."""
+def holder(t: str, start: int, relations: dict, verbless: bool = False) -> str | None:
+    """The person a condition at ``start`` is told of: "self" (the writer), a relation word, or None (not said).
+    ``verbless``: a state told without a verb of having it (a pregnancy, a confinement: "我剖腹产后…")."""
     words = tuple(sorted(set(relations) | set(_WRITER_WORDS), key=len, reverse=True))
-    rx = _HOLDER_CACHE.get(words)
+    verb = "?" if verbless else ""
+    key = (words, verb)
+    rx = _HOLDER_CACHE.get(key)
     if rx is None:
-        rx = _HOLDER_CACHE[words] = re.compile(f"({'|'.join(map(re.escape, words))}){_HOLDER_TAIL}")
+        rx = _HOLDER_CACHE[key] = re.compile(f"({'|'.join(map(re.escape, words))}){_HOLDER_TAIL.format(verb=verb)}")
     m = rx.search(t[max(0, start - 10):start])
     if m is None:
         return None
     return "self" if m.group(1) in _WRITER_WORDS else m.group(1)
 
 
-def told_of_another(t: str, start: int, relations: dict, sub: Subject) -> bool:
+def told_of_another(t: str, start: int, relations: dict, sub: Subject, verbless: bool = False) -> bool:
     """A condition told of the writer in a message about a relative, or of a relative other than the subject."""
-    who = holder(t, start, relations)
+    who = holder(t, start, relations, verbless)
     if who is None:
         return False
     return sub.other if who == "self" else (not sub.other or who != sub.relation)
 
 
-_HOLDER_CACHE: dict[tuple[str, ...], re.Pattern] = {}
+_HOLDER_CACHE: dict[tuple[tuple[str, ...], str], re.Pattern] = {}
 _REL_CACHE: dict[tuple[str, ...], re.Pattern] = {}
 
 

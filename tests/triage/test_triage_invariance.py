@@ -2,7 +2,7 @@
 
 A resident's past history told after the complaint ("前几年做过阑尾手术，没有药物过敏"), a worried question or crying emoji
 at the end ("要不要紧？需要去医院吗？", "😭😭"), or a greeting first ("医生你好，") says nothing about today's complaint:
-over every case of the library and of rounds 3-11 the level must stay the same. A long-standing condition told after it ("有糖尿病好几年了…") may raise the level (the
+over every case of the library and of rounds 3-12 the level must stay the same. A long-standing condition told after it ("有糖尿病好几年了…") may raise the level (the
 rules for diabetics are stricter) but never lower it — except where it names the very medicine the message was about.
 These probes found a history sentence dating today's stroke signs "years" old (an emergency answered routine), a
 negation lost in 「没有药物过敏」, a condition's "好几年" making a few days' itch long-standing, and 「喘气正常😭😭」 no longer
@@ -23,7 +23,7 @@ from app.language import read
 from app.services.triage import Profile, assess
 
 HERE = Path(__file__).parent
-FILES = ["cases.jsonl", "cases_colloquial.jsonl"] + [f"cases_round{n}.jsonl" for n in range(3, 12)]
+FILES = ["cases.jsonl", "cases_colloquial.jsonl"] + [f"cases_round{n}.jsonl" for n in range(3, 13)]
 RANK = {"self_care": 0, "routine": 1, "urgent": 2, "emergency": 3}
 
 NEUTRAL = {   # (before, after) the message

@@ -2069,7 +2069,7 @@ _ADULT_MEDICINES = ("bp_medicine", "ccb", "cond_sulfonylurea", "statin", "sleepi
 
 
 def _child_took_adult_medicine(c: Ctx) -> bool:
-    return c.child and c.has("ingested") and c.has(*_ADULT_MEDICINES)
+    return c.child and c.has("ingested", "swallowed_object") and c.has(*_ADULT_MEDICINES)
 
 
 # 急性有机磷农药中毒诊治临床专家共识(2016): the cholinergic signs after spraying or touching a pesticide.
