@@ -505,8 +505,8 @@ def durations(t: str) -> list[tuple[int, float]]:
             continue
         if "孕" in before or "怀" in before:
             continue
-        if unit in ("月", "周", "星期") and any(w in t[max(0, start - 4):start] for w in _CHILD_WORDS):
-            continue  # "孩子8个月", "闺女才七周" is an age
+        if unit == "月" and any(w in t[max(0, start - 4):start] for w in _CHILD_WORDS):
+            continue  # "孩子8个月" is an age
         if unit == "月" and opens_message(t, start) and INFANT_CARE_RE.match(t, m.end()):
             continue  # "4个月打完百白破" opens with the baby's age
         if unit in ("月",) and (after.startswith(("大", "的宝", "的孩", "宝宝", "孩子", "小孩", "婴儿", "的娃", "娃"))):
