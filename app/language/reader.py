@@ -15,6 +15,7 @@ from app.language import context as ctx
 from app.language.context import Clause, Mention, Triggers
 from app.language.lexicon import GAP_BLOCK, GAP_MAX, GAP_NEG_CHARS, PUNCT, Lexicon, is_pattern, load, with_variants
 from app.language.numbers import Numbers, durations, normalize, parse_numbers
+from app.language.sounds import SoundTrie
 from app.language.subject import Subject, parse_subject, told_of_another
 
 _GAP = f"(?:(?![{GAP_BLOCK}])[^{PUNCT}]){{0,{GAP_MAX}}}?"
@@ -92,6 +93,7 @@ class _Compiled:
     words: list[str]
     triggers: Triggers
     respell: re.Pattern | None = None
+    sounds: SoundTrie | None = None
 
 
 _compiled: _Compiled | None = None
@@ -136,7 +138,8 @@ def _compile() -> _Compiled:
     words.extend(lex.respellings.values())
     respell = re.compile("|".join(map(re.escape, sorted(lex.respellings, key=len, reverse=True)))) \
         if lex.respellings else None
-    return _Compiled(lex, trie, patterns, words, triggers, respell)
+    sounds = SoundTrie([(term, code) for code, terms in lex.terms.items() for term, _ in terms if not is_pattern(term)])
+    return _Compiled(lex, trie, patterns, words, triggers, respell, sounds)
 
 
 def _ensure_loaded() -> _Compiled:
@@ -220,6 +223,10 @@ def _find_literals(t: str, trie: dict) -> list[tuple[int, int, list[str]]]:
 _GAP_NEG = GAP_NEG_CHARS
 
 
+def _known_word(w: str) -> bool:
+    return bool(_jieba.FREQ.get(w))
+
+
 def read(text: str) -> Reading:
     """Normalize and read a resident's text into findings."""
     comp = _ensure_loaded()
@@ -229,7 +236,13 @@ def read(text: str) -> Reading:
         t = comp.respell.sub(lambda m: comp.lex.respellings[m.group(0)], t)
     clauses = ctx.split_clauses(t, comp.triggers.terminators, comp.triggers.run_breaks)
     raw: list[tuple[int, int, str, bool, str]] = []   # start, end, code, literal, gap text
-    for start, end, codes in _find_literals(t, comp.trie):
+    literals = _find_literals(t, comp.trie)
+    tokens = list(_jieba.tokenize(t, HMM=False))
+    exact = [(s_, e_) for s_, e_, _ in literals]
+    boundaries = {s_ for _, s_, _ in tokens} | {len(t)}
+    for start, end, codes in literals + [
+            m for m in comp.sounds.find(t, boundaries, _known_word)
+            if not any(s_ <= m[0] and m[1] <= e_ for s_, e_ in exact)]:
         for code in codes:
             raw.append((start, end, code, True, ""))
     tn = _neutralize(t)
@@ -292,7 +305,7 @@ def read(text: str) -> Reading:
                 mention.assert_(ctx.ABSENT, gap)
         mentions.append(mention)
 
-    ctx.apply(t, clauses, mentions, masked, in_term, _jieba.tokenize(t, HMM=False), comp.triggers)
+    ctx.apply(t, clauses, mentions, masked, in_term, tokens, comp.triggers)
     _history_or_acute(t, mentions)
     for m in mentions:
         if m.assertion == ctx.PAST and m.code.startswith("cond_"):

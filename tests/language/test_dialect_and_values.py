@@ -305,3 +305,23 @@ def test_a_toe_is_no_head():
 def test_the_relative_with_an_age_of_their_own_is_the_subject_wherever_told():
     s = read("下午摸着有点热 耳温38.2 月嫂说小孩发烧正常 宝宝两个月零十天").subject
     assert s.relation == "宝宝" and s.age_years == pytest.approx(2 / 12, abs=0.05)
+
+
+# --- sound-alike slips of the input method or voice input (app/language/sounds.py) -------------------------------
+@pytest.mark.parametrize("text, code", [
+    ("胸口腾，出冷汗", "chest_pain"), ("拉杜子三天了", "diarrhoea"), ("二甲双瓜吃了三年", "cond_diabetes"),
+    ("我爸吃华发林的", "cond_anticoagulants"), ("硝酸干油含了两片", "nitro"), ("穿不上气", "dyspnoea"),
+])
+def test_a_term_typed_with_one_character_of_the_same_sound_is_read(text, code):
+    assert read(text).present(code), sorted(read(text).positive)
+
+
+@pytest.mark.parametrize("text, code", [
+    ("头发少了", "fever"),          # 发少 crosses the word 头发
+    ("饭吃得有点少", "fever"),      # 有点少: one content character, too few to trust
+    ("脸不肿", "face_swelling"),     # a negator is never a slip (脸部肿)
+    ("跟老师说了", "persistent"),    # 老师 is a word of its own, not 老是
+    ("嘴唇发干", "cyanosis"),        # two content characters: 发干 is no 发绀
+])
+def test_a_sound_alike_that_is_another_word_is_not_read(text, code):
+    assert not read(text).present(code)
