@@ -106,7 +106,8 @@ class Mention:
 # scope also ends at a word that starts a new time frame, and a negation reaches at most _NEG_REACH characters
 # (NegEx's window of a few words, Chapman 2001). A negator closing its clause looks back _LOOK_BACK characters.
 _NEW_FRAME_RE = re.compile(r"今天|昨天|前天|今早|昨晚|早上|晚上|上午|下午|中午|半夜|凌晨|刚才|刚刚|刚打|现在|后来|然后|接着|结果|"
-                           r"当时|这会|这几天|这两天|最近|去年|前年|前几年|那年|上个月|上礼拜|上周")
+                           r"当时|这会|这几天|这两天|最近|去年|前年|前几年|那年|上个月|上礼拜|上周|"
+                           r"[\d一两俩二三四五六七八九十半几]+个?(?:钟头|小时|分钟)(?:前|以前|之前)")
 _NEG_REACH = 12
 # Emoji, symbols and spaces after the last word of a clause.
 _TRAILING_SYMBOLS = re.compile(r"[^\w\u4e00-\u9fff]+$")

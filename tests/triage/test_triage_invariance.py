@@ -81,7 +81,7 @@ def test_a_chronic_condition_told_after_the_complaint_never_lowers_the_answer(ca
     assert not lowered, "\n".join(lowered)
 
 
-UNPUNCTUATED_EMERGENCIES_BELOW_URGENT = 9
+UNPUNCTUATED_EMERGENCIES_BELOW_URGENT = 6
 _PAUSES = re.compile(r"(?<!\d)\.|\.(?!\d)|[，。,!！?？；;：:、\s]+")
 
 
