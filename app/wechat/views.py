@@ -21,9 +21,10 @@ from datetime import timedelta
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from flask import Blueprint, Flask, Response, current_app, request
+from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Request
 
 from app import observability, security
@@ -146,11 +147,23 @@ def nonce_cache(app: Flask) -> nonces.NonceCache | nonces.TransactionNonces:
     return cache
 
 
-def _plain(body: str, status: int = 200) -> Response:
-    return Response(body, status=status, mimetype="text/plain")
+class Reply(NamedTuple):
+    """What the two views answer: a status, a body and its type (UTF-8). The blueprint's routes make it a Flask
+    Response; the direct path writes it to the WSGI server itself."""
+
+    body: str
+    status: int = 200
+    mimetype: str = "text/plain"
+
+    def response(self) -> Response:
+        return Response(self.body, status=self.status, mimetype=self.mimetype)
 
 
-def _rejected(exc: TransportError) -> Response:
+def _plain(body: str, status: int = 200) -> Reply:
+    return Reply(body, status)
+
+
+def _rejected(exc: TransportError) -> Reply:
     log.warning("wechat callback refused (%s): %s", exc.http_status, exc)
     return _plain("", exc.http_status or 400)
 
@@ -158,16 +171,17 @@ def _rejected(exc: TransportError) -> Response:
 @blp.get("")
 def handshake() -> Response:
     """Server verification when the URL is saved in the MP console: echo echostr if the signature checks."""
-    return _handshake(current_app._get_current_object(), request.args)
+    return _handshake(current_app._get_current_object(), request.args).response()
 
 
 @blp.post("")
 def callback() -> Response:
     """One message or event; the reply (encrypted in safe mode) or "success"."""
-    return _callback(current_app._get_current_object(), request.args, request.content_length, request.stream)
+    return _callback(current_app._get_current_object(), request.args, request.content_length,
+                     request.stream).response()
 
 
-def _handshake(app: Flask, args: Mapping[str, str]) -> Response:
+def _handshake(app: Flask, args: Mapping[str, str]) -> Reply:
     try:
         echostr = check_handshake(transport_config(app.config), args, now=time.time())
     except TransportError as exc:
@@ -175,7 +189,7 @@ def _handshake(app: Flask, args: Mapping[str, str]) -> Response:
     return _plain(echostr)
 
 
-def _callback(app: Flask, args: Mapping[str, str], content_length: int | None, stream: Any) -> Response:
+def _callback(app: Flask, args: Mapping[str, str], content_length: int | None, stream: Any) -> Reply:
     settings = callback_settings(app)
     config = settings.transport
     if content_length is not None and content_length > config.max_body_bytes:
@@ -204,12 +218,18 @@ def _callback(app: Flask, args: Mapping[str, str], content_length: int | None, s
     except Exception:
         log.exception("wechat callback: unexpected error; answered success")
         return _plain(SUCCESS)
-    return _plain(body_out) if body_out == SUCCESS else Response(body_out, mimetype="application/xml")
+    return _plain(body_out) if body_out == SUCCESS else Reply(body_out, mimetype="application/xml")
 
 
 # --- the direct path -------------------------------------------------------------------------------------
 PATH = "/wechat"
 _ENDPOINTS = {"POST": "wechat_callback.callback", "GET": "wechat_callback.handshake"}
+_CONTENT_TYPES = {"text/plain": "text/plain; charset=utf-8", "application/xml": "application/xml; charset=utf-8"}
+
+
+def _status_line(code: int) -> str:
+    """As werkzeug's Response writes it ("403 FORBIDDEN")."""
+    return f"{code} {HTTP_STATUS_CODES.get(code, 'UNKNOWN').upper()}"
 
 
 class DirectCallback:
@@ -235,17 +255,25 @@ class DirectCallback:
         req = Request(environ)
         try:
             if endpoint == "wechat_callback.callback":
-                response = _callback(self.app, req.args, req.content_length, req.stream)
+                reply = _callback(self.app, req.args, req.content_length, req.stream)
             else:
-                response = _handshake(self.app, req.args)
+                reply = _handshake(self.app, req.args)
         except Exception:  # the views catch what they expect; this is a bug: a 500 with the usual headers
             log.exception("wechat callback: unexpected error")
-            response = _plain("", 500)
-        security.apply_headers(response.headers, PATH, req.is_secure, self.app.config)
-        response.headers["X-Request-ID"] = request_id
-        observability.record_request(req.method, endpoint, PATH, response.status_code,
-                                     time.perf_counter() - started, request_id)
-        return response(environ, start_response)
+            reply = _plain("", 500)
+        # The response as werkzeug's Response would write it (status line, type, length, then the hooks' headers),
+        # without building one: a Headers object validates each value with a regular expression.
+        body = reply.body.encode("utf-8")
+        extra: dict[str, str] = {}
+        security.apply_headers(extra, PATH, req.is_secure, self.app.config)
+        if "\r" in request_id or "\n" in request_id:  # as werkzeug refuses it (a server would not pass it on)
+            raise ValueError("Header values must not contain newline characters.")
+        headers = [("Content-Type", _CONTENT_TYPES[reply.mimetype]), ("Content-Length", str(len(body))),
+                   *extra.items(), ("X-Request-ID", request_id)]
+        observability.record_request(req.method, endpoint, PATH, reply.status, time.perf_counter() - started,
+                                     request_id)
+        start_response(_status_line(reply.status), headers)
+        return [body]
 
 
 def install_direct_path(app: Flask) -> None:
