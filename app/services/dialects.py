@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 import json
+from collections import namedtuple
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -40,6 +41,21 @@ def core(session: Session, statement: Any, params: dict[str, Any] | None = None)
     if session.autoflush:
         session.flush()
     return session.connection().execute(statement, params)
+
+
+_PLAIN_TYPES: dict[Any, type] = {}  # per statement (built once per process): the named tuple of its rows
+
+
+def plain(statement: Any, row: Row | None) -> Any:
+    """`row`, a row of `statement`, as a named tuple with the same fields (None stays None). A Row finds an attribute
+    through a Python-level __getattr__ (~0.8 µs a read); a named tuple's fields are read in ~0.05 µs. For the rows
+    of statements built once whose fields are read many times (the WeChat hot path's reading, card and user)."""
+    if row is None:
+        return None
+    kind = _PLAIN_TYPES.get(statement)
+    if kind is None:  # two threads may both build it: equal types, either one kept
+        kind = _PLAIN_TYPES[statement] = namedtuple("PlainRow", row._fields)
+    return kind._make(row)
 
 
 def pg_array(ids: Iterable[int]) -> str:

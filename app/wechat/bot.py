@@ -233,7 +233,8 @@ def _claim_and_lock(session: Session, key: str, openid: str, now: datetime, *, w
     if dialect == "postgresql":
         if seen is not None:
             params.update(seen.params())
-        row = dialects.core(session, _claim_and_lock_statement(wrote, seen is not None), params).one_or_none()
+        statement = _claim_and_lock_statement(wrote, seen is not None)
+        row = dialects.plain(statement, dialects.core(session, statement, params).one_or_none())
         if row is not None:
             return row.claimed, User(row)
         if seen is None:

@@ -360,8 +360,9 @@ def _insert_bp_and_near_statement(names: tuple[str, ...]) -> Any:
 def _insert_bp_and_near(session: Session, row: Row) -> tuple[Any, list[_Near]] | None:
     """(the new reading, the readings around it), or None when the reading was there already (a retry)."""
     at = row.values["measured_at"]
-    found = dialects.core(session, _insert_bp_and_near_statement(tuple(row.values)),
-                          {**row.values, "lo": at - alerting.NEAR, "hi": at + alerting.NEAR}).one_or_none()
+    statement = _insert_bp_and_near_statement(tuple(row.values))
+    found = dialects.plain(statement, dialects.core(session, statement, {**row.values, "lo": at - alerting.NEAR,
+                                                                        "hi": at + alerting.NEAR}).one_or_none())
     if found is None:
         return None
     if not found.near_id:
