@@ -9,6 +9,7 @@ import json
 import logging
 import time
 import uuid
+from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -52,11 +53,25 @@ def _finish(response: Response) -> Response:
     return response
 
 
+_SERIES: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
+def _series(method: str, endpoint: str, status: int) -> tuple[Any, Any]:
+    """The request counter's and the latency histogram's series for these labels, looked up once: `labels()` checks
+    the values and takes the metric's lock at every call. (As many entries as the metrics have series.)"""
+    key = (method, endpoint, status)
+    series = _SERIES.get(key)
+    if series is None:  # two threads may both look it up: labels() returns the same series to both
+        series = _SERIES[key] = (REQUESTS.labels(method, endpoint, str(status)), LATENCY.labels(method, endpoint))
+    return series
+
+
 def record_request(method: str, endpoint: str, path: str, status: int, elapsed: float, request_id: str | None,
                    actor: str | None = None) -> None:
     """The request's metrics and its access log line (also called by the WeChat callback's direct path)."""
-    REQUESTS.labels(method, endpoint, str(status)).inc()
-    LATENCY.labels(method, endpoint).observe(elapsed)
+    requests, latency = _series(method, endpoint, status)
+    requests.inc()
+    latency.observe(elapsed)
     # Paths and ids only: bodies and query strings may hold personal data and are never logged.
     log.info("request", extra={"request_id": request_id, "method": method, "path": path, "status": status,
                                "duration_ms": round(elapsed * 1000, 1), "actor": actor})
