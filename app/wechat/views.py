@@ -22,10 +22,12 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any, Mapping, NamedTuple
+from urllib.parse import parse_qsl
 
+import werkzeug.urls  # noqa: F401 - registers the "werkzeug.url_quote" codec error handler that _query uses
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.http import HTTP_STATUS_CODES
-from werkzeug.wrappers import Request
+from werkzeug.wsgi import get_content_length, get_input_stream
 
 from app import observability, security
 from app.extensions import db, limiter
@@ -227,6 +229,16 @@ _ENDPOINTS = {"POST": "wechat_callback.callback", "GET": "wechat_callback.handsh
 _CONTENT_TYPES = {"text/plain": "text/plain; charset=utf-8", "application/xml": "application/xml; charset=utf-8"}
 
 
+def _query(environ: Mapping[str, Any]) -> dict[str, str]:
+    """The query string's parameters as werkzeug's Request.args reads them (the same parse: blank values kept,
+    invalid UTF-8 left percent-encoded), the first value of a repeated name as MultiDict.get gives it."""
+    args: dict[str, str] = {}
+    for name, value in parse_qsl(environ.get("QUERY_STRING", "").encode("latin1").decode(), keep_blank_values=True,
+                                 errors="werkzeug.url_quote"):
+        args.setdefault(name, value)
+    return args
+
+
 def _status_line(code: int) -> str:
     """As werkzeug's Response writes it ("403 FORBIDDEN")."""
     return f"{code} {HTTP_STATUS_CODES.get(code, 'UNKNOWN').upper()}"
@@ -252,12 +264,12 @@ class DirectCallback:
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
         request_id = (environ.get("HTTP_X_REQUEST_ID") or uuid.uuid4().hex)[:64]
-        req = Request(environ)
         try:
+            # What werkzeug's Request would give (args, content_length, stream), read from the environ directly.
             if endpoint == "wechat_callback.callback":
-                reply = _callback(self.app, req.args, req.content_length, req.stream)
+                reply = _callback(self.app, _query(environ), get_content_length(environ), get_input_stream(environ))
             else:
-                reply = _handshake(self.app, req.args)
+                reply = _handshake(self.app, _query(environ))
         except Exception:  # the views catch what they expect; this is a bug: a 500 with the usual headers
             log.exception("wechat callback: unexpected error")
             reply = _plain("", 500)
@@ -265,13 +277,13 @@ class DirectCallback:
         # without building one: a Headers object validates each value with a regular expression.
         body = reply.body.encode("utf-8")
         extra: dict[str, str] = {}
-        security.apply_headers(extra, PATH, req.is_secure, self.app.config)
+        security.apply_headers(extra, PATH, environ.get("wsgi.url_scheme") in ("https", "wss"), self.app.config)
         if "\r" in request_id or "\n" in request_id:  # as werkzeug refuses it (a server would not pass it on)
             raise ValueError("Header values must not contain newline characters.")
         headers = [("Content-Type", _CONTENT_TYPES[reply.mimetype]), ("Content-Length", str(len(body))),
                    *extra.items(), ("X-Request-ID", request_id)]
-        observability.record_request(req.method, endpoint, PATH, reply.status, time.perf_counter() - started,
-                                     request_id)
+        observability.record_request(environ["REQUEST_METHOD"], endpoint, PATH, reply.status,
+                                     time.perf_counter() - started, request_id)
         start_response(_status_line(reply.status), headers)
         return [body]
 
