@@ -2,6 +2,7 @@
 "孩子3个月", "我老伴"). Relation words come from lexicon/relations.tsv."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -263,13 +264,7 @@ _HOLDER_TAIL = r"(?:自己)?(?:也|还|都|今年|已经|本身)?(?:有|得了|�
 def holder(t: str, start: int, relations: dict, verbless: bool = False) -> str | None:
     """The person a condition at ``start`` is told of: "self" (the writer), a relation word, or None (not said).
     ``verbless``: a state told without a verb of having it (a pregnancy, a confinement: "我剖腹产后…")."""
-    words = tuple(sorted(set(relations) | set(_WRITER_WORDS), key=len, reverse=True))
-    verb = "?" if verbless else ""
-    key = (words, verb)
-    rx = _HOLDER_CACHE.get(key)
-    if rx is None:
-        rx = _HOLDER_CACHE[key] = re.compile(f"({'|'.join(map(re.escape, words))}){_HOLDER_TAIL.format(verb=verb)}")
-    m = rx.search(t[max(0, start - 10):start])
+    m = _holder_re(tuple(relations), verbless).search(t[max(0, start - 10):start])
     if m is None:
         return None
     return "self" if m.group(1) in _WRITER_WORDS else m.group(1)
@@ -283,7 +278,12 @@ def told_of_another(t: str, start: int, relations: dict, sub: Subject, verbless:
     return sub.other if who == "self" else (not sub.other or who != sub.relation)
 
 
-_HOLDER_CACHE: dict[tuple[tuple[str, ...], str], re.Pattern] = {}
+@functools.lru_cache(maxsize=8)
+def _holder_re(relations: tuple[str, ...], verbless: bool) -> re.Pattern:
+    words = sorted(set(relations) | set(_WRITER_WORDS), key=len, reverse=True)
+    return re.compile(f"({'|'.join(map(re.escape, words))}){_HOLDER_TAIL.format(verb='?' if verbless else '')}")
+
+
 _REL_CACHE: dict[tuple[str, ...], re.Pattern] = {}
 
 
