@@ -1711,8 +1711,8 @@ def _adult_rr(pred):
 
 # Serum potassium told from a lab slip. UK Kidney Association, Treatment of Acute Hyperkalaemia in Adults (2020):
 # mild 5.5-5.9, moderate 6.0-6.4, severe >= 6.5 mmol/L — severe is an emergency (arrhythmia risk), moderate is
-# treated the same day; with weakness or palpitations a moderate value is an emergency too. Hypokalaemia (NICE CKS
-# hypokalaemia; 中国慢性肾脏病患者血钾管理实践专家共识 2020): < 2.5 mmol/L is severe, 2.5-2.9 moderate.
+# treated the same day; with weakness or palpitations a moderate value is an emergency too. Hypokalaemia
+# (中国慢性肾脏病患者血钾管理实践专家共识, 2020): < 2.5 mmol/L is severe, 2.5-2.9 moderate.
 K_SRC = "UK Kidney Association 高钾血症指南(2020): 轻度5.5-5.9、中度6.0-6.4、重度≥6.5; 中国慢性肾脏病患者血钾管理实践专家共识(2020)"
 _K_SX = ("fatigue", "palpitations", "syncope", "dyspnoea", "chest_pain", "unilateral_weakness")
 
