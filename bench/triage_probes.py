@@ -14,7 +14,6 @@ The probes that have reached zero are tests (tests/triage/test_triage_invariance
 """
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
@@ -23,10 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.language import read  # noqa: E402
-from app.services.triage import Profile, assess  # noqa: E402
-
-RANK = {"self_care": 0, "routine": 1, "urgent": 2, "emergency": 3}
-FILES = ["cases.jsonl", "cases_colloquial.jsonl"] + [f"cases_round{n}.jsonl" for n in range(3, 13)]
+# The development cases, the engine's answer and the subject probes are the invariance tests' own.
+from tests.triage.test_triage_invariance import (ABOUT_A_RELATIVE, ABOUT_THE_WRITER, RANK, _cases,  # noqa: E402
+                                                 _level)
 
 SPELLING = {
     "pain_swap": lambda t: t.replace("疼", "\0").replace("痛", "疼").replace("\0", "痛"),
@@ -37,26 +35,8 @@ SPELLING = {
     "ascii_commas": lambda t: t.replace("，", ",").replace("。", "."),
     "hen_to_tebie": lambda t: t.replace("很", "特别"),
 }
-ABOUT_THE_WRITER = {"own_condition": "我自己也有高血压，", "own_pregnancy": "我自己怀孕五个月了，", "own_age": "我今年三十二，"}
-ABOUT_A_RELATIVE = "。我妈也有高血压糖尿病。"
 SLIP = dict(zip("疼痛晕吐烧喘肿搐麻歪闷慌迷肚腹泻血尿咳嗽痰嗓喉心压糖药抖汗呕眼视嘴胀跳摔撞昏醒",
                 "腾通云兔少川种出马外门荒米杜付谢雪鸟可素谈桑猴新鸭唐要斗汉欧演是最账条甩状婚星"))
-
-
-def _cases() -> list[dict]:
-    out = []
-    for name in FILES:
-        for line in (ROOT / "tests" / "triage" / name).read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                case = json.loads(line)
-                if case.get("set") != "vignette_long":
-                    out.append(case)
-    return out
-
-
-def _level(case: dict, text: str) -> str:
-    profile = Profile(age=case.get("age"), sex=case.get("sex"), conditions=frozenset(case.get("conditions", [])))
-    return assess(text, profile=profile, interactive=False).level
 
 
 def _compare(name: str, pairs) -> None:

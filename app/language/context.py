@@ -52,6 +52,7 @@ PARTICLES = set("了的啊呢吧过哈呀嘛哦喔吗么啦咯 \t")
 _RATING_TRIGGERS = ("还好", "还行", "还可以", "可以", "都还行")
 # What may stand before a backward trigger in a clause of its own ("现在已经止住了").
 _ADVERBS_RE = re.compile(r"现在|目前|已经|后来|暂时|都|也|又|就|倒|自己|慢慢|基本|基本上|完全|早就|刚刚|刚")
+_SYMPTOM_CHARS = set("疼痛晕痒肿闷麻酸胀吐咳烧热冷难受")
 _HOPE_RE = re.compile(r"应该|估计|可能|大概|是不是|会不会|希望|但愿|说|觉得|以为|算")
 
 
@@ -62,7 +63,6 @@ def _hedged(t: str, m, pos: int, raw: str) -> bool:
     gap = _ADVERBS_RE.sub("", t[m.end:pos]).replace("还", "")
     return (len(gap) > 1 or bool(_HOPE_RE.search(t[m.end:pos])) or raw.endswith(("吧", "吗", "么"))
             or any(ch in _SYMPTOM_CHARS for ch in t[m.start:m.end]))
-_SYMPTOM_CHARS = set("疼痛晕痒肿闷麻酸胀吐咳烧热冷难受")
 
 
 @dataclass

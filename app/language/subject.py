@@ -149,8 +149,9 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
 _OWN_AGE_RE = re.compile(rf"^(?:才|刚|刚刚|已经|今年|出生|都)?(?:{NUM}(?:个)?(?:多|半)?(?:岁|月|周|星期|礼拜|天)|满月|"
                          rf"(?:[零〇一二两三四五六七八九十]{{2,4}}|\d{{1,3}})(?:了|岁|多)?(?=$|[\s，。,.;；!！?？了]))")
 _AGE_BEFORE_RE = re.compile(rf"(?:{NUM}(?:个)?(?:多|半)?(?:岁|月|周|星期|礼拜|天)(?:大)?(?:的)?|满月(?:的)?)$")
-_OPENER_RE = re.compile(r"(?:^|[\s，,。.；;！!？?：:])(?:我|俺|额|偶|我家|俺家|我们家|阿拉|我屋里|我屋|我个|我嘅|小|我的|俺的)?"
-                        r"(?:母乳|二胎|头胎|大|小|老)?$")
+# The writer's "my" before a relative ("我妈", "俺家孩子", "阿拉姆妈", "我个仔").
+_MY = r"(?:我|俺|额|偶|我家|俺家|我们家|阿拉|我屋里|我屋|我个|我嘅|我的|俺的)"
+_OPENER_RE = re.compile(rf"(?:^|[\s，,。.；;！!？?：:])(?:{_MY}|小)?(?:母乳|二胎|头胎|大|小|老)?$")
 
 
 _PAUSE = re.compile(r"[，,；;。！!？?\s]")
@@ -202,7 +203,7 @@ def _told_before(t: str, m: re.Match) -> bool:
     return bool(_WRITER_OPENER_RE.sub("", t[:m.start()].strip()))
 
 
-_WRITER_OPENER_RE = re.compile(r"(?:我|俺|我家|俺家|我们家|阿拉|我的|俺的)$")
+_WRITER_OPENER_RE = re.compile(rf"{_MY}$")
 
 
 # "我妈说我脸肿", "老公让我去查查": a relative who speaks about or to the writer is not the one the message is about.

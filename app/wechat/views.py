@@ -161,13 +161,9 @@ class Reply(NamedTuple):
         return Response(self.body, status=self.status, mimetype=self.mimetype)
 
 
-def _plain(body: str, status: int = 200) -> Reply:
-    return Reply(body, status)
-
-
 def _rejected(exc: TransportError) -> Reply:
     log.warning("wechat callback refused (%s): %s", exc.http_status, exc)
-    return _plain("", exc.http_status or 400)
+    return Reply("", exc.http_status or 400)
 
 
 @blp.get("")
@@ -188,7 +184,7 @@ def _handshake(app: Flask, args: Mapping[str, str]) -> Reply:
         echostr = check_handshake(transport_config(app.config), args, now=time.time())
     except TransportError as exc:
         return _rejected(exc)
-    return _plain(echostr)
+    return Reply(echostr)
 
 
 def _callback(app: Flask, args: Mapping[str, str], content_length: int | None, stream: Any) -> Reply:
@@ -208,10 +204,10 @@ def _callback(app: Flask, args: Mapping[str, str], content_length: int | None, s
         if exc.http_status:
             return _rejected(exc)
         log.info("wechat callback: %s: %s; answered success", type(exc).__name__, exc)
-        return _plain(SUCCESS)
+        return Reply(SUCCESS)
     except Exception:
         log.exception("wechat callback: unexpected error while opening the message; answered success")
-        return _plain(SUCCESS)
+        return Reply(SUCCESS)
     try:
         text = dispatch(app, opened.inbound, seen, settings)
         body_out = render_reply(config, opened, text)
@@ -219,8 +215,8 @@ def _callback(app: Flask, args: Mapping[str, str], content_length: int | None, s
         return _rejected(exc)
     except Exception:
         log.exception("wechat callback: unexpected error; answered success")
-        return _plain(SUCCESS)
-    return _plain(body_out) if body_out == SUCCESS else Reply(body_out, mimetype="application/xml")
+        return Reply(SUCCESS)
+    return Reply(body_out, mimetype="text/plain" if body_out == SUCCESS else "application/xml")
 
 
 # --- the direct path -------------------------------------------------------------------------------------
@@ -272,7 +268,7 @@ class DirectCallback:
                 reply = _handshake(self.app, _query(environ))
         except Exception:  # the views catch what they expect; this is a bug: a 500 with the usual headers
             log.exception("wechat callback: unexpected error")
-            reply = _plain("", 500)
+            reply = Reply("", 500)
         # The response as werkzeug's Response would write it (status line, type, length, then the hooks' headers),
         # without building one: a Headers object validates each value with a regular expression.
         body = reply.body.encode("utf-8")
