@@ -490,10 +490,31 @@ def opens_message(t: str, pos: int) -> bool:
 INFANT_CARE_RE = re.compile(r"(?:的)?(?:宝宝|男婴|女婴|男宝|女宝|婴儿|打完|打了|刚打|接种|吃奶|喝奶|母乳|奶粉|喂奶)")
 
 
+# How often, not how long: "一年有一两回", "一个月两三次", "每周一次" (a period, then a count of times). A day's
+# count ("一天五六次") is left to the counts and durations: it tells how bad an illness of today is. So is a count in
+# a period just past ("这一周有两次"): how often it happened lately, not how often it comes.
+_RATE_RE = re.compile(
+    rf"(?<![这近上前头])(?:每|一)(?:个)?(年|月|周|星期|礼拜)(?:里|里头|下来)?(?:有|会|都|要|得|能|也就|就|大概|差不多|总有|也有)?"
+    rf"(好几|两三|三四|一两|三五|四五|俩|仨|\d+|[{CN_DIGITS}]+|几)(?:个)?(?:回|次|趟|阵)")
+_PER_WEEK = {"年": 1 / 52, "月": 1 / 4.3, "周": 1, "星期": 1, "礼拜": 1}
+
+
+def rates(t: str) -> list[tuple[int, int, float]]:
+    """(start, end, times a week) for each "N times a period" in the text."""
+    out = []
+    for m in _RATE_RE.finditer(t):
+        n = to_number(m.group(2)) or 2.0   # "好几", "几": a few
+        out.append((m.start(), m.end(), n * _PER_WEEK[m.group(1)]))
+    return out
+
+
 def durations(t: str) -> list[tuple[int, float]]:
-    """(position, hours) for each duration or onset time in the text."""
+    """(position, hours) for each duration or onset time in the text; a rate's period is no duration."""
     out: list[tuple[int, float]] = []
+    in_rate = [(s, e) for s, e, _ in rates(t)]
     for m in _DUR_RE.finditer(t):
+        if any(s <= m.start() < e for s, e in in_rate):
+            continue
         num, ge, duo, ban, unit, duo2, _ = m.groups()
         start = m.start()
         before, after = t[max(0, start - 3):start], t[m.end():m.end() + 2]

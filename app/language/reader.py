@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from app.language import context as ctx
 from app.language.context import Clause, Mention, Triggers
 from app.language.lexicon import GAP_BLOCK, GAP_MAX, GAP_NEG_CHARS, PUNCT, Lexicon, is_pattern, load, with_variants
-from app.language.numbers import Numbers, durations, normalize, parse_numbers
+from app.language.numbers import Numbers, durations, normalize, parse_numbers, rates
 from app.language.sounds import SoundTrie
 from app.language.subject import Subject, parse_subject, told_of_another
 
@@ -291,6 +291,10 @@ def read(text: str) -> Reading:
     for pos, hours in durations(t):
         c = clauses[ctx.clause_of(clauses, pos)]
         c.hours = hours if c.hours is None else max(c.hours, hours)
+    for pos, _end, per_week in rates(t):
+        c = clauses[ctx.clause_of(clauses, pos)]
+        c.recurrent = True
+        c.frequent = c.frequent or per_week >= 1   # weekly or more often, as 每周 and 一周几次 are
 
     attenuators = comp.lex.modifiers.get("attenuator", ())
     mentions = []

@@ -325,3 +325,28 @@ def test_a_term_typed_with_one_character_of_the_same_sound_is_read(text, code):
 ])
 def test_a_sound_alike_that_is_another_word_is_not_read(text, code):
     assert not read(text).present(code)
+
+
+# --- how often is not how long ----------------------------------------------------------------------
+@pytest.mark.parametrize("text, frequent", [
+    ("流鼻血 一年有一两回", False), ("头疼 一个月两三次", False), ("胸口闷 一周好几回", True), ("心慌 每星期三四次", True),
+])
+def test_a_count_in_a_period_is_a_rate_not_a_duration(text, frequent):
+    r = read(text)
+    clause = next(c for c in r.clauses if c.recurrent)
+    assert clause.hours is None and clause.frequent == frequent
+
+
+def test_a_count_in_the_period_just_past_is_how_long_not_how_often():
+    c = read("这一周有两次心慌").clauses[0]
+    assert c.hours == 168 and not c.recurrent
+
+
+@pytest.mark.parametrize("text", ["捏着鼻子五分钟就止了", "按了一会儿血止了"])
+def test_a_bleed_that_stopped_is_over(text):
+    assert read("早上流鼻血 " + text).findings[0].assertion == "resolved"
+
+
+@pytest.mark.parametrize("text", ["每次吃完奶都会吐一小口", "喝奶后吐一两口", "喂完母乳总要溢出一点"])
+def test_milk_brought_up_after_a_feed_is_possetting(text):
+    assert read("宝宝两个月 " + text).present("possetting")
