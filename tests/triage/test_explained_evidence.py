@@ -30,6 +30,22 @@ def test_a_named_rule_explains_only_without_its_risk_features(explained, kept, k
     assert _level(kept) == kept_level
 
 
+def test_a_lift_that_hurts_on_bending_explains_loin_pain_without_blood_or_fever():
+    # EAU urolithiasis (renal colic is not positional); NICE CKS low back pain (mechanical pain after lifting)
+    strained = "前天抬冰箱闪了腰 右边腰疼 弯腰起身时疼 躺着还行"
+    assert _level(strained) in ("routine", "self_care")
+    assert _level(strained + " 尿是红的") == "urgent"
+    assert _level(strained + " 发烧38度5") == "urgent"
+
+
+def test_a_sore_throat_of_days_explains_its_voice_and_swallowing_whatever_was_taken_for_it():
+    # WAO 2020 (anaphylaxis begins within hours of the exposure); NICE CKS sore throat (quinsy: same day)
+    quinsy = "嗓子疼五天了 吃了两天阿莫西林 右边越来越疼 嘴只能张开一指 说话像含着东西 咽口水都疼 烧38度5"
+    assert _level(quinsy) == "urgent"
+    assert _level(quinsy + " 刚才嘴唇也肿了 喉咙发紧") == "emergency"
+    assert _level("刚吃了阿莫西林 半小时嗓子发紧 说话声音变了 咽东西费劲") == "emergency"
+
+
 def test_a_treated_low_glucose_that_recovered_is_same_day_not_emergency():
     treated = "血糖2.8 心慌出汗 喝了糖水 过了一刻钟再测5.4 现在人清醒"
     assert _level(treated) == "urgent"

@@ -147,6 +147,15 @@ def explained_by_nosebleed(c: Ctx) -> bool:
         and not c.cond("anticoagulants")
 
 
+def explained_by_strain(c: Ctx) -> bool:
+    """Named explained-evidence rule (EAU Guidelines on Urolithiasis 2024: renal colic is not eased or worsened by a
+    change of position; NICE CKS low back pain without radiculopathy 2024: pain after lifting that changes with
+    movement is mechanical): loin pain that began with a lift or strain and hurts on bending or moving is the
+    back's — only without blood in the urine, fever or urinary symptoms."""
+    return c.has("lifting") and c.has("movement_pain") and not c.fever and \
+        not c.has("haematuria", "dysuria", "urinary_frequency", "colicky", "vomiting")
+
+
 _RED_EXCRETA = ("haematuria", "bloody_stool", "minor_rectal_blood")
 
 
@@ -1114,7 +1123,7 @@ ordered_protocol(
                           (c.has("weight_loss") and c.has("heartburn", "dysphagia", "anorexia"))), advice="gi_self"),
         Ask("gi.persistent", R, DIARRHOEA,
             _not_child_gi(lambda c: (c.has("diarrhoea") and _long_diarrhoea(c)) or
-                          (c.has("vomiting") and _long_vomiting(c))), advice="gi_self"),
+                          (c.has("vomiting") and _long_vomiting(c) and not _possetting_only(c))), advice="gi_self"),
         Ask("gi.febrile_or_severe_diarrhoea", R, DIARRHOEA + " 发热/腹泻频繁需门诊",
             _not_child_gi(lambda c: c.has("diarrhoea") and
                           (c.fever and (c.temp is None or c.temp >= 38.5) and not c.has("low_fever_word") or
@@ -1352,10 +1361,13 @@ ordered_protocol(
             flag="resp.agranulocytosis", dept=tx.ENDO),
         # NICE CKS sore throat (2023) / acute epiglottitis: drooling or unable to swallow saliva, stridor, a muffled voice
         # or sitting forward to breathe — admit, with or without fever (adults often have none).
+        # A mouth that will not open (trismus) is a peritonsillar abscess's, not epiglottitis's (NICE CKS sore
+        # throat 2023): its drooling is the pain of swallowing, same-day (below) unless the airway is involved.
         Ask("resp.epiglottitis", E, URTI + " 会厌炎: 流涎、喉鸣、含糊音、前倾坐位",
             lambda c: c.has("sore_throat") and c.has("drooling", "stridor") and
-            (c.fever or c.has("stridor", "tripod", "muffled_voice", "dysphagia")), flag="resp.upper_airway",
-            dept=tx.ENT),
+            (c.fever or c.has("stridor", "tripod", "muffled_voice", "dysphagia")) and
+            not (c.has("trismus") and not c.has("stridor", "tripod", "dyspnoea", "severe_dyspnoea")),
+            flag="resp.upper_airway", dept=tx.ENT),
         Ask("resp.quinsy", U, URTI + " 扁桃体周脓肿: 张口困难、吞咽困难",
             lambda c: c.has("trismus", "muffled_voice") or c.yes("sore_throat_severe") or
             (c.has("sore_throat") and c.has("drooling", "dysphagia") and c.severe("sore_throat", "dysphagia")),
@@ -2017,12 +2029,25 @@ def _reaction_over(c: Ctx) -> bool:
     return c.resolved() and h is not None and h >= 72
 
 
+def explained_by_throat_infection(c: Ctx) -> bool:
+    """Named explained-evidence rule (WAO anaphylaxis guidance 2020: anaphylaxis begins minutes to a few hours after
+    the exposure; NICE CKS sore throat 2023: a sore throat that worsens over days with trouble swallowing, a muffled
+    voice or trismus is a throat infection or quinsy): a sore throat of a day or more explains difficulty swallowing
+    and a changed voice, whatever medicine was taken for it — only without throat tightness, stridor, wheeze,
+    breathlessness, swelling of the lips, tongue or face, hives or faintness."""
+    h = c.hours("sore_throat")
+    return c.has("sore_throat") and h is not None and h >= 24 and \
+        not c.has("throat_tight", "stridor", "wheeze", "dyspnoea", "severe_dyspnoea", "lip_tongue_swelling",
+                  "tongue_swelling", "face_swelling", "hives", "syncope", "near_syncope")
+
+
 def _airway_breathing_circulation(c: Ctx) -> bool:
     """WAO 2020: airway (throat tightness, voice change, difficulty swallowing, stridor, tongue swelling),
     breathing or circulation (faint) involvement; swollen lips alone are mucosal (angioedema), not airway."""
     return c.has("throat_tight", "tongue_swelling", "stridor", "wheeze", "dyspnoea", "severe_dyspnoea", "syncope",
                  "near_syncope", "confusion") or \
-        (_allergy_context(c) and c.has("throat_swelling", "voice_change", "hoarseness", "dysphagia", "drooling")) or \
+        (_allergy_context(c) and c.has("throat_swelling", "voice_change", "muffled_voice", "hoarseness", "dysphagia",
+                                       "drooling") and not explained_by_throat_infection(c)) or \
         (c.has("lip_tongue_swelling") and not _allergy_context(c)) or c.yes("allergy_airway") or \
         (c.has("insect_sting", "drug_trigger") and c.has("hives", "itch", "rash") and
          c.has("palpitations", "dizziness"))   # skin with a racing heart or faintness after a sting or a drug
@@ -2379,8 +2404,8 @@ def _back_review(c: Ctx) -> bool:
 def _renal(c: Ctx) -> bool:
     """Loin pain, or back pain with blood in the urine that is severe or comes in waves (colic; 中国泌尿外科疾病诊断
     治疗指南: 肾绞痛)."""
-    return c.has("flank_pain") or (c.has("back_pain") and c.has("haematuria") and
-                                   (c.severe("back_pain") or c.has("colicky")))
+    return c.has("flank_pain") and not explained_by_strain(c) or \
+        (c.has("back_pain") and c.has("haematuria") and (c.severe("back_pain") or c.has("colicky")))
 
 
 def _motor_deficit(c: Ctx) -> bool:
