@@ -227,6 +227,9 @@ def _known_word(w: str) -> bool:
     return bool(_jieba.FREQ.get(w))
 
 
+_LAST_WELL_RE = re.compile(r"还(?:好好|好端端|正常|没事|挺好|行|利索|清楚)|都(?:好好|正常)的|好好的")
+
+
 def read(text: str) -> Reading:
     """Normalize and read a resident's text into findings."""
     comp = _ensure_loaded()
@@ -291,6 +294,10 @@ def read(text: str) -> Reading:
     for pos, hours in durations(t):
         c = clauses[ctx.clause_of(clauses, pos)]
         c.hours = hours if c.hours is None else max(c.hours, hours)
+    # "昨天还好好的": when the person was last well, which dates the onset after it — not how long it has lasted.
+    for c in clauses:
+        if c.hours is not None and _LAST_WELL_RE.search(t, c.start, c.end):
+            c.hours = None
     for pos, _end, per_week in rates(t):
         c = clauses[ctx.clause_of(clauses, pos)]
         c.recurrent = True

@@ -174,8 +174,15 @@ def _has_own_age(t: str, m: re.Match) -> bool:
     return bool(_OWN_AGE_RE.match(t[m.end():]) or _AGE_BEFORE_RE.search(t[max(0, m.start() - 8):m.start()]))
 
 
+# The writer asks on someone's behalf ("帮我外婆问的", "替俺爹咨询一下"): that one is the message's.
+_BEHALF_BEFORE_RE = re.compile(rf"(?:帮|替|代)(?:{_MY})?$")
+_BEHALF_AFTER_RE = re.compile(r"^(?:来)?(?:问|咨询|打听)")
+
+
 def _relative_told_about(t: str, m: re.Match) -> bool:
     if _has_own_age(t, m):
+        return True
+    if _BEHALF_BEFORE_RE.search(t[max(0, m.start() - 5):m.start()]) and _BEHALF_AFTER_RE.match(t[m.end():]):
         return True
     return bool(_OPENER_RE.search(t[max(0, m.start() - 6):m.start()])) and not _compared(t, m)
 

@@ -350,3 +350,11 @@ def test_a_bleed_that_stopped_is_over(text):
 @pytest.mark.parametrize("text", ["每次吃完奶都会吐一小口", "喝奶后吐一两口", "喂完母乳总要溢出一点"])
 def test_milk_brought_up_after_a_feed_is_possetting(text):
     assert read("宝宝两个月 " + text).present("possetting")
+
+
+@pytest.mark.parametrize("text, relation", [
+    ("我今年三十二，帮我外婆问的 这两天有点糊涂", "外婆"), ("我45岁 替俺爹咨询一下 他血压180", "爹"),
+])
+def test_the_one_the_writer_asks_for_is_the_subject_after_the_writers_own_age(text, relation):
+    s = read(text).subject
+    assert s.other and s.relation == relation
