@@ -387,3 +387,31 @@ def test_redness_round_a_diabetic_foot_wound_with_warmth_is_an_infection():
 ])
 def test_round_10_concepts(text, level):
     assert assess(text, interactive=False).level == level
+
+
+# --- an older person's new confusion: delirium (same day) or emergency ------------------------------
+_DELIRIUM = "我奶奶84 这两天有点糊涂 把我认成我妈 晚上闹 尿骚味大 尿得勤 体温37.8 能吃能走"
+
+
+def test_an_older_persons_confusion_of_days_with_a_urine_infection_is_seen_the_same_day():
+    # NICE CG103 delirium; consensus Ⅲ acute confusion; NICE NG253 NEWS2 (new confusion 3 + temperature 1 < 5)
+    assert assess(_DELIRIUM, interactive=False).level == "urgent"
+
+
+@pytest.mark.parametrize("danger", ["烧到39度6", "手脚冰凉 腿上发花", "喘得厉害", "右手拿不住筷子", "前天摔了一跤",
+                                    "屋里烧着煤炉子", "心率120"])
+def test_delirium_with_a_danger_sign_stays_an_emergency(danger):
+    assert assess(_DELIRIUM + " " + danger, interactive=False).level == "emergency"
+
+
+def test_confusion_begun_today_with_nothing_else_said_is_an_emergency():
+    # a stroke is not excluded: "昨天还好好的" dates the onset to today, it is not a day of confusion
+    assert assess("我奶奶84 今天突然不认人了 昨天还好好的", interactive=False).level == "emergency"
+    assert assess("我奶奶84 糖尿病 这两天有点糊涂 尿骚味大", interactive=False).level == "emergency"
+
+
+# --- a pause in breathing: a snorer's apnoea, or a baby's ---------------------------------------------
+def test_a_pause_in_breathing_at_night_in_a_snorer_is_sleep_apnoea_but_in_a_baby_is_seen_at_once():
+    assert assess("6岁 打鼾响 睡眠中呼吸暂停 白天嗜睡", interactive=False).level == "routine"
+    assert assess("宝宝两个月 睡觉时呼吸暂停了一下", interactive=False).level == "emergency"   # AAP BRUE high risk
+    assert assess("宝宝5个月 睡觉时呼吸暂停了几秒 自己缓过来了", interactive=False).level == "urgent"

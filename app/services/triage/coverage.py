@@ -345,8 +345,17 @@ ordered_protocol(
 # Snoring with pauses in breathing at night and sleepiness by day (NICE NG202 obstructive sleep apnoea (2021); AAP
 # clinical practice guideline, childhood OSA (2012): snoring with pauses, large tonsils): a clinic referral for a
 # sleep study, whatever else the message says — a cold beside it does not make it self-care.
+# A baby's pause in breathing is no snorer's apnoea: AAP clinical practice guideline, brief resolved unexplained
+# events (BRUE, 2016) — an infant under a year whose breathing stopped is seen the same day, at once when two
+# months old or less (high risk: under 60 days) or blue, limp or not yet come round.
 ordered_protocol(
-    "sleep_apnoea", tx.GP, triggers="sleep_apnoea", asks=[],
+    "sleep_apnoea", tx.GP, triggers="sleep_apnoea", asks=[
+        Ask("child.infant_apnoea", E, "AAP BRUE (2016): 高危(<2月龄, 发绀, 肌张力低)",
+            lambda c: c.infant and (c.months is not None and c.months <= 2 or
+                                    c.has("cyanosis", "lethargy", "unresponsive", "seizure")),
+            flag="child.danger", dept=tx.PAED),
+        Ask("child.infant_apnoea_resolved", U, "AAP BRUE (2016)", lambda c: c.infant, flag="child.danger",
+            dept=tx.PAED)],
     otherwise=("general.sleep_apnoea", "NICE NG202 OSAHS (2021); AAP 儿童OSA (2012): 打鼾伴睡眠中憋气、白天嗜睡 → 门诊转诊睡眠监测",
                "general"))
 

@@ -368,6 +368,34 @@ def _new_confusion(c: Ctx) -> bool:
     return c.has("confusion") and not _confusion_long_standing(c)
 
 
+# What makes an older person's new confusion an emergency rather than a same-day delirium: a stroke, sepsis (high
+# fever, fast breathing, blue, mottled or cold skin, little urine, low pressure or oxygen), low sugar, a poison, CO,
+# heat, an injury, a fit, a headache or vomiting (a bleed, CO, meningitis), jaundice (liver failure), malaria.
+_DELIRIUM_DANGER = STROKE_SIGNS + ("unilateral_numbness", "vision_loss", "diplopia", "ataxia", "stroke_suspected",
+                                   "head_injury", "fall", "poison_ingestion", "co_exposure", "drunk", "heat_illness",
+                                   "seizure", "unresponsive", "hard_to_rouse", "not_breathing", "hypo_coma",
+                                   "hypo_reported", "jaundice", "dyspnoea", "severe_dyspnoea", "fast_breathing",
+                                   "cyanosis", "mottled", "cold_limb", "pallor", "oliguria", "chest_pain", "syncope",
+                                   "headache", "thunderclap", "neck_stiffness", "vomiting", "petechiae", "sweating",
+                                   "travel_malaria", "low_bp_reported")
+
+
+def _delirium_same_day(c: Ctx) -> bool:
+    """NICE CG103 delirium (2023) and the consensus (Ⅲ级: 急性意识模糊, 嗜睡可唤醒): an older person confused for a day
+    or more, or with the signs of a stroke said to be absent, with none of the danger signs above and no diabetes
+    (the sugar unknown), is assessed the same day — delirium, most often from an infection such as the urine's.
+    With a fever it is sepsis's emergency only with a second sign: NICE NG253 suspected sepsis (2024) scores new
+    confusion 3 on NEWS2 and sends a score of 5 or more to emergency care (temperature of 39.1 or more, a pulse of 111
+    or more, breathing of 21 or more, systolic of 100 or less, oxygen of 93 or less each add 2 or more)."""
+    h = c.hours("confusion")
+    v = c.v
+    return c.elderly and not c.diabetic and not c.fever_high and \
+        ((h is not None and h >= 24) or any(c.no(s) for s in STROKE_SIGNS)) and \
+        not any(c.has(s) for s in _DELIRIUM_DANGER) and \
+        not (v.systolic is not None and v.systolic <= 100) and not (v.spo2 is not None and v.spo2 <= 93) and \
+        not (v.resp_rate is not None and v.resp_rate >= 21) and not (v.pulse is not None and v.pulse >= 111)
+
+
 def _drowsy_high_risk(c: Ctx) -> bool:
     return c.child or c.diabetic or c.fever or c.has("head_injury", "poison_ingestion", "drunk", "co_exposure")
 
@@ -377,7 +405,7 @@ def explained_by_sleep_apnoea(c: Ctx) -> bool:
     childhood OSA (2012)): sleepiness in the daytime with loud snoring and pauses in breathing at night is the
     broken sleep of sleep apnoea (reviewed in clinic), not an acute drop in consciousness — only without
     confusion, a fit, being hard to rouse, a fever, a head injury or a poison."""
-    return c.has("sleep_apnoea") and (c.has("drowsy") or _apnoea_not_arrest(c)) and \
+    return c.has("sleep_apnoea") and not c.infant and (c.has("drowsy") or _apnoea_not_arrest(c)) and \
         (not c.has("not_breathing") or _apnoea_not_arrest(c)) and \
         not c.has("confusion", "unresponsive", "seizure", "head_injury", "poison_ingestion", "co_exposure") and \
         not c.fever
@@ -385,7 +413,8 @@ def explained_by_sleep_apnoea(c: Ctx) -> bool:
 
 def _apnoea_not_arrest(c: Ctx) -> bool:
     """A snorer's breath that "stopped" and came back by itself is an apnoea, not an arrest — only without blue lips."""
-    return c.has("not_breathing") and c.has("snoring") and c.has("breath_resumes") and not c.has("cyanosis")
+    return c.has("not_breathing") and c.has("snoring") and c.has("breath_resumes") and not c.has("cyanosis") and \
+        not c.infant
 
 
 def apnoeas_explain_breathlessness(c: Ctx) -> bool:
@@ -422,9 +451,10 @@ ordered_protocol(
         Ask("conscious.seizure", E, CONSENSUS + " Ⅰ级: 癫痫持续/儿童惊厥",
             lambda c: _seizure(c) and not _settled_known_epilepsy(c), flag="conscious.seizure", advice="seizure"),
         Ask("conscious.acute_confusion", E, HTN + " 1.意识丧失或模糊; " + SEPSIS,
-            lambda c: _new_confusion(c) and _confusion_high_risk(c), flag="conscious.confusion", advice="unconscious"),
+            lambda c: _new_confusion(c) and _confusion_high_risk(c) and not _delirium_same_day(c),
+            flag="conscious.confusion", advice="unconscious"),
         Ask("conscious.drowsy_high_risk", E, CONSENSUS + " Ⅱ级: 昏睡; " + IMCI,
-            lambda c: c.has("drowsy") and _drowsy_high_risk(c), flag="conscious.drowsy"),
+            lambda c: c.has("drowsy") and _drowsy_high_risk(c) and not _delirium_same_day(c), flag="conscious.drowsy"),
         # New drowsiness after a fall is a head injury until shown otherwise (the head is often not
         # mentioned): NICE NG232 — reduced consciousness after a head injury -> CT within 1 hour.
         Ask("conscious.drowsy_after_fall", E, HEADINJ + " 跌倒后嗜睡/意识改变: 1小时内CT",
@@ -432,6 +462,8 @@ ordered_protocol(
             advice="head_injury"),
         Ask("conscious.seizure_known_epilepsy", U, CONSENSUS + " Ⅲ级: 间断抽搐",
             lambda c: _seizure(c) and _settled_known_epilepsy(c), flag="conscious.seizure", advice="seizure"),
+        Ask("conscious.delirium", U, DELIRIUM + "; " + CONSENSUS + " Ⅲ级: 急性意识模糊",
+            lambda c: _new_confusion(c) and _delirium_same_day(c), flag="conscious.confusion"),
         Ask("conscious.confusion", U, CONSENSUS + " Ⅲ级: 急性意识模糊",
             lambda c: _new_confusion(c) and not _confusion_high_risk(c), flag="conscious.confusion"),
         # New sleepiness in an older person is hypoactive delirium until shown otherwise: urgent.
@@ -1259,7 +1291,8 @@ ordered_protocol(
             _adult(lambda c: c.has("neck_stiffness") or c.has("petechiae") or c.yes("fever_red")), flag="fever.sepsis",
             advice="fever"),
         Ask("fever.altered_or_shock", E, SEPSIS,
-            _adult(lambda c: c.has("confusion", "drowsy", "unresponsive", "seizure", "mottled") or
+            _adult(lambda c: c.has("confusion", "drowsy") and not _delirium_same_day(c) or
+                   c.has("unresponsive", "seizure", "mottled") or
                    (c.v.systolic is not None and c.v.systolic < LOW_SBP)), flag="fever.sepsis", advice="fever"),
         Ask("fever.immunosuppressed", E, IMMUNE, _adult(lambda c: c.cond("immunosuppressed")),
             flag="fever.immunosuppressed", advice="fever"),
@@ -2459,7 +2492,7 @@ ordered_protocol(
         Ask("uro.explained_by_maternal_hormones", E, "NHS newborn baby's health (2023)", explained_by_maternal_hormones,
             stop=True),
         Ask("uro.sepsis", E, SEPSIS,
-            lambda c: c.fever and c.has("confusion", "drowsy") or
+            lambda c: c.fever and c.has("confusion", "drowsy") and not _delirium_same_day(c) or
             (c.has("oliguria") and c.has("confusion", "dyspnoea")),
             flag="fever.sepsis"),
         Ask("uro.retention", U, "急性尿潴留需当天导尿(泌尿外科指南)", lambda c: c.has("urinary_retention"),
