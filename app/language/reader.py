@@ -15,7 +15,7 @@ from app.language import context as ctx
 from app.language.context import Clause, Mention, Triggers
 from app.language.lexicon import GAP_BLOCK, GAP_MAX, GAP_NEG_CHARS, PUNCT, Lexicon, is_pattern, load, with_variants
 from app.language.numbers import Numbers, durations, normalize, parse_numbers, rates
-from app.language.sounds import SoundTrie
+from app.language.sounds import Initials, SoundTrie
 from app.language.subject import Subject, parse_subject, told_of_another
 
 _GAP = f"(?:(?![{GAP_BLOCK}])[^{PUNCT}]){{0,{GAP_MAX}}}?"
@@ -94,6 +94,7 @@ class _Compiled:
     triggers: Triggers
     respell: re.Pattern | None = None
     sounds: SoundTrie | None = None
+    initials: Initials | None = None
 
 
 _compiled: _Compiled | None = None
@@ -138,8 +139,8 @@ def _compile() -> _Compiled:
     words.extend(lex.respellings.values())
     respell = re.compile("|".join(map(re.escape, sorted(lex.respellings, key=len, reverse=True)))) \
         if lex.respellings else None
-    sounds = SoundTrie([(term, code) for code, terms in lex.terms.items() for term, _ in terms if not is_pattern(term)])
-    return _Compiled(lex, trie, patterns, words, triggers, respell, sounds)
+    literal_terms = [(term, code) for code, terms in lex.terms.items() for term, _ in terms if not is_pattern(term)]
+    return _Compiled(lex, trie, patterns, words, triggers, respell, SoundTrie(literal_terms), Initials(literal_terms))
 
 
 def _ensure_loaded() -> _Compiled:
@@ -237,6 +238,7 @@ def read(text: str) -> Reading:
     if comp.respell is not None:
         # Input-method and homophone slips (血亚 -> 血压), same length: positions do not move.
         t = comp.respell.sub(lambda m: comp.lex.respellings[m.group(0)], t)
+    t = comp.initials.respell(t)   # pinyin initials (kqky, xt), as long as their term
     clauses = ctx.split_clauses(t, comp.triggers.terminators, comp.triggers.run_breaks)
     raw: list[tuple[int, int, str, bool, str]] = []   # start, end, code, literal, gap text
     literals = _find_literals(t, comp.trie)
@@ -360,6 +362,10 @@ def read(text: str) -> Reading:
     return r
 
 
+# Words of a measurement whose characters are no quality of a carried site ("胸口不疼 血压130/80": no chest pressure).
+_MEASURE_WORDS_RE = re.compile(r"血压|高压|低压|收缩压|舒张压|降压|压力|血糖|心率|血氧")
+
+
 def _carried_site(t: str, tn: str, clauses: list[Clause], raw, patterns) -> list[tuple[int, int, str, bool, str]]:
     """Ellipsis of the body site: in "胸口不疼，就是有点闷" the second clause means 胸口闷. When a
     clause follows one whose site-and-quality pattern was denied, the patterns are run again over
@@ -377,7 +383,8 @@ def _carried_site(t: str, tn: str, clauses: list[Clause], raw, patterns) -> list
             continue
         body = tn[cur.start:cur.end]
         synthetic = site + body
-        words = [(s, e) for s, e, _c, lit, _g in raw if lit and cur.start <= s < cur.end]
+        words = [(s, e) for s, e, _c, lit, _g in raw if lit and cur.start <= s < cur.end] + \
+            [m.span() for m in _MEASURE_WORDS_RE.finditer(t, cur.start, cur.end)]
         for code, rx in patterns:
             for m in rx.finditer(synthetic):
                 if m.end() <= len(site) or m.start() >= len(site):

@@ -5,9 +5,14 @@ other kind). Pure: pypinyin's character readings, no Flask, no database.
 
 Guards against reading a different word: the term has at least three content characters besides particles and
 function characters (two are too few: 「发干」 sounds like 发绀, 「少了」 like 烧了), only one of them differs, and the match starts and ends on word boundaries of the text
-(「头发少了」 is 头发 + 少, never 发烧) and is not itself a word of the dictionary (「老师」 is no 老是)."""
+(「头发少了」 is 头发 + 少, never 发烧) and is not itself a word of the dictionary (「老师」 is no 老是).
+
+Pinyin initials: a term typed as the first letters of its syllables (kqky for 口腔溃疡, tt for 头疼), as people write in
+chat, is read as the term — for terms of three to six characters whose initials name one concept only, and for the
+two-letter ones in ``TWO_LETTER`` (two letters name too many terms to be read from the lexicon)."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from pypinyin import lazy_pinyin
@@ -70,3 +75,29 @@ class SoundTrie:
             if best:
                 found.append(best)
         return found
+
+
+# Two-letter initials residents use for the readings they send most (xt 血糖, xy 血压): fixed, not generated.
+TWO_LETTER = {"xt": "血糖", "xy": "血压"}
+# Letters that are English, or the abbreviations of tests and places, before they are anyone's initials.
+_ENGLISH = {"ecg", "ekg", "mri", "icu", "hiv", "bmi", "app", "dna", "wifi", "bus", "car", "ok", "hi", "lo", "ct", "bp",
+            "nb", "pet", "tia", "copd", "inr", "crp", "psa", "hpv", "usb", "pdf", "vip", "bad"}
+_LETTERS_RE = re.compile(r"(?<![a-z0-9])[a-z]{2,6}(?![a-z])")
+
+
+class Initials:
+    """Terms keyed by the first letters of their syllables."""
+
+    def __init__(self, terms: list[tuple[str, str]]) -> None:   # (term, concept code)
+        by_initials: dict[str, dict[str, str]] = {}
+        for term, code in terms:
+            if 3 <= len(term) <= 6 and all(_cjk(ch) for ch in term):
+                key = "".join(syllable(ch)[0] for ch in term)
+                by_initials.setdefault(key, {}).setdefault(code, term)
+        self.terms = {key: next(iter(codes.values())) for key, codes in by_initials.items()
+                      if len(codes) == 1 and key not in _ENGLISH}
+        self.terms.update(TWO_LETTER)
+
+    def respell(self, t: str) -> str:
+        """The text with each run of initials replaced by its term (the same length: positions do not move)."""
+        return _LETTERS_RE.sub(lambda m: self.terms.get(m.group(0), m.group(0)), t)

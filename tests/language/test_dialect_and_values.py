@@ -358,3 +358,32 @@ def test_milk_brought_up_after_a_feed_is_possetting(text):
 def test_the_one_the_writer_asks_for_is_the_subject_after_the_writers_own_age(text, relation):
     s = read(text).subject
     assert s.other and s.relation == relation
+
+
+# --- pinyin initials --------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, code", [("kqky三天 疼", "mouth_ulcer"), ("xkt 出冷汗", "chest_pain"),
+                                        ("xkm 喘不上气", "chest_tightness")])
+def test_a_term_typed_as_its_pinyin_initials_is_read(text, code):
+    assert read(text).present(code)
+
+
+def test_two_letter_initials_bind_a_reading_and_english_stays_english():
+    assert _value("xt5.6 正常吧", "glucose") == pytest.approx(5.6)
+    assert read("next time bad day").findings == []
+
+
+def test_a_measurement_word_after_a_denied_site_is_no_quality_of_it():
+    r = read("胸口不疼 血压130/80")
+    assert not r.present("chest_tightness") and r.denied("chest_pain")
+    assert read("胸口不疼 就是压得慌").present("chest_tightness")
+
+
+@pytest.mark.parametrize("text", ["屙屎不出 三天了", "3天未排便 有排气"])
+def test_stool_that_will_not_come_is_constipation(text):
+    assert read(text).present("constipation")
+
+
+@pytest.mark.parametrize("text, code", [("没屙血", "bloody_stool"), ("没有大便发黑", "melena")])
+def test_a_denied_bleed_in_the_stool_is_no_constipation_and_stays_denied(text, code):
+    r = read(text)
+    assert r.denied(code) and not r.present("constipation")

@@ -51,6 +51,8 @@ def test_a_treated_low_glucose_that_recovered_is_same_day_not_emergency():
     assert _level(treated) == "urgent"
     assert _level("血糖2.8 心慌出汗 喝了糖水 再测还是3.2") == "emergency"
     assert _level("血糖2.8 喝了糖水 再测5.4 但是人迷迷糊糊的") == "emergency"
+    # whatever sugar was given, however it went down: the low value is not lost behind the recovered one
+    assert _level("心慌手抖 测血糖2.7 赶紧灌了半瓶可乐 一刻钟再测4.8") == "urgent"
 
 
 def test_a_value_measured_again_after_a_slip_replaces_the_first():
