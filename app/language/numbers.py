@@ -319,6 +319,8 @@ def parse_numbers(t: str) -> Numbers:
             if 70 <= float(m.group(1)) <= sbp <= 260 and 40 <= dbp <= 160 and sbp > dbp:
                 n.systolic, n.diastolic = sbp, dbp
     bound = _bound_value(t, _GLU_WORD_RE, _lone_glucose)
+    if bound is None and n.glucose is None:
+        bound = _decimal_before_glucose_word(t)
     if bound is not None and bound != n.glucose_after_meal:
         n.glucose = _glucose_merge(n.glucose, bound)
     corrected, treated = _retested(t, _GLU_WORD_RE, _lone_glucose)
@@ -392,11 +394,32 @@ def _bound_value(t: str, concept_re: re.Pattern, accept) -> float | None:
     return None
 
 
+# "饭前测4.2 是不是低血糖了": a measured value with a decimal, the glucose named soon after it in the same sentence — a
+# decimal reading of 1-35 is a glucose's (blood pressure and pulse are whole numbers, temperature is over 35).
+_DECIMAL_MEASURED_RE = re.compile(r"(?:测|量|查|显示|测出来|结果)[^，。；！？,.;!?\d]{0,4}?(\d{1,2}\.\d)(?![\d/])")
+
+
+_LAB_RE = re.compile(r"钾|钠|肌酐|尿酸|血脂|胆固醇|甘油三酯|血红蛋白|糖化|inr|(?<![a-z])k\+?(?![a-z])|尿素|转氨酶")
+
+
+def _decimal_before_glucose_word(t: str) -> float | None:
+    w = _GLU_WORD_RE.search(t)
+    m = _DECIMAL_MEASURED_RE.search(t, 0, w.start()) if w else None
+    if m is None:
+        return None
+    around = t[max(0, m.start() - 8):m.start(1)] + t[m.end():w.start()]
+    if _OTHER_MEASURE_RE.search(around) or _LAB_RE.search(around) or t[m.end():m.end() + 1] == "%" or \
+            w.start() - m.end() > 16 or "。" in t[m.end():w.start()]:
+        return None   # another measure or a lab's name; the glucose word far off, in a sentence of its own
+    return _lone_glucose(float(m.group(1)))
+
+
 _RETEST_RE = re.compile(rf"(?:(?:重新|再|又|重|复|(?:分钟|分|会儿|刻钟|个钟|小时)(?:以|之)?后(?:再)?)(?:测|量)(?:了|一次|一遍|一下)?"
                         rf"|仔细一看|看错了|其实是|原来是)"
                         rf"[^，。；！？,.;!?\d]{{0,4}}?{_LONE_VALUE}")
 
 
+_NOW_VALUE_RE = re.compile(rf"(?:现在|后来|然后|这会儿|过了一会儿?|半小时后|一刻钟后)(?:又)?(?:是|到|升到|回到|有)?{_LONE_VALUE}")
 _TREATED_RE = re.compile(r"(?:吃|喝|含|打|服|灌|喂|嚼)了?[^，。；！？,.;!?\d]{0,3}?"
                          r"(?:糖|饼干|东西|饭|馒头|果汁|饮料|蜂蜜|胰岛素|针|药|可乐|雪碧|巧克力|牛奶|葡萄糖)")
 
@@ -422,6 +445,13 @@ def _retested(t: str, concept_re: re.Pattern, accept) -> tuple[float | None, flo
             treated = v
         else:
             corrected = v
+    # "一测2.9 吃了几块糖 现在5.6了": a value told as now, after a treatment, is the value after treatment.
+    for m in _NOW_VALUE_RE.finditer(t):
+        before = t[:m.start()]
+        v = to_number(m.group(1))
+        v = accept(v) if v is not None and _TREATED_RE.search(before) else None
+        if v is not None and treated is None:
+            treated = v
     return corrected, treated
 
 

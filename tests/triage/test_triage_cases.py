@@ -53,6 +53,8 @@ DEPARTMENT_FLOOR = 0.95
 KNOWN_DISAGREEMENTS = {
     "sp-40": "fever with pleuritic chest pain and cough is now urgent (possible pneumonia, NICE CKS CAP); "
              "the library said routine",
+    "cov-hfmd-01": "hand, foot and mouth disease with a low fever in a child who eats and drinks is self-care (NICE CKS "
+                   "HFMD 2023: self-limiting); the library said routine",
 }
 
 

@@ -415,3 +415,27 @@ def test_a_pause_in_breathing_at_night_in_a_snorer_is_sleep_apnoea_but_in_a_baby
     assert assess("6岁 打鼾响 睡眠中呼吸暂停 白天嗜睡", interactive=False).level == "routine"
     assert assess("宝宝两个月 睡觉时呼吸暂停了一下", interactive=False).level == "emergency"   # AAP BRUE high risk
     assert assess("宝宝5个月 睡觉时呼吸暂停了几秒 自己缓过来了", interactive=False).level == "urgent"
+
+
+# --- questions about a normal value, and minor illnesses at home ---------------------------------------
+@pytest.mark.parametrize("text", ["快走了半小时回来脉搏88 正常不", "饭前测4.2 是不是低血糖了 我好怕"])
+def test_a_normal_value_asked_about_alone_is_self_care(text):
+    assert assess(text, interactive=False).level == "self_care"
+
+
+@pytest.mark.parametrize("text", ["脉搏88 最近一个月瘦了八斤 手抖", "吃美托洛尔一年多了 脉搏五十七八"])
+def test_a_normal_value_beside_a_complaint_or_a_medicine_is_not_self_care(text):
+    assert assess(text, interactive=False).level != "self_care"
+
+
+def test_a_low_sugar_treated_and_now_normal_is_same_day():
+    assert assess("吃格列美脲的 刚才手抖出汗 一测2.9 吃了几块糖 现在5.6了", interactive=False).level == "urgent"
+
+
+@pytest.mark.parametrize("text", [
+    "我怀孕8周 这几天早上恶心 吐过一两次 吃饭喝水都能咽下去 肚子不疼 没见红",          # RCOG GTG 69: mild sickness
+    "4岁女儿手足口病 前天烧到38度 今天烧退了 手心几个小红疹 精神好 照样爱笑爱玩",    # NICE CKS HFMD
+    "下嘴唇里面长了个口腔溃疡 白的一圈红边 四天了 不发烧",                            # NICE CKS aphthous ulcer
+])
+def test_minor_illnesses_told_with_their_reassurances_are_self_care(text):
+    assert assess(text, interactive=False).level == "self_care"

@@ -26,9 +26,13 @@ ordered_protocol(
             flag="fever.rash_child", advice="fever_child"),
     ],
     # A named mild viral exanthem (hand-foot-mouth, chickenpox, roseola) without danger signs: the
-    # clinic, or self-care where the skin protocol says so (NICE CKS HFMD, chickenpox).
+    # clinic, or self-care where the skin protocol says so (NICE CKS HFMD, chickenpox) — and at home in a child
+    # who plays and drinks without a high fever (NICE CKS HFMD (2023): self-limiting, fluids and paracetamol).
     otherwise=("fever_rash.named_viral_exanthem", "NICE CKS hand, foot and mouth disease; chickenpox (2023)",
-               "fever_child"))
+               "fever_child"),
+    self_care=Ask("fever_rash.viral_exanthem_home", S, "NICE CKS hand, foot and mouth disease; chickenpox (2023)",
+                  lambda c: c.has("viral_exanthem") and c.has("active_child") and not c.fever_high,
+                  advice="fever_child"))
 
 # A new breast lump: suspected-cancer pathway (NICE NG12); red, hot and feverish is an abscess.
 ordered_protocol(

@@ -1155,7 +1155,9 @@ ordered_protocol(
                           (c.has("weight_loss") and c.has("heartburn", "dysphagia", "anorexia"))), advice="gi_self"),
         Ask("gi.persistent", R, DIARRHOEA,
             _not_child_gi(lambda c: (c.has("diarrhoea") and _long_diarrhoea(c)) or
-                          (c.has("vomiting") and _long_vomiting(c) and not _possetting_only(c))), advice="gi_self"),
+                          # a pregnancy's sickness is the pregnancy protocol's (hyperemesis: gi.hyperemesis above)
+                          (c.has("vomiting") and _long_vomiting(c) and not _possetting_only(c) and not c.pregnant)),
+            advice="gi_self"),
         Ask("gi.febrile_or_severe_diarrhoea", R, DIARRHOEA + " 发热/腹泻频繁需门诊",
             _not_child_gi(lambda c: c.has("diarrhoea") and
                           (c.fever and (c.temp is None or c.temp >= 38.5) and not c.has("low_fever_word") or
@@ -1813,7 +1815,15 @@ ordered_protocol(
             _adult_pulse(lambda p, c: 50 <= p < 150 and (p > 100 or p < 55) and _cardio_symptoms(c) and
                          not (p > 100 and (_cardio_symptoms(c) or p > 120) and not (c.fever and p <= 120))),
             dept=tx.CARDIO),
-    ])
+    ],
+    # An adult's pulse of 50-100, oxygen of 95 or more and breathing of 12-20 are normal (AHA: resting heart rate
+    # 60-100, 50-60 in the fit; NEWS2 scores 0 for SpO2 >= 96 and breathing 12-20): a question about them alone, with
+    # no complaint beside it, is answered.
+    self_care=Ask("vital.in_range", S, CONSENSUS + "; NEWS2 (RCP 2017) 生命体征在正常范围",
+                  lambda c: not c.child and not any_finding_present(c, ("pulse", "spo2")) and
+                  not c.has("bp_medicine", "high_risk_medicine", "regular_medicine") and   # a medicine's review
+                  (c.v.pulse is None or 50 <= c.v.pulse <= 100) and
+                  (c.v.spo2 is None or c.v.spo2 >= 95) and (c.v.resp_rate is None or 12 <= c.v.resp_rate <= 20)))
 
 
 def _from_20_weeks(c: Ctx) -> bool:
@@ -2603,10 +2613,14 @@ ordered_protocol(
             advice="skin"),
         Ask("skin.cellulitis_or_lyme", R, SKIN + "; 蜂窝织炎/游走性红斑门诊",
             _skin(lambda c: c.has("red_swollen") and not c.has("insect_sting", "sunburn", "chilblain") or
-                  c.has("target_rash") or c.has("insect_sting") and c.has("spreading")),
+                  # a ring around a mouth ulcer is the ulcer's (NICE CKS aphthous ulcer: a grey-white base with a
+                  # red halo), no erythema migrans
+                  c.has("target_rash") and not (c.has("mouth_ulcer") and not c.has("tick_bite")) or
+                  c.has("insect_sting") and c.has("spreading")),
             advice="skin"),
         Ask("skin.rash_fever", R, SKIN + " 发热伴皮疹门诊",
-            _skin(lambda c: c.has("rash", "blisters") and c.fever and not c.has(*URTI_SX)), advice="skin"),
+            _skin(lambda c: c.has("rash", "blisters") and c.fever and not c.has(*URTI_SX) and
+                  not (c.child and c.has("viral_exanthem"))), advice="skin"),   # a child's: fever_rash_child
         Ask("skin.young_infant", R, SKIN + " 小婴儿皮疹",
             _skin(lambda c: c.infant and (c.months or 99) < 3 and c.has("rash")), advice="skin"),
         Ask("skin.persistent", R, SKIN + " 皮疹持续2周以上或加重", _skin(_skin_persistent), advice="skin"),
