@@ -46,6 +46,21 @@ def test_a_sore_throat_of_days_explains_its_voice_and_swallowing_whatever_was_ta
     assert _level("刚吃了阿莫西林 半小时嗓子发紧 说话声音变了 咽东西费劲") == "emergency"
 
 
+def test_flashes_and_floaters_explain_a_curtain_over_one_eye_without_other_stroke_signs():
+    # NICE CKS retinal detachment (same-day eye referral)
+    detaching = "右眼这两天老看到闪光 眼前好多小黑点 今早右眼上半边像挡了块帘子 不疼"
+    assert _level(detaching) == "urgent"
+    assert _level(detaching + " 左手也麻了") == "emergency"
+    assert _level("右眼突然看不见了一半 像挡了块帘子") == "emergency"
+
+
+def test_a_meter_reading_hi_in_someone_who_feels_well_is_a_same_day_call():
+    # docs/clinical_rules.md §2.6 (G-U2; HI with symptoms is the emergency)
+    assert _level("血糖HI 人好好的") == "urgent"
+    assert _level("血糖HI") == "emergency"
+    assert _level("血糖HI 口渴得厉害 人迷迷糊糊") == "emergency"
+
+
 def test_a_treated_low_glucose_that_recovered_is_same_day_not_emergency():
     treated = "血糖2.8 心慌出汗 喝了糖水 过了一刻钟再测5.4 现在人清醒"
     assert _level(treated) == "urgent"
@@ -53,6 +68,7 @@ def test_a_treated_low_glucose_that_recovered_is_same_day_not_emergency():
     assert _level("血糖2.8 喝了糖水 再测5.4 但是人迷迷糊糊的") == "emergency"
     # whatever sugar was given, however it went down: the low value is not lost behind the recovered one
     assert _level("心慌手抖 测血糖2.7 赶紧灌了半瓶可乐 一刻钟再测4.8") == "urgent"
+    assert _level("打胰岛素 半夜出冷汗 一测2.7 喝了半杯糖水 十五分钟后6.5 早上精神还可以") == "urgent"
 
 
 def test_a_value_measured_again_after_a_slip_replaces_the_first():

@@ -439,3 +439,8 @@ def test_a_low_sugar_treated_and_now_normal_is_same_day():
 ])
 def test_minor_illnesses_told_with_their_reassurances_are_self_care(text):
     assert assess(text, interactive=False).level == "self_care"
+
+
+def test_a_painful_red_eye_with_halos_round_lights_is_acute_glaucoma():
+    # NICE CKS glaucoma: suspected acute angle closure is referred immediately
+    assert assess("66岁女 右眼胀痛发红 看灯有虹圈 头痛呕吐 视物模糊", interactive=False).level == "emergency"

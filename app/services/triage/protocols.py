@@ -521,8 +521,17 @@ def _stroke_subacute(c: Ctx) -> bool:
         not c.sudden(*(tuple(_stroke_signs(c)) + _BEFAST_OTHER))
 
 
+def explained_by_retinal_detachment(c: Ctx) -> bool:
+    """Named explained-evidence rule (NICE CKS retinal detachment (2023): flashes and new floaters, then a shadow or
+    curtain over part of one eye's vision, are a detaching retina — seen by an eye doctor the same day): the loss of
+    vision is the eye's — only with the flashes or floaters, in one eye, without any other stroke sign or headache."""
+    return c.has("vision_loss") and c.has("flashes_floaters") and not c.has("bilateral") and \
+        not c.has(*STROKE_SIGNS, "unilateral_numbness", "ataxia", "diplopia", "headache", "confusion", "dizziness")
+
+
 def _other(c: Ctx) -> list[str]:
-    return [s for s in _BEFAST_OTHER if c.has(s) and not (s == "unilateral_numbness" and explained_by_compression(c))]
+    return [s for s in _BEFAST_OTHER if c.has(s) and not (s == "unilateral_numbness" and explained_by_compression(c))
+            and not (s == "vision_loss" and explained_by_retinal_detachment(c))]
 
 
 def _other_acute(c: Ctx) -> bool:
@@ -1617,7 +1626,12 @@ ordered_protocol(
             flag="glu.hypo_neuro", advice="hypo"),
         Ask("glu.hypo_refractory", E, DM + "; ADA Standards of Care 2024 §6: 复测仍<3.9需再次处理; 磺脲类或过量胰岛素所致低血糖"
             "持续时间长、易反复, 需医院观察", hypo_refractory, flag="glu.hypo_refractory", advice="hypo"),
-        Ask("glu.hhs", E, HYPERGLY + " HHS: 血糖≥33.3", lambda c: _glu(c, at_least=33.3), flag="glu.hhs", advice="hyper"),
+        # A meter's HI or 33.3 or more in someone said to feel well, with no symptom told, is G-U2's same-day call
+        # (docs/clinical_rules.md §2.6: home data cannot diagnose HHS; HI with symptoms is the emergency).
+        Ask("glu.hhs", E, HYPERGLY + " HHS: 血糖≥33.3",
+            lambda c: _glu(c, at_least=33.3) and
+            not (_stated_well(c) and not any_finding_present(c, ("glucose", "hyper_reported"))),
+            flag="glu.hhs", advice="hyper"),
         Ask("glu.dka", E, DESIGN + " ≥16.7伴呕吐/腹痛/深大呼吸/嗜睡; " + HYPERGLY,
             lambda c: (_glu(c, at_least=HYPER_URGENT) or c.has("hyper_reported") and c.v.glucose is None) and
             c.has(*_DKA_SX), flag="glu.dka", advice="hyper"),
@@ -3045,6 +3059,11 @@ def care_question(c: Ctx) -> bool:
     a symptom, a reading or an overdose said in the same message is answered by its own protocol."""
     return c.said("care_question", "present", "hypothetical") and not c.has("med_change_request") and \
         not any_finding_present(c)
+
+
+def _stated_well(c: Ctx) -> bool:
+    """Said to feel well ("人好好的", "没什么不舒服", "能吃能喝")."""
+    return c.has("feels_well", "active_child") or c.no("unwell")
 
 
 def any_finding_present(c: Ctx, except_: tuple[str, ...] = ()) -> bool:
