@@ -64,7 +64,7 @@ _BP_PAIR_RE = re.compile(r"(?:量|测)[^，。；！？,.;!?\d]{0,6}?(\d{2,3})\s
 # Voice input says a pressure as one run of numerals after the measuring verb ("量了一下一百八十五一百一十二");
 # in a series the last reading is the one that counts (中国高血压防治指南 2018: the later readings after rest).
 _BP_CN_RUN_RE = re.compile(r"(?:量|测|第[二三四五2-5](?:遍|次|回))(?:了|一下|了一下|得|出来|还是|是|的|着|都|都是|"
-                           r"[一二两三几](?:回|次|遍))*"
+                           r"(?:好)?[一二两三几](?:回|次|遍))*"
                            r"([零〇一二两三四五六七八九十百]{2,6}[、，,/\s]{1,2}[零〇一二两三四五六七八九十百]{2,6}"
                            r"|[零〇一二两三四五六七八九十百]{5,12})")
 _BP_WORD_RE = re.compile(rf"(血压|高压|收缩压|低压|舒张压){_FILL}{NUM}(?:多)?(?:\s*(?:mmhg|毫米汞柱))?"

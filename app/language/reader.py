@@ -331,6 +331,7 @@ def read(text: str) -> Reading:
             in_words[i] = True
     subject = parse_subject(t, comp.lex.relations, in_words)
     _told_of_another(t, mentions, comp.lex, subject)
+    _third_party(t, clauses, mentions, subject)
     r = Reading(t, mentions, clauses, numbers, subject)
     for m in mentions:
         if m.assertion in (ctx.PRESENT, ctx.RESOLVED):
@@ -431,6 +432,38 @@ def _laterality(t: str, m: Mention) -> str | None:
     if any(w in around for w in ("两边", "双侧", "两侧", "双", "两条", "两只")) or (left and right):
         return "bilateral"
     return "left" if left else "right" if right else None
+
+
+# ConText's experiencer "other": what befell a third party the writer tells of (a neighbour, a colleague, someone in
+# the news) in a message about the writer's own worry ("楼下王叔突然嘴歪了…我是不是也得去查查").
+_THIRD_PARTY_RE = re.compile(r"邻居|楼下|楼上|隔壁|同事|朋友|同学|新闻|网上|抖音|电视上|视频里|别人|人家|有个人|村里有人|群里")
+_FIRST_PERSON_RE = re.compile(r"我|俺|咱")
+_TOPIC_BEFORE_RE = re.compile(r"(?:跟你说个事|说个事|我们|我家|咱们|俺们|俺家|那个|听说|有个|看到|看)?(?:的)?")
+
+
+def _third_party(t: str, clauses: list[Clause], mentions: list[ctx.Mention], subject: Subject) -> None:
+    """Findings in a clause that tells of a third party are OTHER — only in a message about the writer, who speaks
+    of themselves elsewhere in it (a message about the neighbour has the neighbour as its subject, or no "我")."""
+    if subject.other:
+        return
+    told: set[int] = set()
+    for k, c in enumerate(clauses):
+        m = _THIRD_PARTY_RE.search(t, c.start, c.end)
+        if m is None or not _TOPIC_BEFORE_RE.fullmatch(t, c.start, m.start()):
+            continue   # the third party must be what the clause is about ("帮朋友搬家" is the writer's doing)
+        told.add(k)
+        # the story goes on in the clauses after it until the writer speaks of themselves or the sentence ends
+        for j in range(k + 1, len(clauses)):
+            if _FIRST_PERSON_RE.search(t, clauses[j].start, clauses[j].end) or \
+                    any(ch in "。！？!?" for ch in t[clauses[j - 1].end:clauses[j].start]):
+                break
+            told.add(j)
+    if not told or not any(_FIRST_PERSON_RE.search(t, c.start, c.end) for k, c in enumerate(clauses)
+                           if k not in told):
+        return
+    for m in mentions:
+        if m.clause in told and m.assertion == ctx.PRESENT and not m.code.startswith("cond_"):
+            m.assertion = ctx.OTHER
 
 
 _STATES = ("cond_pregnancy", "postpartum")

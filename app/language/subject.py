@@ -58,6 +58,8 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
             continue
         if masked is not None and any(masked[i] for i in range(m.start(), m.end())):
             continue
+        if masked is not None and _HAS_BEFORE_RE.search(t, 0, m.start()) and not _tells_illness(t, m, masked):
+            continue   # "家里还有孩子": someone the writer has, told of with no illness, is no patient
         candidates.append(m)
     # The relative given an age of their own is the one the message is about, wherever it is told ("月嫂说小孩发烧正常
     # 宝宝两个月零十天"); otherwise the first one named — unless the two are a child and an adult and the aged one's
@@ -174,6 +176,7 @@ def _has_own_age(t: str, m: re.Match) -> bool:
     return bool(_OWN_AGE_RE.match(t[m.end():]) or _AGE_BEFORE_RE.search(t[max(0, m.start() - 8):m.start()]))
 
 
+_HAS_BEFORE_RE = re.compile(r"(?:家里|家中|屋里|上有老下有小|我)?还有(?:个|俩|两个|一个|三个)?$|上有老下有小$")
 # The writer asks on someone's behalf ("帮我外婆问的", "替俺爹咨询一下"): that one is the message's.
 _BEHALF_BEFORE_RE = re.compile(rf"(?:帮|替|代)(?:{_MY})?$")
 _BEHALF_AFTER_RE = re.compile(r"^(?:来)?(?:问|咨询|打听)")

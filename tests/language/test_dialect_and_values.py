@@ -387,3 +387,27 @@ def test_stool_that_will_not_come_is_constipation(text):
 def test_a_denied_bleed_in_the_stool_is_no_constipation_and_stays_denied(text, code):
     r = read(text)
     assert r.denied(code) and not r.present("constipation")
+
+
+def test_what_befell_a_third_party_in_a_message_about_the_writer_is_theirs():
+    r = read("跟你说个事,我们楼下王叔前天早上在菜市场突然嘴歪了说不出话,120拉走的,我吓得一晚上没睡好,我是不是也得查查")
+    assert not r.present("face_droop") and not r.present("speech")
+    assert read("楼下王叔突然嘴歪了说不出话 怎么办").present("face_droop")       # no writer of their own: the patient
+    assert read("昨天帮朋友搬家抬冰箱 今天左胸一按就疼 我25岁").present("chest_pain")  # the writer's own doing
+
+
+@pytest.mark.parametrize("text, present", [("被蜜蜂蛰了 嘴巴不肿 不喘气", False), ("孩子突然不喘气 脸发青", True),
+                                           ("老人不喘气了", True)])
+def test_not_breathing_is_a_stopped_breath_not_a_denied_breathlessness(text, present):
+    assert read(text).present("not_breathing") == present
+
+
+def test_a_blood_pressure_in_chinese_numerals_after_several_measurements_is_read():
+    n = read("老妈高血压 量了好几次都是一百九十八 一百二十").numbers
+    assert (n.systolic, n.diastolic) == (198, 120)
+
+
+@pytest.mark.parametrize("text", ["阿仔三岁 啱啱饮咗一啖通渠水", "孩子喝了两口除草剂"])
+def test_a_chemical_drunk_is_a_poisoning(text):
+    from app.services.triage import assess
+    assert assess(text, interactive=False).level == "emergency"

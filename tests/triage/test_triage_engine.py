@@ -444,3 +444,18 @@ def test_minor_illnesses_told_with_their_reassurances_are_self_care(text):
 def test_a_painful_red_eye_with_halos_round_lights_is_acute_glaucoma():
     # NICE CKS glaucoma: suspected acute angle closure is referred immediately
     assert assess("66岁女 右眼胀痛发红 看灯有虹圈 头痛呕吐 视物模糊", interactive=False).level == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "我婆婆有房颤 两个钟头前突然肚子痛 痛得在床上打滚 按她肚子又软软的",         # ESVS 2017 mesenteric ischaemia
+    "阿拉老婆怀孕三十周 刚刚肚皮突然交关痛 硬邦邦的放勿松 下头有点出血",         # abruption (Wu speech)
+    "她把这半年开的安眠药全攒在一个瓶子里 晚上把存折密码发给我了 最近老说活着拖累我们",  # suicide preparation
+    "我幺爸遭马蜂叮了脑壳 回来就说头昏 浑身起坨坨 脸煞白",                          # anaphylaxis (South-west)
+])
+def test_emergencies_told_in_other_words_are_emergencies(text):
+    assert assess(text, interactive=False).level == "emergency"
+
+
+def test_headaches_weekly_or_more_often_are_reviewed():
+    # NICE CG150: frequent headaches, medication overuse
+    assert assess("头疼得勤 一个礼拜两三回 两边太阳穴发紧 吃去痛片能好", interactive=False).level == "routine"

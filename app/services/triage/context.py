@@ -88,6 +88,10 @@ class Ctx:
         # sleep apnoea.
         if "snoring" in pos and ("breath_resumes" in pos or self.near(("snoring",), ("dyspnoea",), within=2)):
             derived.add("sleep_apnoea")
+        # A chemical drunk or swallowed right after the verb ("饮咗一啖通渠水", "喝了两口除草剂") is a poisoning.
+        verbs = [m for m in pos.get("ingested", ()) if m.assertion == "present"]
+        if any(m.clause == v.clause and 0 <= m.start - v.end <= 6 for m in pos.get("chemical", ()) for v in verbs):
+            derived.add("poison_ingestion")
         # "按着更疼" next to a belly ache is the belly's guarding; next to a rib it is the chest wall's tenderness.
         if self.near(("worse_on_press",), ("abdominal_pain", "rlq")) and \
                 not self.near(("worse_on_press",), ("chest_pain",)):

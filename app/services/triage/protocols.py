@@ -886,8 +886,9 @@ ordered_protocol(
             advice="headache"),
         Ask("head.migraine_like_first", R, HEADACHE,
             lambda c: c.has("one_sided_throbbing", "photophobia") and not _head_long_standing(c), advice="headache"),
-        Ask("head.persistent", R, HEADACHE + " 持续超过1周或逐渐加重",
-            lambda c: (c.hours(*_HEAD) or 0) >= 24 * 7 or c.worsening(), advice="headache"),
+        # NICE CG150 headaches (2021): headaches weekly or more often (medication overuse among them) are reviewed.
+        Ask("head.persistent", R, HEADACHE + " 持续超过1周、逐渐加重或每周发作(NICE CG150)",
+            lambda c: (c.hours(*_HEAD) or 0) >= 24 * 7 or c.worsening() or c.frequent(*_HEAD), advice="headache"),
         Ask("head.hypertensive_unmeasured", R, HTN + "; 高血压病人头痛先量血压",
             lambda c: c.cond("hypertension") and c.v.systolic is None and not c.mild(*_HEAD) and not c.has(*URTI_SX),
             advice="headache"),
@@ -984,6 +985,11 @@ ordered_protocol(
             lambda c: c.has("sweating") and (c.severe(*_A) or c.has("epigastric") and
                                              ((c.age or 0) >= 50 or c.cardiac_risk)), flag="abdo.acs",
             advice="abdominal"),
+        # ESVS 2017 acute mesenteric ischaemia: sudden severe abdominal pain, often out of proportion to a soft belly,
+        # in someone with atrial fibrillation is an embolus to the gut until shown otherwise.
+        Ask("abdo.mesenteric_ischaemia", E, "ESVS 2017 急性肠系膜缺血: 房颤+突发剧烈腹痛",
+            lambda c: c.cond("atrial_fibrillation") and (c.sudden(*_A) or c.severe(*_A)), flag="abdo.severe",
+            advice="abdominal", dept=tx.SURG),
         Ask("abdo.ectopic", E, PREG + " 宫外孕",
             lambda c: (_reproductive_female(c) or c.pregnant) and _possible_preg(c) and
             (c.has("vaginal_bleeding") or c.severe(*_A)), flag="abdo.ectopic", advice="pregnancy", dept=tx.OBGYN),
