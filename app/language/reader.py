@@ -438,12 +438,17 @@ def _laterality(t: str, m: Mention) -> str | None:
 # the news) in a message about the writer's own worry ("楼下王叔突然嘴歪了…我是不是也得去查查").
 _THIRD_PARTY_RE = re.compile(r"邻居|楼下|楼上|隔壁|同事|朋友|同学|新闻|网上|抖音|电视上|视频里|别人|人家|有个人|村里有人|群里")
 _FIRST_PERSON_RE = re.compile(r"我|俺|咱")
+# The third party's event is over or only heard of (taken by ambulance, in hospital, dead, in the news), and the writer
+# asks about themselves ("我是不是也…"): only then is the story told as the reason for the writer's own worry.
+_HANDLED_RE = re.compile(r"120|救护车|拉走|送医院|送去医院|送到医院|住院|抢救|去世|走了|没了|新闻|网上|抖音|电视|听说")
+_OWN_WORRY_RE = re.compile(r"(?:我|俺|咱)(?:是不是|会不会|要不要|需不需要|也|得不得|该不该)")
 _TOPIC_BEFORE_RE = re.compile(r"(?:跟你说个事|说个事|我们|我家|咱们|俺们|俺家|那个|听说|有个|看到|看)?(?:的)?")
 
 
 def _third_party(t: str, clauses: list[Clause], mentions: list[ctx.Mention], subject: Subject) -> None:
-    """Findings in a clause that tells of a third party are OTHER — only in a message about the writer, who speaks
-    of themselves elsewhere in it (a message about the neighbour has the neighbour as its subject, or no "我")."""
+    """Findings in the clauses that tell of a third party are OTHER — only in a message about the writer, when the
+    third party's event is over or hearsay and the writer asks about themselves; a message that asks about the
+    neighbour keeps every finding (the safer error)."""
     if subject.other:
         return
     told: set[int] = set()
@@ -458,8 +463,9 @@ def _third_party(t: str, clauses: list[Clause], mentions: list[ctx.Mention], sub
                     any(ch in "。！？!?" for ch in t[clauses[j - 1].end:clauses[j].start]):
                 break
             told.add(j)
-    if not told or not any(_FIRST_PERSON_RE.search(t, c.start, c.end) for k, c in enumerate(clauses)
-                           if k not in told):
+    span = "".join(t[clauses[k].start:clauses[k].end] for k in sorted(told))
+    rest = "".join(t[c.start:c.end] for k, c in enumerate(clauses) if k not in told)
+    if not told or not _HANDLED_RE.search(span) or not _OWN_WORRY_RE.search(rest):
         return
     for m in mentions:
         if m.clause in told and m.assertion == ctx.PRESENT and not m.code.startswith("cond_"):

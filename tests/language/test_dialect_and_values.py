@@ -411,3 +411,13 @@ def test_a_blood_pressure_in_chinese_numerals_after_several_measurements_is_read
 def test_a_chemical_drunk_is_a_poisoning(text):
     from app.services.triage import assess
     assert assess(text, interactive=False).level == "emergency"
+
+
+@pytest.mark.parametrize("text", ["嘴唇不肿 喘气顺 不头晕", "呼吸平稳 就是咳嗽"])
+def test_breathing_said_to_be_smooth_is_no_breathlessness(text):
+    assert not read(text).present("dyspnoea")
+
+
+def test_a_person_who_is_suddenly_not_right_is_unwell_and_denies_nothing_after_it():
+    r = read("刚才突然人就不对了说胡话身上烫得吓人")
+    assert r.present("unwell") and r.present("confusion") and r.present("fever")

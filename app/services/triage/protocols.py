@@ -2140,9 +2140,11 @@ ordered_protocol(
         Ask("allergy.angioedema", U, ANAPH + " 血管性水肿",
             lambda c: _allergy_context(c) and c.has("face_swelling", "eyelid_swelling", "lip_tongue_swelling"),
             flag="allergy.angioedema", advice="allergy"),
-        Ask("allergy.drug_rash", R, SKIN + " 药物过敏停药并门诊",
-            lambda c: _allergy_context(c) and c.has("allergen_exposure") and c.has("hives", "rash") and
-            not c.mild("hives", "rash") and c.has("drug_trigger"), advice="skin"),
+        # NICE CG183 drug allergy (2014): a rash or hives on a medicine is recorded and the medicine stopped and
+        # replaced by a clinician — not self-care while it is still being taken.
+        Ask("allergy.drug_rash", R, SKIN + " 药物过敏停药并门诊; NICE CG183 drug allergy (2014)",
+            lambda c: c.has("hives", "rash") and not c.mild("hives", "rash") and c.has("drug_trigger"),
+            advice="skin"),
         Ask("allergy.past_severe_reaction", R, ANAPH + "; NICE CG134 (2020) 严重过敏后转变态反应专科",
             lambda c: _reaction_over(c) and _airway_breathing_circulation(c), advice="allergy"),
         Ask("allergy.chronic_urticaria", R, SKIN + " 慢性荨麻疹门诊",
