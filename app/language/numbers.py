@@ -63,10 +63,12 @@ _BP_RANGE_RE = re.compile(r"(\d{2,3})\s*(?:到|至|-|~|～)\s*(\d{2,3})\s*[、�
 _BP_PAIR_RE = re.compile(r"(?:量|测)[^，。；！？,.;!?\d]{0,6}?(\d{2,3})\s+(\d{2,3})(?!\s*\d)")
 # Voice input says a pressure as one run of numerals after the measuring verb ("量了一下一百八十五一百一十二");
 # in a series the last reading is the one that counts (中国高血压防治指南 2018: the later readings after rest).
-_BP_CN_RUN_RE = re.compile(r"(?:量|测|第[二三四五2-5](?:遍|次|回))(?:了|一下|了一下|得|出来|还是|是|的|着|都|都是|"
+_BP_CN_RUN_RE = re.compile(r"(?:量|测|第[二三四五2-5](?:遍|次|回))(?:了|一下|了一下|得|出来|还是|是|的|着|都|都是|在|都在|"
                            r"(?:好)?[一二两三几](?:回|次|遍))*"
                            r"([零〇一二两三四五六七八九十百]{2,6}[、，,/\s]{1,2}[零〇一二两三四五六七八九十百]{2,6}"
                            r"|[零〇一二两三四五六七八九十百]{5,12})")
+_BP_CONTEXT_RE = re.compile(r"血压|高血压|降压|沙坦|地平|普利|洛尔")
+_SYSTOLIC_RANGE_RE = re.compile(r"(?:量|测)[^，。；！？,.;!?\d]{0,6}?(\d{3})\s*(?:到|至|-|~|～)\s*(\d{3})(?!\s*[/\d])")
 _BP_WORD_RE = re.compile(rf"(血压|高压|收缩压|低压|舒张压){_FILL}{NUM}(?:多)?(?:\s*(?:mmhg|毫米汞柱))?"
                          rf"(?:[\s,，、和到/-]*(?:低压)?{_FILL}{NUM})?")
 _GLU_RE = re.compile(rf"(?:血糖|空腹血糖|餐后血糖|随机血糖|指尖血糖|糖|空腹|(?:餐后|饭后)(?:[两二2](?:个)?(?:小时|钟头|钟|h))?){_FILL}"
@@ -249,6 +251,11 @@ def parse_numbers(t: str) -> Numbers:
             n.systolic = _max(n.systolic, s)
         if d and 30 <= d <= 200 and (s is None or d < s):
             n.diastolic = _max(n.diastolic, d)
+    if n.systolic is None and _BP_CONTEXT_RE.search(t):
+        # "有高血压 … 这周早上量的都在130到136": the upper pressure alone, as a range, in a message about blood pressure.
+        m = _SYSTOLIC_RANGE_RE.search(t)
+        if m and 90 <= float(m.group(1)) <= float(m.group(2)) <= 260:
+            n.systolic = float(m.group(2))
     for m in _GLU_RE.finditer(t):
         v = to_number(m.group(1))
         if v is not None:

@@ -421,3 +421,9 @@ def test_breathing_said_to_be_smooth_is_no_breathlessness(text):
 def test_a_person_who_is_suddenly_not_right_is_unwell_and_denies_nothing_after_it():
     r = read("刚才突然人就不对了说胡话身上烫得吓人")
     assert r.present("unwell") and r.present("confusion") and r.present("fever")
+
+
+@pytest.mark.parametrize("text, systolic", [("我75了 高血压吃药十来年 这几天家里量的都在一百三十二三、七十八九", 132.5),
+                                            ("我妈有高血压 吃着缬沙坦 这周早上量的都在130到136", 136)])
+def test_home_blood_pressures_told_as_a_range_or_in_numerals_are_read(text, systolic):
+    assert read(text).numbers.systolic == pytest.approx(systolic, abs=1)

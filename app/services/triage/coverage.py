@@ -8,7 +8,7 @@ from app.services.triage.context import E, R, S, U
 from app.services.triage.ordered import Ask, ordered_protocol, reassurance_protocol
 from app.services.triage.protocols import (BLEED, BREAST, CCB_SE, CHOLINERGIC_SIGNS, GENERAL, IMCI, KAWASAKI,
                                              NICE_FEVER, RASH_FEVER_CHILD, THRUSH, any_finding_present,
-                                             explained_by_roseola)
+                                             explained_by_roseola, explained_by_vaccine_reaction)
 
 # Fever with a rash in a child: non-blanching rash or danger signs are red (NICE NG143); any other
 # fever with a rash is seen the same day (measles, scarlet fever, Kawasaki, meningococcal disease early).
@@ -17,6 +17,8 @@ ordered_protocol(
     when=lambda c: c.child and c.fever and c.has("rash", "hives", "petechiae", "target_rash"),
     asks=[
         Ask("fever_rash.explained_by_roseola", E, "NICE CKS roseola infantum (2021)", explained_by_roseola, stop=True),
+        Ask("fever_rash.explained_by_vaccine_reaction", E, "预防接种工作规范(2016)", explained_by_vaccine_reaction,
+            stop=True),
         Ask("fever_rash.non_blanching", E, NICE_FEVER + " 红: 按压不褪色皮疹", lambda c: c.has("petechiae"),
             ask="fever_red", flag="fever.rash_non_blanching", advice="fever_child"),
         Ask("fever_rash.danger_sign", E, IMCI + " 一般危险体征",
