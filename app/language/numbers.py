@@ -85,7 +85,7 @@ _PAIN_RE = re.compile(rf"(?:疼|痛)[^，。,.;!?]{{0,6}}?{NUM}\s*分|{NUM}\s*�
 _COUNT_RE = re.compile(rf"(拉|泻|吐|呕)了?{NUM}(多)?(?:次|回|趟)")
 # Tablets swallowed: a count after a swallowing verb, or missing from the pack ("药板少了五片"). A count over a period is a course of treatment, not one
 # intake ("这个月吃了三十片", "每天吃两片", "一共吃了二十片"), so a period word just before it cancels it.
-_TABLETS_RE = re.compile(rf"(?:吃|吞|服|嚼|咽|喂|少)(?:了|下|掉|咗|下去|进去)?[^，。；！？,.;!?\d]{{0,4}}?{NUM}(多)?\s*(?:片|粒|颗)")
+_TABLETS_RE = re.compile(rf"(?:吃|吞|服|嚼|咽|喂|少)(?:了|下|掉|咗|下去|进去)?[^，。；！？,.;!?\d]{{0,8}}?{NUM}(多)?\s*(?:片|粒|颗)")
 # The count told before the verb: 「一瓶艾司唑仑大概三十片全吞了」, 「20多粒一口气吃了」.
 _TABLETS_BEFORE_RE = re.compile(rf"{NUM}(多)?\s*(?:片|粒|颗)(?:左右|上下)?(?:药)?(?:全|都|全部|一起|一口气|一下子|一次)?"
                                 r"(?:吞|吃|服|咽|喝)(?:了|下|掉|光|咗|下去)")

@@ -459,3 +459,23 @@ def test_emergencies_told_in_other_words_are_emergencies(text):
 def test_headaches_weekly_or_more_often_are_reviewed():
     # NICE CG150: frequent headaches, medication overuse
     assert assess("头疼得勤 一个礼拜两三回 两边太阳穴发紧 吃去痛片能好", interactive=False).level == "routine"
+
+
+@pytest.mark.parametrize("text", [
+    "45岁男 腰突老毛病 这回疼了三天 今天屁股和大腿根内侧一圈发麻 上厕所尿不太出来",          # cauda equina (NICE NG59)
+    "女儿16岁 下午吞了一整板对乙酰氨基酚 已经过了三个钟头 现在说没事",                      # paracetamol: TOXBASE
+    "中午吃了山上捡的见手青 下午一家人都又吐又拉 奶奶说看见墙上有小人在跳舞",                # wild mushrooms
+    "老婆顺产回家第五天 今天下面突然出血特别多 一个钟头湿透两片夜用 她说头晕想睡",          # postpartum haemorrhage
+])
+def test_emergencies_named_in_plain_words_are_emergencies(text):
+    assert assess(text, interactive=False).level == "emergency"
+
+
+@pytest.mark.parametrize("text, level", [
+    ("22岁男 健身做了很多卧推 今天左胸一按就疼 深吸气也有点疼 不喘不出汗 网上查说可能是心梗", "self_care"),
+    ("65岁 上周四爬山时胸口闷了一下 歇了两三分钟就好了 后来再没出现过", "routine"),          # NICE CG95: > 72 h
+    ("儿子两岁了 只会叫爸爸妈妈 叫他名字有时候没反应", "routine"),                            # development review
+    ("2月龄宝宝 喂奶后溢奶 非喷射 体重长得好", "self_care"),
+])
+def test_what_sounds_alarming_but_is_not_is_answered_at_its_level(text, level):
+    assert assess(text, interactive=False).level == level

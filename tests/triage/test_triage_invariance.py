@@ -23,7 +23,7 @@ from app.language import read
 from app.services.triage import Profile, assess
 
 HERE = Path(__file__).parent
-FILES = ["cases.jsonl", "cases_colloquial.jsonl"] + [f"cases_round{n}.jsonl" for n in range(3, 14)]
+FILES = ["cases.jsonl", "cases_colloquial.jsonl"] + [f"cases_round{n}.jsonl" for n in range(3, 15)]
 RANK = {"self_care": 0, "routine": 1, "urgent": 2, "emergency": 3}
 
 NEUTRAL = {   # (before, after) the message

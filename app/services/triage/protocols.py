@@ -625,6 +625,10 @@ def _chest_pattern(c: Ctx) -> str:
     if c.yes("chest_ongoing") or (acute and (c.has("persistent", "at_rest", "not_relieved") or lasting)
                                   and not c.resolved() and not c.has("relieved")):
         return "ongoing"
+    # NICE CG95 chest pain of recent onset (2016): pain-free now after an episode more than 72 hours ago is assessed
+    # in clinic (the stable-chest-pain pathway), not by ambulance.
+    if h is not None and h >= 72 and (c.resolved() or c.has("relieved")) and not c.worsening():
+        return "stable"
     if _chest_older(c) and c.ans("chest_assoc") is None:
         return "unknown_high_risk"
     return "unspecified"
@@ -2206,7 +2210,7 @@ def _whole_pack(c: Ctx) -> bool:
     ("一瓶药吃了一个月")."""
     return c.near(("ingested",), ("large_amount",), MEDICINES) and \
         not told_as_course(c.told_in("ingested", "large_amount")) and \
-        not c.chronic("ingested") and c.hours("ingested") is None
+        not c.chronic("ingested") and (c.hours("ingested") or 0) < 24   # "已经过了三个钟头" dates one go
 
 
 def _epididymo_orchitis(c: Ctx) -> bool:
