@@ -23,7 +23,7 @@ from xml.etree.ElementTree import ParseError
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
-from wechatpy.crypto import WeChatCrypto
+from wechatpy.crypto import PrpCrypto, WeChatCrypto
 
 DEFAULT_REPLAY_WINDOW_SECONDS = 300  # retry timing is undocumented: keep the window loose (§6.8)
 DEFAULT_MAX_BODY_BYTES = 64 * 1024  # real payloads are a few KB (§6.1)
@@ -100,8 +100,41 @@ class TransportConfig:
         return self._crypto
 
     @functools.cached_property
-    def _crypto(self) -> WeChatCrypto:  # built once per config (it holds only the key, token and appid)
-        return WeChatCrypto(self.token, self.encoding_aes_key, self.appid)
+    def _crypto(self) -> _Crypto:  # built once per config (it holds only the key, token and appid)
+        return _Crypto(self.token, self.encoding_aes_key, self.appid)
+
+
+class _Prp(PrpCrypto):
+    """wechatpy's AES-CBC framing (random 16 bytes, length, message, appid; PKCS#7 to 32 bytes), unchanged; the
+    16 random bytes from `secrets` instead of wechatpy's `random.sample` of letters and digits (WeChat drops them
+    unread; they only make the first block differ between replies, which the secrets module does at least as well)."""
+
+    def get_random_string(self) -> str:
+        return secrets.token_hex(8)
+
+
+class _Crypto(WeChatCrypto):
+    """wechatpy's WeChatCrypto with its AES cipher built once: wechatpy builds a PrpCrypto (a `Cipher` object of the
+    cryptography package: key schedule checks, mode objects) for every message in and every reply out. The
+    `Cipher` is immutable and makes a new encryption or decryption context per call, so one is shared by
+    threads. The framing, the signature and the XML of the reply are wechatpy's own code."""
+
+    def __init__(self, token: str, encoding_aes_key: str, app_id: str) -> None:
+        super().__init__(token, encoding_aes_key, app_id)
+        prp = _Prp(self.key)
+        self._prp_class = lambda _key: prp  # noqa: E731 - what wechatpy calls with the key
+        self._prp = prp
+
+    def encrypt_message(self, msg: Any, nonce: str, timestamp: str | None = None) -> str:
+        return self._encrypt_message(msg, nonce, timestamp, self._prp_class)
+
+    def decrypt_message(self, msg: Any, signature: str, timestamp: str, nonce: str) -> str:
+        return self._decrypt_message(msg, signature, timestamp, nonce, self._prp_class)
+
+    def decrypt_checked(self, encrypt: str) -> str:
+        """The inner XML of an Encrypt whose msg_signature the caller has checked (as decrypt_message does after its
+        own check of the same signature): wechatpy's decryption and appid check."""
+        return self._prp.decrypt(encrypt, self._id)
 
 
 # --- signatures, replay, size ------------------------------------------------------------------
@@ -119,13 +152,14 @@ def check_signature(token: str, signature: str | None, timestamp: str | None, no
         raise BadSignature("signature mismatch")
 
 
-def check_msg_signature(token: str, msg_signature: str | None, timestamp: str, nonce: str, encrypt: str) -> None:
-    """Raise BadSignature unless msg_signature == sha1(sorted(token, timestamp, nonce, Encrypt))."""
+def check_msg_signature(token: str, msg_signature: str | None, timestamp: str, nonce: str, encrypt: str) -> str:
+    """Raise BadSignature unless msg_signature == sha1(sorted(token, timestamp, nonce, Encrypt)); the expected one."""
     if not msg_signature:
         raise BadSignature("missing msg_signature")
     expected = compute_signature(token, timestamp, nonce, encrypt)
     if not hmac.compare_digest(expected, msg_signature.lower()):
         raise BadSignature("msg_signature mismatch")
+    return expected
 
 
 def check_replay_window(
@@ -191,11 +225,13 @@ def decrypt(config: TransportConfig, fields: Mapping[str, str], msg_signature: s
     encrypt = fields.get("Encrypt")
     if not encrypt:
         raise MalformedMessage("encrypt_type=aes but no <Encrypt>")
-    check_msg_signature(config.token, msg_signature, timestamp, nonce, encrypt)
+    expected = check_msg_signature(config.token, msg_signature, timestamp, nonce, encrypt)
     crypto = config.crypto()
+    if msg_signature != expected:  # wechatpy's decrypt_message compares exactly (an upper-case one fails there)
+        raise DecryptFailed("decryption failed: InvalidSignatureException")
     try:
-        # A dict skips wechatpy's own xmltodict parse of the untrusted body.
-        return crypto.decrypt_message({"Encrypt": encrypt}, msg_signature, timestamp, nonce)
+        # The signature is checked above: wechatpy's decrypt_message would compute and compare it again.
+        return crypto.decrypt_checked(encrypt)
     except Exception as exc:  # a wrong key fails at random: UnicodeDecodeError, struct.error, … (§1.2)
         raise DecryptFailed(f"decryption failed: {type(exc).__name__}") from None
 

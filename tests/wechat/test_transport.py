@@ -455,3 +455,31 @@ def test_safe_mode_signature_does_not_carry_another_body():
                                                nonce="abc", timestamp=str(int(NOW)))
     with pytest.raises(BadSignature):
         open_message(SAFE_CONFIG, query, forged.encode(), now=NOW)
+
+
+def test_the_shared_cipher_frames_as_wechatpy_does(monkeypatch):
+    """The callback's crypto (one AES cipher per config, signature checked once) encrypts and decrypts as wechatpy's
+    own WeChatCrypto: the same bytes for the same random prefix, the same inner XML, the same refusals."""
+    from wechatpy.crypto import WeChatCrypto
+    from wechatpy.crypto.base import BasePrpCrypto
+
+    config = TransportConfig(token=A_TOKEN, appid=A_APPID, encoding_aes_key=A_KEY)
+    ours, theirs = config.crypto(), WeChatCrypto(A_TOKEN, A_KEY, A_APPID)
+    monkeypatch.setattr(BasePrpCrypto, "get_random_string", lambda self: "aB3dE6gH9jK2mN5p")
+    monkeypatch.setattr(transport._Prp, "get_random_string", lambda self: "aB3dE6gH9jK2mN5p")
+    reply = "<xml><Content><![CDATA[血压 138/86 已记录]]></Content></xml>"
+    assert ours.encrypt_message(reply, "n0nce", "1409735669") == theirs.encrypt_message(reply, "n0nce", "1409735669")
+    wrapped = parse_xml(ours.encrypt_message(reply, "n0nce", "1409735669"))
+    assert theirs.decrypt_message({"Encrypt": wrapped["Encrypt"]}, wrapped["MsgSignature"], "1409735669", "n0nce") == reply
+    assert ours.decrypt_checked(A_ENCRYPT) == theirs.decrypt_message({"Encrypt": A_ENCRYPT}, A_MSG_SIGN, A_TIMESTAMP,
+                                                                      A_NONCE)
+    monkeypatch.undo()
+    random_prefixes = {config.crypto()._prp.get_random_string() for _ in range(50)}
+    assert len(random_prefixes) == 50 and all(len(p) == 16 for p in random_prefixes)
+
+
+def test_an_upper_case_msg_signature_is_refused_as_wechatpy_refused_it():
+    """wechatpy compared msg_signature exactly: an upper-case one (never sent by WeChat) still fails decryption."""
+    query = {**A_QUERY, "msg_signature": A_MSG_SIGN.upper()}
+    with pytest.raises(DecryptFailed, match="InvalidSignatureException"):
+        open_message(A_CONFIG, query, A_FROM_XML.encode(), now=A_NOW)
