@@ -177,7 +177,8 @@ def _convert_run(match: re.Match[str], *, singles: bool) -> str:
 def convert_numerals(text: str, *, singles: bool = False, decimals: bool = True) -> str:
     """Replace Chinese numerals with Arabic ones (七点八 → 7.8; singles: 八 → 8)."""
     pattern = _RUN_WITH_DECIMAL if decimals else _RUN_PLAIN
-    text = re.sub(f"百分之[{_NUMERAL_CHARS}点]+", " ", text)  # percentages are never readings
+    if "百分之" in text:
+        text = _PERCENTAGE.sub(" ", text)  # percentages are never readings
     return pattern.sub(lambda m: _convert_run(m, singles=singles), text)
 
 
@@ -197,6 +198,13 @@ _NOISE = [
     re.compile(r"1\d{10}"),  # phone numbers
 ]
 _OTHER_MEASURES = re.compile(r"(体重|体温|身高|血氧|腰围|步数|年龄|电话|手机|尿酸|血脂|胆固醇|甘油三酯|糖化|hba1c)\s*[:是为]?\s*\d+(?:\.\d+)?")
+_PERCENTAGE = re.compile(f"百分之[{_NUMERAL_CHARS}点]+")
+_DECIMAL_POINT = re.compile(r"(?<![\d.])(\d+)\s*点\s*(\d+)(?![\d分])")
+_PULSE_TIMES = re.compile(r"(心率|脉搏|心跳|脉率)\s*[:是为]?\s*(\d+)\s*次")
+# The literals one of which a pattern needs in the text to match (None: always tried).
+_UNIT_WORDS_GUARDED = [(pattern, repl, literals) for (pattern, repl), literals in
+                       zip(_UNIT_WORDS, (None, None, None, ("次", "bpm")), strict=True)]
+_NOISE_GUARDED = list(zip(_NOISE, (None, ":", "点", None, None), strict=True))
 
 
 def normalise(text: str) -> str:
@@ -204,14 +212,22 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "").lower()
     text = text.replace("糖尿病", " 病 ").replace("高血压", " 病 ")
     text = convert_numerals(text)
-    text = re.sub(r"(?<![\d.])(\d+)\s*点\s*(\d+)(?![\d分])", r"\1.\2", text)  # 7点8 → 7.8
-    for pattern, repl in _UNIT_WORDS:
-        text = pattern.sub(repl, text)
-    text = re.sub(r"(心率|脉搏|心跳|脉率)\s*[:是为]?\s*(\d+)\s*次", r"\1 \2 ", text)
+    # Each substitution below is skipped when its pattern's literal (点, 次, bpm, :) is not in the text: it could
+    # not match, and a pattern with a group reference in its replacement costs a template parse even then.
+    if "点" in text:
+        text = _DECIMAL_POINT.sub(r"\1.\2", text)  # 7点8 → 7.8
+    for pattern, repl, literals in _UNIT_WORDS_GUARDED:
+        if literals is None or any(word in text for word in literals):
+            text = pattern.sub(repl, text)
+    if "次" in text:
+        text = _PULSE_TIMES.sub(r"\1 \2 ", text)
     text = _OTHER_MEASURES.sub(" ", text)
-    for pattern in _NOISE:
-        text = pattern.sub(" ", text)
-    return re.sub(r"\s+", " ", text).strip(" 。.!！?？~,、;；")
+    for pattern, literal in _NOISE_GUARDED:
+        if literal is None or literal in text:
+            text = pattern.sub(" ", text)
+    # " ".join(split()) is re.sub(r"\s+", " ") without the ends' whitespace, which the strip drops anyway: str.split
+    # and the \s of a str pattern both split on what str.isspace calls whitespace.
+    return " ".join(text.split()).strip(" 。.!！?？~,、;；")
 
 
 # --- symptoms ----------------------------------------------------------------------------------
