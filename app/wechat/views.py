@@ -229,8 +229,16 @@ def _query(environ: Mapping[str, Any]) -> dict[str, str]:
     """The query string's parameters as werkzeug's Request.args reads them (the same parse: blank values kept,
     invalid UTF-8 left percent-encoded), the first value of a repeated name as MultiDict.get gives it."""
     args: dict[str, str] = {}
-    for name, value in parse_qsl(environ.get("QUERY_STRING", "").encode("latin1").decode(), keep_blank_values=True,
-                                 errors="werkzeug.url_quote"):
+    query = environ.get("QUERY_STRING", "")
+    if query.isascii() and "%" not in query and "+" not in query:
+        # Nothing to decode (WeChat's signature, timestamp, nonce, openid, encrypt_type, msg_signature): parse_qsl's
+        # own split — "&" between fields, an empty field skipped, a field without "=" a blank value.
+        for field in query.split("&"):
+            if field:
+                name, _, value = field.partition("=")
+                args.setdefault(name, value)
+        return args
+    for name, value in parse_qsl(query.encode("latin1").decode(), keep_blank_values=True, errors="werkzeug.url_quote"):
         args.setdefault(name, value)
     return args
 

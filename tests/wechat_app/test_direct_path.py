@@ -14,6 +14,9 @@ QUERIES = [
     "echostr=a%20b%2Bc+d&signature=%E5%8C%BB",  # percent-encoded, plus as space, UTF-8
     "signature=%FF%FE&nonce=%zz&x",  # invalid UTF-8 stays percent-encoded; a bad escape; a name alone
     "",
+    "&&a=1&&b&=c&d==e&a=2&",  # empty fields, a name alone, an empty name, "=" in a value (nothing to decode)
+    "x=1;y=2&z",  # ";" is not a separator
+    "n=\xe5\x8c\xbb&m=1",  # raw UTF-8 bytes as the server hands them over (latin-1 decoded)
 ]
 
 
