@@ -12,7 +12,7 @@ from sqlalchemy import JSON, BigInteger, Table, any_, bindparam, cast, event, li
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine, Row
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 
 def sqlite_pragmas(engine: Engine) -> Engine:
@@ -40,7 +40,27 @@ def core(session: Session, statement: Any, params: dict[str, Any] | None = None)
     hot path). What autoflush would write first is flushed first (nothing, when the session holds no changes)."""
     if session.autoflush:
         session.flush()
-    return session.connection().execute(statement, params)
+    return _connection(session).execute(statement, params)
+
+
+_HELD = "jiayi.core_connection"
+
+
+def _connection(session: Session) -> Any:
+    """`session.connection()`, looked up once per transaction: the Connection the session's transaction holds for
+    its (single) bind does not change until that transaction ends, and each call of `session.connection()` looks the
+    bind up through Flask-SQLAlchemy's get_bind (the app's engines through `current_app`) and the transaction's
+    state machine. A new transaction (after a commit or a rollback, a lost connection's included) is a new root
+    SessionTransaction object, so the held one is not used past its own."""
+    if isinstance(session, scoped_session):  # the proxy (tests, some services): the session it stands for
+        session = session()
+    transaction = session.get_transaction()
+    held = session.info.get(_HELD)
+    if held is not None and transaction is not None and held[0] is transaction and transaction.is_active:
+        return held[1]
+    connection = session.connection()
+    session.info[_HELD] = (session.get_transaction(), connection)
+    return connection
 
 
 _PLAIN_TYPES: dict[Any, type] = {}  # per statement (built once per process): the named tuple of its rows
