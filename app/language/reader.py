@@ -228,7 +228,7 @@ def _known_word(w: str) -> bool:
     return bool(_jieba.FREQ.get(w))
 
 
-_LAST_WELL_RE = re.compile(r"还(?:好好|好端端|正常|没事|挺好|行|利索|清楚)|都(?:好好|正常)的|好好的")
+_LAST_WELL_RE = re.compile(r"还(?:好好|好端端|正常|没事|挺好|利索|清楚)|都(?:好好|正常)的|好好的")
 
 
 def read(text: str) -> Reading:
@@ -296,9 +296,11 @@ def read(text: str) -> Reading:
     for pos, hours in durations(t):
         c = clauses[ctx.clause_of(clauses, pos)]
         c.hours = hours if c.hours is None else max(c.hours, hours)
-    # "昨天还好好的": when the person was last well, which dates the onset after it — not how long it has lasted.
-    for c in clauses:
-        if c.hours is not None and _LAST_WELL_RE.search(t, c.start, c.end):
+    # "昨天还好好的": when the person was last well, which dates the onset after it — not how long it has lasted (a
+    # clause that names a complaint keeps its time: "头疼两天了 精神还好").
+    named = {ctx.clause_of(clauses, s) for s, _e, code, _lit, _g in kept if not code.startswith("_")}
+    for k, c in enumerate(clauses):
+        if c.hours is not None and k not in named and _LAST_WELL_RE.search(t, c.start, c.end):
             c.hours = None
     for pos, _end, per_week in rates(t):
         c = clauses[ctx.clause_of(clauses, pos)]
