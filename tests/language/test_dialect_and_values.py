@@ -427,3 +427,9 @@ def test_a_person_who_is_suddenly_not_right_is_unwell_and_denies_nothing_after_i
                                             ("我妈有高血压 吃着缬沙坦 这周早上量的都在130到136", 136)])
 def test_home_blood_pressures_told_as_a_range_or_in_numerals_are_read(text, systolic):
     assert read(text).numbers.systolic == pytest.approx(systolic, abs=1)
+
+
+def test_someone_the_writer_has_told_of_with_no_illness_is_no_patient():
+    s = read("最近心情特别差 整夜睡不着 但我不会做傻事的 家里还有孩子").subject
+    assert not s.other
+    assert read("家里还有孩子发烧39度").subject.other
