@@ -12,9 +12,14 @@ import cn2an
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width -> half-width), lower case, one space for runs of whitespace."""
+    """NFKC (full-width -> half-width), lower case, one space for runs of whitespace; the brackets of a short aside
+    dropped, its words kept ("心口窝(胃那块)发堵" reads as one phrase: a bracket would end the site's reach)."""
     t = unicodedata.normalize("NFKC", text or "").lower()
+    t = _ASIDE_RE.sub(r"\1", t)
     return re.sub(r"\s+", " ", t).strip()
+
+
+_ASIDE_RE = re.compile(r"\(([^()，。,.;；!！?？]{1,8})\)")
 
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
@@ -68,6 +73,8 @@ _BP_CN_RUN_RE = re.compile(r"(?:量|测|第[二三四五2-5](?:遍|次|回))(?:�
                            r"([零〇一二两三四五六七八九十百]{2,6}[、，,/\s]{1,2}[零〇一二两三四五六七八九十百]{2,6}"
                            r"|[零〇一二两三四五六七八九十百]{5,12})")
 _BP_CONTEXT_RE = re.compile(r"血压|高血压|降压|沙坦|地平|普利|洛尔")
+_CN_PAIR_RE = re.compile(r"(?<![零〇一二两三四五六七八九十百几\d])([一二两]百[零〇一二三四五六七八九十几]{0,4})(?:左右|多)?[、，,/\s]{1,2}"
+                         r"((?:一百|[五六七八九]十)[零〇一二三四五六七八九十几]{0,2})(?![零〇一二三四五六七八九十百几])")
 _SYSTOLIC_RANGE_RE = re.compile(r"(?:量|测)[^，。；！？,.;!?\d]{0,6}?(\d{3})\s*(?:到|至|-|~|～)\s*(\d{3})(?!\s*[/\d])")
 _BP_WORD_RE = re.compile(rf"(血压|高压|收缩压|低压|舒张压){_FILL}{NUM}(?:多)?(?:\s*(?:mmhg|毫米汞柱))?"
                          rf"(?:[\s,，、和到/-]*(?:低压)?{_FILL}{NUM})?")
@@ -251,6 +258,13 @@ def parse_numbers(t: str) -> Numbers:
             n.systolic = _max(n.systolic, s)
         if d and 30 <= d <= 200 and (s is None or d < s):
             n.diastolic = _max(n.diastolic, d)
+    if n.systolic is None and _BP_CONTEXT_RE.search(t):
+        # "血压计上二百一十几 一百二十左右", "一百二十八 七十八": a pair of numbers in numerals, no slash, no 量 before them
+        for m in _CN_PAIR_RE.finditer(t):
+            s_, d_ = to_number(m.group(1)), to_number(m.group(2))
+            if s_ and d_ and 70 <= s_ <= 260 and 40 <= d_ <= 160 and s_ > d_ + 10:
+                n.systolic, n.diastolic = s_, d_
+                break
     if n.systolic is None and _BP_CONTEXT_RE.search(t):
         # "有高血压 … 这周早上量的都在130到136": the upper pressure alone, as a range, in a message about blood pressure.
         m = _SYSTOLIC_RANGE_RE.search(t)
@@ -562,8 +576,8 @@ def durations(t: str) -> list[tuple[int, float]]:
             continue  # "3月5日" is a date
         if unit in ("周", "星期") and (after.startswith("岁") or after.startswith("大") or "孕" in before):
             continue
-        if "孕" in before or "怀" in before:
-            continue
+        if "孕" in before or "怀" in before or before.endswith(("出生", "生下来", "出生了", "出生后")):
+            continue   # "出生七个星期了": the baby's age, not how long the fever has lasted
         if unit == "月" and any(w in t[max(0, start - 4):start] for w in _CHILD_WORDS):
             continue  # "孩子8个月" is an age
         if unit == "月" and opens_message(t, start) and INFANT_CARE_RE.match(t, m.end()):

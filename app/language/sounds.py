@@ -77,8 +77,9 @@ class SoundTrie:
         return found
 
 
-# Two-letter initials residents use for the readings they send most (xt 血糖, xy 血压): fixed, not generated.
-TWO_LETTER = {"xt": "血糖", "xy": "血压"}
+# Two-letter initials residents use for the readings they send most (xt 血糖, xy 血压), and for what they dare not
+# write out (zs 自杀): fixed, not generated.
+TWO_LETTER = {"xt": "血糖", "xy": "血压", "zs": "自杀"}
 # Letters that are English, or the abbreviations of tests and places, before they are anyone's initials.
 _ENGLISH = {"ecg", "ekg", "mri", "icu", "hiv", "bmi", "app", "dna", "wifi", "bus", "car", "ok", "hi", "lo", "ct", "bp",
             "nb", "pet", "tia", "copd", "inr", "crp", "psa", "hpv", "usb", "pdf", "vip", "bad"}

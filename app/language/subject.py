@@ -26,8 +26,10 @@ class Subject:
 _AGE_Y_RE = re.compile(rf"{NUM}(多|来)?(?:周)?岁(半|多)?")
 _AGE_M_RE = re.compile(rf"{NUM}(个)?(多|半)?月(龄|大|的宝宝|的孩子|的小孩|的婴儿|的娃|宝宝|孩子|小孩|婴儿|娃|的女儿|的儿子)?")
 _AGE_W_RE = re.compile(rf"{NUM}(?:个)?(?:周|星期|礼拜)(?:大|的宝宝|的孩子|的婴儿)|"
-                       rf"(?:宝宝|孩子|婴儿|bb|娃|囡|仔|新生儿|出生|生下来|闺女|女儿|儿子|小孩|宝)(?:才|刚|只有|刚刚|出生)?{NUM}(?:个)?(?:周|星期|礼拜)"
-                       r"(?!前|以前|以来|没|都|了|一直|来|多了|内)")
+                       rf"(?:宝宝|孩子|婴儿|bb|娃|囡|仔|新生儿|出生|生下来|闺女|女儿|儿子|小孩|宝|伢崽|伢子|伢|毛毛)"
+                       rf"(?:才|刚|只有|刚刚|出生)?{NUM}(?:个)?(?:周|星期|礼拜)"
+                       r"(?!前|以前|以来|没|都|了|一直|来|多了|内)|"
+                       rf"(?:出生|生下来)(?:了|后)?{NUM}(?:个)?(?:周|星期|礼拜)")   # "出生七个星期了": an age
 # An age written as a bare number right after the person ("我娘七十二", "我63 高血压", "俺哥55 在…",
 # "俺娘八十了"): a whole number 1-110 followed by a pause or 了, never by a unit (with 岁 the unit path reads it).
 _AGE_BARE_RE = re.compile(rf"(?:今年|已经|都|也)?([零〇一二两三四五六七八九十百]+|\d{{1,3}})(?:了)?"
@@ -105,7 +107,7 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
         if m.group(4) or (child_ctx and near_child) or opens:
             infant_ages.append((m.start(), (v + (0.5 if m.group(3) == "半" else 0)) / 12))
     for m in _AGE_W_RE.finditer(t):
-        v = to_number(m.group(1) or m.group(2))
+        v = to_number(m.group(1) or m.group(2) or m.group(3))
         if v is not None and v <= 60:
             infant_ages.append((m.start(), v / 52))
     for m in _AGE_D_RE.finditer(t):
@@ -238,12 +240,18 @@ _GIVER_AFTER_RE = re.compile(r"^(?:给我|给俺)?(?:买|送|做|带|寄|拿|织
 
 
 # The baby a pregnant writer feels move is not yet anyone's subject ("怀孕26周…肚子不疼 宝宝在动", "肚子里的宝宝").
-_FETUS_AFTER_RE = re.compile(r"^(?:在|还在|也在|一直在|还|也)?(?:动|踢|胎动|不动|不怎么动|没动|没怎么动|没有动)")
+_FETUS_AFTER_RE = re.compile(r"^(?:晚上|白天|夜里|平时|平常|今天|现在|一直)?(?:在|还在|也在|一直在|还|也)?"
+                             r"(?:动|踢|胎动|不动|不怎么动|没动|没怎么动|没有动|睡觉|睡着|睡)")
 _FETUS_BEFORE_RE = re.compile(r"(?:肚子里|肚里|腹中)(?:的)?$")
 
 
+_PREGNANT_RE = re.compile(r"怀孕|孕\d|孕[一二三四五六七八九十]|怀了|有了身孕|产检|预产期|胎动|孕期|孕妇|怀着")
+
+
 def _fetus(t: str, m: re.Match) -> bool:
-    return bool(_FETUS_AFTER_RE.match(t[m.end():]) or _FETUS_BEFORE_RE.search(t[max(0, m.start() - 4):m.start()]))
+    """Only in a message that says the writer is pregnant: a born baby moves and sleeps too ("宝宝睡觉时…")."""
+    return bool(_PREGNANT_RE.search(t)) and bool(
+        _FETUS_AFTER_RE.match(t[m.end():]) or _FETUS_BEFORE_RE.search(t[max(0, m.start() - 4):m.start()]))
 
 
 def _caring_for(t: str, m: re.Match) -> bool:

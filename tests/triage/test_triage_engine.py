@@ -479,3 +479,18 @@ def test_emergencies_named_in_plain_words_are_emergencies(text):
 ])
 def test_what_sounds_alarming_but_is_not_is_answered_at_its_level(text, level):
     assert assess(text, interactive=False).level == level
+
+
+@pytest.mark.parametrize("text, level", [
+    ("伢崽才七个礼拜 发烧38度5", "emergency"),                                       # NICE NG143: under 3 months
+    ("宝宝出生七个星期了 发烧38度", "emergency"),                                   # an age, not a week of fever
+    ("俺爸高血压 血压计上二百一十几 一百二十 突然背上像有把刀在往下划 遭不住", "emergency"),  # dissection
+    ("产后第8天 血压162/108 头痛得厉害 眼前冒金星", "emergency"),                      # NICE NG133 postnatal
+    ("72岁糖尿病 心口窝(胃那块)发堵 出冷汗", "emergency"),                             # an aside in brackets
+    ("65岁 停经十几年了 这两天内裤上有点血", "routine"),                              # NICE NG12 postmenopausal
+    ("右眼皮老跳 三天了 嘴不歪 说话清楚", "self_care"),                               # eyelid myokymia
+    ("宝宝出生12天 黄疸都退了 吃奶好", "self_care"),                                   # jaundice told as over
+    ("左边乳房摸到一个硬疙瘩 推着不怎么动 45岁", "routine"),                          # a lump's mobility, no fetus
+])
+def test_words_read_in_their_place(text, level):
+    assert assess(text, interactive=False).level == level

@@ -8,7 +8,7 @@ from app.services.triage.context import E, R, S, U
 from app.services.triage.ordered import Ask, ordered_protocol, reassurance_protocol
 from app.services.triage.protocols import (BLEED, BREAST, CCB_SE, CHOLINERGIC_SIGNS, GENERAL, IMCI, KAWASAKI,
                                              NICE_FEVER, RASH_FEVER_CHILD, THRUSH, any_finding_present,
-                                             explained_by_roseola, explained_by_vaccine_reaction)
+                                             _bp_at_least, explained_by_roseola, explained_by_vaccine_reaction)
 
 # Fever with a rash in a child: non-blanching rash or danger signs are red (NICE NG143); any other
 # fever with a rash is seen the same day (measles, scarlet fever, Kawasaki, meningococcal disease early).
@@ -35,6 +35,15 @@ ordered_protocol(
     self_care=Ask("fever_rash.viral_exanthem_home", S, "NICE CKS hand, foot and mouth disease; chickenpox (2023)",
                   lambda c: c.has("viral_exanthem") and c.has("active_child") and not c.fever_high,
                   advice="fever_child"))
+
+# An eyelid that twitches (eyelid myokymia: American Academy of Ophthalmology, EyeWiki "Eyelid myokymia", 2023): benign
+# and self-limiting, from tiredness, stress or caffeine; the face's other signs are the stroke and facial-palsy
+# protocols' (a drooping face, an eye that will not close, the twitch spreading over half the face).
+reassurance_protocol("eyelid_twitch", tx.EYE,
+                     when=lambda c: c.has("eyelid_twitch") and not c.has("face_droop", "eye_closure_weak", "speech",
+                                                                          "unilateral_weakness", "vision_loss"),
+                     rule="eye.eyelid_myokymia", source="AAO EyeWiki eyelid myokymia (2023) 眼睑肌纤维颤搐",
+                     advice="eyelid_twitch", paediatric=True)
 
 # A new breast lump: suspected-cancer pathway (NICE NG12); red, hot and feverish is an abscess.
 ordered_protocol(
@@ -179,8 +188,15 @@ def _postpartum_fever(c) -> bool:
 ordered_protocol(
     "postpartum", tx.OBGYN, paediatric=False,
     when=lambda c: c.has("postpartum") and not c.pregnant and
-    (c.fever or c.has("vaginal_bleeding", "menorrhagia", "foul_lochia", "psychosis")),
+    (c.fever or c.has("vaginal_bleeding", "menorrhagia", "foul_lochia", "psychosis") or c.v.systolic is not None),
     asks=[
+        # NICE NG133 hypertension in pregnancy (2019) §1.9 postnatal care; 妊娠期高血压疾病诊治指南(2020): pre-eclampsia
+        # may first appear or worsen in the weeks after birth: a pressure of 160/110, or 140/90 with a severe headache,
+        # spots or blurring before the eyes or pain under the ribs, goes to hospital now.
+        Ask("postpartum.preeclampsia", E, POSTPARTUM + "; NICE NG133 (2019) 产后子痫前期",
+            lambda c: _bp_at_least(c, 160, 110) or _bp_at_least(c, 140, 90) and
+            (c.severe("headache") or c.has("blurred_vision", "near_syncope", "epigastric", "seizure")),
+            flag="preg.headache", advice="pregnancy"),
         Ask("postpartum.haemorrhage", E, POSTPARTUM + "; " + BLEED,
             lambda c: c.has("vaginal_bleeding", "menorrhagia") and
             (c.has("dizziness", "syncope", "near_syncope", "pallor") or

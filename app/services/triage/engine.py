@@ -1,6 +1,8 @@
 """assess(): text (+ profile, readings, answers) -> Assessment. Pure: no Flask, no database."""
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,10 +115,17 @@ class Assessment:
 
 # ---------------------------------------------------------------------------------------------
 
+# "不怎么动" tells of a baby in the womb only with a word for the baby or the pregnancy ("推着不怎么动" is a lump's).
+_FETUS_RE = re.compile(r"胎|宝宝|孩子|娃|小人|bb|肚|孕|怀")
+
+
 def _conditions_from_text(p: Parsed) -> set[str]:
     out: set[str] = set()
     for code, names in _TEXT_CONDITIONS.items():
         if code in p.positive:
+            if code == "reduced_fetal_movement" and not any(
+                    _FETUS_RE.search(p.text, max(0, m.start - 6), m.end) for m in p.positive[code]):
+                continue
             out.update(names)
     return out
 

@@ -1154,7 +1154,7 @@ ordered_protocol(
             (c.cond("insulin") or not c.mild("vomiting")), flag="gi.dehydration", advice="gi_fluids", dept=tx.ENDO),
         Ask("gi.hyperemesis", U, PREG + " 妊娠剧吐", lambda c: c.pregnant and c.has("persistent_vomiting"),
             flag="preg.hyperemesis", dept=tx.OBGYN),
-        Ask("gi.jaundice", U, GENERAL + "; 新发黄疸需当天查肝功能", lambda c: c.has("jaundice"), flag="abdo.severe"),
+        Ask("gi.jaundice", U, GENERAL + "; 新发黄疸需当天查肝功能", lambda c: c.current("jaundice"), flag="abdo.severe"),
         Ask("gi.cannot_swallow", U, URTI + " 不能吞咽唾液", lambda c: c.has("dysphagia") and c.has("drooling"),
             flag="resp.upper_airway", dept=tx.ENT),
         Ask("gi.frail_elderly", U, DIARRHOEA + "; 高龄老人严重吐泻",
@@ -1540,7 +1540,7 @@ ordered_protocol(
         Ask("child.elderly_not_eating", U, GENERAL + "; 老人不吃不喝",
             lambda c: not c.child and c.has("poor_feeding") and c.elderly, flag="gi.dehydration", dept=tx.GP),
         Ask("child.neonatal_jaundice", U, IMCI + " 新生儿黄疸",
-            _child_without_danger_sign(lambda c: c.has("jaundice") and c.months is not None and c.months < 1),
+            _child_without_danger_sign(lambda c: c.current("jaundice") and c.months is not None and c.months < 1),
             flag="child.neonatal_jaundice"),
         Ask("child.pallor", U, NICE_FEVER + " 黄/红: 面色苍白; 腹泻后苍白少尿警惕溶血尿毒综合征",
             _child_without_danger_sign(lambda c: c.has("pallor") and
@@ -1939,6 +1939,12 @@ def _testicular(c: Ctx) -> bool:
     return c.has("testicular_pain")
 
 
+def _menopause(c: Ctx) -> bool:
+    """Periods stopped for a year or more at 45 or over ("65岁 停经十几年了"): the menopause, not a missed period —
+    bleeding after it is NICE NG12's two-week referral (below), not a possible pregnancy."""
+    return (c.hours("amenorrhoea") or 0) >= 8760 and (c.age is None or c.age >= 45)
+
+
 def _heavy_bleeding(c: Ctx) -> bool:
     return not _testicular(c) and c.has("vaginal_bleeding", "menorrhagia")
 
@@ -1972,7 +1978,8 @@ ordered_protocol(
             lambda c: _heavy_bleeding(c) and (c.has("dizziness") or c.severe("vaginal_bleeding", "menorrhagia")),
             flag="gyn.heavy_bleeding", advice="bleeding"),
         Ask("gyn.bleeding_after_missed_period", U, PREG + " 停经后出血(流产/宫外孕待排)",
-            lambda c: not _testicular(c) and c.has("vaginal_bleeding") and c.has("amenorrhoea"), flag="abdo.ectopic"),
+            lambda c: not _testicular(c) and c.has("vaginal_bleeding") and c.has("amenorrhoea") and not _menopause(c),
+            flag="abdo.ectopic"),
         Ask("gyn.scrotal", R, GENERAL, _testicular, dept=tx.URO),
         Ask("gyn.postmenopausal_bleeding", R, "绝经后出血需妇科检查(NICE NG12)",
             lambda c: c.has("vaginal_bleeding") and c.age is not None and c.age >= 50),
