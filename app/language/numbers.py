@@ -16,9 +16,11 @@ def normalize(text: str) -> str:
     dropped, its words kept ("心口窝(胃那块)发堵" reads as one phrase: a bracket would end the site's reach)."""
     t = unicodedata.normalize("NFKC", text or "").lower()
     t = _ASIDE_RE.sub(r"\1", t)
+    t = _EMOJI_RE.sub("，", t)   # an emoji ends a clause as a comma does ("疼死了😭就几个小水泡")
     return re.sub(r"\s+", " ", t).strip()
 
 
+_EMOJI_RE = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]+")
 _ASIDE_RE = re.compile(r"\(([^()，。,.;；!！?？]{1,8})\)")
 
 
@@ -576,7 +578,7 @@ def durations(t: str) -> list[tuple[int, float]]:
             continue  # "3月5日" is a date
         if unit in ("周", "星期") and (after.startswith("岁") or after.startswith("大") or "孕" in before):
             continue
-        if "孕" in before or "怀" in before or before.endswith(("出生", "生下来", "出生了", "出生后")):
+        if "孕" in before or "怀" in before or before.endswith(("出生", "生下来", "出生了", "出生后", "满")):
             continue   # "出生七个星期了": the baby's age, not how long the fever has lasted
         if unit == "月" and any(w in t[max(0, start - 4):start] for w in _CHILD_WORDS):
             continue  # "孩子8个月" is an age

@@ -34,8 +34,9 @@ _AGE_W_RE = re.compile(rf"{NUM}(?:个)?(?:周|星期|礼拜)(?:大|的宝宝|的
 # "俺娘八十了"): a whole number 1-110 followed by a pause or 了, never by a unit (with 岁 the unit path reads it).
 _AGE_BARE_RE = re.compile(rf"(?:今年|已经|都|也)?([零〇一二两三四五六七八九十百]+|\d{{1,3}})(?:了)?"
                           r"(?=$|[\s，。,.;；!！?？])")
-_AGE_FULL_MONTH_RE = re.compile(r"(?:刚|才|刚刚|出)?满月(?:的)?(?:宝宝|孩子|婴儿|娃|小孩|闺女|儿子)")
-_AGE_D_RE = re.compile(rf"(?:出生|生下来|才|宝宝|孩子|婴儿|新生儿|娃|女婴|男婴|男宝|女宝)(?:才|刚|第)?{NUM}天|{NUM}(?:天|日)(?:龄|大|的宝宝|的孩子|的婴儿|宝宝|孩子|婴儿)")
+_PRONOUN_AGE_RE = re.compile(r"(?:他|她|老人家)(?:今年|都|已经)?(\d{2,3}|[一二三四五六七八九十]{2,4})(?:了|多了)(?=$|[\s，。,.;；!！?？])")
+_AGE_FULL_MONTH_RE = re.compile(r"(?:刚|才|刚刚|出)?满月(?:的)?(?:宝宝|孩子|婴儿|娃|小孩|闺女|儿子)|(?:刚|才|刚刚)满月")
+_AGE_D_RE = re.compile(rf"(?:出生|生下来|才|宝宝|孩子|婴儿|新生儿|娃|女婴|男婴|男宝|女宝)(?:才|刚|第|刚满|才满|满)?{NUM}天|(?:刚满|才满){NUM}天|{NUM}(?:天|日)(?:龄|大|的宝宝|的孩子|的婴儿|宝宝|孩子|婴儿)")
 _SEX_SELF_RE = re.compile(r"我是?(?:个)?(女|男)(?:的|性|人)"
                           r"|(?<![儿孙子闺外妇])(?<!男)(女|男)(?!朋|友|儿|孩子|女|厕)(?:性|士|生|孩|子|人|的|[,，\s]|\d|$)")
 
@@ -88,6 +89,13 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
         v = to_number(m.group(1)) if m else None
         if v is not None and v == int(v) and 1 <= v <= 110:
             ages.append((bare_at, v))
+    if rel_pos >= 0:
+        # "…我爸 … 他78了": the relative's age told after a pronoun for them
+        for m in _PRONOUN_AGE_RE.finditer(t, rel_pos):
+            v = to_number(m.group(1))
+            if v is not None and v == int(v) and 14 <= v <= 110:
+                ages.append((m.start(), v))
+                break
     for m in _AGE_Y_RE.finditer(t):
         v = to_number(m.group(1))
         if v is not None and 0 < v < 120:
@@ -111,7 +119,7 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
         if v is not None and v <= 60:
             infant_ages.append((m.start(), v / 52))
     for m in _AGE_D_RE.finditer(t):
-        v = to_number(m.group(1) or m.group(2))
+        v = to_number(m.group(1) or m.group(2) or m.group(3))
         if v is not None and v <= 100:
             infant_ages.append((m.start(), v / 365))
     for m in _AGE_FULL_MONTH_RE.finditer(t):   # 满月: one month old (a month after birth)

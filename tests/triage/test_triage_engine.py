@@ -494,3 +494,19 @@ def test_what_sounds_alarming_but_is_not_is_answered_at_its_level(text, level):
 ])
 def test_words_read_in_their_place(text, level):
     assert assess(text, interactive=False).level == level
+
+
+@pytest.mark.parametrize("text, level", [
+    ("宝宝刚满四十天 发烧38度", "emergency"),                                   # NICE NG143: an age told as 刚满
+    ("宝宝刚满月，发烧38.5", "emergency"),
+    ("以前有肾结石 右腰绞痛 发冷打摆子 烧到39度4 尿很少", "emergency"),            # EAU: infected obstructed kidney
+    ("下午挂了头孢，一站起来就要倒", "emergency"),                               # WAO 2020: collapse after a drug
+    ("嗓子眼像有东西堵着 刚打了头孢", "emergency"),
+    ("最近老想着要是睡过去不醒就好了 啥都提不起劲", "urgent"),                     # C-SSRS: a wish said as a wish
+    ("药我都攒够了 今晚就不拖累家里了", "emergency"),
+    ("我爸咳嗽发烧 他78了 喘", "urgent"),
+    ("晒伤了 洗澡疼死了😭就几个小水泡", "self_care"),                              # an emoji ends a clause
+    ("腰痛窜左腿 两周了", "routine"),                                             # NICE NG59 sciatica
+])
+def test_held_out_v9_findings_fixed_by_concept(text, level):
+    assert assess(text, interactive=False).level == level

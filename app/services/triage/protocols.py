@@ -935,7 +935,9 @@ ordered_protocol(
         Ask("dizzy.vertigo", R, VERTIGO, lambda c: c.has("vertigo"), advice="vertigo"),
         Ask("dizzy.needs_review", R, VERTIGO + "; 老年人/慢病患者头晕查血压血糖",
             lambda c: c.elderly or c.cardiac_risk or c.chronic(*_DZ) or c.recurrent(*_DZ) or c.severe(*_DZ) or
-            c.worsening() or c.pregnant, advice="dizziness"),
+            c.worsening() or c.pregnant or
+            # dizzy on a blood-pressure medicine (NICE CKS blood pressure — low: review the drugs)
+            c.has("bp_medicine"), advice="dizziness"),
     ],
     self_care=Ask("dizzy.minor", S, GENERAL + "; 一过性轻度头晕", lambda c: True, advice="dizziness"))
 
@@ -2132,7 +2134,8 @@ ordered_protocol(
     "allergy", tx.DERM, triggers="allergy_word lip_tongue_swelling throat_swelling hives tongue_swelling",
     when=lambda c: c.has("allergen_exposure", "insect_sting", "exposure_then", "drug_trigger") and
     c.has("face_swelling", "eyelid_swelling", "rash", "itch", "dyspnoea", "throat_tight", "voice_change",
-          "dysphagia", "stridor", "tongue_swelling") or c.has(*_SKIN_MUCOSA) and c.has(*_AIRWAY),
+          "dysphagia", "stridor", "tongue_swelling", "syncope", "near_syncope") or  # WAO 2020: collapse after it
+    c.has(*_SKIN_MUCOSA) and c.has(*_AIRWAY),
     questions="allergy_airway", all_flags=False,
     asks=[
         Ask("allergy.anaphylaxis", E, ANAPH + "; " + HTN + " 6.严重过敏反应",
@@ -2503,6 +2506,13 @@ ordered_protocol(
         Ask("back.major_trauma", E, CONSENSUS + " Ⅰ级: 多发伤", lambda c: c.has("major_trauma_mech"),
             flag="limb.major_trauma", advice="limb"),
         Ask("back.motor_deficit", U, RADICULOPATHY, _motor_deficit, flag="back.motor_deficit", advice="back"),
+        # EAU Guidelines on Urolithiasis (2024): colic from a stone with a fever is an obstructed, infected kidney —
+        # urgent decompression in hospital, not a same-day clinic.
+        Ask("back.infected_obstruction", E, "EAU Urolithiasis 2024: 结石梗阻合并感染需急诊减压",
+            lambda c: _renal(c) and c.fever and (c.has("cond_kidney_stone") or
+                                                 c.has("colicky") and c.severe("flank_pain", "back_pain")),
+            flag="fever.pyelo", dept=tx.URO,
+            advice="urinary"),
         Ask("back.pyelonephritis", U, UTI, lambda c: _renal(c) and c.fever, flag="fever.pyelo", dept=tx.URO,
             advice="urinary"),
         Ask("back.renal_colic", U, "中国泌尿外科疾病诊断治疗指南: 肾绞痛", lambda c: _renal(c) and not c.fever,
