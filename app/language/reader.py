@@ -326,7 +326,7 @@ def read(text: str) -> Reading:
         if m.assertion == ctx.PAST and m.code.startswith("cond_"):
             m.assertion = ctx.PRESENT  # "以前得过…": a past illness is a present history
         elif m.assertion == ctx.HYPOTHETICAL and m.code == "passive_death_wish":
-            m.assertion = ctx.PRESENT  # "要是睡过去不醒就好了": a death wish is said as a wish (C-SSRS item 1)
+            m.assertion = ctx.PRESENT  # "要是睡过去不醒就好了": a death wish is said as a wish (C-SSRS: the wish to be dead)
 
     numbers = parse_numbers(t)
     in_words = list(in_term)
