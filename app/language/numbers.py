@@ -261,17 +261,18 @@ def parse_numbers(t: str) -> Numbers:
         if d and 30 <= d <= 200 and (s is None or d < s):
             n.diastolic = _max(n.diastolic, d)
     if n.systolic is None and _BP_CONTEXT_RE.search(t):
-        # "血压计上二百一十几 一百二十左右", "一百二十八 七十八": a pair of numbers in numerals, no slash, no 量 before them
+        # In a message about blood pressure: a pair of numbers in numerals with no slash and no 量 before them
+        # ("血压计上二百一十几 一百二十左右", "一百二十八 七十八"), else the upper pressure alone as a range
+        # ("有高血压 … 这周早上量的都在130到136").
         for m in _CN_PAIR_RE.finditer(t):
             s_, d_ = to_number(m.group(1)), to_number(m.group(2))
             if s_ and d_ and 70 <= s_ <= 260 and 40 <= d_ <= 160 and s_ > d_ + 10:
                 n.systolic, n.diastolic = s_, d_
                 break
-    if n.systolic is None and _BP_CONTEXT_RE.search(t):
-        # "有高血压 … 这周早上量的都在130到136": the upper pressure alone, as a range, in a message about blood pressure.
-        m = _SYSTOLIC_RANGE_RE.search(t)
-        if m and 90 <= float(m.group(1)) <= float(m.group(2)) <= 260:
-            n.systolic = float(m.group(2))
+        else:
+            m = _SYSTOLIC_RANGE_RE.search(t)
+            if m and 90 <= float(m.group(1)) <= float(m.group(2)) <= 260:
+                n.systolic = float(m.group(2))
     for m in _GLU_RE.finditer(t):
         v = to_number(m.group(1))
         if v is not None:
@@ -562,10 +563,11 @@ def rates(t: str) -> list[tuple[int, int, float]]:
     return out
 
 
-def durations(t: str) -> list[tuple[int, float]]:
-    """(position, hours) for each duration or onset time in the text; a rate's period is no duration."""
+def durations(t: str, rate_spans: list[tuple[int, int, float]] | None = None) -> list[tuple[int, float]]:
+    """(position, hours) for each duration or onset time in the text; a rate's period is no duration (``rate_spans``:
+    `rates(t)`, when the caller has it already)."""
     out: list[tuple[int, float]] = []
-    in_rate = [(s, e) for s, e, _ in rates(t)]
+    in_rate = [(s, e) for s, e, _ in (rates(t) if rate_spans is None else rate_spans)]
     for m in _DUR_RE.finditer(t):
         if any(s <= m.start() < e for s, e in in_rate):
             continue

@@ -293,7 +293,8 @@ def read(text: str) -> Reading:
         c = clauses[ctx.clause_of(clauses, s)]
         if code != "_pseudo" and not (code == "_severe" and any(ws <= s and e <= we for ws, we in worse)):
             setattr(c, code[1:], True)
-    for pos, hours in durations(t):
+    rate_spans = rates(t)
+    for pos, hours in durations(t, rate_spans):
         c = clauses[ctx.clause_of(clauses, pos)]
         c.hours = hours if c.hours is None else max(c.hours, hours)
     # "昨天还好好的": when the person was last well, which dates the onset after it — not how long it has lasted (a
@@ -302,7 +303,7 @@ def read(text: str) -> Reading:
     for k, c in enumerate(clauses):
         if c.hours is not None and k not in named and _LAST_WELL_RE.search(t, c.start, c.end):
             c.hours = None
-    for pos, _end, per_week in rates(t):
+    for pos, _end, per_week in rate_spans:
         c = clauses[ctx.clause_of(clauses, pos)]
         c.recurrent = True
         c.frequent = c.frequent or per_week >= 1   # weekly or more often, as 每周 and 一周几次 are
@@ -467,9 +468,11 @@ def _third_party(t: str, clauses: list[Clause], mentions: list[ctx.Mention], sub
                     any(ch in "。！？!?" for ch in t[clauses[j - 1].end:clauses[j].start]):
                 break
             told.add(j)
+    if not told:
+        return
     span = "".join(t[clauses[k].start:clauses[k].end] for k in sorted(told))
     rest = "".join(t[c.start:c.end] for k, c in enumerate(clauses) if k not in told)
-    if not told or not _HANDLED_RE.search(span) or not _OWN_WORRY_RE.search(rest):
+    if not _HANDLED_RE.search(span) or not _OWN_WORRY_RE.search(rest):
         return
     for m in mentions:
         if m.clause in told and m.assertion == ctx.PRESENT and not m.code.startswith("cond_"):

@@ -328,6 +328,7 @@ def explained_by_vaccine_reaction(c: Ctx) -> bool:
 
 # Symptom groups used by several protocols.
 STROKE_SIGNS = ("face_droop", "unilateral_weakness", "speech")
+_BEFAST_OTHER = ("unilateral_numbness", "vision_loss", "diplopia", "ataxia")
 NEURO_ALARM = ("confusion", "unresponsive", "drowsy", "seizure")
 CARDIO_SX = ("chest_pain", "chest_tightness", "dyspnoea", "severe_dyspnoea", "palpitations", "syncope",
              "near_syncope", "dizziness", "confusion", "unresponsive", "drowsy", "fatigue", "sweating")
@@ -371,13 +372,12 @@ def _new_confusion(c: Ctx) -> bool:
 # What makes an older person's new confusion an emergency rather than a same-day delirium: a stroke, sepsis (high
 # fever, fast breathing, blue, mottled or cold skin, little urine, low pressure or oxygen), low sugar, a poison, CO,
 # heat, an injury, a fit, a headache or vomiting (a bleed, CO, meningitis), jaundice (liver failure), malaria.
-_DELIRIUM_DANGER = STROKE_SIGNS + ("unilateral_numbness", "vision_loss", "diplopia", "ataxia", "stroke_suspected",
-                                   "head_injury", "fall", "poison_ingestion", "co_exposure", "drunk", "heat_illness",
-                                   "seizure", "unresponsive", "hard_to_rouse", "not_breathing", "hypo_coma",
-                                   "hypo_reported", "jaundice", "dyspnoea", "severe_dyspnoea", "fast_breathing",
-                                   "cyanosis", "mottled", "cold_limb", "pallor", "oliguria", "chest_pain", "syncope",
-                                   "headache", "thunderclap", "neck_stiffness", "vomiting", "petechiae", "sweating",
-                                   "travel_malaria", "low_bp_reported")
+_DELIRIUM_DANGER = STROKE_SIGNS + _BEFAST_OTHER + (
+    "stroke_suspected", "head_injury", "fall", "poison_ingestion", "co_exposure", "drunk", "heat_illness", "seizure",
+    "unresponsive", "hard_to_rouse", "not_breathing", "hypo_coma", "hypo_reported", "jaundice", "dyspnoea",
+    "severe_dyspnoea", "fast_breathing", "cyanosis", "mottled", "cold_limb", "pallor", "oliguria", "chest_pain",
+    "syncope", "headache", "thunderclap", "neck_stiffness", "vomiting", "petechiae", "sweating", "travel_malaria",
+    "low_bp_reported")
 
 
 def _delirium_same_day(c: Ctx) -> bool:
@@ -476,7 +476,6 @@ ordered_protocol(
     ])
 
 
-_BEFAST_OTHER = ("unilateral_numbness", "vision_loss", "diplopia", "ataxia")
 
 
 def _stroke_signs(c: Ctx) -> list[str]:
@@ -526,7 +525,8 @@ def explained_by_retinal_detachment(c: Ctx) -> bool:
     curtain over part of one eye's vision, are a detaching retina — seen by an eye doctor the same day): the loss of
     vision is the eye's — only with the flashes or floaters, in one eye, without any other stroke sign or headache."""
     return c.has("vision_loss") and c.has("flashes_floaters") and not c.has("bilateral") and \
-        not c.has(*STROKE_SIGNS, "unilateral_numbness", "ataxia", "diplopia", "headache", "confusion", "dizziness")
+        not c.has(*STROKE_SIGNS, *(s for s in _BEFAST_OTHER if s != "vision_loss"), "headache", "confusion",
+                  "dizziness")
 
 
 def _other(c: Ctx) -> list[str]:
