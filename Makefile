@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed
 # a CJK font draws the Chinese pages in their screenshots and is embedded in the printed 随访表 PDFs.
 DEBIAN_PACKAGES := chromium chromium-driver fonts-noto-cjk
 
-.PHONY: run test install system bench clean
+.PHONY: run test install system bench clean triage-model
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ run: system $(STAMP)
 
 test: system $(STAMP)
 	$(PY) -m pytest -q
+
+# The second reader of triage (docs/triage.md §2.4), retrained on the development cases.
+triage-model: $(STAMP)
+	$(PY) -m ml.train_triage_text tests/triage/cases*.jsonl
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -395,8 +395,8 @@ class _Run:
         return not readings_only
 
     def _red_flags_first(self, state: State, *, alert: bool) -> str | None:
-        """Triage's non-interactive read of a text or voice message; for an emergency or urgent red flag actually
-        found, the advice (and, for a bound consenting resident, the team's alert); else None. For someone not
+        """Triage's non-interactive read of a text or voice message; for an emergency or urgent red flag the rules
+        actually found, the advice (and, for a bound consenting resident, the team's alert); else None. For someone not
         bound or not consented nothing is stored: no state, no reading, no alert."""
         text = (self.inbound.text or "").strip()
         if self.inbound.msg_type not in ("text", "voice") or not text:
@@ -411,7 +411,8 @@ class _Run:
             log.exception("wechat: red-flag read failed; the dialogue goes on")
             return None
         level = getattr(result, "level", None)
-        if level not in TRIAGE_ALERT_SEVERITY or not getattr(result, "red_flags", ()):
+        # Only the rules' red flags interrupt another dialogue; the second reader's review asks within triage.
+        if level not in TRIAGE_ALERT_SEVERITY or not getattr(result, "rule_red_flags", ()):
             return None
         log.info("wechat: %s red flag read first (state %s)", level, state.mode)
         if alert:

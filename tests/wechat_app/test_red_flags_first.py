@@ -107,3 +107,13 @@ def test_idle_and_bound_the_emergency_is_answered_and_the_team_alerted(bound, si
 def test_a_message_without_red_flags_leaves_the_dialogue_alone(named, simulate, session):
     sim = simulate("o-stranger")
     assert texts.ask_name() in sim.text("头疼").text  # not bound: asked to bind, as before
+
+
+def test_the_second_readers_review_does_not_interrupt_another_dialogue(named, simulate, session):
+    # Nothing in it is a rule's red flag; the second reader alone would answer urgent (tests/triage/test_text_model.py).
+    unread = "爷爷脸色发灰 手脚冰凉"
+    sim = simulate("o-zhang")
+    assert texts.ask_name() in sim.text("绑定").text
+    reply = sim.text(unread)
+    assert texts.dialogue_resumes() not in reply.text and "120" not in reply.text
+    _nothing_stored(session, "o-zhang")

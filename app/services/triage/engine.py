@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.services.triage import texts as tx
+from ml.triage_text import model as text_model
 from app.services.triage.language import Parsed, parse
 from app.services.triage.context import E, LEVEL_NAMES, PROTOCOLS, R, U, Ctx, Out, Protocol, Vitals, triggered
 from app.services.triage.protocols import GENERAL_CODES, care_question, episode_over
@@ -99,6 +100,11 @@ class Assessment:
     advice: str = ""
     trace: tuple[TraceEntry, ...] = ()
     final: bool = True
+
+    @property
+    def rule_red_flags(self) -> tuple[RedFlag, ...]:
+        """The red flags the rules found, without the second reader's request for a doctor's review."""
+        return tuple(f for f in self.red_flags if f.code != REVIEW_FLAG)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -271,6 +277,14 @@ def _advice(level: int, ranked: list[tuple[Protocol, Out]]) -> str:
     return "\n".join(lines)
 
 
+REVIEW_FLAG = "review.text_model"
+REVIEW_SOURCE = "ml.triage_text: character n-gram model trained on the development cases (docs/triage.md §2.4)"
+
+
+def _review_advice() -> str:
+    return "\n".join((tx.LEVEL_HEAD["urgent"], tx.REVIEW, tx.LEVEL_WATCH["urgent"], tx.DISCLAIMER))
+
+
 def assess(text: str, *, profile: Profile | None = None, readings: Readings | None = None,
            answers: dict[str, object] | None = None, asked: int = 0, interactive: bool = True) -> Assessment:
     """Triage free Chinese text into emergency / urgent / routine / self_care with a department,
@@ -280,6 +294,11 @@ def assess(text: str, *, profile: Profile | None = None, readings: Readings | No
     results = _evaluate(c)
     ranked = _ranked(results)
     level = _level(results)
+    # The second reader (ml.triage_text, docs/triage.md §2.4) sees the characters the lexicon has no words for: it
+    # may raise routine or self-care to urgent, for a doctor's look today; never lower, never call an ambulance.
+    review = level < U and text_model().flags(text, rules_answered=any(out.hits for _, out in results))
+    if review:
+        level = U
     asked = max(asked, len(answers or {}))
 
     # An emergency that rests on a finding is answered at once; only one that rests on an assumption
@@ -305,13 +324,16 @@ def assess(text: str, *, profile: Profile | None = None, readings: Readings | No
                 flags.append(RedFlag(h.flag, tx.RED_FLAGS.get(h.flag, h.flag)))
     trace = tuple(TraceEntry(h.rule, h.source, LEVEL_NAMES[h.level], proto.code)
                   for proto, out in ranked for h in out.hits)
+    if review:
+        flags.append(RedFlag(REVIEW_FLAG, tx.RED_FLAGS[REVIEW_FLAG]))
+        trace += (TraceEntry(REVIEW_FLAG, REVIEW_SOURCE, LEVEL_NAMES[U], ""),)
     return Assessment(
         level=LEVEL_NAMES[level],
         department=_department(c, level, ranked),
         complaints=tuple(proto.code for proto, _ in ranked),
         red_flags=tuple(flags),
         questions=questions,
-        advice=_advice(level, ranked),
+        advice=_review_advice() if review else _advice(level, ranked),
         trace=trace,
         final=final,
     )
