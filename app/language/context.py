@@ -109,6 +109,7 @@ _NEW_FRAME_RE = re.compile(r"今天|昨天|前天|今早|昨晚|早上|晚上|�
                            r"当时|这会|这几天|这两天|最近|去年|前年|前几年|那年|上个月|上礼拜|上周|"
                            r"[\d一两俩二三四五六七八九十半几]+个?(?:钟头|小时|分钟)(?:前|以前|之前)")
 _NEG_REACH = 12
+_ONSET_AFTER = re.compile(r"\s*(?:就)?(?:开始|起|以来|到现在|至今|一直)")
 # Emoji, symbols and spaces after the last word of a clause.
 _TRAILING_SYMBOLS = re.compile(r"[^\w\u4e00-\u9fff]+$")
 # How far back a clause-final trigger reaches ("头疼头晕恶心都没有"): a long run typed without pauses ends in
@@ -154,7 +155,10 @@ _LIST_GAP_RE = re.compile(r"[、和跟与或及也还都又或者以及并且的
 RUN_LENGTH = 16
 
 
-def split_clauses(t: str, terminators: list[str], run_breaks: list[str] = ()) -> list[Clause]:
+def split_clauses(t: str, terminators: list[str], run_breaks: list[str] = (),
+                  keep: tuple[str, ...] = ()) -> list[Clause]:
+    """Clauses at punctuation and before terminator words, except where a closing trigger starts with one (`keep`:
+    "喘气倒是没啥" is one clause whose 倒是没啥 closes it, not a contrast)."""
     cuts = [0]
     for i, ch in enumerate(t):
         if ch in CLAUSE_PUNCT:
@@ -162,7 +166,8 @@ def split_clauses(t: str, terminators: list[str], run_breaks: list[str] = ()) ->
             cuts.append(i + 1)
     for word in terminators:
         for m in re.finditer(re.escape(word), t):
-            if m.start() > 0 and not t[m.start() - 1] == "不":  # "不但" is not a contrast
+            if m.start() > 0 and not t[m.start() - 1] == "不" and \
+                    not any(t.startswith(k, m.start()) for k in keep):  # "不但" is not a contrast
                 cuts.append(m.start())
     cuts.append(len(t))
     cuts = sorted(set(cuts))
@@ -215,6 +220,7 @@ class Triggers:
         self.backward.sort(key=lambda wc: -len(wc[0]))
         self.pseudo = frozenset(lex.trigger_words("pseudo"))
         self.terminators = lex.trigger_words("terminator")
+        self.closing_terminators = tuple(w for w, _ in self.backward if any(w.startswith(x) for x in self.terminators))
         self.run_breaks = sorted(lex.trigger_words("run_break"), key=len, reverse=True)
         # What a negated list is made of: findings and conditions, not qualifiers ("一直") or context ("吃了…以后").
         self.listed = frozenset(code for code, c in lex.concepts.items() if c.kind in ("finding", "condition"))
@@ -251,6 +257,8 @@ def apply(t: str, clauses: list[Clause], mentions: list[Mention], masked: list[b
             denied_before = start >= 2 and t[start - 2] in GAP_NEG_CHARS
             if prev not in NOT_VERB_BEFORE_BU and nxt in COMPLEMENT_AFTER_BU and len(word) <= 2 and not denied_before:
                 continue
+        if cat == "past" and _ONSET_AFTER.match(t, start + len(word)):
+            continue  # "上个月开始咳嗽", "两个月前起就头疼": the time dates an onset that goes on, not a past event
         k = clause_of(clauses, start)
         scope_start = start + len(cue)
         scope_end = _scope_end(t, scope_start, clauses[k].end, cat)

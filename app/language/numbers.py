@@ -35,6 +35,9 @@ _FUZZY = {"半": 0.5, "几": 3, "好几": 4, "两三": 3, "三四": 4, "一两":
 _APPROX_RE = re.compile(r"^(.*[十百])([一二三四五六七八])([二三四五六七八九])$")
 
 
+_DIGITS = "一二两三四五六七八九"
+
+
 def to_number(s: str) -> float | None:
     """'39.5', '三十九点五', '一百九' -> float; None when it is not a number."""
     s = s.strip()
@@ -46,6 +49,8 @@ def to_number(s: str) -> float | None:
         return float(s)
     except ValueError:
         pass
+    if len(s) == 4 and s[1] == "百" and s[3] == "几" and s[2] in _DIGITS:  # "一百二几" (十 left out): 一百二十几
+        s = s[:3] + "十几"
     if s.endswith("几") and len(s) > 1 and s[-2] in "十零":  # "九十几", "一百零几": about the middle
         base = to_number(s[:-1] if s[-2] == "十" else s[:-2])
         return base + 5 if base is not None else None
@@ -536,6 +541,11 @@ GREETING = r"(?:医生|大夫|您好|你好|在吗|打扰了|请问一下|麻烦
 _GREETINGS_RE = re.compile(rf"\s*(?:{GREETING})*")
 
 
+# A baby word right after an age in months ("2个半月母乳女婴", "三个月的男宝"): the months are the baby's age.
+BABY_AFTER_AGE = r"(?:的)?(?:母乳|奶粉|混合喂养|人工喂养)?(?:女婴|男婴|女宝|男宝|宝宝|婴儿)"
+_BABY_AFTER_AGE_RE = re.compile(BABY_AFTER_AGE)
+
+
 def opens_message(t: str, pos: int) -> bool:
     """Nothing but greetings stands before ``pos``."""
     return _GREETINGS_RE.fullmatch(t, 0, pos) is not None
@@ -586,8 +596,9 @@ def durations(t: str, rate_spans: list[tuple[int, int, float]] | None = None) ->
             continue  # "孩子8个月" is an age
         if unit == "月" and opens_message(t, start) and INFANT_CARE_RE.match(t, m.end()):
             continue  # "4个月打完百白破" opens with the baby's age
-        if unit in ("月",) and (after.startswith(("大", "的宝", "的孩", "宝宝", "孩子", "小孩", "婴儿", "的娃", "娃"))):
-            continue
+        if unit in ("月",) and (after.startswith(("大", "的宝", "的孩", "宝宝", "孩子", "小孩", "婴儿", "的娃", "娃")) or
+                                _BABY_AFTER_AGE_RE.match(t, m.end())):
+            continue  # "2个半月母乳女婴" is an age
         if unit in ("天", "日") and (after.startswith(("大", "宝宝", "孩子", "婴儿")) or "出生" in before or
                                    "生下来" in before or before.endswith(("宝宝", "孩子", "婴儿", "新生儿", "娃", "宝宝才"))):
             continue

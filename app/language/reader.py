@@ -231,6 +231,26 @@ def _known_word(w: str) -> bool:
 _LAST_WELL_RE = re.compile(r"还(?:好好|好端端|正常|没事|挺好|利索|清楚)|都(?:好好|正常)的|好好的")
 
 
+def _without_pseudo(gap: str, pseudo: frozenset[str]) -> str:
+    """The gap without its pseudo-triggers: the 不 of an amount (吐了不少血, 咳了不止一口) denies nothing."""
+    for word in pseudo:
+        if word in gap:
+            gap = gap.replace(word, "")
+    return gap
+
+
+_BLEEDING_CONTEXT = frozenset({"bleeding_generic", "wound", "epistaxis", "uncontrolled_bleeding"})
+
+
+def _bind_wont_stop(mentions: list[Mention]) -> None:
+    """"止不住" (won't stop) is uncontrolled bleeding in a message about a bleeding or a wound ("割了个口子 按了十分钟还
+    止不住"), and nothing of the sort after tears or a cough ("眼泪止不住")."""
+    if any(m.code in _BLEEDING_CONTEXT for m in mentions):
+        for m in mentions:
+            if m.code == "wont_stop":
+                m.code = "uncontrolled_bleeding"
+
+
 def read(text: str) -> Reading:
     """Normalize and read a resident's text into findings."""
     comp = _ensure_loaded()
@@ -239,7 +259,7 @@ def read(text: str) -> Reading:
         # Input-method and homophone slips (血亚 -> 血压), same length: positions do not move.
         t = comp.respell.sub(lambda m: comp.lex.respellings[m.group(0)], t)
     t = comp.initials.respell(t)   # pinyin initials (kqky, xt), as long as their term
-    clauses = ctx.split_clauses(t, comp.triggers.terminators, comp.triggers.run_breaks)
+    clauses = ctx.split_clauses(t, comp.triggers.terminators, comp.triggers.run_breaks, comp.triggers.closing_terminators)
     raw: list[tuple[int, int, str, bool, str]] = []   # start, end, code, literal, gap text
     literals = _find_literals(t, comp.trie)
     tokens = list(_jieba.tokenize(t, HMM=False))
@@ -317,10 +337,11 @@ def read(text: str) -> Reading:
         if gap:
             if any(a in gap for a in attenuators):
                 mention.attenuated = True
-            elif any(ch in gap for ch in _GAP_NEG):
+            elif any(ch in _without_pseudo(gap, comp.triggers.pseudo) for ch in _GAP_NEG):
                 mention.assert_(ctx.ABSENT, gap)
         mentions.append(mention)
 
+    _bind_wont_stop(mentions)
     ctx.apply(t, clauses, mentions, masked, in_term, tokens, comp.triggers)
     _history_or_acute(t, mentions)
     for m in mentions:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from app.language.numbers import GREETING as _GREETING
-from app.language.numbers import INFANT_CARE_RE, NUM, opens_message, to_number
+from app.language.numbers import BABY_AFTER_AGE, INFANT_CARE_RE, NUM, opens_message, to_number
 
 @dataclass
 class Subject:
@@ -24,7 +24,8 @@ class Subject:
 
 
 _AGE_Y_RE = re.compile(rf"{NUM}(多|来)?(?:周)?岁(半|多)?")
-_AGE_M_RE = re.compile(rf"{NUM}(个)?(多|半)?月(龄|大|的宝宝|的孩子|的小孩|的婴儿|的娃|宝宝|孩子|小孩|婴儿|娃|的女儿|的儿子)?")
+_AGE_M_RE = re.compile(rf"{NUM}(个)?(多|半)?月(龄|大|的宝宝|的孩子|的小孩|的婴儿|的娃|宝宝|孩子|小孩|婴儿|娃|的女儿|的儿子|"
+                       rf"{BABY_AFTER_AGE})?")
 _AGE_W_RE = re.compile(rf"{NUM}(?:个)?(?:周|星期|礼拜)(?:大|的宝宝|的孩子|的婴儿)|"
                        rf"(?:宝宝|孩子|婴儿|bb|娃|囡|仔|新生儿|出生|生下来|闺女|女儿|儿子|小孩|宝|伢崽|伢子|伢|毛毛)"
                        rf"(?:才|刚|只有|刚刚|出生)?{NUM}(?:个)?(?:周|星期|礼拜)"
@@ -248,12 +249,14 @@ _GIVER_AFTER_RE = re.compile(r"^(?:给我|给俺)?(?:买|送|做|带|寄|拿|织
 
 
 # The baby a pregnant writer feels move is not yet anyone's subject ("怀孕26周…肚子不疼 宝宝在动", "肚子里的宝宝").
-_FETUS_AFTER_RE = re.compile(r"^(?:晚上|白天|夜里|平时|平常|今天|现在|一直)?(?:在|还在|也在|一直在|还|也)?"
+_FETUS_AFTER_RE = re.compile(r"^(?:晚上|白天|夜里|平时|平常|今天|现在|一直){0,2}(?:在|还在|也在|一直在|还|也)?"
                              r"(?:动|踢|胎动|不动|不怎么动|没动|没怎么动|没有动|睡觉|睡着|睡)")
 _FETUS_BEFORE_RE = re.compile(r"(?:肚子里|肚里|腹中)(?:的)?$")
 
 
-_PREGNANT_RE = re.compile(r"怀孕|孕\d|孕[一二三四五六七八九十]|怀了|有了身孕|产检|预产期|胎动|孕期|孕妇|怀着")
+# A gestational age is told in weeks ("37周了"); a baby's age after birth is not (出生37天, 满月, 三个月).
+_PREGNANT_RE = re.compile(r"怀孕|孕\d|孕[一二三四五六七八九十]|怀了|有了身孕|产检|预产期|胎动|孕期|孕妇|怀着|"
+                          r"(?<![出生满个\d])(?:[1-3]\d|4[0-2])周(?!岁)")
 
 
 def _fetus(t: str, m: re.Match) -> bool:

@@ -255,6 +255,17 @@ def explained_by_radiculopathy(c: Ctx) -> bool:
         not c.has("face_droop", "speech", "unilateral_numbness", "vision_loss")
 
 
+def explained_by_sciatica(c: Ctx) -> bool:
+    """Named explained-evidence rule (NICE NG59 low back pain and sciatica, 2020; BE-FAST: a stroke's numbness is
+    sudden in the face, arm or leg, not a band running down from the back): numbness in one leg that the back pain
+    runs into, with no face, speech, weakness or vision sign, is a nerve root's; the back-pain protocol answers."""
+    numb_elsewhere = any(ch in c.p.text[m.start:m.end] for m in c.p.positive.get("unilateral_numbness", ())
+                         for ch in "手臂膊脸嘴舌")
+    return c.has("radiating_leg") and c.has("back_pain") and not numb_elsewhere and \
+        not c.sudden("unilateral_numbness", "numbness") and \
+        not c.has("face_droop", "speech", "unilateral_weakness", "vision_loss", "diplopia", "ataxia")
+
+
 def explained_by_maternal_hormones(c: Ctx) -> bool:
     """Named explained-evidence rule (NHS, "Your newborn baby's health: vaginal bleeding or discharge; swollen
     breasts", 2023; Nelson Textbook of Pediatrics, 21st ed., ch. 113 — the mother's hormones, withdrawn after
@@ -554,11 +565,13 @@ ordered_protocol(
     "stroke", tx.NEURO, triggers="face_droop unilateral_weakness speech stroke_suspected unilateral_numbness "
     "vision_loss diplopia ataxia", questions="stroke_sudden",
     asks=[
-        # Named explained-evidence rules: a foot drop with back pain (NICE NG59) and an arm that cannot
-        # be lifted for a painful shoulder (NICE CKS): the back-pain or limb protocol answers.
+        # Named explained-evidence rules: a foot drop with back pain or a leg's numbness the back pain runs into
+        # (NICE NG59) and an arm that cannot be lifted for a painful shoulder (NICE CKS): the back-pain or limb
+        # protocol answers.
         Ask("stroke.explained", E, RADICULOPATHY + "; NICE CKS shoulder pain (2022)",
             lambda c: _stroke_signs(c) == ["unilateral_weakness"] and
-            (explained_by_radiculopathy(c) or explained_by_shoulder_pain(c)), stop=True),
+            (explained_by_radiculopathy(c) or explained_by_shoulder_pain(c)) or
+            not _stroke_signs(c) and explained_by_sciatica(c), stop=True),
         Ask("stroke.explained_dental", E, "Tzermpos 2012 (下牙槽神经阻滞后一过性面瘫); NICE CKS Bell's palsy (2023)",
             explained_by_dental_anaesthetic, stop=True),
         Ask("stroke.explained_bells_palsy", E, "NICE CKS Bell's palsy (2023) 额纹消失、闭眼不全为周围性面瘫",
@@ -956,12 +969,21 @@ def _possible_preg(c: Ctx) -> bool:
         not c.said("intrauterine_confirmed", "present", "past")
 
 
+def _upper_uti_temp(c: Ctx) -> bool:
+    """A measured 37.9 °C or more with urinary symptoms suggests pyelonephritis (UKHSA Diagnosis of urinary tract
+    infections, 2020: temperature ≥ 37.9 °C or one rigor — same-day assessment)."""
+    return c.temp is not None and c.temp >= 37.9
+
+
 def _abdo_pattern(c: Ctx) -> str:
     """Without an urgent feature: period pain, a long-standing pain, a mild upset, or unexplained."""
     if period_pain(c) and not c.severe(*_A):
         return "period"
     hours = c.hours(*_A)
-    if c.chronic(*_A) or c.recurrent(*_A) or (hours is not None and hours >= 24 * 7) or c.has("weight_loss") or c.fever:
+    # A fever with the cramps of diarrhoea is gastroenteritis's own, unless high (NICE CKS gastroenteritis, 2023).
+    gastroenteritis_fever = c.has("diarrhoea") and not c.fever_high
+    if c.chronic(*_A) or c.recurrent(*_A) or (hours is not None and hours >= 24 * 7) or c.has("weight_loss") or \
+            (c.fever and not gastroenteritis_fever):
         return "persistent"
     benign = c.has("diarrhoea", "abdo_distension", "after_meal", "heartburn", "constipation", "nausea",
                    "dietary_trigger") or c.mild(*_A) or c.resolved()   # a pain already gone ("拉完就好了")
@@ -1348,7 +1370,7 @@ ordered_protocol(
             advice="fever"),
         Ask("fever.pyelonephritis", U, UTI,
             _adult(lambda c: c.has("flank_pain") or (c.has("dysuria", "urinary_frequency") and
-                                                     (c.has("chills") or c.fever_high)) or
+                                                     (c.has("chills") or c.fever_high or _upper_uti_temp(c))) or
                    (c.has("back_pain") and c.has("dysuria", "urinary_frequency"))),
             flag="fever.pyelo", advice="urinary", dept=tx.URO),
         Ask("fever.pregnancy", U, PREG + "; 孕期发热", _adult(lambda c: c.pregnant and (c.temp is None or c.temp >= 38)),
@@ -2552,7 +2574,8 @@ ordered_protocol(
             flag="uro.retention", advice="urinary"),
         Ask("uro.pyelonephritis", U, UTI,
             lambda c: (c.has("dysuria", "urinary_frequency", "haematuria") and
-                       c.fever and (c.has("chills", "flank_pain", "back_pain") or c.fever_high)) or c.yes("uti_fever"),
+                       c.fever and (c.has("chills", "flank_pain", "back_pain") or c.fever_high or _upper_uti_temp(c)))
+            or c.yes("uti_fever"),
             flag="fever.pyelo", advice="urinary"),
         Ask("uro.oliguria", U, "急性肾损伤: 尿量明显减少当天查肾功能", lambda c: c.has("oliguria") and not c.child,
             flag="uro.oliguria"),
