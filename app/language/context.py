@@ -47,6 +47,9 @@ _RANK = {PRESENT: 0, PAST: 1, HYPOTHETICAL: 2, RESOLVED: 3, NORMAL: 4, ABSENT: 5
 
 CLAUSE_PUNCT = "，。；！？,.;!?: ：…~"
 SENTENCE_END = "。！？!?;；"
+# An exclamation ("流了好多血！！吓死我了 按了一会儿止住了") is the same story told loudly: what is over after it is the
+# complaint before it.
+_STORY_END = "。？?;；"
 PARTICLES = set("了的啊呢吧过哈呀嘛哦喔吗么啦咯 \t")
 # "头疼还好" rates a symptom (mild); "喘气还行" states a function is normal.
 _RATING_TRIGGERS = ("还好", "还行", "还可以", "可以", "都还行")
@@ -304,12 +307,12 @@ def apply(t: str, clauses: list[Clause], mentions: list[Mention], masked: list[b
             # in a resolution word resolves the clause before; a normal-state word needs the clause to be only it.
             bare = not _ADVERBS_RE.sub("", t[clause.start:pos]) or cat == "resolved"
             if not targets and not by_clause.get(k) and k > 0 and bare and \
-                    not any(ch in SENTENCE_END for ch in t[clauses[k - 1].end:clause.start]):
+                    not any(ch in _STORY_END for ch in t[clauses[k - 1].end:clause.start]):
                 # ellipsis: "流鼻血，已经止住了"; a worry or an exclamation told between is passed over ("左腿麻得没知觉
                 # 吓得我以为中风了 现在缓过来了", "流了好多血 吓死 按了十分钟止住了": what is over is the complaint)
                 j = k - 1
                 while j > max(0, k - 3) and all(m.assertion == HYPOTHETICAL for m in by_clause.get(j, ())) and \
-                        not any(ch in SENTENCE_END for ch in t[clauses[j - 1].end:clauses[j].start]):
+                        not any(ch in _STORY_END for ch in t[clauses[j - 1].end:clauses[j].start]):
                     j -= 1
                 targets = list(by_clause.get(j, ()))
                 ellipsis = True

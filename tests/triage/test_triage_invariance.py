@@ -26,7 +26,7 @@ from app.services.triage import Profile, assess
 pytestmark = pytest.mark.usefixtures("rules_only")
 
 HERE = Path(__file__).parent
-FILES = ["cases.jsonl", "cases_colloquial.jsonl"] + [f"cases_round{n}.jsonl" for n in range(3, 16)]
+FILES = ["cases.jsonl", "cases_colloquial.jsonl"] + [f"cases_round{n}.jsonl" for n in range(3, 17)]
 RANK = {"self_care": 0, "routine": 1, "urgent": 2, "emergency": 3}
 
 NEUTRAL = {   # (before, after) the message

@@ -742,6 +742,18 @@ def _dysp_exertional_chronic(c: Ctx) -> bool:
     return c.has("exertional") and (c.chronic(*_D) or (c.hours(*_D) or 0) >= 24 * 14) and not c.worsening()
 
 
+def explained_by_exertion(c: Ctx) -> bool:
+    """Named explained-evidence rule (NICE CKS breathlessness, 2023: breathlessness in proportion to the exertion,
+    settling within minutes of rest, is normal): a young adult out of breath after heavy exertion who was well again
+    within minutes of resting, with no chest pain, palpitations, fainting, blue lips, wheeze or heart or lung
+    condition, is not breathless from illness; the dyspnoea protocol hands over to the reassurance."""
+    settled = c.has("resolved") and (c.hours("resolved") or 0) <= 0.5
+    return c.has("exertional") and settled and c.age is not None and 14 <= c.age < 40 and \
+        not c.has("chest_pain", "chest_tightness", "palpitations", "syncope", "near_syncope", "cyanosis", "wheeze",
+                   "orthopnoea", "leg_swelling", "cough", "fever") and \
+        not c.cond("heart_disease", "copd", "asthma", "pregnancy")
+
+
 def _dysp_mild_cold(c: Ctx) -> bool:
     return c.mild(*_D) and c.has(*URTI_SX) and not c.elderly and not c.cond("heart_disease", "copd", "asthma") and \
         not c.child
@@ -752,6 +764,7 @@ ordered_protocol(
     "copd_flare frothy_sputum", questions="dysp_rest",
     asks=[
         Ask("dysp.explained_by_sleep_apnoea", E, "NICE NG202 (2021)", apnoeas_explain_breathlessness, stop=True),
+        Ask("dysp.explained_by_exertion", E, "NICE CKS breathlessness (2023)", explained_by_exertion, stop=True),
         Ask("dysp.severe", E, CONSENSUS + " Ⅱ级: 严重呼吸困难",
             lambda c: c.has("severe_dyspnoea", "cyanosis") or c.yes("dysp_rest"), flag="dysp.severe",
             advice="dyspnoea"),
@@ -1285,6 +1298,9 @@ def _adult(pred):
 
 
 # Teething explained (a named rule): what to do at home and when to worry.
+reassurance_protocol("exertion", tx.GP, when=explained_by_exertion, rule="dysp.exertion_settled",
+                     source="NICE CKS breathlessness (2023)", advice="exertion", paediatric=False)
+
 reassurance_protocol("teething", tx.PAED, when=explained_by_teething, rule="teething.self_care",
                      source="NICE CKS teething (2021)", advice="teething")
 
@@ -1733,6 +1749,11 @@ def _bp_low_sx(c: Ctx) -> bool:
     return c.has("dizziness", "syncope", "near_syncope", "fatigue", "orthostatic", "sweating", "confusion")
 
 
+def _at_90_under_60(c: Ctx) -> bool:
+    """90 systolic with a diastolic under 60 is low too (AHA, low blood pressure: under 90/60)."""
+    return c.v.systolic is not None and c.v.systolic <= LOW_SBP and c.v.diastolic is not None and c.v.diastolic < 60
+
+
 def _sbp_low(c: Ctx) -> bool:
     return c.v.systolic is not None and c.v.systolic < LOW_SBP
 
@@ -1763,8 +1784,8 @@ ordered_protocol(
             lambda c: _sbp_low(c) and (c.fever or c.has("syncope", "confusion", "drowsy", "unresponsive", "mottled") or
                                         c.has("pallor") and c.has("sweating") or (c.v.pulse or 0) >= 110),
             flag="vital.sbp_low", advice="bp_low"),
-        Ask("bp.low_symptomatic", U, DESIGN + " 收缩压<90伴头晕/晕厥: 当天联系; " + CONSENSUS + " Ⅲ级",
-            lambda c: _sbp_low(c) and _bp_low_sx(c), flag="vital.sbp_low", advice="bp_low"),
+        Ask("bp.low_symptomatic", U, DESIGN + " 收缩压<90伴头晕/晕厥: 当天联系; " + CONSENSUS + " Ⅲ级; AHA <90/60",
+            lambda c: (_sbp_low(c) or _at_90_under_60(c)) and _bp_low_sx(c), flag="vital.sbp_low", advice="bp_low"),
         Ask("bp.low_reported_symptomatic", U, DESIGN, lambda c: _low_reported(c) and _bp_low_sx(c),
             flag="vital.sbp_low", advice="bp_low"),
         Ask("bp.low", R, DESIGN + " 收缩压<90无症状", _sbp_low, advice="bp_low"),
