@@ -4,8 +4,9 @@
 
 Each case is a JSON line with `text` and `level`; the target is "emergency or urgent". The weight table
 (`ml/artifacts/triage_text.tsv`) and its sidecar (`triage_text.json`: parameters, thresholds, intercept, the
-training files with their SHA-256, five-fold out-of-fold figures) are written deterministically (seven significant digits): training the
-same files again gives the same bytes. scikit-learn is needed here only, never at run time.
+training files with their SHA-256, five-fold out-of-fold figures) are written deterministically, to seven
+significant digits: training the same files again gives the same bytes. scikit-learn is needed here only, never at
+run time.
 """
 from __future__ import annotations
 
@@ -69,8 +70,8 @@ def train(paths: list[Path], table: Path = ARTIFACT, sidecar: Path = SIDECAR) ->
     fitted = pipeline().fit(texts, y)
     vectorizer, regression = fitted[0], fitted[-1]
     rows = sorted(vectorizer.vocabulary_.items())
-    table.write_text("".join(f"{json.dumps(gram, ensure_ascii=False)}\t{vectorizer.idf_[i]:.7g}\t{regression.coef_[0][i]:.7g}\n" for gram, i in rows),
-                     encoding="utf-8")
+    table.write_text("".join(f"{json.dumps(gram, ensure_ascii=False)}\t{vectorizer.idf_[i]:.7g}\t"
+                             f"{regression.coef_[0][i]:.7g}\n" for gram, i in rows), encoding="utf-8")
     meta = {
         "target": list(TARGET),
         "ngrams": list(NGRAMS),

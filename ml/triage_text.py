@@ -5,13 +5,13 @@ the raw characters instead: TF-IDF of character 1–3-grams and a logistic regre
 `ml.train_triage_text` on the development cases (`tests/triage/cases*.jsonl`, written by independent writers and
 labelled by clinical sources), with "emergency or urgent" as its target. It is a flag for review, never a
 diagnosis: the engine uses it only to raise an answer of routine or self-care to urgent (see today, team alerted),
-never to lower a level and never to call for an ambulance. Threshold and figures: docs/triage.md §2.4.
+never to lower a level and never to call for an ambulance. Thresholds and figures: docs/triage.md §2.4.
 
-The trained weights are a plain table (`ml/artifacts/triage_text.tsv`: the n-gram as a JSON string, its idf, its coefficient) with a JSON
-sidecar, scored here in the standard library: no pickle is loaded at run time and scikit-learn is needed only to
-train. `probability` reproduces scikit-learn's `TfidfVectorizer(analyzer="char", ngram_range=(1, 3),
-sublinear_tf=True)` followed by `LogisticRegression.predict_proba` (tests/triage/test_text_model.py holds the two
-equal).
+The trained weights are a plain table (`ml/artifacts/triage_text.tsv`: the n-gram as a JSON string, its idf, its
+coefficient) with a JSON sidecar, scored here in the standard library: no pickle is loaded at run time and
+scikit-learn is needed only to train. `probability` reproduces scikit-learn's `TfidfVectorizer(analyzer="char",
+ngram_range=(1, 3), sublinear_tf=True)` followed by `LogisticRegression.predict_proba`
+(tests/triage/test_text_model.py holds the two equal).
 """
 from __future__ import annotations
 
@@ -74,7 +74,8 @@ def read(table: Path = ARTIFACT, sidecar: Path = SIDECAR) -> TextModel:
         if line:
             gram, idf, coef = line.rsplit("\t", 2)
             weights[json.loads(gram)] = (float(idf), float(coef))
-    return TextModel(weights=weights, intercept=float(meta["intercept"]), thresholds={k: float(v) for k, v in meta["thresholds"].items()})
+    thresholds = {key: float(value) for key, value in meta["thresholds"].items()}
+    return TextModel(weights=weights, intercept=float(meta["intercept"]), thresholds=thresholds)
 
 
 @cache

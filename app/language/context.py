@@ -223,7 +223,8 @@ class Triggers:
         self.backward.sort(key=lambda wc: -len(wc[0]))
         self.pseudo = frozenset(lex.trigger_words("pseudo"))
         self.terminators = lex.trigger_words("terminator")
-        self.closing_terminators = tuple(w for w, _ in self.backward if any(w.startswith(x) for x in self.terminators))
+        self.closing_terminators = tuple(w for w, _ in self.backward
+                                         if any(w.startswith(x) for x in self.terminators))
         self.run_breaks = sorted(lex.trigger_words("run_break"), key=len, reverse=True)
         # What a negated list is made of: findings and conditions, not qualifiers ("一直") or context ("吃了…以后").
         self.listed = frozenset(code for code, c in lex.concepts.items() if c.kind in ("finding", "condition"))

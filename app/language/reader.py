@@ -259,7 +259,8 @@ def read(text: str) -> Reading:
         # Input-method and homophone slips (血亚 -> 血压), same length: positions do not move.
         t = comp.respell.sub(lambda m: comp.lex.respellings[m.group(0)], t)
     t = comp.initials.respell(t)   # pinyin initials (kqky, xt), as long as their term
-    clauses = ctx.split_clauses(t, comp.triggers.terminators, comp.triggers.run_breaks, comp.triggers.closing_terminators)
+    clauses = ctx.split_clauses(t, comp.triggers.terminators, comp.triggers.run_breaks,
+                                comp.triggers.closing_terminators)
     raw: list[tuple[int, int, str, bool, str]] = []   # start, end, code, literal, gap text
     literals = _find_literals(t, comp.trie)
     tokens = list(_jieba.tokenize(t, HMM=False))

@@ -396,7 +396,7 @@ class _Run:
 
     def _red_flags_first(self, state: State, *, alert: bool) -> str | None:
         """Triage's non-interactive read of a text or voice message; for an emergency or urgent red flag the rules
-        actually found, the advice (and, for a bound consenting resident, the team's alert); else None. For someone not
+        actually found, the advice (and, for a bound consenting resident, the team's alert); else None. For one not
         bound or not consented nothing is stored: no state, no reading, no alert."""
         text = (self.inbound.text or "").strip()
         if self.inbound.msg_type not in ("text", "voice") or not text:
