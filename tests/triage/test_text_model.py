@@ -66,3 +66,11 @@ def test_an_answer_the_rules_gave_by_their_own_criterion_needs_the_higher_thresh
     assert low <= model().probability(text) < high
     assert model().flags(text, rules_answered=False) and not model().flags(text, rules_answered=True)
     assert assess(text, interactive=False).level == level
+
+
+def test_warming_up_reads_the_table_before_the_first_message():
+    from app.services.triage import warm_up
+
+    model.cache_clear()
+    warm_up()
+    assert model.cache_info().currsize == 1

@@ -11,8 +11,8 @@ from app.services.triage.engine import (
     RedFlag,
     TraceEntry,
     assess,
+    warm_up,
 )
-from app.services.triage.language import warm_up
 
 __all__ = ["assess", "Profile", "Readings", "Assessment", "Question", "RedFlag", "TraceEntry", "run_batch",
            "warm_up"]

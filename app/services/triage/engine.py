@@ -9,6 +9,7 @@ from typing import Any
 from app.services.triage import texts as tx
 from ml.triage_text import model as text_model
 from app.services.triage.language import Parsed, parse
+from app.services.triage.language import warm_up as _read_ahead
 from app.services.triage.context import E, LEVEL_NAMES, PROTOCOLS, R, U, Ctx, Out, Protocol, Vitals, triggered
 from app.services.triage.protocols import GENERAL_CODES, care_question, episode_over
 from app.services.triage.questions import (
@@ -275,6 +276,13 @@ def _advice(level: int, ranked: list[tuple[Protocol, Out]]) -> str:
         lines.append(tx.LEVEL_WATCH[name])
     lines.append(tx.DISCLAIMER)
     return "\n".join(lines)
+
+
+def warm_up() -> None:
+    """Load the language layer's dictionaries and the second reader's table now (at start-up), not on the first
+    message."""
+    _read_ahead()
+    text_model()
 
 
 REVIEW_FLAG = "review.text_model"
