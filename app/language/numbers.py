@@ -33,9 +33,7 @@ _FUZZY = {"半": 0.5, "几": 3, "好几": 4, "两三": 3, "三四": 4, "一两":
 
 
 _APPROX_RE = re.compile(r"^(.*[十百])([一二三四五六七八])([二三四五六七八九])$")
-
-
-_DIGITS = "一二两三四五六七八九"
+_TENS_LEFT_OUT_RE = re.compile(r"^([一二两]百[一二三四五六七八九])几$")  # "一百二几": 一百二十几, the 十 left out
 
 
 def to_number(s: str) -> float | None:
@@ -49,8 +47,8 @@ def to_number(s: str) -> float | None:
         return float(s)
     except ValueError:
         pass
-    if len(s) == 4 and s[1] == "百" and s[3] == "几" and s[2] in _DIGITS:  # "一百二几" (十 left out): 一百二十几
-        s = s[:3] + "十几"
+    if _TENS_LEFT_OUT_RE.match(s):
+        s = s[:-1] + "十几"
     if s.endswith("几") and len(s) > 1 and s[-2] in "十零":  # "九十几", "一百零几": about the middle
         base = to_number(s[:-1] if s[-2] == "十" else s[:-2])
         return base + 5 if base is not None else None

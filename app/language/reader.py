@@ -338,7 +338,8 @@ def read(text: str) -> Reading:
         if gap:
             if any(a in gap for a in attenuators):
                 mention.attenuated = True
-            elif any(ch in _without_pseudo(gap, comp.triggers.pseudo) for ch in _GAP_NEG):
+            elif any(ch in gap for ch in _GAP_NEG) and \
+                    any(ch in _without_pseudo(gap, comp.triggers.pseudo) for ch in _GAP_NEG):
                 mention.assert_(ctx.ABSENT, gap)
         mentions.append(mention)
 

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.services.triage import texts as tx
-from ml.triage_text import model as text_model
-from app.services.triage.language import Parsed, parse
-from app.services.triage.language import warm_up as _read_ahead
+from app.services.triage.language import Parsed, parse, warm_up as _read_ahead
 from app.services.triage.context import E, LEVEL_NAMES, PROTOCOLS, R, U, Ctx, Out, Protocol, Vitals, triggered
 from app.services.triage.protocols import GENERAL_CODES, care_question, episode_over
 from app.services.triage.questions import (
@@ -20,6 +18,7 @@ from app.services.triage.questions import (
     question_kind,
     question_text,
 )
+from ml.triage_text import model as text_model
 
 MAX_QUESTIONS = 3  # then answer with the safer level still possible (docs/triage.md)
 BATCH_QUESTIONS = 3
