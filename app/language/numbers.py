@@ -32,7 +32,7 @@ _FUZZY = {"半": 0.5, "几": 3, "好几": 4, "两三": 3, "三四": 4, "一两":
           "一二十": 15, "二三十": 25, "三四十": 35, "四五十": 45, "五六十": 55, "六七十": 65, "七八十": 75, "八九十": 85}
 
 
-_APPROX_RE = re.compile(r"^(.*[十百])([一二三四五六七八])([二三四五六七八九])$")
+_APPROX_RE = re.compile(r"^(.*[十百])([一二三四五六七八])([二三四五六七八九])(十)?$")
 _TENS_LEFT_OUT_RE = re.compile(r"^([一二两]百[一二三四五六七八九])几$")  # "一百二几": 一百二十几, the 十 left out
 
 
@@ -53,8 +53,9 @@ def to_number(s: str) -> float | None:
         base = to_number(s[:-1] if s[-2] == "十" else s[:-2])
         return base + 5 if base is not None else None
     m = _APPROX_RE.match(s)
-    if m:  # "三十七八", "一百五六": two neighbouring last digits say "about", read as their middle
-        a, b = to_number(m.group(1) + m.group(2)), to_number(m.group(1) + m.group(3))
+    if m:  # "三十七八", "一百五六", "一百五六十": two neighbouring digits say "about", read as their middle
+        tens = m.group(4) or ""
+        a, b = to_number(m.group(1) + m.group(2) + tens), to_number(m.group(1) + m.group(3) + tens)
         if a is not None and b is not None and b > a:
             return (a + b) / 2
     try:
@@ -331,6 +332,8 @@ def parse_numbers(t: str) -> Numbers:
             sbp, dbp = (to_number(parts[0]), to_number(parts[1])) if len(parts) == 2 else _split_cn_bp(m.group(1))
             if sbp and dbp and 60 <= sbp <= 300 and 30 <= dbp <= 200 and sbp > dbp:
                 n.systolic, n.diastolic = sbp, dbp
+            elif sbp and dbp is None and 60 <= sbp <= 300:
+                n.systolic = sbp   # one value, the upper pressure ("量都在一百五六十")
     if n.systolic is None and re.search("血压|降压", t):
         # "血压有点高 今天在家量 148 96", "吃降压药…量都是125 80": two numbers after a measuring verb in a message about
         # blood pressure or its medicine.

@@ -359,7 +359,7 @@ def read(text: str) -> Reading:
             in_words[i] = True
     subject = parse_subject(t, comp.lex.relations, in_words)
     _told_of_another(t, mentions, comp.lex, subject)
-    _third_party(t, clauses, mentions, subject)
+    subject = _third_party(t, clauses, mentions, subject)
     r = Reading(t, mentions, clauses, numbers, subject)
     for m in mentions:
         if m.assertion in (ctx.PRESENT, ctx.RESOLVED):
@@ -469,16 +469,22 @@ _FIRST_PERSON_RE = re.compile(r"我|俺|咱")
 # The third party's event is over or only heard of (taken by ambulance, in hospital, dead, in the news), and the writer
 # asks about themselves ("我是不是也…"): only then is the story told as the reason for the writer's own worry.
 _HANDLED_RE = re.compile(r"120|救护车|拉走|送医院|送去医院|送到医院|住院|抢救|去世|走了|没了|新闻|网上|抖音|电视|听说")
-_OWN_WORRY_RE = re.compile(r"(?:我|俺|咱)(?:是不是|会不会|要不要|需不需要|也|得不得|该不该)")
+# The writer turns to themselves: a question, a fear, or the story's signs denied of themselves ("我有点怕", "我没有这些").
+_OWN_WORRY_RE = re.compile(r"(?:我|俺|咱)(?:自己)?(?:是不是|会不会|要不要|需不需要|也|得不得|该不该|(?:有点|好|很|挺)?(?:怕|担心|害怕)|"
+                           r"(?:都|倒|可)?(?:没有?|莫得|冇)(?:这些|这种|这样|那些|那种|这个|那个))")
+# A relation word right after a third party's mark ("隔壁王大爷", "邻居家奶奶", "同事他爸") names a neighbour, not kin.
+_THIRD_PARTY_KIN_RE = re.compile(r"(?:邻居|楼下|楼上|隔壁|同事|朋友|同学|村里)(?:家|的|他|她)?(?:的)?[\u4e00-\u9fff]{0,2}$")
 _TOPIC_BEFORE_RE = re.compile(r"(?:跟你说个事|说个事|我们|我家|咱们|俺们|俺家|那个|听说|有个|看到|看)?(?:的)?")
 
 
-def _third_party(t: str, clauses: list[Clause], mentions: list[ctx.Mention], subject: Subject) -> None:
+def _third_party(t: str, clauses: list[Clause], mentions: list[ctx.Mention], subject: Subject) -> Subject:
     """Findings in the clauses that tell of a third party are OTHER — only in a message about the writer, when the
     third party's event is over or hearsay and the writer asks about themselves; a message that asks about the
-    neighbour keeps every finding (the safer error)."""
-    if subject.other:
-        return
+    neighbour keeps every finding (the safer error). Returns the message's subject: the writer, when the relative
+    the subject was read from is that third party ("隔壁王大爷…送医院了 我有点怕")."""
+    if subject.other and not (subject.relation in ("邻居", "同事", "朋友") or (
+            subject.relation and _THIRD_PARTY_KIN_RE.search(t, 0, max(t.find(subject.relation), 0)))):
+        return subject
     told: set[int] = set()
     for k, c in enumerate(clauses):
         m = _THIRD_PARTY_RE.search(t, c.start, c.end)
@@ -492,14 +498,15 @@ def _third_party(t: str, clauses: list[Clause], mentions: list[ctx.Mention], sub
                 break
             told.add(j)
     if not told:
-        return
+        return subject
     span = "".join(t[clauses[k].start:clauses[k].end] for k in sorted(told))
     rest = "".join(t[c.start:c.end] for k, c in enumerate(clauses) if k not in told)
     if not _HANDLED_RE.search(span) or not _OWN_WORRY_RE.search(rest):
-        return
+        return subject
     for m in mentions:
         if m.clause in told and m.assertion == ctx.PRESENT and not m.code.startswith("cond_"):
             m.assertion = ctx.OTHER
+    return Subject()
 
 
 _STATES = ("cond_pregnancy", "postpartum")

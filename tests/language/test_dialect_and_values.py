@@ -396,10 +396,35 @@ def test_what_befell_a_third_party_in_a_message_about_the_writer_is_theirs():
     assert read("昨天帮朋友搬家抬冰箱 今天左胸一按就疼 我25岁").present("chest_pain")  # the writer's own doing
 
 
+@pytest.mark.parametrize("story, turn, code", [
+    ("隔壁王大爷昨天中风了 嘴歪了 送医院了", " 我有点怕", "face_droop"),   # a neighbour's kin word is no relative of the writer's
+    ("邻居老李突然说话不清楚送去医院了", "，我会不会也这样", "speech"),
+    ("电视上说胸口疼出冷汗是心梗", " 我没有这些 就是想问问", "sweating"),   # hearsay, its signs denied of the writer
+])
+def test_a_third_partys_story_told_for_the_writers_own_worry_is_theirs(story, turn, code):
+    r = read(story + turn)
+    assert not r.present(code) and not r.subject.other
+    assert read(story).present(code)   # without the writer turning to themselves, the story's signs stay (the safer error)
+
+
+def test_the_safer_reading_stays_when_the_message_asks_about_the_neighbour():
+    assert read("我邻居82岁 突然说话不清楚 怎么办").present("speech")
+
+
 @pytest.mark.parametrize("text, present", [("被蜜蜂蛰了 嘴巴不肿 不喘气", False), ("孩子突然不喘气 脸发青", True),
                                            ("老人不喘气了", True)])
 def test_not_breathing_is_a_stopped_breath_not_a_denied_breathlessness(text, present):
     assert read(text).present("not_breathing") == present
+
+
+@pytest.mark.parametrize("text, systolic, diastolic", [
+    ("我也高血压，最近自己量都在一百五六十，头不晕不疼", 155, None),   # an approximate upper pressure, never 100/55
+    ("血压三种药吃着 量了还是一百七八十", 175, None),
+    ("血压 量了一下一百八十五一百一十二", 185, 112),
+])
+def test_an_approximate_pressure_in_chinese_numerals_is_one_value(text, systolic, diastolic):
+    n = read(text).numbers
+    assert (n.systolic, n.diastolic) == (systolic, diastolic)
 
 
 def test_a_blood_pressure_in_chinese_numerals_after_several_measurements_is_read():

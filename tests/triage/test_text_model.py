@@ -2,8 +2,10 @@
 scores it, and used by the engine only to raise routine or self-care to urgent (docs/triage.md §2.4)."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -74,3 +76,14 @@ def test_warming_up_reads_the_table_before_the_first_message():
     model.cache_clear()
     warm_up()
     assert model.cache_info().currsize == 1
+
+
+def test_a_story_the_rules_read_as_someone_elses_needs_the_higher_threshold(monkeypatch):
+    from app.services.triage import engine
+
+    # A reader that raises every message the rules recognised nothing in, and none the rules answered.
+    eager = dataclasses.replace(model(), thresholds={"nothing_recognised": 0.0, "rules_answered": math.inf})
+    monkeypatch.setattr(engine, "text_model", lambda: eager)
+    assert assess(UNREAD_DANGER, interactive=False).level == "urgent"
+    neighbour = assess("邻居老李突然说话不清楚送去医院了，我会不会也这样", interactive=False)
+    assert neighbour.level == "routine" and not neighbour.red_flags

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.services.triage import texts as tx
+from app.language import OTHER
 from app.services.triage.language import Parsed, parse, warm_up as _read_ahead
 from app.services.triage.context import E, LEVEL_NAMES, PROTOCOLS, R, U, Ctx, Out, Protocol, Vitals, triggered
 from app.services.triage.protocols import GENERAL_CODES, care_question, episode_over
@@ -303,7 +304,10 @@ def assess(text: str, *, profile: Profile | None = None, readings: Readings | No
     level = _level(results)
     # The second reader (ml.triage_text, docs/triage.md §2.4) sees the characters the lexicon has no words for: it
     # may raise routine or self-care to urgent, for a doctor's look today; never lower, never call an ambulance.
-    review = level < U and text_model().flags(text, rules_answered=any(out.hits for _, out in results))
+    # Words the rules read as someone else's ("邻居…送医院了 我会不会也…") were answered too: the model, which cannot
+    # tell whose they are, overrules that judgement only at its higher threshold.
+    judged = any(out.hits for _, out in results) or any(m.assertion == OTHER for m in p.mentions)
+    review = level < U and text_model().flags(text, rules_answered=judged)
     if review:
         level = U
     asked = max(asked, len(answers or {}))
