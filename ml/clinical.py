@@ -119,6 +119,11 @@ HYPER_URGENT = 16.7
 # Glucose targets: fasting 4.4-7.0, non-fasting <10.0 mmol/L (中国2型糖尿病防治指南 2020).
 FASTING_TARGET = (4.4, 7.0)
 NON_FASTING_TARGET_BELOW = 10.0
+# Someone without diabetes is judged by the diagnostic categories, not by a patient's target (中国2型糖尿病防治指南
+# 2020, 糖代谢状态分类 / WHO 1999): fasting 6.1-<7.0 is impaired fasting glucose, 2-h 7.8-<11.1 impaired glucose
+# tolerance — both retested or given an OGTT by the family doctor.
+IFG_FASTING_FROM = 6.1
+IGT_TWO_HOUR_FROM = 7.8
 # Confirmation of an acute value before it pages anyone (docs/clinical_rules.md "HBPM sessions and
 # confirmation"): a repeat in the same session, or within 15 min after 5 min of seated rest, that still
 # meets the threshold confirms it. The 5-min rest is ESH 2021 (Stergiou et al., J Hypertens 2021;39:1293,

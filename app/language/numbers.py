@@ -32,6 +32,24 @@ _FUZZY = {"半": 0.5, "几": 3, "好几": 4, "两三": 3, "三四": 4, "一两":
           "一二十": 15, "二三十": 25, "三四十": 35, "四五十": 45, "五六十": 55, "六七十": 65, "七八十": 75, "八九十": 85}
 
 
+# Two neighbouring numerals are a rough range ("五六天", "两三个月"): (low, high). An age is read at its low end (the
+# younger, the stricter the rule); anything else at the middle.
+_RANGE_RE = re.compile(r"^([一二两三四五六七八])([二三四五六七八九])$")
+_RANGES = {"一两": (1, 2), "两三": (2, 3), "三五": (3, 5), "一二": (1, 2)}
+
+
+def number_range(s: str) -> tuple[float, float] | None:
+    """'五六' -> (5, 6); None when ``s`` is not a range of two neighbouring numerals."""
+    if s in _RANGES:
+        return _RANGES[s]
+    m = _RANGE_RE.match(s)
+    if m:
+        a, b = (float(cn2an.cn2an(x.replace("两", "二"), "smart")) for x in m.groups())
+        if b == a + 1:
+            return a, b
+    return None
+
+
 _APPROX_RE = re.compile(r"^(.*[十百])([一二三四五六七八])([二三四五六七八九])(十)?$")
 _TENS_LEFT_OUT_RE = re.compile(r"^([一二两]百[一二三四五六七八九])几$")  # "一百二几": 一百二十几, the 十 left out
 
@@ -43,6 +61,9 @@ def to_number(s: str) -> float | None:
         return None
     if s in _FUZZY:
         return float(_FUZZY[s])
+    r = number_range(s)
+    if r is not None:
+        return (r[0] + r[1]) / 2
     try:
         return float(s)
     except ValueError:
@@ -523,7 +544,7 @@ def _max(a: float | None, b: float) -> float:
 _UNIT_H = {"分钟": 1 / 60, "小时": 1, "钟头": 1, "个钟": 1, "天": 24, "日": 24, "晚": 12, "夜": 12,
            "星期": 168, "周": 168, "礼拜": 168, "个月": 720, "月": 720, "年": 8760}
 _DUR_RE = re.compile(
-    rf"(好几|几十|十几|二十几|两三|三四|一两|三五|四五|俩|仨|\d+(?:\.\d+)?|[{CN_DIGITS}]+|半|几)(个)?(多)?(半)?"
+    rf"(好几|几十|十几|二十几|两三|三四|一两|三五|四五|俩|仨|\d+(?:\.\d+)?|[{CN_DIGITS}]+|半|几)(个)?(多|来)?(半)?"
     r"(分钟|小时|钟头|个钟|天|日|晚|夜|星期|周|礼拜|月|年)(多)?(了|来|前|以来)?")
 _CHILD_WORDS = ("孩子", "宝宝", "儿子", "女儿", "婴儿", "小孩", "孙子", "孙女", "外孙", "闺女", "娃")
 _REL_TIMES = (("大前天", 72), ("前天", 48), ("昨天", 24), ("昨晚", 18), ("昨黑", 18), ("昨夜", 18), ("昨儿", 24),
@@ -610,8 +631,8 @@ def durations(t: str, rate_spans: list[tuple[int, int, float]] | None = None) ->
             continue
         if ban:
             v += 0.5
-        if duo or duo2:
-            v *= 1.3
+        if duo == "多" or duo2:
+            v *= 1.3   # "两个多月": more than; "两个来月", "十来天": about
         out.append((start, v * _UNIT_H[unit]))
     for word, hours in _REL_TIMES:
         for m in re.finditer(word, t):

@@ -346,9 +346,17 @@ def read(text: str) -> Reading:
     _bind_wont_stop(mentions)
     ctx.apply(t, clauses, mentions, masked, in_term, tokens, comp.triggers)
     _history_or_acute(t, mentions)
+    _dated_episode(t, clauses, mentions)
+    _hedged_intensity(t, clauses, mentions)
+    _relief_after_use(t, mentions)
+    _simile(t, clauses, mentions, comp.lex)
+    _one_sided_stiff_neck(t, mentions)
     for m in mentions:
         if m.assertion == ctx.PAST and m.code.startswith("cond_"):
             m.assertion = ctx.PRESENT  # "以前得过…": a past illness is a present history
+        elif m.assertion == ctx.NORMAL and (m.code in ("resolved", "relieved") or m.code == "compression"):
+            # "…压了一宿甩了几下就好了说话都正常": the recovery, and the cause it had, are what "all normal" confirms
+            m.assertion = ctx.PRESENT
         elif m.assertion == ctx.HYPOTHETICAL and m.code == "passive_death_wish":
             m.assertion = ctx.PRESENT  # "要是睡过去不醒就好了": a death wish is said as a wish (C-SSRS: the wish to be dead)
 
@@ -472,6 +480,9 @@ _HANDLED_RE = re.compile(r"120|救护车|拉走|送医院|送去医院|送到医
 # The writer turns to themselves: a question, a fear, or the story's signs denied of themselves ("我有点怕", "我没有这些").
 _OWN_WORRY_RE = re.compile(r"(?:我|俺|咱)(?:自己)?(?:是不是|会不会|要不要|需不需要|也|得不得|该不该|(?:有点|好|很|挺)?(?:怕|担心|害怕)|"
                            r"(?:都|倒|可)?(?:没有?|莫得|冇)(?:这些|这种|这样|那些|那种|这个|那个))")
+# ... or asks whether to have a check themselves ("要不要做个脑CT", "需不需要查查"): the story is why they ask.
+_CHECK_UP_RE = re.compile(r"(?:要不要|需不需要|用不用|该不该|有没有必要|是不是得|是不是该|是不是也得)(?:去)?(?:也)?"
+                          r"(?:做|查|检查|拍|体检|筛查|测)")
 # A relation word right after a third party's mark ("隔壁王大爷", "邻居家奶奶", "同事他爸") names a neighbour, not kin.
 _THIRD_PARTY_KIN_RE = re.compile(r"(?:邻居|楼下|楼上|隔壁|同事|朋友|同学|村里)(?:家|的|他|她)?(?:的)?[\u4e00-\u9fff]{0,2}$")
 _TOPIC_BEFORE_RE = re.compile(r"(?:跟你说个事|说个事|我们|我家|咱们|俺们|俺家|那个|听说|有个|看到|看)?(?:的)?")
@@ -501,12 +512,122 @@ def _third_party(t: str, clauses: list[Clause], mentions: list[ctx.Mention], sub
         return subject
     span = "".join(t[clauses[k].start:clauses[k].end] for k in sorted(told))
     rest = "".join(t[c.start:c.end] for k, c in enumerate(clauses) if k not in told)
-    if not _HANDLED_RE.search(span) or not _OWN_WORRY_RE.search(rest):
+    if not (_HANDLED_RE.search(span) and _OWN_WORRY_RE.search(rest) or _CHECK_UP_RE.search(rest)):
         return subject
     for m in mentions:
         if m.clause in told and m.assertion == ctx.PRESENT and not m.code.startswith("cond_"):
             m.assertion = ctx.OTHER
     return Subject()
+
+
+# An episode dated to a past month or week, told with the experiential 过 ("上个月高烧抽过一次", "上周住过院"), then a
+# return to the present that says all is well ("现在好了", "现在挺好"), is past: its date is no duration of today's
+# complaint. One that began then and goes on ("上个月开始咳嗽 到现在") stays present, and so does one not said to be
+# over (a visible haematuria "上礼拜见过一次" still wants its check).
+_DATED_RE = re.compile(r"上个?月|上个?(?:星期|礼拜)|上周|上上周|前几个月|前两个月|前些日子|前一阵")
+_NOW_RE = re.compile(r"现在|目前|如今|这两天|这几天|今天|最近|眼下|这阵子")
+_OVER_NOW_RE = re.compile(r"(?:现在|目前|如今|眼下)(?:都|已经|早就|也)?(?:好了|挺好|很好|没事|正常|好好的|恢复了|好利索)")
+_EXPERIENTIAL_RE = re.compile(r"[\u4e00-\u9fff]过(?:一次|一回|两次|几次|院)?")
+_ONGOING_RE = re.compile(r"开始|以来|到现在|一直|至今|还在|还没好|没好")
+
+
+def _dated_episode(t: str, clauses: list[Clause], mentions: list[ctx.Mention]) -> None:
+    for k, c in enumerate(clauses):
+        d = _DATED_RE.search(t, c.start, c.end)
+        if d is None:
+            continue
+        # the episode: this clause and the next ones up to the return to the present
+        end = next((j for j in range(k + 1, len(clauses)) if _NOW_RE.search(t, clauses[j].start, clauses[j].end)),
+                   len(clauses))
+        span = t[c.start:clauses[end - 1].end]
+        after_now = t[clauses[end].start:] if end < len(clauses) else ""
+        if _ONGOING_RE.search(span) or not _EXPERIENTIAL_RE.search(t, d.end(), c.end) or \
+                not _OVER_NOW_RE.match(after_now):
+            continue
+        for m in mentions:
+            if k <= m.clause < end and m.assertion == ctx.PRESENT:
+                m.assertion = ctx.PAST
+        for j in range(k, end):
+            clauses[j].hours = None
+
+
+# "喘得厉害" says severe breathlessness only as an intensifier. Hedged ("喘得厉害一点", "厉害些"), set in exertion or
+# ("上楼喘得厉害"), or beside full sentences or pink lips stated of the same
+# person ("说话连贯", "嘴唇不紫"), it is breathlessness worse than usual, not the severe kind that is defined by rest,
+# speech and colour (GINA 2023 / GOLD 2023 severity; 急诊预检分诊专家共识 2018).
+_INTENSIFIED = {"severe_dyspnoea": ("dyspnoea", ("喘得厉害", "喘得不行", "喘的厉害", "喘的不行"))}
+_HEDGE_AFTER_RE = re.compile(r"(?:一点|一些|些|点儿|点|了一点|了些)")
+_HEDGE_BEFORE = ("有点", "有些", "稍微", "稍", "略", "有一点")
+_EXERTION_FRAME_RE = re.compile(r"走路|走快|上楼|爬楼|爬坡|干活|动一动|一动|活动")
+
+
+# A child "比平时蔫一点", "有点没精神" is less lively than usual (NICE NG143 amber: decreased activity), not lethargic
+# (red, WHO IMCI: abnormally sleepy or not responding): the lethargy is attenuated.
+_LESS_THAN_USUAL_RE = re.compile(r"比(?:平时|平常|以前|往常|原来)")
+
+
+def _hedged_intensity(t: str, clauses: list[Clause], mentions: list[ctx.Mention]) -> None:
+    for m in mentions:
+        if m.code == "lethargy" and m.assertion == ctx.PRESENT:
+            c = clauses[m.clause]
+            if _HEDGE_AFTER_RE.match(t, m.end) or t[max(c.start, m.start - 2):m.start].endswith(_HEDGE_BEFORE) or \
+                    _LESS_THAN_USUAL_RE.search(t, c.start, m.start):
+                m.attenuated = True
+            continue
+        base = _INTENSIFIED.get(m.code)
+        if base is None or m.assertion != ctx.PRESENT or t[m.start:m.end] not in base[1]:
+            continue
+        c = clauses[m.clause]
+        stated_fine = any(o.code in (m.code, "cyanosis", "speech") and o.assertion in (ctx.ABSENT, ctx.NORMAL)
+                          for o in mentions)
+        hedged = _HEDGE_AFTER_RE.match(t, m.end) or t[max(c.start, m.start - 2):m.start].endswith(_HEDGE_BEFORE)
+        if hedged or _EXERTION_FRAME_RE.search(t, c.start, m.start) or stated_fine:
+            m.code = base[0]
+            m.attenuated = True
+
+
+# "用了喷雾就好了", "吃了药就缓解了": what was taken and then made it better is a treatment, not the exposure that set off
+# a reaction ("吃了虾以后就起疙瘩").
+_RELIEF_AFTER_RE = re.compile(r"(?:都|也|马上|很快|一会儿|慢慢)?(?:好了|好多了|好些了|好点了|缓解|减轻|轻了|不喘了|不疼了|"
+                              r"没事了|下去了|消了|退了)")
+
+
+def _relief_after_use(t: str, mentions: list[ctx.Mention]) -> None:
+    for m in mentions:
+        if m.code == "exposure_then" and _RELIEF_AFTER_RE.match(t, m.end):
+            m.code = "relieved"
+
+
+# A simile tells what a sensation is like, not what happened: "脚后跟疼得像踩钉子", "耳朵跟塞了棉花一样", "眼睛像进了沙子
+# 一样". An event or object inside it (an exposure, a wound, a bite, a foreign body, something swallowed) is only the
+# comparison; the sensation words around it stay ("胸口像压了块石头": the pressure is the finding).
+_SIMILE_RES = (re.compile(r"(?:像|好像|好似|好比|如同|仿佛|似)(.{1,8}?)(?:一样|一般|似的|那样|的感觉|样)"),
+               # 跟/和 compare with a thing or an event ("跟塞了棉花一样", "跟生锈的门轴似的"), not with another time
+               # of one's own ("和往年一样", "跟上次一样": a familiar course)
+               re.compile(r"(?:跟|和)(?!往年|上次|以前|平时|平常|去年|原来|之前|昨天|前几天|那次|往常|过去|以往|每次)"
+                          r"(.{1,8}?)(?:一样|一般|似的|那样)"),
+               re.compile(r"(?:得|疼|痛|酸|胀|麻)(?:就)?像(.{1,8})"))
+_COMPARED_EVENTS = frozenset({"animal_bite", "wound", "burn", "trauma", "choking", "fishbone", "ingested",
+                              "ear_foreign_body", "eye_foreign_body", "insect_sting"})
+
+
+def _simile(t: str, clauses: list[Clause], mentions: list[ctx.Mention], lex: Lexicon) -> None:
+    frames = [(m.start(1), m.end(1)) for rx in _SIMILE_RES for c in clauses for m in rx.finditer(t, c.start, c.end)]
+    if not frames:
+        return
+    for m in mentions:
+        event = m.code in _COMPARED_EVENTS or (m.code in lex.concepts and lex.concepts[m.code].kind == "context")
+        if event and m.assertion == ctx.PRESENT and any(m.start < e and s < m.end for s, e in frames):
+            m.assertion = ctx.HYPOTHETICAL
+
+
+# A neck stiff on one side ("脖子右边僵", "后颈左侧僵痛") is a wry neck (落枕), not meningism, which stiffens the neck
+# against bending forward (NICE CKS neck pain - acute torticollis, 2023; NICE NG240 meningitis).
+def _one_sided_stiff_neck(t: str, mentions: list[ctx.Mention]) -> None:
+    for m in mentions:
+        if m.code == "neck_stiffness" and any(w in t[max(0, m.start - 2):m.end + 2] for w in
+                                              ("左", "右", "一侧", "一边", "半边")):
+            m.code = "torticollis"
 
 
 _STATES = ("cond_pregnancy", "postpartum")

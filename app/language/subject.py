@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from app.language.numbers import GREETING as _GREETING
-from app.language.numbers import BABY_AFTER_AGE, INFANT_CARE_RE, NUM, opens_message, to_number
+from app.language.numbers import BABY_AFTER_AGE, INFANT_CARE_RE, NUM, number_range, opens_message, to_number
 
 @dataclass
 class Subject:
@@ -37,9 +37,16 @@ _AGE_BARE_RE = re.compile(rf"(?:今年|已经|都|也)?([零〇一二两三四�
                           r"(?=$|[\s，。,.;；!！?？])")
 _PRONOUN_AGE_RE = re.compile(r"(?:他|她|老人家)(?:今年|都|已经)?(\d{2,3}|[一二三四五六七八九十]{2,4})(?:了|多了)(?=$|[\s，。,.;；!！?？])")
 _AGE_FULL_MONTH_RE = re.compile(r"(?:刚|才|刚刚|出)?满月(?:的)?(?:宝宝|孩子|婴儿|娃|小孩|闺女|儿子)|(?:刚|才|刚刚)满月")
-_AGE_D_RE = re.compile(rf"(?:出生|生下来|才|宝宝|孩子|婴儿|新生儿|娃|女婴|男婴|男宝|女宝)(?:才|刚|第|刚满|才满|满)?{NUM}天|(?:刚满|才满){NUM}天|{NUM}(?:天|日)(?:龄|大|的宝宝|的孩子|的婴儿|宝宝|孩子|婴儿)")
+_AGE_D_RE = re.compile(rf"(?:出生|生下来|才|宝宝|孩子|婴儿|新生儿|娃|女婴|男婴|男宝|女宝)(?:才|刚|第|刚满|才满|满)?{NUM}天|(?:刚满|才满){NUM}天|(?<!比){NUM}(?:天|日)(?:龄|大|的宝宝|的孩子|的婴儿|宝宝|孩子|婴儿)")   # "一天比一天大" compares
 _SEX_SELF_RE = re.compile(r"我是?(?:个)?(女|男)(?:的|性|人)"
                           r"|(?<![儿孙子闺外妇])(?<!男)(女|男)(?!朋|友|儿|孩子|女|厕)(?:性|士|生|孩|子|人|的|[,，\s]|\d|$)")
+
+
+def _age_number(s: str) -> float | None:
+    """An age told as a rough range ("两三个月的宝宝") is read at its younger end, where the rules are stricter (NICE
+    NG143: under 3 months any fever is red)."""
+    r = number_range(s)
+    return r[0] if r is not None else to_number(s)
 
 
 def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, bool]],
@@ -57,6 +64,11 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
         if me is not None and me.start() < m.start() and (not _relative_told_about(t, m) or
                                                             _family_history(t, m, me.end(), masked)):
             continue   # after the writer's introduction, only a relative told about ("…刚才我姑打电话说 我爷爷八十三了")
+        if m.group(0) in _NOT_KIN and t[max(0, m.start() - 1):m.start()] in ("帮", "给", "替", "陪") and \
+                not _ASKS_FOR_RE.match(t, m.end()):
+            continue   # "帮朋友搬家扛冰箱": what the writer did for a friend, not the friend's illness
+        if "体检" in t and _told_before(t, m) and _family_history(t, m, 0, masked):
+            continue   # "单位体检空腹血糖6.5 … 我妈有糖尿病": the writer's health check, then the family's history
         if t[max(0, m.start() - 1):m.start()].endswith("像") or _caring_for(t, m) or _writer_says_who(t, m) or \
                 _SPEAKS_TO_WRITER_RE.match(t[m.end():]) or (_told_before(t, m) and _compared(t, m)) or _fetus(t, m):
             continue
@@ -98,14 +110,14 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
                 ages.append((m.start(), v))
                 break
     for m in _AGE_Y_RE.finditer(t):
-        v = to_number(m.group(1))
+        v = _age_number(m.group(1))
         if v is not None and 0 < v < 120:
             if m.group(3) == "半":
                 v += 0.5
             ages.append((m.start(), v))
     child_ctx = sub.child or "宝宝" in t or "婴儿" in t
     for m in _AGE_M_RE.finditer(t):
-        v = to_number(m.group(1))
+        v = _age_number(m.group(1))
         if v is None or v > 36:
             continue
         near_child = rel_pos >= 0 and sub.child and 0 <= m.start() - rel_pos <= 4
@@ -116,11 +128,11 @@ def parse_subject(t: str, relations: dict[str, tuple[str | None, float | None, b
         if m.group(4) or (child_ctx and near_child) or opens:
             infant_ages.append((m.start(), (v + (0.5 if m.group(3) == "半" else 0)) / 12))
     for m in _AGE_W_RE.finditer(t):
-        v = to_number(m.group(1) or m.group(2) or m.group(3))
+        v = _age_number(m.group(1) or m.group(2) or m.group(3))
         if v is not None and v <= 60:
             infant_ages.append((m.start(), v / 52))
     for m in _AGE_D_RE.finditer(t):
-        v = to_number(m.group(1) or m.group(2) or m.group(3))
+        v = _age_number(m.group(1) or m.group(2) or m.group(3))
         if v is not None and v <= 100:
             infant_ages.append((m.start(), v / 365))
     for m in _AGE_FULL_MONTH_RE.finditer(t):   # 满月: one month old (a month after birth)
@@ -219,6 +231,10 @@ def _family_history(t: str, m: re.Match, after: int, masked: list[bool] | None) 
     return masked is not None and any(masked[after:m.start()]) and bool(_HISTORY_CLAUSE_RE.match(t[m.end():]))
 
 
+_NOT_KIN = frozenset({"朋友", "同事", "邻居", "同学"})
+_ASKS_FOR_RE = re.compile(r"(?:的)?(?:问|咨询|打听|挂号|看病|拿药|开药|买药|量|测|看看)")
+
+
 def _told_before(t: str, m: re.Match) -> bool:
     """Something was told before the relative's own opener ("胸口疼。我妈也有高血压")."""
     return bool(_WRITER_OPENER_RE.sub("", t[:m.start()].strip()))
@@ -228,7 +244,10 @@ _WRITER_OPENER_RE = re.compile(rf"{_MY}$")
 
 
 # "我妈说我脸肿", "老公让我去查查": a relative who speaks about or to the writer is not the one the message is about.
-_SPEAKS_TO_WRITER_RE = re.compile(r"^(?:说|讲|觉得|让|叫|问|劝|非让|非要我|老说|总说|一直说)(?:我|俺)")
+_SPEAKS_TO_WRITER_RE = re.compile(r"^(?:说|讲|觉得|让|叫|问|劝|非让|非要我|老说|总说|一直说)(?:我|俺)"
+                                  # "婆婆说是胎记", "我妈说没事": a relative who gives an opinion on the patient
+                                  r"|^(?:说|讲|觉得|认为)(?:是|这是|就是)?(?:没事|不要紧|没关系|正常|胎记|上火|着凉|受凉|缺钙|"
+                                  r"积食|长牙|吓着了|老毛病)")
 
 
 # "我是他孙子", "我是孩子妈妈", "俺是她闺女", "第一次当妈": the writer saying who they are is no subject.

@@ -34,7 +34,7 @@ def test_not_long_after_is_no_negation(text, code):
 
 
 # --- values -----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("s, v", [("三十七八", 37.5), ("一百五六", 155), ("二十一二", 21.5), ("七八", 78)])
+@pytest.mark.parametrize("s, v", [("三十七八", 37.5), ("一百五六", 155), ("二十一二", 21.5), ("七八", 7.5), ("五六", 5.5)])
 def test_two_neighbouring_digits_mean_about(s, v):
     assert to_number(s) == pytest.approx(v)
 

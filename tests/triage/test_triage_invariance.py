@@ -85,6 +85,9 @@ def test_a_chronic_condition_told_after_the_complaint_never_lowers_the_answer(ca
     for case, level in cases_and_levels:
         if "二甲双胍" in case["text"]:
             continue   # the padding would name the medicine the message asks about
+        if "体检" in case["text"] and "血糖" in case["text"]:
+            continue   # a health check's glucose is judged by the diagnostic cut-offs, a patient's by the targets:
+            #            the padding's diabetes changes what the value means
         text = case["text"].rstrip("。.！!？? ") + CONDITION
         new = _level(case, text)
         if RANK[new] < RANK[level]:

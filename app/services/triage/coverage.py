@@ -86,7 +86,7 @@ def _rash_on_high_risk_drug(c) -> bool:
 
 # The medicines residents take for years; a symptom the message puts down to one of them, or a wish to change
 # it, is reviewed by the family doctor (规范 第三版: 药物不良反应 2周内随访), not left to self-care. (Black stool on
-# iron is the expected effect, explained_by_iron.)
+# iron is the expected effect, explained_by_dark_stool.)
 REGULAR_MEDICINES = ("regular_medicine", "bp_medicine", "ccb", "statin", "cond_sulfonylurea", "cond_insulin",
                      "antithyroid", "digoxin")
 
@@ -133,6 +133,23 @@ ordered_protocol(
     asks=[],
     otherwise=("mouth.saliva_blood", "NICE CKS haemoptysis (2023): blood-streaked saliva without cough -> "
                "routine review of gums, nose and throat", "saliva_blood"))
+
+# Carpal tunnel syndrome (NICE CKS, 2023): numbness of the thumb and first fingers that wakes at night and is shaken
+# off — wrist splint and review in clinic; the stroke protocol's explained_by_carpal_tunnel keeps it from the stroke
+# signs.
+ordered_protocol(
+    "carpal_tunnel", tx.NEURO, triggers="carpal_tunnel", paediatric=False,
+    asks=[],
+    otherwise=("hand.carpal_tunnel", "NICE CKS carpal tunnel syndrome (2023): 夜间手指麻醒、甩手缓解 -> 门诊", None))
+
+# Gums that bleed on brushing (NICE CKS gingivitis and periodontitis, 2023): a dental and family-doctor review; on
+# aspirin or clopidogrel too (a bleed that stops with pressure is minor), with the anticoagulant protocol's same-day
+# check for warfarin and the like.
+ordered_protocol(
+    "gum_bleeding", tx.GP, triggers="gum_bleeding", paediatric=False,
+    asks=[],
+    otherwise=("mouth.gum_bleeding", "NICE CKS gingivitis and periodontitis (2023): 刷牙牙龈出血 -> 口腔/家庭医生门诊",
+               "saliva_blood"))
 
 # Bleeding while on an anticoagulant: major bleeding (GI, vomited or coughed blood, a head injury,
 # faintness, bleeding that will not stop) is an emergency; any other bleeding needs a same-day INR /

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import functools
 
-from ml.clinical import ACUTE_DBP, ACUTE_SBP, HYPER_URGENT, HYPO_LEVEL1_BELOW, HYPO_LEVEL2_BELOW, LOW_SBP
+from ml.clinical import (ACUTE_DBP, ACUTE_SBP, HYPER_URGENT, HYPO_LEVEL1_BELOW, HYPO_LEVEL2_BELOW, IFG_FASTING_FROM,
+                         IGT_TWO_HOUR_FROM, LOW_SBP)
 
 from app.language.numbers import told_as_course
 from app.services.triage import texts as tx
@@ -119,11 +120,12 @@ def explained_by_shingles(c: Ctx) -> bool:
     return band and (no_risk or prodrome) and c.has("chest_pain", "chest_tightness")
 
 
-def explained_by_iron(c: Ctx) -> bool:
-    """Named explained-evidence rule (NICE CKS iron deficiency anaemia, 2023; BNF oral iron and bismuth): oral
-    iron or bismuth turns the stool black: explained when such a medicine is named and there is no vomited
-    blood, no faintness, dizziness, fainting, pallor or sweating, and no anticoagulant."""
-    return c.has("iron_or_bismuth") and c.has("melena") and not c.has("haematemesis", "dizziness", "syncope",
+def explained_by_dark_stool(c: Ctx) -> bool:
+    """Named explained-evidence rule (NICE CKS iron deficiency anaemia, 2023; BNF oral iron and bismuth; NHS "black
+    poo", 2023: blueberries, black pudding and other animal blood, liquorice): oral iron, bismuth or a dark food
+    turns the stool black: explained when one is named and there is no vomited blood, no faintness, dizziness,
+    fainting, pallor or sweating, and no anticoagulant."""
+    return c.has("iron_or_bismuth", "dark_food") and c.has("melena") and not c.has("haematemesis", "dizziness", "syncope",
                                                                           "near_syncope", "pallor", "sweating") \
         and not c.cond("anticoagulants")
 
@@ -140,9 +142,12 @@ def explained_by_dental_anaesthetic(c: Ctx) -> bool:
 
 def explained_by_nosebleed(c: Ctx) -> bool:
     """Named explained-evidence rule (NICE CKS epistaxis, 2024: swallowed blood from a nosebleed may be
-    vomited or spat out): blood brought up with a nosebleed said in the same message is the nosebleed's —
+    vomited or spat out; NICE CKS gingivitis, 2023: gums that bleed on brushing streak the spit): blood brought up
+    with a nosebleed, or streaks of it with bleeding gums, said in the same message is theirs —
     only without black stool, faintness, dizziness, pallor or an anticoagulant, and not repeated or heavy."""
-    return c.has("haematemesis") and c.has("epistaxis") and not c.severe("haematemesis") and \
+    streaks = any(w in c.told_in("haematemesis") for w in ("血丝", "带血", "血水"))
+    return c.has("haematemesis") and (c.has("epistaxis") or streaks and c.has("gum_bleeding", "saliva_blood")) and \
+        not c.severe("haematemesis") and \
         not c.recurrent("haematemesis") and not c.has("melena", "dizziness", "syncope", "near_syncope", "pallor") \
         and not c.cond("anticoagulants")
 
@@ -242,10 +247,46 @@ def explained_by_bells_palsy(c: Ctx) -> bool:
     """Named explained-evidence rule (NICE CKS Bell's palsy, 2023): a face that droops with the forehead too (it
     cannot be raised or wrinkled) and an eye that will not close is a facial-nerve palsy, which spares nothing
     above the eye, unlike a stroke — only when the face is the only sign (no arm or leg weakness or numbness,
-    speech, sight, balance or confusion, no severe headache). Seen the same day: prednisolone within 72 hours."""
-    return c.has("face_droop") and c.has("forehead_weakness") and c.has("eye_closure_weak") and \
-        not c.has("unilateral_weakness", "unilateral_numbness", "speech", "vision_loss", "diplopia", "ataxia",
-                  "confusion", "stroke_suspected", "thunderclap") and not c.severe("headache")
+    speech, sight, balance or confusion, no severe headache; a weakness or numbness told of the face alone, "左边面瘫",
+    "左边脸麻", is the face's). Seen the same day: prednisolone within 72 hours."""
+    def of_the_face(m) -> bool:
+        said = c.p.text[m.start:m.end]
+        return any(w in said for w in "脸面嘴眼") and not any(w in said for w in "手胳膊腿脚肢身臂膀")
+
+    limbs = [code for code in ("unilateral_weakness", "unilateral_numbness")
+             if not all(of_the_face(m) for m in c.p.positive.get(code, ()))]
+    face = c.has("face_droop") or bool(c.p.positive.get("unilateral_weakness"))
+    return face and c.has("forehead_weakness") and c.has("eye_closure_weak") and not limbs and \
+        not c.has("speech", "vision_loss", "diplopia", "ataxia", "confusion", "stroke_suspected", "thunderclap") and \
+        not c.severe("headache")
+
+
+def _fishbone_passed(c: Ctx) -> bool:
+    """A fish bone that went down with food and left nothing behind — no pain, no catching, no trouble swallowing, no
+    drooling or chest pain — has passed (中国鱼刺/消化道异物诊治专家共识 2021: an impacted bone leaves pain or a
+    foreign-body feeling at a fixed point; one swallowed without symptoms is watched at home)."""
+    text = c.p.text
+    return c.has("fishbone") and any(w in text for w in ("下去了", "咽下去", "吞下去", "不卡了", "没感觉了")) and \
+        not c.has("sore_throat", "dysphagia", "drooling", "choking", "chest_pain", "throat_tight", "vomiting",
+                  "haematemesis")
+
+
+def explained_by_motion_sickness(c: Ctx) -> bool:
+    """Named explained-evidence rule (NICE CKS motion sickness, 2023): nausea, vomiting, pallor or dizziness that come
+    with travelling in a car, boat or plane and settle when it stops are motion sickness — only without a fever,
+    diarrhoea, headache, blood, belly pain, drowsiness or a head injury."""
+    return c.has("motion_sickness") and \
+        not c.fever and not c.has("diarrhoea", "headache", "haematemesis", "bloody_stool", "melena", "abdominal_pain",
+                                  "drowsy", "lethargy", "head_injury", "persistent_vomiting", "confusion")
+
+
+def explained_by_carpal_tunnel(c: Ctx) -> bool:
+    """Named explained-evidence rule (NICE CKS carpal tunnel syndrome, 2023): numbness of the hand or fingers that
+    wakes at night and is shaken off (the flick sign) is the median nerve at the wrist — only when numbness is the
+    only sign (no weakness of a limb, face, speech, sight or balance sign, no confusion) and it is not sudden."""
+    return c.has("carpal_tunnel") and c.has("numbness", "unilateral_numbness") and \
+        not c.has("unilateral_weakness", "face_droop", "speech", "vision_loss", "diplopia", "ataxia", "confusion",
+                  "stroke_suspected") and not c.sudden("numbness", "unilateral_numbness")
 
 
 def explained_by_radiculopathy(c: Ctx) -> bool:
@@ -541,7 +582,8 @@ def explained_by_retinal_detachment(c: Ctx) -> bool:
 
 
 def _other(c: Ctx) -> list[str]:
-    return [s for s in _BEFAST_OTHER if c.has(s) and not (s == "unilateral_numbness" and explained_by_compression(c))
+    return [s for s in _BEFAST_OTHER if c.has(s) and
+            not (s == "unilateral_numbness" and (explained_by_compression(c) or explained_by_carpal_tunnel(c)))
             and not (s == "vision_loss" and explained_by_retinal_detachment(c))]
 
 
@@ -647,6 +689,23 @@ def _chest_pattern(c: Ctx) -> str:
     return "unspecified"
 
 
+def _chest_episode_days_ago(c: Ctx) -> bool:
+    """NICE CG95 chest pain of recent onset (2016, 1.1.1.2-1.1.1.3): pain in the last 12 hours is an emergency; pain
+    12-72 hours ago, gone since, is assessed the same day. Here only an episode told as the day before yesterday or
+    earlier ("前天晚上…后来自己好了"), gone and not back or worse, with no breathlessness or fainting now: yesterday
+    ("昨天半夜") may be under 12 hours and stays with the emergency rules."""
+    h = c.hours(*_CP)
+    return c.has(*_CP) and h is not None and 24 < h < 72 and c.resolved() and not c.worsening() and \
+        not c.recurrent(*_CP) and not c.has("persistent", "at_rest", "not_relieved", "mi_suspected", "dyspnoea",
+                                             "severe_dyspnoea", "syncope", "tearing_pain") and not c.yes("chest_ongoing")
+
+
+ordered_protocol(
+    "chest_recent", tx.CARDIO, when=_chest_episode_days_ago, paediatric=False,
+    asks=[Ask("chest.episode_days_ago", U, "NICE CG95 (2016) 12-72小时前胸痛已缓解: 当天评估心电图/肌钙蛋白",
+              lambda c: True, flag="chest.pain", advice="chest")])
+
+
 ordered_protocol(
     "chest_pain", tx.CARDIO, triggers="chest_pain chest_tightness mi_suspected chest_injury tearing_pain pleuritic",
     # 急性胸痛急诊诊疗专家共识(2019): jaw or arm pain brought on by exertion, or jaw pain spreading to the arm,
@@ -655,6 +714,14 @@ ordered_protocol(
     c.has("radiation") and c.has("exertional"),
     questions="chest_assoc chest_ongoing chest_benign",
     asks=[
+        # A tearing pain at the anus on passing a stool, with nothing of the chest or back, is an anal fissure's (NICE
+        # CKS anal fissure, 2023): the bowel's protocols answer.
+        Ask("chest.days_ago", E, "NICE CG95 (2016): the chest_recent protocol answers", _chest_episode_days_ago,
+            stop=True),
+        Ask("chest.explained_by_fissure", E, "NICE CKS anal fissure (2023)",
+            lambda c: c.near(("tearing_pain",), ("haemorrhoids",), within=0) and
+            not c.has("chest_pain", "chest_tightness", "mi_suspected", "chest_injury", "pleuritic", "back_pain"),
+            stop=True),
         Ask("chest.mi_suspected", E, CHEST, lambda c: c.has("mi_suspected"), flag="chest.acs_features", advice="chest"),
         # Chest tightness of an asthma attack in a younger resident: the dyspnoea protocol answers.
         Ask("chest.asthma_tightness", E, ASTHMA, lambda c: c.cond("asthma") and c.has("wheeze", "asthma_attack") and
@@ -1088,7 +1155,7 @@ ordered_protocol(
 
 
 def _gi_bleed(c: Ctx) -> bool:
-    return (c.has("melena") and not explained_by_iron(c)) or c.has("bloody_stool") or c.yes("gi_blood")
+    return (c.has("melena") and not explained_by_dark_stool(c)) or c.has("bloody_stool") or c.yes("gi_blood")
 
 
 def _circulatory_failure(c: Ctx) -> bool:
@@ -1145,6 +1212,8 @@ ordered_protocol(
     when=lambda c: c.has("dysphagia") and not c.has("sore_throat", "tonsil_exudate"),
     questions="gi_fluids gi_blood child_dehyd",
     asks=[
+        Ask("gi.explained_by_motion_sickness", E, "NICE CKS motion sickness (2023)", explained_by_motion_sickness,
+            stop=True),
         Ask("gi.haematemesis", E, GI_BLEED + "; " + CONSENSUS + " Ⅱ级: 活动性出血",
             lambda c: c.has("haematemesis") and not explained_by_nosebleed(c), flag="gi.haematemesis",
             advice="gi_bleed"),
@@ -1162,11 +1231,11 @@ ordered_protocol(
             (c.has("bloody_stool") and c.has("colicky", "vomiting", "irritable") or
              c.has("colicky") and c.has("vomiting", "persistent_vomiting", "lethargy", "pallor")), flag="child.danger"),
         Ask("gi.melena", U, GI_BLEED + " 黑便提示上消化道出血",
-            lambda c: (c.has("melena") and not explained_by_iron(c)) or c.yes("gi_blood"), flag="gi.melena",
+            lambda c: (c.has("melena") and not explained_by_dark_stool(c)) or c.yes("gi_blood"), flag="gi.melena",
             advice="gi_bleed"),
         # Expected with oral iron or bismuth, nothing to do but watch for the signs of a bleed (the advice).
-        Ask("gi.iron_black_stool", S, "NICE CKS iron deficiency anaemia (2023): 口服铁剂/铋剂使大便发黑",
-            explained_by_iron, advice="iron_stool"),
+        Ask("gi.iron_black_stool", S, "NICE CKS iron deficiency anaemia (2023); NHS black poo (2023): 口服铁剂/铋剂或蓝莓、动物血等使大便发黑",
+            explained_by_dark_stool, advice="iron_stool"),
         Ask("gi.food_pigment", S, "NHS blood in poo (2023): 火龙果、甜菜等使大便发红",
             lambda c: explained_by_food_pigment(c) and not c.has("diarrhoea"), advice="gi_self"),
         Ask("gi.bloody_diarrhoea", U, GI_BLEED + "; 儿童血便(HUS风险)/便血伴发热",
@@ -1250,7 +1319,7 @@ def _adult_fever(c: Ctx) -> bool:
 def _child_fever_review(c: Ctx) -> bool:
     t, days = c.temp, c.hours("fever")
     return (t is not None and t >= 39) or c.has("high_fever_word") or (days is not None and days >= 72) or \
-        c.infant and not _after_vaccination(c) or c.has("dysuria", "irritable") or c.worsening() or \
+        c.infant and not _after_vaccination(c) or c.has("dysuria", "irritable", "lethargy") or c.worsening() or \
         c.has("rash") and not c.has("viral_exanthem") or _ear_pain_to_review(c)
 
 
@@ -1511,8 +1580,10 @@ _DEHYDRATION_SIGNS = ("sunken_eyes", "no_tears", "skin_pinch_slow", "oliguria", 
 
 def _lethargic(c: Ctx) -> bool:
     """WHO IMCI (2014): lethargic is abnormally sleepy or not responding, not merely less lively: a child who
-    is said to still answer, smile or play (active_child) is not."""
-    return c.has("lethargy") and not c.has("active_child")
+    is said to still answer, smile or play (active_child) is not, nor one said to be a little less lively than usual
+    ("比平时蔫一点": NICE NG143 amber, decreased activity)."""
+    return c.has("lethargy") and not c.has("active_child") and \
+        not all(m.attenuated for m in c.p.positive.get("lethargy", ()))
 
 
 def _danger_sign(c: Ctx, signs: tuple[str, ...]) -> bool:
@@ -1567,6 +1638,8 @@ ordered_protocol(
              "bulging_fontanelle sunken_fontanelle irritable oliguria dry_mouth",
     questions="child_danger child_breath child_dehyd", record_below=U,
     asks=[
+        Ask("child.explained_by_motion_sickness", E, "NICE CKS motion sickness (2023)", explained_by_motion_sickness,
+            stop=True),
         # A general danger sign or chest indrawing: urgent referral, nothing else recorded.
         Ask("child.imci_danger", E, IMCI + " 一般危险体征/胸凹陷 -> 紧急转诊", lambda c: c.child and _imci_danger(c),
             flag="child.danger", advice="child_danger"),
@@ -1658,6 +1731,21 @@ def _above_target(c: Ctx) -> bool:
     return g >= 10.0 or g >= 7.0 and (n.glucose_fasting or n.glucose_sustained or c.has("persistent") or c.chronic())
 
 
+def _impaired_glucose_without_diabetes(c: Ctx) -> bool:
+    """A health check's value (体检), or one of someone who says they have no diabetes: fasting 6.1 or more (a health
+    check's glucose is a fasting one), or 7.8 or more after a meal, is a screening result, not a value within a
+    patient's target. A resident who only reports a value is taken to be one of the program's patients with diabetes,
+    whose targets apply."""
+    if c.diabetic or c.has("cond_diabetes") or _hypoglycaemic_drug(c) or \
+            not ("体检" in c.p.text or c.no("cond_diabetes")):
+        return False
+    g, after = c.v.glucose, c.v.glucose_after_meal
+    fasting = c.p.numbers.glucose_fasting or "体检" in c.p.text
+    return (g is not None and fasting and g >= IFG_FASTING_FROM) or \
+        (after is not None and after >= IGT_TWO_HOUR_FROM) or \
+        (g is not None and not fasting and g >= IGT_TWO_HOUR_FROM)
+
+
 def _glu(c: Ctx, below: float | None = None, at_least: float | None = None) -> bool:
     g = c.v.glucose
     return g is not None and (below is None or g < below) and (at_least is None or g >= at_least)
@@ -1720,6 +1808,8 @@ ordered_protocol(
             flag="glu.hypo", advice="hypo"),
         Ask("glu.hypo_treated", R, DM + " 1级低血糖已纠正: 门诊调整用药",
             lambda c: _hypo_context(c) and _mild_hypo_over(c), flag="glu.hypo", advice="hypo"),
+        Ask("glu.screen_impaired", R, DM + " 糖代谢状态分类: 空腹6.1-7.0空腹血糖受损、餐后2小时7.8-11.1糖耐量减低, 门诊复查或OGTT",
+            _impaired_glucose_without_diabetes, advice="hyper"),
         Ask("glu.above_target", R, DM + " 空腹4.4-7.0、非空腹<10.0; " + DM_PRIMARY + "; docs/clinical_rules.md G-T1",
             lambda c: _above_target(c) or c.has("hyper_reported") or
             c.has("polydipsia") and not explained_by_hangover(c) and not explained_by_heat(c), advice="hyper"),
@@ -1847,6 +1937,20 @@ ordered_protocol(
         Ask("k.moderate_high", U, K_SRC + " 中度高钾当天就医", lambda c: _k(c) >= 6.0, flag="lab.potassium_high"),
         Ask("k.moderate_low", U, K_SRC + " 血钾2.5-2.9当天就医", lambda c: _k(c) < 3.0, flag="lab.potassium_low"),
         Ask("k.mild", R, K_SRC + " 轻度异常门诊复查调整用药", lambda c: _k(c) >= 5.5 or _k(c) < 3.5, dept=tx.GP),
+    ])
+
+
+# A haemodialysis session missed (KDIGO / UK Kidney Association hyperkalaemia 2020; 血液净化标准操作规程 2021): potassium
+# and fluid build up until the next one. Weakness, palpitations, numbness round the mouth or breathlessness after a
+# missed session are hyperkalaemia or fluid overload until shown otherwise — an emergency; without them the dialysis
+# centre makes the session up the same day.
+ordered_protocol(
+    "dialysis", tx.ED, triggers="missed_dialysis", paediatric=False,
+    asks=[
+        Ask("dialysis.missed_with_symptoms", E, K_SRC + "; 血液透析漏透伴无力、心悸、口周麻木或气促: 高钾/容量负荷急诊",
+            lambda c: c.has(*_K_SX, "numbness", "orthopnoea", "leg_swelling", "severe_dyspnoea"),
+            flag="lab.potassium_high"),
+        Ask("dialysis.missed", U, K_SRC + "; 漏透当天联系透析中心补透", lambda c: True),
     ])
 
 
@@ -2378,8 +2482,10 @@ ordered_protocol(
         Ask("poison.double_dose", U, POISON + "; 高危药物重复服用或多服后有症状当天联系",
             lambda c: c.has("double_dose") and not _one_extra_dose_without_symptoms(c), flag="poison.double_dose",
             advice="poison", dept=tx.ED),
-        Ask("poison.foreign_body", U, "消化道异物/鱼刺需当天取出", lambda c: c.has("fishbone"),
+        Ask("poison.foreign_body", U, "消化道异物/鱼刺需当天取出", lambda c: c.has("fishbone") and not _fishbone_passed(c),
             flag="poison.foreign_body", dept=tx.ENT),
+        Ask("poison.fishbone_passed", S, "中国消化道异物诊治专家共识(2021): 无症状的已咽下鱼刺居家观察", _fishbone_passed,
+            advice="fishbone_passed", dept=tx.ENT),
         # Another swallowed object (a button battery or magnet is answered above).
         Ask("poison.foreign_body", U, "消化道异物/鱼刺需当天取出",
             lambda c: c.has("swallowed_object") and not c.has("fishbone", "battery_magnet") and not _harmless_swallow(c),
@@ -2536,7 +2642,7 @@ def _motor_deficit(c: Ctx) -> bool:
 
 # The questions are alternatives, checked in this order; the first that holds answers.
 ordered_protocol(
-    "back_pain", tx.ORTHO, triggers="back_pain flank_pain neck_pain radiating_leg saddle_anaesthesia foot_drop",
+    "back_pain", tx.ORTHO, triggers="back_pain flank_pain neck_pain radiating_leg saddle_anaesthesia foot_drop torticollis",
     questions="back_red", paediatric=False, all_flags=False,
     asks=[
         Ask("back.cauda_equina", E, BACK + " 马尾综合征",
@@ -2623,7 +2729,7 @@ def _shingles(c: Ctx) -> bool:
     return c.has("shingles") or c.has("blisters") and c.has("one_side_band")
 
 
-_SKIN_LOCAL = ("rash", "hives", "blisters", "shingles", "red_swollen", "tinea", "acne", "sunburn", "skin_peeling",
+_SKIN_LOCAL = ("rash", "hives", "blisters", "shingles", "red_swollen", "tinea", "acne", "sunburn", "skin_peeling", "boil",
                "dry_skin", "minor_skin", "target_rash", "petechiae", "cold_sore", "mouth_ulcer", "chilblain")
 
 
@@ -2658,7 +2764,7 @@ def _oral_only(c: Ctx) -> bool:
 # The questions are alternatives, checked in this order; the first that holds answers.
 ordered_protocol(
     "skin", tx.DERM, triggers="rash itch blisters shingles target_rash red_swollen skin_peeling sunburn sun_exposure acne "
-    "tinea dry_skin minor_skin cold_sore mouth_ulcer chilblain", questions="fever", all_flags=False,
+    "tinea dry_skin minor_skin cold_sore mouth_ulcer chilblain boil", questions="fever", all_flags=False,
     asks=[
         Ask("skin.explained_by_teething", E, "NICE CKS teething (2021)", explained_by_teething, stop=True),
         Ask("skin.explained_by_vaccine_reaction", E, "预防接种工作规范(2016)", explained_by_vaccine_reaction, stop=True),
@@ -2675,10 +2781,16 @@ ordered_protocol(
                                                        c.has("allergen_exposure"))), flag="skin.sjs"),
         Ask("skin.petechial_fever", E, MENINGITIS + " 发热伴出血点", _skin(lambda c: c.has("petechiae") and c.fever),
             flag="skin.petechiae"),
+        # NICE CKS cellulitis (2023) / NICE NG141: necrotising fasciitis — redness spreading fast, with blisters or
+        # blackened skin, and pain out of proportion or a fever: emergency admission.
+        Ask("skin.necrotising", E, SKIN + " 坏死性筋膜炎: 进展迅速伴水疱/发黑、剧痛或发热",
+            _skin(lambda c: c.has("spreading") and c.has("red_swollen", "wound") and
+                  c.has("blisters", "gangrene") and (c.fever or c.severe("red_swollen", "blisters", "limb_pain")) and
+                  not c.has("sunburn", "burn", "shingles")), flag="skin.cellulitis", advice="skin"),
         # NICE CKS cellulitis (2023), Eron class II: systemically unwell (fever) -> same-day assessment. A bite
         # or sting whose redness spreads with a fever is an infected bite (NICE CKS insect bites and stings, 2021).
         Ask("skin.cellulitis_systemic", U, SKIN + " 蜂窝织炎伴全身症状; NICE CKS insect bites (2021) 继发感染",
-            _skin(lambda c: c.has("red_swollen", "spreading") and (c.fever or c.has("chills")) and
+            _skin(lambda c: c.has("red_swollen", "spreading", "boil") and (c.fever or c.has("chills")) and
                   not c.has("chilblain") and
                   (not c.has("insect_sting", "sunburn") or c.has("spreading"))),
             flag="skin.cellulitis", advice="skin"),
@@ -2846,12 +2958,17 @@ def _limb_hours(c: Ctx) -> float | None:
 
 def _injury_review(c: Ctx) -> bool:
     """Clear swelling after an injury (unless the Ottawa rules are negative: NICE CKS sprains and strains (2020),
-    rest, ice and review if not better in a week), more than a week, or an older person not mildly hurt."""
+    rest, ice and review if not better in a week), more than a week, or an older person not mildly hurt who fell or
+    may have broken something (NICE NG38 fractures, 2016; NICE NG249 falls, 2025: a fall, swelling, deformity, not
+    bearing weight, bone tenderness, or an anticoagulant). An older person's knock that left a bruise and nothing
+    else is a bruise."""
     hours = _limb_hours(c)
+    fracture_risk = c.has("fall", "swelling_generic", "joint_swelling", "deformity", "cant_bear_weight",
+                          "tender_on_press", "fracture_word", "sprain") or c.cond("anticoagulants")
     return _injury(c) and (c.has("swelling_generic", "joint_swelling") and
                            not c.mild("sprain", "swelling_generic", "limb_pain", "joint_pain") and not _ottawa_negative(c)
                            or (hours is not None and hours >= 24 * 7)) or \
-        (_injury(c) and c.elderly and not c.mild("trauma"))
+        (_injury(c) and c.elderly and not c.mild("trauma") and fracture_risk)
 
 
 def _ottawa_negative(c: Ctx) -> bool:
@@ -2915,8 +3032,9 @@ ordered_protocol(
         Ask("limb.gout", R, GOUT + " 急性痛风门诊",
             lambda c: c.has("gout") and c.has("joint_pain", "joint_swelling", "red_swollen", "limb_pain",
                                               "swelling_generic") or c.has("gout") and not _injury(c), advice="limb"),
-        Ask("limb.joint_swelling", R, GENERAL + "; 关节肿胀门诊", lambda c: c.has("joint_swelling") and not _injury(c),
-            advice="limb"),
+        # Fingers red, purple and itchy every winter are chilblains (NICE CKS chilblains 2021: self-care).
+        Ask("limb.joint_swelling", R, GENERAL + "; 关节肿胀门诊",
+            lambda c: c.has("joint_swelling") and not _injury(c) and not c.has("chilblain"), advice="limb"),
         Ask("limb.injury_review", R, OTTAWA + " 明显肿胀/超过1周不好/老年人", _injury_review, advice="sprain"),
         Ask("limb.chronic_pain", R, GENERAL + "; 慢性关节痛门诊", _chronic_joint_pain, advice="limb"),
     ],
@@ -2941,12 +3059,16 @@ def _vomiting_after_head_injury(c: Ctx) -> bool:
 
 
 def _head_hit(c: Ctx) -> bool:
-    return c.has("head_injury") or c.yes("fall_head")
+    """A blow to the head — told, answered, or shown by what followed a fall or a knock: no memory of it or a few
+    seconds dazed ("摔了 当时懵了几秒", "撞了一下 想不起来怎么摔的") is a head injury with altered awareness whether or
+    not the head is named (NICE NG232 head injury, 2023: amnesia or loss of consciousness since the injury)."""
+    return c.has("head_injury") or c.yes("fall_head") or \
+        (c.has("fall", "trauma") and c.has("amnesia", "dazed"))
 
 
 # The questions are alternatives, checked in this order; the first that holds answers.
 ordered_protocol(
-    "fall", tx.ORTHO, triggers="fall head_injury", questions="fall_head limb_function", paediatric=False,
+    "fall", tx.ORTHO, triggers="fall head_injury", when=_head_hit, questions="fall_head limb_function", paediatric=False,
     all_flags=False,
     asks=[
         Ask("fall.head_red_flags", E, HEADINJ + " 1小时内CT: 呕吐、意识改变、抽搐",
@@ -2968,7 +3090,7 @@ ordered_protocol(
             lambda c: _head_hit(c) and c.cond("anticoagulants"), flag="fall.head_anticoag", advice="head_injury",
             dept=tx.NEUROSURG),
         Ask("fall.head_elderly", U, HEADINJ + " ≥65岁/婴儿头部外伤",
-            lambda c: _head_hit(c) and (c.elderly or c.infant or c.has("headache", "amnesia")),
+            lambda c: _head_hit(c) and (c.elderly or c.infant or c.has("headache", "amnesia", "dazed")),
             flag="fall.head_elderly", advice="head_injury", dept=tx.NEUROSURG),
         # NICE CG124 hip fracture (2011, updated 2023): an older person who cannot stand after a fall, with pain
         # in the hip or leg or a leg turned out or shortened, is taken to hospital by ambulance.
