@@ -351,6 +351,7 @@ def read(text: str) -> Reading:
     _relief_after_use(t, mentions)
     _simile(t, clauses, mentions, comp.lex)
     _one_sided_stiff_neck(t, mentions)
+    _device_reading(mentions)
     for m in mentions:
         if m.assertion == ctx.PAST and m.code.startswith("cond_"):
             m.assertion = ctx.PRESENT  # "以前得过…": a past illness is a present history
@@ -628,6 +629,15 @@ def _one_sided_stiff_neck(t: str, mentions: list[ctx.Mention]) -> None:
         if m.code == "neck_stiffness" and any(w in t[max(0, m.start - 2):m.end + 2] for w in
                                               ("左", "右", "一侧", "一边", "半边")):
             m.code = "torticollis"
+
+
+# "手环提示房颤", "血压计提示心律不齐": what a device reported is a finding to confirm (an ECG), not the person's
+# palpitations nor a known atrial fibrillation (NICE NG196, 2021).
+def _device_reading(mentions: list[ctx.Mention]) -> None:
+    devices = [m for m in mentions if m.code == "device_arrhythmia" and m.assertion == ctx.PRESENT]
+    if devices:
+        mentions[:] = [m for m in mentions if not (m.code in ("palpitations", "cond_af") and
+                                                   any(d.start <= m.start and m.end <= d.end for d in devices))]
 
 
 _STATES = ("cond_pregnancy", "postpartum")

@@ -219,3 +219,24 @@ def test_a_named_old_complaint_does_not_date_new_signs():
     # 耳石症 is a condition: "老毛病" in its clause dates the vertigo's history, not today's ataxia and double vision
     text = "老伴早上起来天旋地转 我想着是耳石症老毛病了 中午发现他走路老往左边倒 看东西两个影"
     assert assess(text, interactive=False).level == "emergency"
+
+
+@pytest.mark.parametrize("text, level", [
+    ("我妈老是睡不着 心情低落 什么都不想干", "routine"),                    # PHQ-2: low mood and loss of interest
+    ("换了新的降糖药 这几天拉稀", "routine"),                              # a new medicine, then a symptom: reviewed
+    ("二甲双胍加到一天三片 这几天拉肚子", "routine"),
+    ("75岁 手环提示房颤 没有不舒服 心率七八十", "routine"),                # NICE NG196: confirm and assess, within days
+    ("手环提示房颤 心慌得厉害 心率150", "emergency"),
+    ("生完孩子四个月 洗头掉一大把头发 头皮不痒不红 别的都好", "self_care"),   # telogen effluvium
+    ("头顶掉了一块一块的头发 圆圆的", "routine"),
+    ("体检转氨酶120 没喝酒 也没不舒服", "routine"),                        # a lab value out of range is a finding
+    ("孩子把奶奶的降糖药吃了两片 现在还在玩", "emergency"),                 # one pill can kill
+    ("孩子发烧吃了对乙酰氨基酚 还是烧38.5 精神好", "self_care"),
+])
+def test_findings_v11s_review_named_missing(text, level):
+    assert assess(text, interactive=False).level == level
+
+
+def test_a_device_report_is_neither_palpitations_nor_a_known_atrial_fibrillation():
+    r = read("75岁 血压计提示心律不齐 心率85 没感觉")
+    assert r.present("device_arrhythmia") and not r.present("palpitations") and not r.present("cond_af")

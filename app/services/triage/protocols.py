@@ -2316,11 +2316,18 @@ ordered_protocol(
 
 
 # Medicines a child takes only by mistake (not insulin or thyroid medicine, which children may need).
-_ADULT_MEDICINES = ("bp_medicine", "ccb", "cond_sulfonylurea", "statin", "sleeping_pill", "cond_anticoagulants")
+_ADULT_MEDICINES = ("bp_medicine", "ccb", "cond_sulfonylurea", "statin", "sleeping_pill", "cond_anticoagulants",
+                    "antiplatelet", "digoxin")
+_CHILD_DOSE_MEDICINES = ("对乙酰氨基酚", "扑热息痛", "泰诺", "必理通", "百服宁", "散利痛", "氨酚")   # a child's own fever dose
 
 
 def _child_took_adult_medicine(c: Ctx) -> bool:
-    return c.child and c.has("ingested", "swallowed_object") and c.has(*_ADULT_MEDICINES)
+    """A child who swallowed an adult's medicine; a high-risk medicine named by its class and swallowed in the same
+    clause ("把奶奶的降糖药吃了两片") counts, a child's own fever medicine (paracetamol) does not."""
+    adult_high_risk = any(not any(w in c.p.text[m.start:m.end] for w in _CHILD_DOSE_MEDICINES)
+                          for m in c.p.positive.get("high_risk_medicine", ())) and \
+        c.near(("ingested", "swallowed_object"), ("high_risk_medicine",), within=0)
+    return c.child and c.has("ingested", "swallowed_object") and (c.has(*_ADULT_MEDICINES) or adult_high_risk)
 
 
 # 急性有机磷农药中毒诊治临床专家共识(2016): the cholinergic signs after spraying or touching a pesticide.
@@ -3124,16 +3131,17 @@ def _ideation_without_plan(c: Ctx) -> bool:
 
 
 def _mood_persistent(c: Ctx) -> bool:
-    """Low mood for two weeks (or of unknown length), a long-standing problem, a month or more, or severe."""
+    """Low mood for two weeks (or of unknown length), a loss of interest in things (PHQ-2's second item: either item
+    asks for an assessment, NICE CG90 2009), a long-standing problem, a month or more, or severe."""
     hours = c.hours("low_mood", "anxiety", "insomnia")
-    return c.has("low_mood") and (hours is None or hours >= 24 * 14) or \
+    return c.has("low_mood") and (hours is None or hours >= 24 * 14) or c.has("anhedonia") or \
         c.chronic("low_mood", "anxiety", "insomnia") or (hours is not None and hours >= 24 * 30) or \
         c.severe("anxiety", "insomnia", "low_mood")
 
 
 ordered_protocol(
     "mental", tx.PSY, triggers="suicidal passive_death_wish suicide_preparation self_harm_act violence psychosis low_mood "
-    "anxiety insomnia", paediatric=False, all_flags=False,
+    "anxiety insomnia anhedonia", paediatric=False, all_flags=False,
     asks=[
         Ask("mental.suicide", E, SUICIDE + "; " + CONSENSUS + " Ⅰ级: 自伤行为",
             lambda c: c.has("self_harm_act") or c.has("suicidal") and not _ideation_without_plan(c),
