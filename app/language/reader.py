@@ -355,7 +355,7 @@ def read(text: str) -> Reading:
     for m in mentions:
         if m.assertion == ctx.PAST and m.code.startswith("cond_"):
             m.assertion = ctx.PRESENT  # "以前得过…": a past illness is a present history
-        elif m.assertion == ctx.NORMAL and (m.code in ("resolved", "relieved") or m.code == "compression"):
+        elif m.assertion == ctx.NORMAL and m.code in ("resolved", "relieved", "compression"):
             # "…压了一宿甩了几下就好了说话都正常": the recovery, and the cause it had, are what "all normal" confirms
             m.assertion = ctx.PRESENT
         elif m.assertion == ctx.HYPOTHETICAL and m.code == "passive_death_wish":
@@ -552,10 +552,10 @@ def _dated_episode(t: str, clauses: list[Clause], mentions: list[ctx.Mention]) -
             clauses[j].hours = None
 
 
-# "喘得厉害" says severe breathlessness only as an intensifier. Hedged ("喘得厉害一点", "厉害些"), set in exertion or
-# ("上楼喘得厉害"), or beside full sentences or pink lips stated of the same
-# person ("说话连贯", "嘴唇不紫"), it is breathlessness worse than usual, not the severe kind that is defined by rest,
-# speech and colour (GINA 2023 / GOLD 2023 severity; 急诊预检分诊专家共识 2018).
+# "喘得厉害" says severe breathlessness only as an intensifier. Hedged ("喘得厉害一点", "有点喘得厉害"), set in exertion
+# ("上楼喘得厉害"), or beside full sentences or pink lips stated of the same person ("说话连贯", "嘴唇不紫"), it is
+# breathlessness worse than usual, not the severe kind that is defined by rest, speech and colour (GINA 2023 / GOLD
+# 2023 severity; 急诊预检分诊专家共识 2018).
 _INTENSIFIED = {"severe_dyspnoea": ("dyspnoea", ("喘得厉害", "喘得不行", "喘的厉害", "喘的不行"))}
 _HEDGE_AFTER_RE = re.compile(r"(?:一点|一些|些|点儿|点|了一点|了些)")
 _HEDGE_BEFORE = ("有点", "有些", "稍微", "稍", "略", "有一点")
@@ -567,22 +567,25 @@ _EXERTION_FRAME_RE = re.compile(r"走路|走快|上楼|爬楼|爬坡|干活|动�
 _LESS_THAN_USUAL_RE = re.compile(r"比(?:平时|平常|以前|往常|原来)")
 
 
+def _hedged(t: str, c: Clause, m: ctx.Mention) -> bool:
+    return bool(_HEDGE_AFTER_RE.match(t, m.end)) or t[max(c.start, m.start - 2):m.start].endswith(_HEDGE_BEFORE)
+
+
 def _hedged_intensity(t: str, clauses: list[Clause], mentions: list[ctx.Mention]) -> None:
     for m in mentions:
-        if m.code == "lethargy" and m.assertion == ctx.PRESENT:
-            c = clauses[m.clause]
-            if _HEDGE_AFTER_RE.match(t, m.end) or t[max(c.start, m.start - 2):m.start].endswith(_HEDGE_BEFORE) or \
-                    _LESS_THAN_USUAL_RE.search(t, c.start, m.start):
+        if m.assertion != ctx.PRESENT:
+            continue
+        c = clauses[m.clause]
+        if m.code == "lethargy":
+            if _hedged(t, c, m) or _LESS_THAN_USUAL_RE.search(t, c.start, m.start):
                 m.attenuated = True
             continue
         base = _INTENSIFIED.get(m.code)
-        if base is None or m.assertion != ctx.PRESENT or t[m.start:m.end] not in base[1]:
+        if base is None or t[m.start:m.end] not in base[1]:
             continue
-        c = clauses[m.clause]
         stated_fine = any(o.code in (m.code, "cyanosis", "speech") and o.assertion in (ctx.ABSENT, ctx.NORMAL)
                           for o in mentions)
-        hedged = _HEDGE_AFTER_RE.match(t, m.end) or t[max(c.start, m.start - 2):m.start].endswith(_HEDGE_BEFORE)
-        if hedged or _EXERTION_FRAME_RE.search(t, c.start, m.start) or stated_fine:
+        if _hedged(t, c, m) or _EXERTION_FRAME_RE.search(t, c.start, m.start) or stated_fine:
             m.code = base[0]
             m.attenuated = True
 

@@ -134,22 +134,24 @@ ordered_protocol(
     otherwise=("mouth.saliva_blood", "NICE CKS haemoptysis (2023): blood-streaked saliva without cough -> "
                "routine review of gums, nose and throat", "saliva_blood"))
 
+
+def _seen_in_clinic(code: str, dept: str, triggers: str, rule: str, source: str, advice: str | None = None) -> None:
+    """A protocol whose one answer is a family-doctor visit within days (routine): a finding that needs a look, a
+    test read or a treatment decided, and nothing urgent that another protocol would not answer."""
+    ordered_protocol(code, dept, triggers=triggers, paediatric=False, asks=[], otherwise=(rule, source, advice))
+
+
 # Carpal tunnel syndrome (NICE CKS, 2023): numbness of the thumb and first fingers that wakes at night and is shaken
 # off — wrist splint and review in clinic; the stroke protocol's explained_by_carpal_tunnel keeps it from the stroke
 # signs.
-ordered_protocol(
-    "carpal_tunnel", tx.NEURO, triggers="carpal_tunnel", paediatric=False,
-    asks=[],
-    otherwise=("hand.carpal_tunnel", "NICE CKS carpal tunnel syndrome (2023): 夜间手指麻醒、甩手缓解 -> 门诊", None))
+_seen_in_clinic("carpal_tunnel", tx.NEURO, "carpal_tunnel", "hand.carpal_tunnel",
+                "NICE CKS carpal tunnel syndrome (2023): 夜间手指麻醒、甩手缓解 -> 门诊")
 
 # A device's report of an irregular rhythm (a watch, a BP monitor, a check-up ECG) without symptoms: an ECG to confirm
 # it and, for atrial fibrillation, the stroke-risk assessment within days (NICE NG196 atrial fibrillation, 2021);
 # palpitations, fainting or a fast or slow pulse go to their own protocols.
-ordered_protocol(
-    "device_arrhythmia", tx.CARDIO, triggers="device_arrhythmia", paediatric=False,
-    asks=[],
-    otherwise=("heart.device_arrhythmia", "NICE NG196 (2021): 设备提示房颤/心律不齐而无症状 -> 门诊心电图与卒中风险评估",
-               None))
+_seen_in_clinic("device_arrhythmia", tx.CARDIO, "device_arrhythmia", "heart.device_arrhythmia",
+                "NICE NG196 (2021): 设备提示房颤/心律不齐而无症状 -> 门诊心电图与卒中风险评估")
 
 # Hair loss (NICE CKS alopecia, 2023): diffuse shedding two to six months after a birth, a fever or a crash diet is
 # telogen effluvium and grows back (self-care); patches, an itchy or scaly scalp, or tiredness and weight change
@@ -157,28 +159,22 @@ ordered_protocol(
 ordered_protocol(
     "hair_loss", tx.DERM, triggers="hair_loss", paediatric=False,
     asks=[Ask("hair.review", R, "NICE CKS alopecia (2023): 斑片状脱发/头皮病变/伴乏力体重变化 -> 门诊",
-              lambda c: any(w in c.p.text for w in ("斑秃", "鬼剃头", "一块一块", "一片一片", "秃了一块", "一块没")) or
-              c.has("itch", "rash", "fatigue", "weight_loss", "chills") or
-              not c.has("postpartum", "fever") and not any(w in c.p.text for w in ("生完", "产后", "减肥", "节食"))),
+              lambda c: c.has("hair_patchy", "itch", "rash", "fatigue", "weight_loss", "chills") or
+              not (c.has("postpartum", "crash_diet") or c.fever)),
           Ask("hair.telogen_effluvium", S, "NICE CKS alopecia (2023): 产后/发热/节食后2-6个月弥漫性脱发可自行恢复",
               lambda c: True, advice="hair_shedding")])
 
 # A laboratory value said to be out of range (uric acid, liver enzymes, creatinine, lipids, a thyroid test): the
 # family doctor reads it with the rest and decides on a repeat or a referral (国家基本公共卫生服务规范 第三版 健康体检
 # 异常结果的随访).
-ordered_protocol(
-    "lab_result", tx.GP, triggers="lab_abnormal", paediatric=False,
-    asks=[],
-    otherwise=("lab.abnormal_result", "国家基本公共卫生服务规范(第三版): 体检/化验异常 -> 家庭医生门诊复查解读", None))
+_seen_in_clinic("lab_result", tx.GP, "lab_abnormal", "lab.abnormal_result",
+                "国家基本公共卫生服务规范(第三版): 体检/化验异常 -> 家庭医生门诊复查解读")
 
 # Gums that bleed on brushing (NICE CKS gingivitis and periodontitis, 2023): a dental and family-doctor review; on
 # aspirin or clopidogrel too (a bleed that stops with pressure is minor), with the anticoagulant protocol's same-day
 # check for warfarin and the like.
-ordered_protocol(
-    "gum_bleeding", tx.GP, triggers="gum_bleeding", paediatric=False,
-    asks=[],
-    otherwise=("mouth.gum_bleeding", "NICE CKS gingivitis and periodontitis (2023): 刷牙牙龈出血 -> 口腔/家庭医生门诊",
-               "saliva_blood"))
+_seen_in_clinic("gum_bleeding", tx.GP, "gum_bleeding", "mouth.gum_bleeding",
+                "NICE CKS gingivitis and periodontitis (2023): 刷牙牙龈出血 -> 口腔/家庭医生门诊", advice="saliva_blood")
 
 # Bleeding while on an anticoagulant: major bleeding (GI, vomited or coughed blood, a head injury,
 # faintness, bleeding that will not stop) is an emergency; any other bleeding needs a same-day INR /

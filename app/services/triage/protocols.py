@@ -265,8 +265,7 @@ def _fishbone_passed(c: Ctx) -> bool:
     """A fish bone that went down with food and left nothing behind — no pain, no catching, no trouble swallowing, no
     drooling or chest pain — has passed (中国鱼刺/消化道异物诊治专家共识 2021: an impacted bone leaves pain or a
     foreign-body feeling at a fixed point; one swallowed without symptoms is watched at home)."""
-    text = c.p.text
-    return c.has("fishbone") and any(w in text for w in ("下去了", "咽下去", "吞下去", "不卡了", "没感觉了")) and \
+    return c.has("fishbone") and c.has("gone_down") and \
         not c.has("sore_throat", "dysphagia", "drooling", "choking", "chest_pain", "throat_tight", "vomiting",
                   "haematemesis")
 
@@ -1737,10 +1736,10 @@ def _impaired_glucose_without_diabetes(c: Ctx) -> bool:
     patient's target. A resident who only reports a value is taken to be one of the program's patients with diabetes,
     whose targets apply."""
     if c.diabetic or c.has("cond_diabetes") or _hypoglycaemic_drug(c) or \
-            not ("体检" in c.p.text or c.no("cond_diabetes")):
+            not (c.has("health_check") or c.no("cond_diabetes")):
         return False
     g, after = c.v.glucose, c.v.glucose_after_meal
-    fasting = c.p.numbers.glucose_fasting or "体检" in c.p.text
+    fasting = c.p.numbers.glucose_fasting or c.has("health_check")
     return (g is not None and fasting and g >= IFG_FASTING_FROM) or \
         (after is not None and after >= IGT_TWO_HOUR_FROM) or \
         (g is not None and not fasting and g >= IGT_TWO_HOUR_FROM)
