@@ -240,3 +240,8 @@ def test_findings_v11s_review_named_missing(text, level):
 def test_a_device_report_is_neither_palpitations_nor_a_known_atrial_fibrillation():
     r = read("75岁 血压计提示心律不齐 心率85 没感觉")
     assert r.present("device_arrhythmia") and not r.present("palpitations") and not r.present("cond_af")
+
+
+def test_blisters_along_the_ribs_are_a_band():
+    # NICE CKS shingles: at 50 or over, within 72 hours of the rash, an antiviral the same day
+    assert assess("66岁 右边后背火烧火燎地疼了三天 今天长出一条水泡 顺着肋骨一圈", interactive=False).level == "urgent"
