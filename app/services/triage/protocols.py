@@ -713,10 +713,11 @@ ordered_protocol(
     c.has("radiation") and c.has("exertional"),
     questions="chest_assoc chest_ongoing chest_benign",
     asks=[
-        # A tearing pain at the anus on passing a stool, with nothing of the chest or back, is an anal fissure's (NICE
-        # CKS anal fissure, 2023): the bowel's protocols answer.
+        # An episode gone since the day before yesterday: the chest_recent protocol answers (same day).
         Ask("chest.days_ago", E, "NICE CG95 (2016): the chest_recent protocol answers", _chest_episode_days_ago,
             stop=True),
+        # A tearing pain at the anus on passing a stool, with nothing of the chest or back, is an anal fissure's (NICE
+        # CKS anal fissure, 2023): the bowel's protocols answer.
         Ask("chest.explained_by_fissure", E, "NICE CKS anal fissure (2023)",
             lambda c: c.near(("tearing_pain",), ("haemorrhoids",), within=0) and
             not c.has("chest_pain", "chest_tightness", "mi_suspected", "chest_injury", "pleuritic", "back_pain"),
@@ -1735,7 +1736,7 @@ def _impaired_glucose_without_diabetes(c: Ctx) -> bool:
     check's glucose is a fasting one), or 7.8 or more after a meal, is a screening result, not a value within a
     patient's target. A resident who only reports a value is taken to be one of the program's patients with diabetes,
     whose targets apply."""
-    if c.diabetic or c.has("cond_diabetes") or _hypoglycaemic_drug(c) or \
+    if c.diabetic or _hypoglycaemic_drug(c) or \
             not (c.has("health_check") or c.no("cond_diabetes")):
         return False
     g, after = c.v.glucose, c.v.glucose_after_meal
