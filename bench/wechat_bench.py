@@ -6,6 +6,10 @@ Run:  cd /work/main && .venv/bin/python bench/wechat_bench.py
                --workers 4  --threads 4  --port 8766  --json
                --redis redis://127.0.0.1:6379/5 (the seen-once nonces in Redis, as production sets REDIS_URL;
                                                   default: $REDIS_URL, else the nonces go to the database)
+               --reuse-port (each worker accepts on its own SO_REUSEPORT socket: the kernel spreads the users'
+                             connections evenly. Without it the workers race to accept on one socket, and now and
+                             then one worker is left with few connections in the /bare phase, which then runs at
+                             about one core's speed: the yardstick falls by half. docs/benchmarks.md, eighth pass)
 
 What it does (at most 60 s of load in all: 3 s warm-up + --duration + 2 x --saturation, clamped):
 1. drops and creates --db on the --pg server, migrates it to "heads" and seeds it through the services:
@@ -311,13 +315,14 @@ def check_readings(url: str, answered: list[Delivery]) -> tuple[int, int]:
 
 
 # --- driver ---------------------------------------------------------------------------------------------------------
-def start_server(url: str, port: int, workers: int, threads: int, *, redis: str | None = None) -> subprocess.Popen:
+def start_server(url: str, port: int, workers: int, threads: int, *, redis: str | None = None,
+                 reuse_port: bool = False) -> subprocess.Popen:
     env = {**os.environ, **SERVER_ENV, "DATABASE_URL": url}
     if redis:  # production's setting: the callback's seen-once nonces (and the rate limits) in Redis
         env["REDIS_URL"] = redis
     cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", str(workers), "--threads", str(threads),
            "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-           "--chdir", str(ROOT), "bench.wechat_bench:wsgi()"]
+           *(["--reuse-port"] if reuse_port else []), "--chdir", str(ROOT), "bench.wechat_bench:wsgi()"]
     log_path = Path(os.environ.get("TMPDIR", "/tmp")) / "wechat_bench_gunicorn.log"
     server = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log_path.open("w"), stderr=subprocess.STDOUT)
     print(f"gunicorn on 127.0.0.1:{port}, its log in {log_path}", flush=True)
@@ -350,6 +355,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true")
     p.add_argument("--redis", default=os.environ.get("REDIS_URL") or None,
                    help="REDIS_URL for the server (nonces in Redis); default $REDIS_URL, else none")
+    p.add_argument("--reuse-port", action="store_true",
+                   help="each worker accepts on its own SO_REUSEPORT socket (connections spread evenly)")
     args = p.parse_args(argv)
     budget = MAX_LOAD_SECONDS - WARM_UP_SECONDS
     duration = min(args.duration, budget * 0.5)
@@ -366,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     queues = {o: build_deliveries(o, per_user, rng, ids) for o in openids}
     print(f"built {sum(len(q) for q in queues.values())} signed safe-mode deliveries in "
           f"{time.perf_counter() - t1:.1f} s", flush=True)
-    server = start_server(url, args.port, args.workers, args.threads, redis=args.redis)
+    server = start_server(url, args.port, args.workers, args.threads, redis=args.redis, reuse_port=args.reuse_port)
     answered: list[Delivery] = []
     try:
         _, warm = run_phase(args.port, queues, WARM_UP_SECONDS, seed=1)  # every worker loads its code paths
@@ -388,7 +395,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"gunicorn gthread {args.workers}x{args.threads}, {args.users} users, think {think[0]}-{think[1]} s; "
           f"latency phase {duration:.0f} s, throughput phases {saturation:.0f} s each; {os.cpu_count()} CPUs "
           f"(load generator on the same machine), load average {os.getloadavg()[0]:.1f}; seen-once nonces in "
-          f"{'Redis' if args.redis else 'the database'}")
+          f"{'Redis' if args.redis else 'the database'}; "
+          f"{'a listening socket per worker' if args.reuse_port else 'one listening socket'}")
     print(f"{'phase':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'>4.5 s':>8}{'success':>9}  errors")
     for name, r in (("users (think time)", latency), ("saturated /wechat", busy), ("saturated /bare", bare)):
         print(f"{name:<22}{r['per_s']:>9}{r['p50_ms']!s:>9}{r['p99_ms']!s:>9}{r['max_ms']!s:>9}"
@@ -403,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({"latency": latency, "saturated": busy, "bare": bare, "ratio": ratio, "users": args.users,
                           "workers": args.workers, "threads": args.threads, "stored": stored, "unique": unique,
-                          "nonces": "redis" if args.redis else "database"}))
+                          "nonces": "redis" if args.redis else "database", "reuse_port": args.reuse_port}))
     return 0
 
 
