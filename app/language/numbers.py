@@ -35,7 +35,7 @@ _FUZZY = {"半": 0.5, "几": 3, "好几": 4, "两三": 3, "三四": 4, "一两":
 # Two neighbouring numerals are a rough range ("五六天", "两三个月"): (low, high). An age is read at its low end (the
 # younger, the stricter the rule); anything else at the middle.
 _RANGE_RE = re.compile(r"^([一二两三四五六七八])([二三四五六七八九])$")
-_RANGES = {"一两": (1, 2), "两三": (2, 3), "三五": (3, 5), "一二": (1, 2)}
+_RANGES = {"一两": (1, 2), "三五": (3, 5)}   # the two the pattern does not read (两 second, numerals not neighbours)
 
 
 def number_range(s: str) -> tuple[float, float] | None:

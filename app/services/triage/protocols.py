@@ -125,9 +125,9 @@ def explained_by_dark_stool(c: Ctx) -> bool:
     poo", 2023: blueberries, black pudding and other animal blood, liquorice): oral iron, bismuth or a dark food
     turns the stool black: explained when one is named and there is no vomited blood, no faintness, dizziness,
     fainting, pallor or sweating, and no anticoagulant."""
-    return c.has("iron_or_bismuth", "dark_food") and c.has("melena") and not c.has("haematemesis", "dizziness", "syncope",
-                                                                          "near_syncope", "pallor", "sweating") \
-        and not c.cond("anticoagulants")
+    return c.has("iron_or_bismuth", "dark_food") and c.has("melena") and \
+        not c.has("haematemesis", "dizziness", "syncope", "near_syncope", "pallor", "sweating") and \
+        not c.cond("anticoagulants")
 
 
 def explained_by_dental_anaesthetic(c: Ctx) -> bool:
@@ -2324,10 +2324,13 @@ _CHILD_DOSE_MEDICINES = ("对乙酰氨基酚", "扑热息痛", "泰诺", "必理
 def _child_took_adult_medicine(c: Ctx) -> bool:
     """A child who swallowed an adult's medicine; a high-risk medicine named by its class and swallowed in the same
     clause ("把奶奶的降糖药吃了两片") counts, a child's own fever medicine (paracetamol) does not."""
-    adult_high_risk = any(not any(w in c.p.text[m.start:m.end] for w in _CHILD_DOSE_MEDICINES)
-                          for m in c.p.positive.get("high_risk_medicine", ())) and \
-        c.near(("ingested", "swallowed_object"), ("high_risk_medicine",), within=0)
-    return c.child and c.has("ingested", "swallowed_object") and (c.has(*_ADULT_MEDICINES) or adult_high_risk)
+    if not (c.child and c.has("ingested", "swallowed_object")):
+        return False
+    if c.has(*_ADULT_MEDICINES):
+        return True
+    named_by_class = any(not any(w in c.p.text[m.start:m.end] for w in _CHILD_DOSE_MEDICINES)
+                         for m in c.p.positive.get("high_risk_medicine", ()))
+    return named_by_class and c.near(("ingested", "swallowed_object"), ("high_risk_medicine",), within=0)
 
 
 # 急性有机磷农药中毒诊治临床专家共识(2016): the cholinergic signs after spraying or touching a pesticide.
