@@ -287,3 +287,20 @@ def test_an_old_dangerous_value_uploaded_late_waits_for_nothing(session, consent
     outcome = bp(session, actor("res_a1"), old, 196, 118, now=now)
     assert not outcome.needs_repeat and rows(session) == []
     assert readings.expire_unconfirmed(session, now=now + WAIT).expired == 0 and all_alerts(session) == []
+
+
+# --- what is read around a new reading ---------------------------------------------------------------------
+def test_the_readings_around_are_read_only_when_one_of_them_is_dangerous(session, consented, actor, now):
+    """They matter to the rules only within a dangerous episode (>=180/110): a resident who measures often is not
+    read back at every message, and one dangerous value among them brings all of them back."""
+    from app.services.readings import alerting
+
+    who = actor("res_a1")
+    for minutes, (sys_, dia) in enumerate([(138, 86), (142, 88), (136, 84)]):
+        bp(session, who, now + timedelta(minutes=minutes), sys_, dia)
+    new = bp(session, who, now + timedelta(minutes=3), 140, 85).reading
+    assert alerting.Context(session, new.resident_id, "bp", [new]).near == []
+    dangerous = bp(session, who, now + timedelta(minutes=4), 186, 112).reading  # the new one dangerous: all read
+    assert len(alerting.Context(session, dangerous.resident_id, "bp", [dangerous]).near) == 5  # itself included
+    later = bp(session, who, now + timedelta(minutes=10), 150, 90).reading  # a dangerous one around: all read
+    assert len(alerting.Context(session, later.resident_id, "bp", [later]).near) == 6

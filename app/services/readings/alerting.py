@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import Boolean, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import Session
 
 from app.services import alerts, outbox
@@ -21,7 +21,7 @@ from app.services import reading_texts as texts
 from app.services import rules, triage
 from app.services.readings import confirmation
 from app.services.readings.confirmation import BpRow, GlucoseRow
-from ml.clinical import HYPO_LEVEL1_BELOW
+from ml.clinical import ACUTE_DBP, ACUTE_SBP, HYPO_LEVEL1_BELOW, bp_is_acute
 from models.confirmations import ReadingCheck
 from models.readings import BpReading, GlucoseReading, ReadingSource
 
@@ -88,10 +88,22 @@ def _usable(column, excluded):
 # A resident's usable BP readings in a time range: built once (every BP message runs it; on PostgreSQL the readings
 # service sends it in one statement with the reading's INSERT, ingest._insert_bp_and_near).
 # On the table (a Core statement: no ORM execution machinery when it runs on the session's connection).
+# The readings around matter to the rules only within a dangerous episode (ml.measurement: an episode starts at a
+# reading >=180/110, 规范 2017 danger sign, and takes the readings after it as its repeats). So they are read only
+# when one of the new readings (bind "acute") or one of those around is that high; else no episode exists either way,
+# and a resident who measured often in the hour is not read back at every message. The SQL test is a superset of
+# ml.clinical.bp_is_acute (implausible values are counted too; the rules drop them after).
 _BP = BpReading.__table__.c
+_AROUND = (_BP.resident_id == bindparam("resident_id"), _BP.measured_at.between(bindparam("lo"), bindparam("hi")),
+           _usable(_BP.confirmation, _NOT_A_VALUE))
+_ACUTE_AROUND = exists().where(*_AROUND, or_(_BP.systolic >= ACUTE_SBP, _BP.diastolic >= ACUTE_DBP))
 BP_NEAR = (select(_BP.id, _BP.measured_at, _BP.systolic, _BP.diastolic)
-           .where(_BP.resident_id == bindparam("resident_id"), _BP.measured_at.between(bindparam("lo"), bindparam("hi")),
-                  _usable(_BP.confirmation, _NOT_A_VALUE)))
+           .where(*_AROUND, or_(bindparam("acute", type_=Boolean), _ACUTE_AROUND)))
+
+
+def any_acute(readings: list[Any]) -> bool:
+    """The "acute" bind of BP_NEAR: is one of these new BP readings >=180/110?"""
+    return any(bp_is_acute(r.systolic, r.diastolic) for r in readings)
 
 
 class Context:
@@ -104,7 +116,8 @@ class Context:
         near_lo, near_hi = min(times) - NEAR, max(times) + NEAR
         if kind == "bp":
             rows = bp_near if bp_near is not None else session.execute(
-                BP_NEAR, {"resident_id": resident_id, "lo": near_lo, "hi": near_hi}).all()
+                BP_NEAR, {"resident_id": resident_id, "lo": near_lo, "hi": near_hi,
+                          "acute": any_acute(readings)}).all()
             near = sorted((r.measured_at, r.id, BpRow(r.measured_at, r.systolic, r.diastolic, id=r.id)) for r in rows)
             lows: list = []
         else:

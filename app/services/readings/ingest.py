@@ -25,7 +25,7 @@ from app.services.readings.alerting import ReadingOutcome
 from app.services.residents import ResidentCard, active_consent
 from app.services.scopes import get_resident
 from ml import measurement
-from ml.clinical import bp_problems, glucose_problems, mgdl_to_mmol
+from ml.clinical import bp_is_acute, bp_problems, glucose_problems, mgdl_to_mmol
 from models.confirmations import ReadingCheck
 from models.readings import BpReading, GlucoseContext, GlucoseReading, ReadingSource
 from models.residents import Consent, Resident
@@ -362,7 +362,9 @@ def _insert_bp_and_near(session: Session, row: Row) -> tuple[Any, list[_Near]] |
     at = row.values["measured_at"]
     statement = _insert_bp_and_near_statement(tuple(row.values))
     found = dialects.plain(statement, dialects.core(session, statement, {**row.values, "lo": at - alerting.NEAR,
-                                                                        "hi": at + alerting.NEAR}).one_or_none())
+                                                                        "hi": at + alerting.NEAR,
+                                                                        "acute": bp_is_acute(row.values["systolic"],
+                                                                                           row.values["diastolic"])}).one_or_none())
     if found is None:
         return None
     if not found.near_id:
