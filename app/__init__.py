@@ -97,7 +97,7 @@ def register_observability(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from app.extensions import api, db, limiter, migrate
     from app.services import privacy
-    from app.services.connections import check_without_ping
+    from app.services.connections import check_without_ping, releasing_cutters
     from app.services.dialects import sqlite_pragmas
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
@@ -105,7 +105,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         for engine in db.engines.values():
-            check_without_ping(sqlite_pragmas(engine))
+            releasing_cutters(check_without_ping(sqlite_pragmas(engine)))
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     api.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")

@@ -12,7 +12,7 @@ much less, so this is the figure to compare between two versions of the code (do
    time (user + system, /proc) of the gunicorn processes, of every PostgreSQL backend (other databases' too: keep
    the machine otherwise quiet), of redis-server and of this process, divided by the requests answered;
 3. with --inline N: N more BP messages through the Flask test client in this process (bench/wechat_profile.py's
-   path, no HTTP server, no watchdog thread): the app's CPU and PostgreSQL's per message, and the wall time.
+   path, no HTTP server): the app's CPU and PostgreSQL's per message, and the wall time.
 Linux only (/proc).
 """
 from __future__ import annotations
@@ -100,13 +100,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def inline(url: str, openids: list[str], n: int) -> None:
-    from bench.wechat_profile import _inline_watchdog, bp_only
+    from bench.wechat_profile import bp_only
 
     os.environ.update(wb.SERVER_ENV, DATABASE_URL=url)
     from app import create_app
 
     app = create_app()
-    _inline_watchdog()
     rng, ids = random.Random(7), iter(range(10**15, 10**16))
     per_user = (n + 200) // len(openids) + 1
     queues = [bp_only(o, per_user, rng, ids) for o in openids]

@@ -8,7 +8,7 @@ Run (two steps: the seed natively, the messages under valgrind):
 
 `run` posts signed safe-mode BP messages ("血压 138/86 心率 72") through the whole WSGI app in this process (the
 Flask test client; signature check, nonce, decryption, the bot on PostgreSQL, the encrypted reply), the bot run in
-the request's thread (bench/wechat_profile.py's inline watchdog: the thread hand-off is not counted). A warm-up of
+the request's thread (as the callback runs it). A warm-up of
 --warm messages first; the --messages measured ones run inside one foreign call through ctypes (libffi's ffi_call of the C API's
 PyObject_CallObject; nothing else on this path goes through libffi), so callgrind's --toggle-collect=ffi_call counts
 exactly them (the database server's own work is not
@@ -62,14 +62,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if os.environ.get("PYTHONHASHSEED") != "0":
         p.error("run with PYTHONHASHSEED=0 in the environment (set and dict orders then repeat)")
-    from bench.wechat_profile import _inline_watchdog, bp_only
+    from bench.wechat_profile import bp_only
 
     openids = json.loads(ids_file.read_text())
     os.environ.update(wb.SERVER_ENV, DATABASE_URL=f"{args.pg}/{args.db}")
     from app import create_app
 
     app = create_app()
-    _inline_watchdog()
     rng, ids = random.Random(7), iter(range(10**15, 10**16))
     per_user = (args.warm + args.messages) // len(openids) + 2
     queues = [bp_only(o, per_user, rng, ids) for o in openids]

@@ -32,27 +32,6 @@ def bp_only(openid: str, n: int, rng: random.Random, ids) -> list:
     return [d for d in build_deliveries(openid, n * 3, rng, ids) if d.kind == "bp"][:n]
 
 
-class _InlineExecutor:
-    """Runs the bot in the request's own thread, so that one profiler sees the whole message. (The watchdog's
-    thread hand-off itself is measured by bench/wechat_bench.py, not here.)"""
-
-    def submit(self, fn, *args):
-        from concurrent.futures import Future
-
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args))
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
-            future.set_exception(exc)
-        return future
-
-
-def _inline_watchdog() -> None:
-    from app.wechat import views
-
-    views._executor = lambda app: _InlineExecutor()
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432")
@@ -74,7 +53,6 @@ def main(argv: list[str] | None = None) -> int:
     from app.extensions import db
 
     app = create_app()
-    _inline_watchdog()
     rng, ids = random.Random(7), iter(range(10**15, 10**16))
     per_user = (3 * args.messages + 100) // len(openids) + 1
     queues = [bp_only(o, per_user, rng, ids) for o in openids]

@@ -296,8 +296,10 @@ def handle(session: Session, inbound: Inbound, *, now: datetime, settings: BotSe
     try:
         run = _Run(session, inbound, user, now=now, settings=settings, services=services)
         reply = run.process()
+        # Asked before every commit, a reply or not: from here on the watchdog cuts nothing (app/wechat/views.py).
+        late = not in_time()
         deferred = push_directly = False
-        if reply and not in_time():
+        if reply and late:
             deferred = True
             push_directly = not run.queue_late_reply(reply, key)
         user.save(session, now)

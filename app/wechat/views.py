@@ -4,9 +4,9 @@ Transport (app.wechat.transport) verifies and parses; its exceptions map to 403 
 413 (too large) or a logged "success" (malformed, unsafe XML, unknown type) — never a 500, since WeChat
 retries and then shows the user "该公众号暂时无法提供服务".
 
-WeChat drops a reply after 5 s. The bot runs in a worker thread under a watchdog (WECHAT_REPLY_DEADLINE,
-4 s by default): when it is not done in time the view answers "success" at once, and the bot, when it
-finishes, queues its reply as a customer-service message through the outbox instead (bot.handle's
+WeChat drops a reply after 5 s. The bot runs in the request's thread under a watchdog (WECHAT_REPLY_DEADLINE,
+4 s by default): when it is not done in time the watchdog gives up and cuts the database statement it waits for;
+the view answers "success", and the reply follows as a customer-service message through the outbox (bot.handle's
 `in_time`). The decision is made under a lock, so a reply is given exactly once: passively or pushed.
 The /wechat path is outside /api/v1: no bearer token, the signature is the authentication.
 """
@@ -19,7 +19,6 @@ import time
 import uuid
 from datetime import timedelta
 from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any, Mapping, NamedTuple
 from urllib.parse import parse_qsl
@@ -32,7 +31,7 @@ from werkzeug.wsgi import get_content_length, get_input_stream
 from app import observability, security
 from app.extensions import db, limiter
 from app.services import nonces
-from app.services.connections import once_more_if_disconnected
+from app.services.connections import cutter, once_more_if_disconnected
 from app.wechat import bot, texts
 from app.wechat.settings import flag, setting
 from app.wechat.transport import (
@@ -58,8 +57,7 @@ blp = Blueprint("wechat_callback", __name__, url_prefix="/wechat")
 limiter.exempt(blp)
 
 DEFAULT_DEADLINE_SECONDS = 4.0  # WeChat waits 5 s; leave room for the network and rendering
-DEFAULT_COMMIT_GRACE_SECONDS = 0.6  # a bot that finished in time may still be committing
-DEFAULT_WORKERS = 8
+DEFAULT_WORKERS = 2  # threads per process for late work (a message handled again after a cut, a pushed reply)
 SERVICES_KEY = "wechat.services"  # app.extensions entry: a bot.Services to use instead of the real ones
 
 
@@ -84,7 +82,6 @@ class CallbackSettings:
     transport: TransportConfig
     bot: bot.BotSettings
     deadline: float
-    grace: float
 
 
 class _NotingReads:
@@ -118,8 +115,7 @@ def callback_settings(app: Flask) -> CallbackSettings:
     reads = _NotingReads(config)
     built = CallbackSettings(
         transport=transport_config(reads), bot=bot.BotSettings.from_config(reads),
-        deadline=setting(reads, "WECHAT_REPLY_DEADLINE", DEFAULT_DEADLINE_SECONDS, float),
-        grace=setting(reads, "WECHAT_COMMIT_GRACE", DEFAULT_COMMIT_GRACE_SECONDS, float))
+        deadline=setting(reads, "WECHAT_REPLY_DEADLINE", DEFAULT_DEADLINE_SECONDS, float))
     names = tuple(dict.fromkeys(reads.names))
     app.extensions[SETTINGS_KEY] = (names, tuple(map(config.get, names)), built)
     return built
@@ -250,14 +246,13 @@ def _status_line(code: int) -> str:
 
 class DirectCallback:
     """WSGI middleware: GET and POST /wechat go straight to the two views' bodies, past Flask's per-request
-    machinery, which the callback uses none of: no request or app context in the request thread (the bot runs
-    under its own app context in the watchdog's thread), no URL matching, no cookie session, no before/after
-    hooks of other parts (bearer-token actor, rate limiter — the callback is exempt —, audit notes: none applies
-    to /wechat). What those hooks do for /wechat is done here, by the same functions: the security headers
-    (`security.apply_headers`), the X-Request-ID header, the request metrics and the JSON access line without
-    query string or body (`observability.record_request`). Every other path and method (HEAD, OPTIONS,
-    /wechat/…) goes to Flask unchanged. Installed inside ProxyFix, which then fixes the scheme here as for Flask
-    (HSTS). docs/benchmarks.md, "The BP hot path, fourth pass", gives what it saves."""
+    machinery, which the callback uses none of: no request context (the bot runs under an app context of its own),
+    no URL matching, no cookie session, no before/after hooks of other parts (bearer-token actor, rate limiter — the
+    callback is exempt —, audit notes: none applies to /wechat). What those hooks do for /wechat is done here, by
+    the same functions: the security headers (`security.apply_headers`), the X-Request-ID header, the request
+    metrics and the JSON access line without query string or body (`observability.record_request`). Every other
+    path and method (HEAD, OPTIONS, /wechat/…) goes to Flask unchanged. Installed inside ProxyFix, which then fixes
+    the scheme here as for Flask (HSTS). docs/benchmarks.md, "The BP hot path, fourth pass", gives what it saves."""
 
     def __init__(self, app: Flask, wsgi_app: Any) -> None:
         self.app, self.wsgi_app = app, wsgi_app
@@ -297,16 +292,34 @@ def install_direct_path(app: Flask) -> None:
 
 
 # --- the watchdog --------------------------------------------------------------------------------------
-class _Race:
-    """Who wins between the bot finishing and the view giving up: decided once, under a lock."""
+WATCHDOG_TICK_SECONDS = 0.2  # how often the watchdog looks at the messages in flight: a deadline is kept to this
 
-    def __init__(self) -> None:
+
+class _Race:
+    """Who wins between the bot finishing and the watchdog giving up: decided once, under a lock. Giving up also
+    cuts the database statement the message is running (`attach`), so that a message waiting for the database
+    answers in time; what the cut undid is handled again, late (`_run`)."""
+
+    def __init__(self, deadline: float = 0.0, *, gave_up: bool = False) -> None:
         self._lock = threading.Lock()
         self._finished = False
-        self._gave_up = False
+        self._gave_up = gave_up
+        self._cutter: Any = None
+        self.deadline = deadline  # time.monotonic()
+        self.cut = False  # the watchdog cut a statement of this message
+
+    @classmethod
+    def late(cls) -> "_Race":
+        """A message handled again after the deadline: its reply is pushed."""
+        return cls(gave_up=True)
+
+    def attach(self, cutter: Any) -> None:
+        """The message's connection, as connections.cutter gives it: what giving up cuts."""
+        with self._lock:
+            self._cutter = cutter
 
     def finish_in_time(self) -> bool:
-        """Called by the bot before it commits a reply: True → the view will send it."""
+        """Called by the bot before it commits: True → the view sends the reply; False → the reply is pushed."""
         with self._lock:
             if self._gave_up:
                 return False
@@ -314,34 +327,77 @@ class _Race:
             return True
 
     def abandoned(self) -> bool:
-        """True once the view has answered without this reply."""
+        """True once the watchdog has given up: the view answers without this reply."""
         with self._lock:
             return self._gave_up
 
     def give_up(self) -> bool:
-        """Called by the view at the deadline: True → answer "success", the bot pushes its reply later."""
+        """Called by the watchdog at the deadline: True → the view answers "success", the reply is pushed later."""
         with self._lock:
             if self._finished:
                 return False
             self._gave_up = True
+            if self._cutter is not None:
+                self.cut = self._cutter()
             return True
 
 
-_executors: dict[tuple[int, int], ThreadPoolExecutor] = {}
-_executors_lock = threading.Lock()
+class _Watchdog:
+    """One thread per process: gives up on the messages in flight past their deadline."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._in_flight: set[_Race] = set()
+        threading.Thread(target=self._watch, name="wechat-watchdog", daemon=True).start()
+
+    def watch(self, race: _Race) -> None:
+        with self._lock:
+            self._in_flight.add(race)
+
+    def forget(self, race: _Race) -> None:
+        with self._lock:
+            self._in_flight.discard(race)
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(WATCHDOG_TICK_SECONDS)
+            now = time.monotonic()
+            with self._lock:
+                due = [race for race in self._in_flight if race.deadline <= now]
+                self._in_flight.difference_update(due)
+            for race in due:
+                if race.give_up():
+                    log.warning("wechat: a message not handled within its deadline; answered success, the reply "
+                                "follows as a message%s", " (its statement cut)" if race.cut else "")
 
 
-def _executor(app: Flask) -> ThreadPoolExecutor:
-    """One pool per process and app (created after gunicorn forks); warms the triage service up."""
-    key = (os.getpid(), id(app))
-    with _executors_lock:
-        pool = _executors.get(key)
-        if pool is None:
-            workers = setting(app.config, "WECHAT_WORKER_THREADS", DEFAULT_WORKERS, int)
-            pool = _executors[key] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wechat-bot")
-            if flag(app.config, "WECHAT_WARM_UP", True):  # a daemon: never holds up a process exit
-                threading.Thread(target=_warm_up, name="wechat-warm-up", daemon=True).start()
-        return pool
+_watchdogs: dict[int, _Watchdog] = {}
+_late_pools: dict[tuple[int, int], ThreadPoolExecutor] = {}
+_process_lock = threading.Lock()
+
+
+def _watchdog(app: Flask) -> _Watchdog:
+    """The process's watchdog (started after gunicorn forks); the first message of an app warms its triage up."""
+    pid = os.getpid()
+    watchdog = _watchdogs.get(pid)
+    if watchdog is None or (pid, id(app)) not in _late_pools:
+        with _process_lock:
+            watchdog = _watchdogs.get(pid)
+            if watchdog is None:
+                watchdog = _watchdogs[pid] = _Watchdog()
+            if (pid, id(app)) not in _late_pools:
+                _late_pools[pid, id(app)] = ThreadPoolExecutor(
+                    max_workers=setting(app.config, "WECHAT_WORKER_THREADS", DEFAULT_WORKERS, int),
+                    thread_name_prefix="wechat-late")
+                if flag(app.config, "WECHAT_WARM_UP", True):  # a daemon: never holds up a process exit
+                    threading.Thread(target=_warm_up, name="wechat-warm-up", daemon=True).start()
+    return watchdog
+
+
+def _late(app: Flask) -> ThreadPoolExecutor:
+    """The app's threads for late work: a message handled again after its statement was cut, a reply pushed."""
+    _watchdog(app)
+    return _late_pools[os.getpid(), id(app)]
 
 
 def _warm_up() -> None:
@@ -362,30 +418,26 @@ def services_for(app: Flask) -> bot.Services:
 
 def dispatch(app: Flask, inbound: Inbound, seen: nonces.Seen | None = None,
              settings: CallbackSettings | None = None) -> str | None:
-    """Run the bot under the watchdog; the reply text, or None to answer "success". ReplayRejected when the bot's
-    first statement found `seen`'s nonce used for another body."""
+    """Run the bot in this thread under the watchdog; the reply text, or None to answer "success". ReplayRejected
+    when the bot's first statement found `seen`'s nonce used for another body.
+
+    At the deadline the watchdog gives up (the bot then queues its reply as a message) and cuts the database
+    statement the bot is waiting for; the message is then handled again on the late threads, and this thread
+    answers "success" at once. Python work is not cut: a bot slow in Python answers late, with "success", and
+    pushes its reply; WeChat's retry of it meanwhile waits for its claim and is answered from the log."""
     settings = settings or callback_settings(app)
-    deadline, grace = settings.deadline, settings.grace
-    race = _Race()
-    future = _executor(app).submit(_run, app, inbound, race, seen, settings.bot)
+    race = _Race(time.monotonic() + settings.deadline)
+    watchdog = _watchdog(app)
+    watchdog.watch(race)
     try:
-        try:
-            return future.result(timeout=deadline)
-        except FutureTimeout:
-            if race.give_up():
-                log.warning("wechat: %s not handled within %.1fs; answered success, the reply follows as a message",
-                            inbound.dedup_key, deadline)
-                return None
-        try:
-            return future.result(timeout=grace)   # it finished in time: wait for its commit
-        except FutureTimeout:
-            log.error("wechat: %s finished in time but did not commit within the grace period", inbound.dedup_key)
-            return None
+        return _run(app, inbound, race, seen, settings.bot)
     except ReplayRejected:
         raise
     except Exception:
         log.exception("wechat: handling %s failed", inbound.dedup_key)
         return texts.try_again_later()
+    finally:
+        watchdog.forget(race)
 
 
 def _handle(app: Flask, inbound: Inbound, race: _Race, seen: nonces.Seen | None = None,
@@ -400,11 +452,15 @@ def _handle(app: Flask, inbound: Inbound, race: _Race, seen: nonces.Seen | None 
     # again (a score of times a message). It is the one the services reach through db.session too.
     session = db.session()
 
+    def attempt() -> bot.Handled:
+        race.attach(cutter(session.connection()))
+        return bot.handle(session, inbound, **kwargs)
+
     def lost() -> None:
         log.warning("wechat: %s: the database connection was lost; handled again", inbound.dedup_key)
         session.rollback()
 
-    return once_more_if_disconnected(lambda: bot.handle(session, inbound, **kwargs), before_retry=lost)
+    return once_more_if_disconnected(attempt, before_retry=lost)
 
 
 def _run(app: Flask, inbound: Inbound, race: _Race, seen: nonces.Seen | None = None,
@@ -418,6 +474,11 @@ def _run(app: Flask, inbound: Inbound, race: _Race, seen: nonces.Seen | None = N
                 return None
             raise
         except Exception:
+            if race.cut:  # the watchdog cut it at the deadline, which rolled it back: once more, late
+                log.warning("wechat: %s cut at the deadline; handled again, the reply follows as a message",
+                            inbound.dedup_key)
+                _late(app).submit(_run, app, inbound, _Race.late(), seen, settings)
+                return None
             if race.abandoned():  # nobody waits for this any more: log only
                 log.exception("wechat: late handling of %s failed", inbound.dedup_key)
                 return None
@@ -425,5 +486,5 @@ def _run(app: Flask, inbound: Inbound, race: _Race, seen: nonces.Seen | None = N
     if handled.push_directly:
         from app.wechat.notifier import send_reply_now
 
-        send_reply_now(app, handled.openid, handled.reply or "")
+        _late(app).submit(send_reply_now, app, handled.openid, handled.reply or "")
     return None if handled.deferred else handled.reply
