@@ -12,6 +12,7 @@ The /wechat path is outside /api/v1: no bearer token, the signature is the authe
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -401,12 +402,16 @@ def _late(app: Flask) -> ThreadPoolExecutor:
 
 
 def _warm_up() -> None:
+    """Load the triage dictionaries, then move the process's objects out of the garbage collector's way
+    (gc.freeze): a full collection otherwise walks the ~470,000 objects of the app and its dictionaries, ~140 ms
+    during which every message in flight waits (docs/benchmarks.md, ninth pass)."""
     from app.services.triage import warm_up
 
     try:
         warm_up()
     except Exception:  # warming up is an optimisation only
         log.exception("triage warm-up failed")
+    gc.freeze()
 
 
 def services_for(app: Flask) -> bot.Services:

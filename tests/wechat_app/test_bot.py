@@ -2,6 +2,7 @@
 consent withdrawal and unsubscribing."""
 from __future__ import annotations
 
+import gc
 import threading
 import time
 
@@ -213,6 +214,15 @@ def test_default_deadline_leaves_room_inside_wechats_five_seconds(app):
 
     assert views.WATCHDOG_TICK_SECONDS < WATCHDOG_MARGIN_SECONDS
     assert views.DEFAULT_DEADLINE_SECONDS + WATCHDOG_MARGIN_SECONDS < WECHAT_RESPONSE_LIMIT_SECONDS
+
+
+def test_warming_up_moves_the_objects_loaded_so_far_out_of_the_collectors_way():
+    gc.unfreeze()
+    try:
+        views._warm_up()
+        assert gc.get_freeze_count() > 0  # a full collection no longer walks the dictionaries
+    finally:
+        gc.unfreeze()
 
 
 def test_a_failing_service_gets_a_try_again_reply_and_no_half_state(bound, app, simulate, session):
