@@ -40,13 +40,13 @@ def core(session: Session, statement: Any, params: dict[str, Any] | None = None)
     hot path). What autoflush would write first is flushed first (nothing, when the session holds no changes)."""
     if session.autoflush:
         session.flush()
-    return _connection(session).execute(statement, params)
+    return connection(session).execute(statement, params)
 
 
 _HELD = "jiayi.core_connection"
 
 
-def _connection(session: Session) -> Any:
+def connection(session: Session) -> Any:
     """`session.connection()`, looked up once per transaction: the Connection the session's transaction holds for
     its (single) bind does not change until that transaction ends, and each call of `session.connection()` looks the
     bind up through Flask-SQLAlchemy's get_bind (the app's engines through `current_app`) and the transaction's

@@ -31,7 +31,7 @@ from werkzeug.wsgi import get_content_length, get_input_stream
 
 from app import observability, security
 from app.extensions import db, limiter
-from app.services import nonces
+from app.services import dialects, nonces
 from app.services.connections import cutter, once_more_if_disconnected
 from app.wechat import bot, texts
 from app.wechat.settings import flag, setting
@@ -458,7 +458,7 @@ def _handle(app: Flask, inbound: Inbound, race: _Race, seen: nonces.Seen | None 
     session = db.session()
 
     def attempt() -> bot.Handled:
-        race.attach(cutter(session.connection()))
+        race.attach(cutter(dialects.connection(session)))
         return bot.handle(session, inbound, **kwargs)
 
     def lost() -> None:

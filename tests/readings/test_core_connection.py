@@ -15,7 +15,7 @@ def test_core_uses_the_transactions_connection_and_looks_it_up_again_after_it_en
     session.rollback()
     _backend(session)
     first = session.connection()
-    assert dialects._connection(session) is first
+    assert dialects.connection(session) is first
     for end in (session.commit, session.rollback, session.close):
         before = session.info.get(dialects._HELD)
         end()
@@ -30,6 +30,6 @@ def test_a_savepoint_keeps_the_connection(session):
     _backend(session)
     outer = session.connection()
     with session.begin_nested():
-        assert dialects._connection(session) is outer is session.connection()
+        assert dialects.connection(session) is outer is session.connection()
         _backend(session)
-    assert dialects._connection(session) is session.connection()
+    assert dialects.connection(session) is session.connection()
