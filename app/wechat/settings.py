@@ -7,7 +7,7 @@ endpoints checked by app/config.py (outside demo mode they must be set); these t
 |---|---|---|
 | WECHAT_REPLAY_WINDOW_SECONDS | 300 | timestamps further from now are refused (403); 0 switches it off |
 | WECHAT_MAX_BODY_BYTES | 65536 | larger callback bodies are refused (413) |
-| WECHAT_REPLY_DEADLINE | 4.0 | seconds before the watchdog cuts the bot's statement, answers "success" and the reply follows as a message (at most 4.4) |
+| WECHAT_REPLY_DEADLINE | 4.0 | seconds before the watchdog cuts the bot's statement, answers "success" and the reply follows as a message (below 4.4) |
 | WECHAT_WORKER_THREADS | 2 | threads per process for late work: a message handled again after a cut, a reply pushed |
 | WECHAT_WARM_UP | true | load the triage dictionaries when the first message arrives in a process |
 | WECHAT_STATE_TTL_SECONDS | 1800 | a conversation left this long starts again |

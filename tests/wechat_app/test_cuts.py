@@ -31,3 +31,22 @@ def test_a_connection_back_in_the_pool_is_not_cut(db):
     with db.engine.connect() as connection:
         cut = cutter(connection)
     assert cut() is False  # checked in: whoever uses the connection next is left alone
+
+
+def test_the_watchdog_cuts_only_a_message_that_has_not_finished_in_time():
+    from app.wechat.views import _Race
+
+    cuts: list[int] = []
+
+    def cut() -> bool:
+        cuts.append(1)
+        return True
+
+    finished = _Race()
+    finished.attach(cut)
+    assert finished.finish_in_time()  # asked before its commit: from here on nothing is cut
+    assert finished.give_up() is False and cuts == [] and not finished.cut
+    late = _Race()
+    late.attach(cut)
+    assert late.give_up() is True and cuts == [1] and late.cut
+    assert late.finish_in_time() is False  # its reply is pushed instead

@@ -101,11 +101,6 @@ BP_NEAR = (select(_BP.id, _BP.measured_at, _BP.systolic, _BP.diastolic)
            .where(*_AROUND, or_(bindparam("acute", type_=Boolean), _ACUTE_AROUND)))
 
 
-def any_acute(readings: list[Any]) -> bool:
-    """The "acute" bind of BP_NEAR: is one of these new BP readings >=180/110?"""
-    return any(bp_is_acute(r.systolic, r.diastolic) for r in readings)
-
-
 class Context:
     """One resident's readings around a set of new ones, loaded once (batch and single alike), in one query."""
 
@@ -117,7 +112,7 @@ class Context:
         if kind == "bp":
             rows = bp_near if bp_near is not None else session.execute(
                 BP_NEAR, {"resident_id": resident_id, "lo": near_lo, "hi": near_hi,
-                          "acute": any_acute(readings)}).all()
+                          "acute": any(bp_is_acute(r.systolic, r.diastolic) for r in readings)}).all()
             near = sorted((r.measured_at, r.id, BpRow(r.measured_at, r.systolic, r.diastolic, id=r.id)) for r in rows)
             lows: list = []
         else:

@@ -359,12 +359,12 @@ def _insert_bp_and_near_statement(names: tuple[str, ...]) -> Any:
 
 def _insert_bp_and_near(session: Session, row: Row) -> tuple[Any, list[_Near]] | None:
     """(the new reading, the readings around it), or None when the reading was there already (a retry)."""
-    at = row.values["measured_at"]
-    statement = _insert_bp_and_near_statement(tuple(row.values))
-    found = dialects.plain(statement, dialects.core(session, statement, {**row.values, "lo": at - alerting.NEAR,
-                                                                        "hi": at + alerting.NEAR,
-                                                                        "acute": bp_is_acute(row.values["systolic"],
-                                                                                           row.values["diastolic"])}).one_or_none())
+    values = row.values
+    at = values["measured_at"]
+    statement = _insert_bp_and_near_statement(tuple(values))
+    params = {**values, "lo": at - alerting.NEAR, "hi": at + alerting.NEAR,
+              "acute": bp_is_acute(values["systolic"], values["diastolic"])}  # alerting.BP_NEAR
+    found = dialects.plain(statement, dialects.core(session, statement, params).one_or_none())
     if found is None:
         return None
     if not found.near_id:
