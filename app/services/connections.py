@@ -134,8 +134,8 @@ def cutter(connection: Any) -> Callable[[], bool]:
     """For a SQLAlchemy Connection checked out by this thread from an engine with `releasing_cutters`: a function
     that another thread may call to cut the statement it is running, until the connection is checked in."""
     fairy = connection.connection
-    cutter = fairy.info[_CUTTER] = _Cutter(fairy.dbapi_connection)
-    return cutter.cut
+    made = fairy.info[_CUTTER] = _Cutter(fairy.dbapi_connection)
+    return made.cut
 
 
 def _release_cutter(_dbapi_connection: Any, record: Any) -> None:

@@ -372,33 +372,29 @@ class _Watchdog:
                                 "follows as a message%s", " (its statement cut)" if race.cut else "")
 
 
-_watchdogs: dict[int, _Watchdog] = {}
-_late_pools: dict[tuple[int, int], ThreadPoolExecutor] = {}
+_watchdogs: dict[int, _Watchdog] = {}  # per process
+_late_pools: dict[tuple[int, int], ThreadPoolExecutor] = {}  # per process and app
 _process_lock = threading.Lock()
 
 
-def _watchdog(app: Flask) -> _Watchdog:
-    """The process's watchdog (started after gunicorn forks); the first message of an app warms its triage up."""
+def _in_process(app: Flask) -> tuple[_Watchdog, ThreadPoolExecutor]:
+    """This process's watchdog and the app's threads for late work (a message handled again after its statement was
+    cut, a reply pushed), made at the app's first message in the process (after gunicorn forks), which also warms
+    its triage up."""
     pid = os.getpid()
-    watchdog = _watchdogs.get(pid)
-    if watchdog is None or (pid, id(app)) not in _late_pools:
+    pool = _late_pools.get((pid, id(app)))
+    if pool is None:
         with _process_lock:
-            watchdog = _watchdogs.get(pid)
-            if watchdog is None:
-                watchdog = _watchdogs[pid] = _Watchdog()
-            if (pid, id(app)) not in _late_pools:
-                _late_pools[pid, id(app)] = ThreadPoolExecutor(
+            if pid not in _watchdogs:
+                _watchdogs[pid] = _Watchdog()
+            pool = _late_pools.get((pid, id(app)))
+            if pool is None:
+                pool = _late_pools[pid, id(app)] = ThreadPoolExecutor(
                     max_workers=setting(app.config, "WECHAT_WORKER_THREADS", DEFAULT_WORKERS, int),
                     thread_name_prefix="wechat-late")
                 if flag(app.config, "WECHAT_WARM_UP", True):  # a daemon: never holds up a process exit
                     threading.Thread(target=_warm_up, name="wechat-warm-up", daemon=True).start()
-    return watchdog
-
-
-def _late(app: Flask) -> ThreadPoolExecutor:
-    """The app's threads for late work: a message handled again after its statement was cut, a reply pushed."""
-    _watchdog(app)
-    return _late_pools[os.getpid(), id(app)]
+    return _watchdogs[pid], pool
 
 
 def _warm_up() -> None:
@@ -432,7 +428,7 @@ def dispatch(app: Flask, inbound: Inbound, seen: nonces.Seen | None = None,
     pushes its reply; WeChat's retry of it meanwhile waits for its claim and is answered from the log."""
     settings = settings or callback_settings(app)
     race = _Race(time.monotonic() + settings.deadline)
-    watchdog = _watchdog(app)
+    watchdog, _ = _in_process(app)
     watchdog.watch(race)
     try:
         return _run(app, inbound, race, seen, settings.bot)
@@ -482,7 +478,7 @@ def _run(app: Flask, inbound: Inbound, race: _Race, seen: nonces.Seen | None = N
             if race.cut:  # the watchdog cut it at the deadline, which rolled it back: once more, late
                 log.warning("wechat: %s cut at the deadline; handled again, the reply follows as a message",
                             inbound.dedup_key)
-                _late(app).submit(_run, app, inbound, _Race.late(), seen, settings)
+                _in_process(app)[1].submit(_run, app, inbound, _Race.late(), seen, settings)
                 return None
             if race.abandoned():  # nobody waits for this any more: log only
                 log.exception("wechat: late handling of %s failed", inbound.dedup_key)
@@ -491,5 +487,5 @@ def _run(app: Flask, inbound: Inbound, race: _Race, seen: nonces.Seen | None = N
     if handled.push_directly:
         from app.wechat.notifier import send_reply_now
 
-        _late(app).submit(send_reply_now, app, handled.openid, handled.reply or "")
+        _in_process(app)[1].submit(send_reply_now, app, handled.openid, handled.reply or "")
     return None if handled.deferred else handled.reply
