@@ -304,3 +304,23 @@ def test_the_readings_around_are_read_only_when_one_of_them_is_dangerous(session
     assert len(alerting.Context(session, dangerous.resident_id, "bp", [dangerous]).near) == 5  # itself included
     later = bp(session, who, now + timedelta(minutes=10), 150, 90).reading  # a dangerous one around: all read
     assert len(alerting.Context(session, later.resident_id, "bp", [later]).near) == 6
+
+
+def test_the_glucose_readings_around_are_read_only_when_one_of_them_is_dangerous(session, consented, actor, now):
+    """As for BP, with glucose's danger (<3.0 or >=16.7 mmol/L, meter HI/LO); a new low reading also brings back
+    the week's low readings (hypoglycaemia episodes), near or not."""
+    from app.services.readings import alerting
+
+    who = actor("res_a1")
+    for minutes, value in enumerate([6.1, 7.4, 5.8]):
+        glucose(session, who, now + timedelta(minutes=minutes), value)
+    new = glucose(session, who, now + timedelta(minutes=3), 6.5).reading
+    assert alerting.Context(session, new.resident_id, "glucose", [new]).near == []
+    high = glucose(session, who, now + timedelta(minutes=4), 18.2).reading  # the new one dangerous: all read
+    assert len(alerting.Context(session, high.resident_id, "glucose", [high]).near) == 5  # itself included
+    later = glucose(session, who, now + timedelta(minutes=10), 6.0).reading  # a dangerous one around: all read
+    assert len(alerting.Context(session, later.resident_id, "glucose", [later]).near) == 6
+    earlier_low = glucose(session, who, now - timedelta(days=3), 3.5).reading
+    low = glucose(session, who, now + timedelta(hours=5), 3.6).reading  # low, not dangerous: the week's lows
+    ctx = alerting.Context(session, low.resident_id, "glucose", [low])
+    assert [i[1] for i in ctx.near] == [low.id] and [i[1] for i in ctx.lows] == [earlier_low.id, low.id]

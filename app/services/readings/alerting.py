@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import Boolean, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import Session
 
-from app.services import alerts, outbox
+from app.services import alerts, dialects, outbox
 from app.services import reading_texts as texts
 from app.services import rules, triage
 from app.services.readings import confirmation
 from app.services.readings.confirmation import BpRow, GlucoseRow
-from ml.clinical import ACUTE_DBP, ACUTE_SBP, HYPO_LEVEL1_BELOW, bp_is_acute
+from ml.clinical import ACUTE_DBP, ACUTE_SBP, HYPER_URGENT, HYPO_LEVEL1_BELOW, HYPO_LEVEL2_BELOW, bp_is_acute
 from models.confirmations import ReadingCheck
 from models.readings import BpReading, GlucoseReading, ReadingSource
 
@@ -100,6 +100,26 @@ _ACUTE_AROUND = exists().where(*_AROUND, or_(_BP.systolic >= ACUTE_SBP, _BP.dias
 BP_NEAR = (select(_BP.id, _BP.measured_at, _BP.systolic, _BP.diastolic)
            .where(*_AROUND, or_(bindparam("acute", type_=Boolean), _ACUTE_AROUND)))
 
+# The same for glucose: the readings around matter only within a dangerous episode, which starts at a glucose <3.0 or
+# >=16.7 mmol/L or a meter HI/LO (ml.measurement.Glucose.danger; 中国2型糖尿病防治指南 2020, 基层 2022). The low
+# readings of the last 7 days (hypoglycaemia episodes) are read only when a new one is low (<3.9 or LO), in the same
+# statement. Both built once, on the table. Without a dangerous value the low readings that fall in the window may
+# still come back as "near": the rules find no episode among them either way.
+_G = GlucoseReading.__table__.c
+_G_AROUND = (_G.resident_id == bindparam("resident_id"), _G.measured_at.between(bindparam("lo"), bindparam("hi")),
+             _usable(_G.confirmation, _NOT_A_VALUE))
+_G_DANGER_AROUND = exists().where(*_G_AROUND, or_(_G.value_mmol < HYPO_LEVEL2_BELOW, _G.value_mmol >= HYPER_URGENT,
+                                                  _G.meter_flag == rules.METER_HI, _G.meter_flag == rules.METER_LO))
+_G_NEAR = and_(_G.measured_at.between(bindparam("lo"), bindparam("hi")),
+               or_(bindparam("dangerous", type_=Boolean), _G_DANGER_AROUND))
+_G_LOWS = and_(_G.measured_at.between(bindparam("low_lo"), bindparam("low_hi")),
+               or_(_G.value_mmol < HYPO_LEVEL1_BELOW, _G.meter_flag == rules.METER_LO),
+               _usable(_G.confirmation, _NOT_CONFIRMED))
+_G_COLUMNS = (_G.id, _G.measured_at, _G.value_mmol, _G.meter_flag, _G.confirmation)
+_G_WHERE = (_G.resident_id == bindparam("resident_id"), _usable(_G.confirmation, _NOT_A_VALUE))
+GLUCOSE_NEAR = select(*_G_COLUMNS).where(*_G_WHERE, _G_NEAR)
+GLUCOSE_NEAR_AND_LOWS = select(*_G_COLUMNS).where(*_G_WHERE, or_(_G_NEAR, _G_LOWS))
+
 
 class Context:
     """One resident's readings around a set of new ones, loaded once (batch and single alike), in one query."""
@@ -116,18 +136,15 @@ class Context:
             near = sorted((r.measured_at, r.id, BpRow(r.measured_at, r.systolic, r.diastolic, id=r.id)) for r in rows)
             lows: list = []
         else:
-            g = GlucoseReading
-            is_low = or_(g.value_mmol < HYPO_LEVEL1_BELOW, g.meter_flag == rules.METER_LO)
-            # Low readings of the last 7 days count hypoglycaemia episodes, and only when a new one is low.
             low_times = [r.measured_at for r in readings
                          if r.meter_flag == rules.METER_LO or (r.value_mmol is not None and r.value_mmol < HYPO_LEVEL1_BELOW)]
-            wanted = [g.measured_at.between(near_lo, near_hi)]
+            params = {"resident_id": resident_id, "lo": near_lo, "hi": near_hi,
+                      "dangerous": any(GlucoseRow(r.measured_at, r.value_mmol, r.meter_flag).danger for r in readings)}
+            statement = GLUCOSE_NEAR
             if low_times:
-                wanted.append(and_(g.measured_at.between(min(low_times) - rules.RECURRENT_WINDOW, max(low_times)),
-                                   is_low, _usable(g.confirmation, _NOT_CONFIRMED)))
-            rows = session.execute(select(g.id, g.measured_at, g.value_mmol, g.meter_flag, g.confirmation)
-                                   .where(g.resident_id == resident_id, or_(*wanted),
-                                          _usable(g.confirmation, _NOT_A_VALUE))).all()
+                statement = GLUCOSE_NEAR_AND_LOWS
+                params.update(low_lo=min(low_times) - rules.RECURRENT_WINDOW, low_hi=max(low_times))
+            rows = dialects.core(session, statement, params).all()
             near = sorted((r.measured_at, r.id, GlucoseRow(r.measured_at, r.value_mmol, r.meter_flag, id=r.id))
                           for r in rows if near_lo <= r.measured_at <= near_hi)
             lows = sorted((r.measured_at, r.id, rules.GlucoseObs(r.measured_at, r.value_mmol, r.meter_flag))
