@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import RuleViolation
 from app.schemas.readings import MAX_CHART_DAYS
-from app.services import rules
+from app.services import dialects, rules
 from app.services.actors import Actor
 from app.services.clock import LOCAL_TZ, local_date
 from app.services.residents import ResidentCard, bp_target
@@ -100,14 +100,17 @@ def bp_chart(session: Session, actor: Actor, resident_id: int, *, start: datetim
                                 .order_by(BpReading.measured_at, BpReading.id)))
     in_range = [r for r in rows if r.measured_at >= start]
     target = bp_target(resident, local_date(end))
-    sessions, windows = _hbpm_view(_points(rows), start, _window_ends(start, end), target)
+    points = _points((r.measured_at, r.systolic, r.diastolic, r.pulse, r.confirmation) for r in rows)
+    sessions, windows = _hbpm_view(points, start, _window_ends(start, end), target)
     return BpChart(resident.id, start, end, target, in_range, sessions, windows)
 
 
-def _points(rows: Iterable[Any]) -> list[hbpm.BpPoint]:
-    """Readings stored as typed although they looked mistyped stay on the chart but out of its sessions and means."""
-    return [hbpm.BpPoint(r.measured_at, r.systolic, r.diastolic, r.pulse) for r in rows
-            if r.confirmation != ReadingCheck.as_typed.value]
+def _points(rows: Iterable[tuple]) -> list[hbpm.BpPoint]:
+    """The HBPM points of (measured_at, systolic, diastolic, pulse, confirmation) rows. Readings stored as typed
+    although they looked mistyped stay on the chart but out of its sessions and means."""
+    as_typed = ReadingCheck.as_typed.value
+    return [hbpm.BpPoint(at, systolic, diastolic, pulse) for at, systolic, diastolic, pulse, confirmation in rows
+            if confirmation != as_typed]
 
 
 def _hbpm_view(points: list[hbpm.BpPoint], start: datetime, window_ends: list[datetime],
@@ -170,8 +173,9 @@ def recent_bp(session: Session, actor: Actor, resident_id: int, *, now: datetime
     the newest window only."""
     resident = _own_card(actor, resident_id, resident) or get_resident(session, actor, resident_id)
     start, end = _range(now - timedelta(days=HBPM_WINDOW_DAYS), now, now)
-    rows = session.execute(_RECENT_POINTS, {"resident_id": resident.id,
-                                            "lookback": start - timedelta(days=2 * HBPM_WINDOW_DAYS + 1), "end": end})
+    rows = dialects.core(session, _RECENT_POINTS, {"resident_id": resident.id,
+                                                   "lookback": start - timedelta(days=2 * HBPM_WINDOW_DAYS + 1),
+                                                   "end": end})
     target = bp_target(resident, local_date(end))
     sessions, windows = _hbpm_view(_points(rows), start, _window_ends(start, end)[:1], target)
     window = windows[0]
@@ -185,11 +189,12 @@ def recent_bp(session: Session, actor: Actor, resident_id: int, *, now: datetime
     return RecentBp(len(sessions), mean_s, mean_d, target)
 
 
-_RECENT_POINTS = (select(BpReading.measured_at, BpReading.systolic, BpReading.diastolic, BpReading.pulse,
-                         BpReading.confirmation)
-                  .where(BpReading.resident_id == bindparam("resident_id"),
-                         BpReading.measured_at.between(bindparam("lookback"), bindparam("end")))
-                  .order_by(BpReading.measured_at, BpReading.id))
+# On the table (a Core statement on the session's connection): its rows unpack as plain tuples.
+_BP = BpReading.__table__.c
+_RECENT_POINTS = (select(_BP.measured_at, _BP.systolic, _BP.diastolic, _BP.pulse, _BP.confirmation)
+                  .where(_BP.resident_id == bindparam("resident_id"),
+                         _BP.measured_at.between(bindparam("lookback"), bindparam("end")))
+                  .order_by(_BP.measured_at, _BP.id))
 
 
 @dataclass(frozen=True)
