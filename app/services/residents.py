@@ -278,7 +278,8 @@ _CARD_BY_OPENID = select(
 def card_by_openid(session: Session, openid: str) -> ResidentCard | None:
     """The resident bound to a WeChat openid with their conditions and active consents, in one statement;
     None when nobody (or an anonymised record) is bound."""
-    row = dialects.plain(_CARD_BY_OPENID, dialects.core(session, _CARD_BY_OPENID, {"openid": openid}).first())
+    found = dialects.rows(session, _CARD_BY_OPENID, {"openid": openid})
+    row = found[0] if found else None
     if row is None or row.anonymised_at is not None:
         return None
     return ResidentCard(row.id, row.consortium_id, row.name, row.sex.value, row.birth_date, row.bp_target_sys,

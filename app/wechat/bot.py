@@ -234,9 +234,9 @@ def _claim_and_lock(session: Session, key: str, openid: str, now: datetime, *, w
         if seen is not None:
             params.update(seen.params())
         statement = _claim_and_lock_statement(wrote, seen is not None)
-        row = dialects.plain(statement, dialects.core(session, statement, params).one_or_none())
-        if row is not None:
-            return row.claimed, User(row)
+        claimed_rows = dialects.rows(session, statement, params)
+        if claimed_rows:
+            return claimed_rows[0].claimed, User(claimed_rows[0])
         if seen is None:
             return None, None
         # Nothing claimed: the pair was there already, or the key was taken. Decide on a fresh snapshot (a pair
@@ -303,7 +303,7 @@ def handle(session: Session, inbound: Inbound, *, now: datetime, settings: BotSe
             deferred = True
             push_directly = not run.queue_late_reply(reply, key)
         user.save(session, now)
-        dialects.core(session, _REPLY_STATEMENT, {"claimed": claimed, "reply_text": reply, "was_deferred": deferred})
+        dialects.rows(session, _REPLY_STATEMENT, {"claimed": claimed, "reply_text": reply, "was_deferred": deferred})
         session.commit()
     except Exception:
         session.rollback()

@@ -144,7 +144,7 @@ class Context:
             if low_times:
                 statement = GLUCOSE_NEAR_AND_LOWS
                 params.update(low_lo=min(low_times) - rules.RECURRENT_WINDOW, low_hi=max(low_times))
-            rows = dialects.core(session, statement, params).all()
+            rows = dialects.rows(session, statement, params)
             near = sorted((r.measured_at, r.id, GlucoseRow(r.measured_at, r.value_mmol, r.meter_flag, id=r.id))
                           for r in rows if near_lo <= r.measured_at <= near_hi)
             lows = sorted((r.measured_at, r.id, rules.GlucoseObs(r.measured_at, r.value_mmol, r.meter_flag))

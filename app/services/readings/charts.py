@@ -173,7 +173,7 @@ def recent_bp(session: Session, actor: Actor, resident_id: int, *, now: datetime
     the newest window only."""
     resident = _own_card(actor, resident_id, resident) or get_resident(session, actor, resident_id)
     start, end = _range(now - timedelta(days=HBPM_WINDOW_DAYS), now, now)
-    rows = dialects.core(session, _RECENT_POINTS, {"resident_id": resident.id,
+    rows = dialects.rows(session, _RECENT_POINTS, {"resident_id": resident.id,
                                                    "lookback": start - timedelta(days=2 * HBPM_WINDOW_DAYS + 1),
                                                    "end": end})
     target = bp_target(resident, local_date(end))

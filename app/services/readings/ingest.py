@@ -364,9 +364,10 @@ def _insert_bp_and_near(session: Session, row: Row) -> tuple[Any, list[_Near]] |
     statement = _insert_bp_and_near_statement(tuple(values))
     params = {**values, "lo": at - alerting.NEAR, "hi": at + alerting.NEAR,
               "acute": bp_is_acute(values["systolic"], values["diastolic"])}  # alerting.BP_NEAR
-    found = dialects.plain(statement, dialects.core(session, statement, params).one_or_none())
-    if found is None:
+    inserted = dialects.rows(session, statement, params)
+    if not inserted:
         return None
+    found = inserted[0]
     if not found.near_id:
         return found, []
     utc = timezone.utc
