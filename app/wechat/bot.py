@@ -129,9 +129,9 @@ def storage_key(dedup_key: str) -> str:
     return "sha256:" + hashlib.sha256(dedup_key.encode("utf-8")).hexdigest()
 
 
-# The statements every delivery runs are built once per process and dialect, with bound parameters: SQLAlchemy
-# then neither builds them nor computes their cache key again, it only looks up their compiled form. They are Core
-# statements on tables, run on the session's connection (dialects.core): no ORM execution machinery.
+# The statements every delivery runs are built once per process and dialect, with bound parameters. They are Core
+# statements on tables, run on the session's connection: the claim and the reply by dialects.rows (on PostgreSQL
+# compiled once and sent on the driver's cursor), the rarer ones by dialects.core. No ORM execution machinery.
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
