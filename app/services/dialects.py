@@ -84,7 +84,7 @@ def rows(session: Session, statement: Any, params: dict[str, Any] | None = None)
     was a fifth of the CPU of a WeChat BP message, four statements of which come here. Types still convert as
     SQLAlchemy's would (each type's bind and result processors); the engine's before/after_cursor_execute
     listeners see the statement; a driver error is raised as SQLAlchemy's, and a lost connection is invalidated
-    (`Connection._handle_dbapi_exception`). Elsewhere (SQLite) it runs through `core`.
+    (`Connection._handle_dbapi_exception`). Elsewhere (SQLite) SQLAlchemy runs it.
     Not for statements built per call (the cache holds each one); statements with expanding IN parameters or with
     columns left to a Python-side default (or onupdate) are refused: name their values."""
     if session.autoflush:

@@ -13,12 +13,16 @@ from app.services import dialects, residents
 from app.services.readings import alerting, charts
 from models.readings import BpReading
 from models.residents import Resident
+from models.wechat import WeChatUser
 from tests.readings.test_confirmation import bp, glucose
 
 _RES = Resident.__table__.c
 _RENAME = (update(Resident.__table__).where(_RES.id == bindparam("rid"))
            .values(name=bindparam("new_name"), updated_at=bindparam("at")))
 _RENAME_WITHOUT_TIME = update(Resident.__table__).where(_RES.id == bindparam("rid")).values(name=bindparam("new_name"))
+_USERS = WeChatUser.__table__.c
+_SET_STATE = (update(WeChatUser.__table__).where(_USERS.openid == bindparam("who"))
+              .values(state=bindparam("state"), updated_at=bindparam("at")))
 _BY_IDS = select(_RES.id).where(_RES.id.in_(bindparam("ids", expanding=True)))
 _DUPLICATE = (BpReading.__table__.insert().values(**{c: bindparam(c) for c in (
     "consortium_id", "resident_id", "client_id", "measured_at", "systolic", "diastolic", "source", "received_at")}))
@@ -34,9 +38,13 @@ def test_rows_are_what_sqlalchemy_returns_with_the_statements_column_names(sessi
         glucose(session, who, now + timedelta(minutes=minutes), value)
     bp(session, who, now, 138, 86, pulse=70)
     resident = session.get(Resident, world.ids["res_a1"])
+    resident.wechat_openid = "o-rows"  # bound: the card has a row
+    session.add(WeChatUser(openid="o-rows", state={"flow": "bind", "name": "张三"}, state_expires_at=now))
+    session.flush()
     cases = [
-        (residents._CARD_BY_OPENID, {"openid": resident.wechat_openid or "nobody"}),
-        (select(*_RES).where(_RES.id == bindparam("rid")), {"rid": resident.id}),  # enums, dates, JSON, times
+        (select(*_USERS).where(_USERS.openid == bindparam("who")), {"who": "o-rows"}),  # JSON, booleans
+        (residents._CARD_BY_OPENID, {"openid": "o-rows"}),
+        (select(*_RES).where(_RES.id == bindparam("rid")), {"rid": resident.id}),  # enums, dates, times
         (alerting.GLUCOSE_NEAR, {"resident_id": resident.id, "lo": now - timedelta(hours=1),
                                  "hi": now + timedelta(hours=1), "dangerous": True}),  # floats
         (charts._RECENT_POINTS, {"resident_id": resident.id, "lookback": now - timedelta(days=1),
@@ -45,10 +53,12 @@ def test_rows_are_what_sqlalchemy_returns_with_the_statements_column_names(sessi
     for statement, params in cases:
         expected = _sqlalchemy_rows(session, statement, params)
         got = dialects.rows(session, statement, params)
-        assert [tuple(row) for row in got] == expected
+        assert [tuple(row) for row in got] == expected and expected
         assert [[type(v) for v in row] for row in got] == [[type(v) for v in row] for row in expected]
         assert all(row._fields == tuple(statement.exported_columns.keys()) for row in got)
-    assert len(dialects.rows(session, alerting.GLUCOSE_NEAR, cases[2][1])) == 2
+    assert len(dialects.rows(session, alerting.GLUCOSE_NEAR, cases[3][1])) == 2
+    assert dialects.rows(session, _SET_STATE, {"who": "o-rows", "state": {"flow": "改", "n": [1, 2]}, "at": now}) == []
+    assert session.execute(select(_USERS.state).where(_USERS.openid == "o-rows")).scalar() == {"flow": "改", "n": [1, 2]}
 
 
 def test_a_statement_without_rows_gives_none_and_runs_in_the_sessions_transaction(session, consented, world, now):
