@@ -4,11 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Forbidden, NotFound, RuleViolation
+from app.services import dialects
 from app.services.actors import Actor
 from app.services.clock import local_date, term_end
 from app.services.pagination import Page, paginate
@@ -66,14 +67,18 @@ class MyTeam:
         return next((m for m in self.members if m.role == role), None)
 
 
+# Built once (the bot's 我的医生 runs it, dialects.rows): the open statuses as equalities, not an expanding IN.
+_MY_TEAM = (select(Contract.team_id, Team.name, TeamMember.role, Staff.full_name, Staff.phone, Staff.active)
+            .join(Team, Team.id == Contract.team_id)
+            .outerjoin(TeamMember, TeamMember.team_id == Team.id).outerjoin(Staff, Staff.id == TeamMember.staff_id)
+            .where(Contract.resident_id == bindparam("resident_id"),
+                   or_(*(Contract.status == status for status in OPEN_STATUSES)))
+            .order_by(Contract.id, TeamMember.id))
+
+
 def my_team(session: Session, resident_id: int) -> MyTeam | None:
     """The team of the resident's pending or active contract with its members, in one statement; None without one."""
-    rows = session.execute(
-        select(Contract.team_id, Team.name, TeamMember.role, Staff.full_name, Staff.phone, Staff.active)
-        .join(Team, Team.id == Contract.team_id)
-        .outerjoin(TeamMember, TeamMember.team_id == Team.id).outerjoin(Staff, Staff.id == TeamMember.staff_id)
-        .where(Contract.resident_id == resident_id, Contract.status.in_(OPEN_STATUSES))
-        .order_by(Contract.id, TeamMember.id)).all()
+    rows = dialects.rows(session, _MY_TEAM, {"resident_id": resident_id})
     if not rows:
         return None
     team_id = rows[0].team_id

@@ -279,6 +279,19 @@ def test_my_doctor_lists_the_team_and_the_village_doctors_phone(bound, simulate)
     assert "东村团队" in reply.text and "村医：vdoc_a" in reply.text and "13900000001" in reply.text
 
 
+def test_my_doctor_shows_no_team_once_the_contract_is_closed(bound, simulate, session):
+    from models.contracts import Contract, ContractStatus
+
+    contracts = session.scalars(select(Contract).where(Contract.resident_id == bound.ids["res_a1"])).all()
+    assert contracts
+    for status in (ContractStatus.terminated, ContractStatus.expired):
+        for contract in contracts:
+            contract.status = status
+        session.commit()
+        reply = simulate("o-zhang").event("CLICK", "MY_DOCTOR")
+        assert "东村团队" not in reply.text and "13900000001" not in reply.text, reply.text
+
+
 def test_my_contract_shows_team_packages_and_expiry(bound, simulate):
     reply = simulate("o-zhang").text("我的签约")
     assert "东村团队" in reply.text and "高血压包" in reply.text and "到期日期" in reply.text
