@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import json
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Sequence
@@ -69,7 +70,7 @@ class _Compiled(NamedTuple):
     sql: str
     binds: tuple[tuple[str, Callable[[Any], Any]], ...]  # (parameter name, bind processor) of the typed ones
     results: tuple[tuple[int, Callable[[Any], Any]], ...] | None  # (column index, result processor); at first run
-    row: type | None  # the named tuple of its rows (None: it returns none)
+    row: type | None  # _row_type(statement)
 
 
 _COMPILED: dict[tuple[Any, str], _Compiled] = {}
@@ -93,7 +94,7 @@ def rows(session: Session, statement: Any, params: dict[str, Any] | None = None)
     dialect = bound.dialect
     if dialect.name != "postgresql":
         result = bound.execute(statement, params)
-        return [plain(statement, row) for row in result] if result.returns_rows else []
+        return list(map(_row_type(statement)._make, result)) if result.returns_rows else []
     key = (statement, dialect.name)
     prepared = _COMPILED.get(key) or _compile(key, dialect)
     values = prepared.compiled.construct_params(params)
@@ -132,10 +133,17 @@ def _compile(key: tuple[Any, str], dialect: Any) -> _Compiled:
         raise ValueError("dialects.rows: a statement whose columns take Python-side defaults: give them values")
     binds = tuple((name, process) for bind, name in compiled.bind_names.items()
                   if (process := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None)
-    names = list(statement.exported_columns.keys())
-    row = namedtuple("Row", names) if names else None
-    prepared = _COMPILED[key] = _Compiled(compiled, compiled.string, binds, None if names else (), row)
+    row = _row_type(statement)
+    prepared = _COMPILED[key] = _Compiled(compiled, compiled.string, binds, None if row else (), row)
     return prepared
+
+
+@functools.cache
+def _row_type(statement: Any) -> type | None:
+    """The named tuple of a statement's rows, with its column names (None: it returns none). A Row finds an attribute
+    through a Python-level __getattr__ (~0.8 µs a read); a named tuple's fields are read in ~0.05 µs."""
+    names = list(statement.exported_columns.keys())
+    return namedtuple("Row", names) if names else None
 
 
 def _result_processors(statement: Any, dialect: Any, cursor: Any) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
@@ -145,21 +153,6 @@ def _result_processors(statement: Any, dialect: Any, cursor: Any) -> tuple[tuple
     return tuple((index, process) for index, (column, described) in enumerate(zip(columns, cursor.description))
                  if (process := column.type.dialect_impl(dialect).result_processor(dialect, described.type_code))
                  is not None)
-
-
-_PLAIN_TYPES: dict[Any, type] = {}  # per statement (built once per process): the named tuple of its rows
-
-
-def plain(statement: Any, row: Row | None) -> Any:
-    """`row`, a row of `statement`, as a named tuple with the same fields (None stays None). A Row finds an attribute
-    through a Python-level __getattr__ (~0.8 µs a read); a named tuple's fields are read in ~0.05 µs. For the rows
-    of statements built once whose fields are read many times (the WeChat hot path's reading, card and user)."""
-    if row is None:
-        return None
-    kind = _PLAIN_TYPES.get(statement)
-    if kind is None:  # two threads may both build it: equal types, either one kept
-        kind = _PLAIN_TYPES[statement] = namedtuple("PlainRow", row._fields)
-    return kind._make(row)
 
 
 def pg_array(ids: Iterable[int]) -> str:

@@ -106,19 +106,18 @@ BP_NEAR = (select(_BP.id, _BP.measured_at, _BP.systolic, _BP.diastolic)
 # statement. Both built once, on the table. Without a dangerous value the low readings that fall in the window may
 # still come back as "near": the rules find no episode among them either way.
 _G = GlucoseReading.__table__.c
-_G_AROUND = (_G.resident_id == bindparam("resident_id"), _G.measured_at.between(bindparam("lo"), bindparam("hi")),
-             _usable(_G.confirmation, _NOT_A_VALUE))
-_G_DANGER_AROUND = exists().where(*_G_AROUND, or_(_G.value_mmol < HYPO_LEVEL2_BELOW, _G.value_mmol >= HYPER_URGENT,
-                                                  _G.meter_flag == rules.METER_HI, _G.meter_flag == rules.METER_LO))
-_G_NEAR = and_(_G.measured_at.between(bindparam("lo"), bindparam("hi")),
-               or_(bindparam("dangerous", type_=Boolean), _G_DANGER_AROUND))
+_G_USABLE = (_G.resident_id == bindparam("resident_id"), _usable(_G.confirmation, _NOT_A_VALUE))
+_G_IN_WINDOW = _G.measured_at.between(bindparam("lo"), bindparam("hi"))
+_G_DANGER_AROUND = exists().where(*_G_USABLE, _G_IN_WINDOW,
+                                  or_(_G.value_mmol < HYPO_LEVEL2_BELOW, _G.value_mmol >= HYPER_URGENT,
+                                      _G.meter_flag == rules.METER_HI, _G.meter_flag == rules.METER_LO))
+_G_NEAR = and_(_G_IN_WINDOW, or_(bindparam("dangerous", type_=Boolean), _G_DANGER_AROUND))
 _G_LOWS = and_(_G.measured_at.between(bindparam("low_lo"), bindparam("low_hi")),
                or_(_G.value_mmol < HYPO_LEVEL1_BELOW, _G.meter_flag == rules.METER_LO),
                _usable(_G.confirmation, _NOT_CONFIRMED))
 _G_COLUMNS = (_G.id, _G.measured_at, _G.value_mmol, _G.meter_flag, _G.confirmation)
-_G_WHERE = (_G.resident_id == bindparam("resident_id"), _usable(_G.confirmation, _NOT_A_VALUE))
-GLUCOSE_NEAR = select(*_G_COLUMNS).where(*_G_WHERE, _G_NEAR)
-GLUCOSE_NEAR_AND_LOWS = select(*_G_COLUMNS).where(*_G_WHERE, or_(_G_NEAR, _G_LOWS))
+GLUCOSE_NEAR = select(*_G_COLUMNS).where(*_G_USABLE, _G_NEAR)
+GLUCOSE_NEAR_AND_LOWS = select(*_G_COLUMNS).where(*_G_USABLE, or_(_G_NEAR, _G_LOWS))
 
 
 class Context:
@@ -130,14 +129,14 @@ class Context:
         times = [r.measured_at for r in readings]
         near_lo, near_hi = min(times) - NEAR, max(times) + NEAR
         if kind == "bp":
-            rows = bp_near if bp_near is not None else session.execute(
-                BP_NEAR, {"resident_id": resident_id, "lo": near_lo, "hi": near_hi,
-                          "acute": any(bp_is_acute(r.systolic, r.diastolic) for r in readings)}).all()
+            rows = bp_near if bp_near is not None else dialects.rows(
+                session, BP_NEAR, {"resident_id": resident_id, "lo": near_lo, "hi": near_hi,
+                                   "acute": any(bp_is_acute(r.systolic, r.diastolic) for r in readings)})
             near = sorted((r.measured_at, r.id, BpRow(r.measured_at, r.systolic, r.diastolic, id=r.id)) for r in rows)
             lows: list = []
         else:
             low_times = [r.measured_at for r in readings
-                         if r.meter_flag == rules.METER_LO or (r.value_mmol is not None and r.value_mmol < HYPO_LEVEL1_BELOW)]
+                         if rules.GlucoseObs(r.measured_at, r.value_mmol, r.meter_flag).is_hypo]
             params = {"resident_id": resident_id, "lo": near_lo, "hi": near_hi,
                       "dangerous": any(GlucoseRow(r.measured_at, r.value_mmol, r.meter_flag).danger for r in readings)}
             statement = GLUCOSE_NEAR
@@ -147,10 +146,8 @@ class Context:
             rows = dialects.rows(session, statement, params)
             near = sorted((r.measured_at, r.id, GlucoseRow(r.measured_at, r.value_mmol, r.meter_flag, id=r.id))
                           for r in rows if near_lo <= r.measured_at <= near_hi)
-            lows = sorted((r.measured_at, r.id, rules.GlucoseObs(r.measured_at, r.value_mmol, r.meter_flag))
-                          for r in rows if r.confirmation not in _NOT_CONFIRMED
-                          and (r.meter_flag == rules.METER_LO
-                               or (r.value_mmol is not None and r.value_mmol < HYPO_LEVEL1_BELOW)))
+            lows = sorted((r.measured_at, r.id, obs) for r in rows if r.confirmation not in _NOT_CONFIRMED
+                          and (obs := rules.GlucoseObs(r.measured_at, r.value_mmol, r.meter_flag)).is_hypo)
         self.near, self.near_times = near, [i[0] for i in near]
         self.lows, self.low_times = lows, [i[0] for i in lows]
 
