@@ -100,8 +100,9 @@ def rows(session: Session, statement: Any, params: dict[str, Any] | None = None)
     values = prepared.compiled.construct_params(params)
     for name, process in prepared.binds:
         values[name] = process(values[name])
-    cursor = bound.connection.dbapi_connection.cursor()
+    cursor = None
     try:
+        cursor = bound.connection.dbapi_connection.cursor()  # a closed connection fails here: SQLAlchemy's error too
         dispatch = bound.dispatch
         if dispatch.before_cursor_execute:
             dispatch.before_cursor_execute(bound, cursor, prepared.sql, values, None, False)
@@ -115,7 +116,8 @@ def rows(session: Session, statement: Any, params: dict[str, Any] | None = None)
         bound._handle_dbapi_exception(error, prepared.sql, values, cursor, None)  # raises SQLAlchemy's error
         raise  # not reached
     finally:
-        cursor.close()
+        if cursor is not None:
+            cursor.close()
     if prepared.results:
         found = [list(row) for row in found]
         for row in found:

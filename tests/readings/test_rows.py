@@ -14,6 +14,7 @@ from app.services.readings import alerting, charts
 from models.readings import BpReading
 from models.residents import Resident
 from models.wechat import WeChatUser
+from tests.conftest import TEST_DATABASE_URL
 from tests.readings.test_confirmation import bp, glucose
 
 _RES = Resident.__table__.c
@@ -113,13 +114,22 @@ def test_what_sqlalchemys_execution_would_add_is_refused(session, db, consented,
         dialects.rows(session, _RENAME_WITHOUT_TIME, params)
 
 
-def test_a_connection_lost_under_a_statement_is_invalidated(session, db, consented, world, now):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("kills the PostgreSQL backend of the session's connection")
+def _kill_backend(session, db) -> None:
+    """PostgreSQL: the server ends the session's connection (the next statement fails in execute)."""
     backend = session.execute(text("SELECT pg_backend_pid()")).scalar()
     url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(url, autocommit=True) as killer:
         killer.execute("SELECT pg_terminate_backend(%s)", (backend,))
+
+
+def _close_locally(session, db) -> None:
+    """The driver's connection closed under the session (the next statement fails before it is sent)."""
+    session.connection().connection.dbapi_connection.close()
+
+
+@pytest.mark.parametrize("lose", [_close_locally, *([_kill_backend] if TEST_DATABASE_URL else [])])
+def test_a_connection_lost_under_a_statement_is_invalidated(session, db, consented, world, now, lose):
+    lose(session, db)
     with pytest.raises(exc.DBAPIError) as raised:
         dialects.rows(session, _RENAME, {"rid": world.ids["res_a1"], "new_name": "x", "at": now})
     assert raised.value.connection_invalidated
